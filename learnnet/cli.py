@@ -1,0 +1,76 @@
+"""Command-line tools: ``flask users``, ``flask templates`` and ``flask demo``."""
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from learnnet import audit
+from learnnet.accounts import PasswordPolicyError, check_password_policy
+from learnnet.extensions import db
+from learnnet.models import ROLES, Unit, UnitMembership, User
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+templates_cli = AppGroup("templates", help="The measure template library.")
+demo_cli = AppGroup("demo", help="The demo county.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--unit", "units", multiple=True, help="Name of a unit the user works in (repeatable).")
+@click.option("--lead", is_flag=True, help="The user leads the team(s) of those units.")
+@click.option("--language", type=click.Choice(["nb", "en"]), default=None)
+def create_user(email, name, role, password, units, lead, language):
+    """Create a user account."""
+    email = email.strip().lower()
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise click.ClickException(f"a user with e-mail {email} already exists")
+    try:
+        check_password_policy(password)
+    except PasswordPolicyError as error:
+        raise click.ClickException(str(error)) from None
+    user = User(email=email, name=name.strip(), role=role, language=language)
+    user.set_password(password)
+    for unit_name in units:
+        unit = db.session.scalar(select(Unit).where(Unit.name == unit_name))
+        if unit is None:
+            raise click.ClickException(f"no unit named {unit_name!r}")
+        user.memberships.append(UnitMembership(unit=unit, is_lead=lead))
+    db.session.add(user)
+    db.session.flush()
+    audit.record(None, "user.create", user, after={"email": email, "role": role})
+    db.session.commit()
+    click.echo(f"Created {role} {email}.")
+
+
+@templates_cli.command("load")
+def load_templates_command():
+    """Load or update the measure templates shipped with learnnet."""
+    from learnnet.library import load_templates
+
+    count = load_templates(db.session)
+    db.session.commit()
+    click.echo(f"{count} measure templates loaded.")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
+@click.option("--seed", default=2026, show_default=True)
+def load_demo_command(if_empty, seed):
+    """Build the demo county (Vestfold): units, networks, months of data and one user per role."""
+    from learnnet.demo import DEMO_USERS, database_is_empty, load_demo
+
+    if if_empty and not database_is_empty(db.session):
+        click.echo("The database already has data; the demo county was not loaded.")
+        return
+    if not database_is_empty(db.session):
+        raise click.ClickException("the database already has data; load the demo into an empty one")
+    summary = load_demo(db.session, seed=seed)
+    db.session.commit()
+    click.echo(summary.describe())
+    click.echo("Demo logins:")
+    for user in DEMO_USERS:
+        click.echo(f"  {user.role:<12} {user.email:<32} {user.password}")

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("teams", __name__, url_prefix="/teams")
+
+from learnnet.teams import views  # noqa: E402,F401
