@@ -23,3 +23,16 @@ def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
 def default_entry_period(today: dt.date) -> dt.date:
     """Teams enter last month's numbers early in the next month."""
     return add_months(month_start(today), -1)
+
+
+def parse_period(text: str | None) -> dt.date | None:
+    """"2026-03" (or "2026-03-01") as the period 2026-03-01; None when it is not a month."""
+    if not text:
+        return None
+    parts = text.strip().split("-")
+    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+        return None
+    year, month = int(parts[0]), int(parts[1])
+    if not (1900 <= year <= 2200 and 1 <= month <= 12):
+        return None
+    return dt.date(year, month, 1)

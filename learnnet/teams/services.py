@@ -4,10 +4,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from learnnet import recording
 from learnnet.extensions import db
-from learnnet.models import MeasureDefinition, Measurement, Network, Team
+from learnnet.models import MeasureDefinition, Measurement, Network, Team, User
 from learnnet.periods import add_months, months_between
 from learnnet.values import plotted_value
 
@@ -87,3 +89,93 @@ def complete_teams_per_network(networks: list[Network], period: dt.date) -> dict
 def in_network_period(team: Team, period: dt.date) -> bool:
     network = team.network
     return network.start_date.replace(day=1) <= period <= network.end_date
+
+
+@dataclass(frozen=True)
+class RowInput:
+    """One measure's fields as the user sent them."""
+
+    measure: MeasureDefinition
+    values: recording.Values
+    base_version: int
+
+
+@dataclass(frozen=True)
+class MonthSave:
+    saved: int
+    problems: dict[int, list[recording.Problem]]
+    conflicts: dict[int, Measurement]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.conflicts
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.problems) and all(
+            p.severity == "warning" for problems in self.problems.values() for p in problems
+        )
+
+
+def save_month(team: Team, period: dt.date, rows: list[RowInput], user: User, *, confirmed: bool) -> MonthSave:
+    """Save every filled row for ``period`` together, or none of them.
+
+    Blank rows are left as they are (blanking a field never deletes a value; deleting is its own
+    action). When any row has a problem or a conflict, nothing is saved.
+    """
+    problems: dict[int, list[recording.Problem]] = {}
+    conflicted: list[MeasureDefinition] = []
+    saved = 0
+    savepoint = db.session.begin_nested()
+    for row in rows:
+        if row.values.is_blank:
+            if row.values.comment:
+                problems[row.measure.id] = [
+                    recording.Problem("comment", str(_l("Enter the numbers that the comment belongs to.")))
+                ]
+            continue
+        result = recording.save(
+            team, row.measure, period, row.values, user,
+            base_version=row.base_version, confirmed=confirmed,
+        )
+        if result.status == "invalid":
+            problems[row.measure.id] = list(result.problems)
+        elif result.status == "conflict":
+            conflicted.append(row.measure)
+        elif result.status in ("created", "updated"):
+            saved += 1
+    if problems or conflicted:
+        savepoint.rollback()
+        # Read what the other save left, after the rollback.
+        conflicts = {m.id: recording.find(team, m, period) for m in conflicted}
+        return MonthSave(0, problems, conflicts)
+    savepoint.commit()
+    return MonthSave(saved, {}, {})
+
+
+def month_measurements(team: Team, period: dt.date) -> dict[int, Measurement]:
+    """This month's measurements of the team by measure, deleted ones included."""
+    rows = db.session.scalars(
+        select(Measurement).where(Measurement.team_id == team.id, Measurement.period == period)
+    )
+    return {m.measure_id: m for m in rows}
+
+
+def entry_periods(team: Team, today: dt.date) -> list[dt.date]:
+    """The months a team can enter: the network's months up to last month, newest first."""
+    last = min(add_months(today.replace(day=1), -1), team.network.end_date.replace(day=1))
+    return list(reversed(months_between(team.network.start_date, last)))
+
+
+def missing_months(team: Team, today: dt.date) -> list[tuple[dt.date, int]]:
+    """Months of the network so far where some measures are not entered, with how many."""
+    periods = entry_periods(team, today)
+    if not periods:
+        return []
+    done = completeness([team], periods)
+    return [
+        (period, due - entered)
+        for period in reversed(periods)
+        for entered, due in [done[(team.id, period)]]
+        if entered < due
+    ]

@@ -1,0 +1,126 @@
+"""The monthly entry form: one row of fields per measure, built for the network's measures."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, Field, HiddenField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+from wtforms.widgets import TextInput
+
+from learnnet.forms import BaseForm
+from learnnet.models import MeasureDefinition
+
+PATIENT_WARNING = _l(
+    "Never write names or anything else that could identify a resident or patient."
+)
+
+
+class CountField(Field):
+    """A whole number of 0 or more, typed on a numeric keypad."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"}
+        render_kw.update(kwargs.pop("render_kw", {}) or {})
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist:
+            return
+        raw = valuelist[0].strip().replace(" ", "").replace("\u00a0", "")
+        if not raw:
+            return
+        if raw.startswith("-") and raw[1:].isdigit():
+            raise ValueError(_l("The count cannot be negative."))
+        if not raw.isdigit():
+            raise ValueError(_l("Enter a whole number, such as 12."))
+        if len(raw) > 9:
+            raise ValueError(_l("The number is too large."))
+        self.data = int(raw)
+
+
+class DecimalField(Field):
+    """A number that may have decimals, with a comma or a point."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"inputmode": "decimal", "autocomplete": "off"}
+        render_kw.update(kwargs.pop("render_kw", {}) or {})
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data).replace(".", ",")
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist:
+            return
+        raw = valuelist[0].strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+        if not raw:
+            return
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError(_l("Enter a number, such as 4,5.")) from None
+        if value != value or value in (float("inf"), float("-inf")) or abs(value) > 1e9:
+            raise ValueError(_l("Enter a number, such as 4,5."))
+        self.data = value
+
+
+class MeasureRow:
+    """The fields of one measure in the entry form, found by the measure's id."""
+
+    def __init__(self, form: BaseForm, measure: MeasureDefinition):
+        self.measure = measure
+        self.numerator = form[f"num_{measure.id}"] if measure.is_ratio else None
+        self.denominator = form[f"den_{measure.id}"] if measure.is_ratio else None
+        self.value = None if measure.is_ratio else form[f"val_{measure.id}"]
+        self.comment = form[f"comment_{measure.id}"]
+        self.version = form[f"version_{measure.id}"]
+
+    @property
+    def inputs(self) -> list[Field]:
+        return [f for f in (self.numerator, self.denominator, self.value) if f is not None]
+
+    @property
+    def errors(self) -> list[str]:
+        return [error for f in self.inputs + [self.comment] for error in f.errors]
+
+
+def entry_form(measures: list[MeasureDefinition], formdata=None) -> tuple[BaseForm, list[MeasureRow]]:
+    """A form with fields for every measure, and the rows that group them."""
+
+    class EntryForm(BaseForm):
+        confirm = BooleanField(_l("I have checked the numbers: save them anyway"))
+        use_saved = HiddenField()
+
+    for measure in measures:
+        if measure.is_ratio:
+            setattr(EntryForm, f"num_{measure.id}", CountField(_l("Numerator")))
+            setattr(EntryForm, f"den_{measure.id}", CountField(_l("Denominator")))
+        else:
+            setattr(EntryForm, f"val_{measure.id}", DecimalField(_l("Value")))
+        setattr(
+            EntryForm,
+            f"comment_{measure.id}",
+            TextAreaField(_l("Comment"), validators=[Optional(), Length(max=1000)]),
+        )
+        setattr(EntryForm, f"version_{measure.id}", HiddenField(default="0"))
+
+    form = EntryForm(formdata=formdata) if formdata is not None else EntryForm()
+    return form, [MeasureRow(form, measure) for measure in measures]
+
+
+class InterventionForm(BaseForm):
+    title = StringField(_l("Change idea"), validators=[Length(min=1, max=200)])
+    short_label = StringField(_l("Short label on the charts"), validators=[Optional(), Length(max=40)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
