@@ -168,14 +168,14 @@ def entry_periods(team: Team, today: dt.date) -> list[dt.date]:
 
 
 def missing_months(team: Team, today: dt.date) -> list[tuple[dt.date, int]]:
-    """Months of the network so far where some measures are not entered, with how many."""
+    """Months of the network so far where some measures are not entered, newest first."""
     periods = entry_periods(team, today)
     if not periods:
         return []
     done = completeness([team], periods)
     return [
         (period, due - entered)
-        for period in reversed(periods)
+        for period in periods
         for entered, due in [done[(team.id, period)]]
         if entered < due
     ]
