@@ -3,3 +3,4 @@ from flask import Blueprint
 bp = Blueprint("teams", __name__, url_prefix="/teams")
 
 from learnnet.teams import views  # noqa: E402,F401
+from learnnet.teams import work  # noqa: E402,F401

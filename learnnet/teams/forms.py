@@ -2,8 +2,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, Field, HiddenField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import TextInput
 
 from learnnet.forms import BaseForm
@@ -120,7 +130,44 @@ def entry_form(measures: list[MeasureDefinition], formdata=None) -> tuple[BaseFo
     return form, [MeasureRow(form, measure) for measure in measures]
 
 
+def _end_not_before_start(form, field) -> None:
+    if field.data and form.start_date.data and field.data < form.start_date.data:
+        raise ValidationError(_l("The end cannot be before the start."))
+
+
 class InterventionForm(BaseForm):
-    title = StringField(_l("Change idea"), validators=[Length(min=1, max=200)])
-    short_label = StringField(_l("Short label on the charts"), validators=[Optional(), Length(max=40)])
+    title = StringField(
+        _l("Change idea"),
+        validators=[InputRequired(_l("Give the change idea a name.")), Length(max=200)],
+    )
+    short_label = StringField(
+        _l("Short label on the charts"),
+        validators=[Optional(), Length(max=25, message=_l("At most 25 characters."))],
+        description=_l("A few words drawn beside the marker, such as: Weighing on Mondays."),
+    )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+    start_date = DateField(_l("Started"), validators=[InputRequired(_l("Give the date the change started."))])
+    end_date = DateField(_l("Ended"), validators=[Optional(), _end_not_before_start])
+
+
+class PdsaForm(BaseForm):
+    plan = TextAreaField(_l("Plan"), validators=[Optional(), Length(max=4000)],
+                         description=_l("What will you test, who, where and when? What do you predict?"))
+    do = TextAreaField(_l("Do"), validators=[Optional(), Length(max=4000)],
+                       description=_l("What happened when you carried it out?"))
+    study = TextAreaField(_l("Study"), validators=[Optional(), Length(max=4000)],
+                          description=_l("What did you learn? How did it compare with the prediction?"))
+    act = TextAreaField(_l("Act"), validators=[Optional(), Length(max=4000)],
+                        description=_l("What will you do next?"))
+    start_date = DateField(_l("Started"), validators=[InputRequired(_l("Give the date the cycle started."))])
+    end_date = DateField(_l("Ended"), validators=[Optional(), _end_not_before_start])
+    outcome = SelectField(
+        _l("Outcome"),
+        choices=[
+            SelectChoice("", _l("Not decided yet")),
+            SelectChoice("adopt", _l("Adopt")),
+            SelectChoice("adapt", _l("Adapt")),
+            SelectChoice("abandon", _l("Abandon")),
+        ],
+        validators=[Optional()],
+    )
