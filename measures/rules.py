@@ -424,16 +424,19 @@ def evaluate(chart: SpcChart, rule_set: str = "anhoej",
         (non-missing, included) point, and notes on what could not be judged.
     """
     _check_direction(direction)
+    if rule_set not in RULE_SETS:
+        raise MeasureInputError("rule_set", "unknown_rule_set", f"one of {RULE_SETS}")
     phases = _phases(chart)
     notes: list[Note] = []
-    if rule_set == "anhoej":
-        found = _anhoej(chart, phases, direction)
-    elif rule_set == "ihi":
-        found, notes = _ihi(chart, phases, direction)
-    elif rule_set == "mdc":
-        found = _mdc(chart, phases, direction)
-    else:
-        raise MeasureInputError("rule_set", "unknown_rule_set", f"one of {RULE_SETS}")
+    # Extreme but finite values may overflow in differences; such comparisons
+    # are simply false, and no warning may leave measures.
+    with np.errstate(all="ignore"):
+        if rule_set == "anhoej":
+            found = _anhoej(chart, phases, direction)
+        elif rule_set == "ihi":
+            found, notes = _ihi(chart, phases, direction)
+        else:
+            found = _mdc(chart, phases, direction)
     found.sort(key=lambda f: (f.first, f.last, f.rule))
     latest = _latest(chart)
     return Evaluation(rule_set, direction, tuple(found), _variation(found, latest), latest,

@@ -208,18 +208,21 @@ def _to_list(arr: np.ndarray) -> list[float | None]:
 # Own NaN-aware reductions: numpy's nanmean warns on empty input, and no
 # warning may leave this package.
 
-def _mean(a: np.ndarray) -> float:
+# They return numpy scalars so that dividing by an empty baseline gives NaN
+# under the caller's errstate instead of raising ZeroDivisionError.
+
+def _mean(a: np.ndarray) -> np.float64:
     a = a[~np.isnan(a)]
-    return float(a.mean()) if a.size else math.nan
+    return a.mean() if a.size else np.float64(np.nan)
 
 
-def _median(a: np.ndarray) -> float:
+def _median(a: np.ndarray) -> np.float64:
     a = a[~np.isnan(a)]
-    return float(np.median(a)) if a.size else math.nan
+    return np.float64(np.median(a)) if a.size else np.float64(np.nan)
 
 
-def _nansum(a: np.ndarray) -> float:
-    return float(a[~np.isnan(a)].sum())
+def _nansum(a: np.ndarray) -> np.float64:
+    return np.float64(a[~np.isnan(a)].sum())
 
 
 def _amr(values: np.ndarray, screened: bool) -> float:
@@ -409,7 +412,7 @@ def _xbar_sigma(p: _Part, var_n: bool) -> float:
     # The denominator is summed over every baseline subgroup, as in qicharts2.
     if var_n:
         num = _nansum((p.y_len[p.base] - 1) * p.y_sd[p.base] ** 2)
-        return math.sqrt(num / float((p.y_len[p.base] - 1).sum())) if num == num else _NAN
+        return np.sqrt(num / (p.y_len[p.base] - 1).sum())
     return _mean(p.y_sd[p.base])
 
 
@@ -421,7 +424,7 @@ def _xbar(p: _Part) -> _Lines:
         cl = p.cl
     else:
         w = p.y_len[p.base]
-        cl = _nansum(w * p.y_mean[p.base]) / float(w.sum())
+        cl = _nansum(w * p.y_mean[p.base]) / w.sum()
     sigma = _xbar_sigma(p, var_n)
     n = p.y_len
     a = 1.0 / (_c4(n) * np.sqrt(np.where(n <= 1, np.nan, n)))
@@ -561,6 +564,19 @@ def _check_values(kind: str, y: np.ndarray, n: np.ndarray | None) -> None:
             raise MeasureInputError("y", "numerator_above_denominator", "", first_true(bad))
 
 
+def _check_cl(kind: str, cl: np.ndarray) -> None:
+    # A centre line outside the range of the plotted statistic would give
+    # inverted or imaginary limits.
+    if kind in _COUNTS or kind in ("mr", "s"):
+        if (cl < 0).any():
+            raise MeasureInputError("cl", "negative", "", first_true(cl < 0))
+    if kind == "t" and (cl <= 0).any():
+        raise MeasureInputError("cl", "not_positive", "", first_true(cl <= 0))
+    if kind in _PROPORTIONS and (cl > 1).any():
+        raise MeasureInputError("cl", "out_of_range", "a proportion is at most 1",
+                                first_true(cl > 1))
+
+
 def _phase_starts(phases: Any, m: int) -> list[int]:
     if phases is None:
         return [0]
@@ -571,7 +587,11 @@ def _phase_starts(phases: Any, m: int) -> list[int]:
 def _check_freeze(freeze: Any, m: int) -> int | None:
     if freeze is None:
         return None
-    if isinstance(freeze, bool) or not float(freeze).is_integer():
+    try:
+        whole = not isinstance(freeze, bool) and float(freeze).is_integer()
+    except (TypeError, ValueError):
+        whole = False
+    if not whole:
         raise MeasureInputError("freeze", "not_an_integer", "freeze is a number of subgroups")
     k = int(freeze)
     if not 1 <= k <= m:
@@ -636,6 +656,13 @@ def compute(kind: str, y: Sequence[float | None] | np.ndarray,
     screening, Laney (2002) for p′ and u′, Nelson (1994) for t charts; runs
     analysis after Anhøj & Olesen (2014).
     """
+    # One errstate for the whole computation: missing subgroups divide 0 by 0
+    # and take square roots of NaN by design, and no warning may leave measures.
+    with np.errstate(all="ignore"):
+        return _compute(kind, y, n, x, freeze, phases, exclude, cl, screened_mr)
+
+
+def _compute(kind, y, n, x, freeze, phases, exclude, cl, screened_mr) -> SpcChart:
     if kind not in _CHARTS:
         raise MeasureInputError("kind", "unknown_kind", f"{kind!r} is not one of {KINDS}")
     y_arr = as_float_array(y, "y")
@@ -681,31 +708,31 @@ def compute(kind: str, y: Sequence[float | None] | np.ndarray,
         cl_arr = as_float_array(np.broadcast_to(np.asarray(cl, dtype=float), (m,))
                                 if np.ndim(cl) == 0 else cl, "cl", allow_missing=False)
         check_same_length("cl", cl_arr, m, "the subgroups")
+        _check_cl(kind, cl_arr)
 
     out = {k: np.empty(m) for k in ("y", "cl", "lcl", "ucl", "lcl95", "ucl95")}
     phase = np.empty(m, dtype=np.int64)
     runs: list[RunsAnalysis] = []
     chart_fun = _CHARTS[kind]
     positions = np.arange(m)
-    with np.errstate(all="ignore"):
-        for number, (a, b) in enumerate(bounds, start=1):
-            s = slice(a, b)
-            part = _Part(
-                y=sub.y[s], y_sum=sub.y_sum[s], y_len=sub.y_len[s], y_mean=sub.y_mean[s],
-                y_sd=sub.y_sd[s], n=None if sub.n is None else sub.n[s],
-                base=baseline[s] & include[s],
-                cl=None if cl_arr is None else _scalar_if_constant(cl_arr[s]),
-                screened=screened_mr)
-            for name, value in zip(out, chart_fun(part)):
-                out[name][s] = value
-            phase[s] = number
-            inc = include[s]
-            runs.append(runs_analysis(out["y"][s][inc], out["cl"][s][inc], positions[s][inc],
-                                      number, a, b))
-        for name in ("lcl", "ucl", "lcl95", "ucl95"):
-            v = out[name]
-            v[~np.isfinite(v)] = np.nan
-        sigma_signal = (out["y"] > out["ucl"]) | (out["y"] < out["lcl"])
+    for number, (a, b) in enumerate(bounds, start=1):
+        s = slice(a, b)
+        part = _Part(
+            y=sub.y[s], y_sum=sub.y_sum[s], y_len=sub.y_len[s], y_mean=sub.y_mean[s],
+            y_sd=sub.y_sd[s], n=None if sub.n is None else sub.n[s],
+            base=baseline[s] & include[s],
+            cl=None if cl_arr is None else _scalar_if_constant(cl_arr[s]),
+            screened=screened_mr)
+        for name, value in zip(out, chart_fun(part)):
+            out[name][s] = value
+        phase[s] = number
+        inc = include[s]
+        runs.append(runs_analysis(out["y"][s][inc], out["cl"][s][inc], positions[s][inc],
+                                  number, a, b))
+    for name in ("lcl", "ucl", "lcl95", "ucl95"):
+        v = out[name]
+        v[~np.isfinite(v)] = np.nan
+    sigma_signal = (out["y"] > out["ucl"]) | (out["y"] < out["lcl"])
 
     for arr in (*out.values(), sigma_signal, phase, baseline, include):
         arr.flags.writeable = False
