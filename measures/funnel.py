@@ -56,6 +56,8 @@ __all__ = ["FunnelUnit", "FunnelResult", "FunnelCurves", "funnel", "funnel_limit
 #: Two-sided coverage of the two funnels drawn.
 LEVELS = (0.95, 0.998)
 KINDS = ("proportion", "rate")
+#: Largest expected count for which limits are computed exactly (see exact_limit).
+EXACT_UP_TO = 1e6
 ADJUSTMENTS = (None, "multiplicative", "additive")
 
 
@@ -126,18 +128,29 @@ def exact_limit(kind: str, target: float, denominator: Any, prob: float) -> np.n
 
     ``(r_P − α)/n`` with r_P the ``prob``-quantile of Binomial(n, θ0) (or
     Poisson(θ0·E)) and α = (F(r_P) − P)/(F(r_P) − F(r_P − 1)); clipped to the
-    range of the measure.
+    range of the measure. Where the expected count (and, for proportions, its
+    complement) exceeds :data:`EXACT_UP_TO` the distribution is normal to well
+    within plotting precision and floating-point quantiles of it are not
+    reliable, so θ0 + z_P·s(n) is used instead.
     """
-    n = np.asarray(denominator, dtype=float)
-    dist = _distribution(kind, target, n)
-    r = dist.ppf(prob)
-    f_r = dist.cdf(r)
-    f_below = dist.cdf(r - 1)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    n = np.atleast_1d(np.asarray(denominator, dtype=float))
+    limit = np.empty(n.shape)
+    with np.errstate(all="ignore"):
+        expected = n * target
+        if kind == "proportion":
+            expected = np.minimum(expected, n * (1 - target))
+        exact = expected <= EXACT_UP_TO
+        ne = n[exact]
+        dist = _distribution(kind, target, ne)
+        r = dist.ppf(prob)
+        f_r = dist.cdf(r)
+        f_below = dist.cdf(r - 1)
         alpha = np.where(f_r > f_below, (f_r - prob) / (f_r - f_below), 0.0)
-        limit = (r - alpha) / n
+        limit[exact] = (r - alpha) / ne
+        limit[~exact] = target + stats.norm.ppf(prob) * _se(kind, target, n[~exact])
     upper = 1.0 if kind == "proportion" else np.inf
-    return np.clip(limit, 0.0, upper)
+    limit = np.clip(limit, 0.0, upper)
+    return limit if np.ndim(denominator) else limit.reshape(())
 
 
 def _se(kind: str, target: float, denominator: np.ndarray) -> np.ndarray:
@@ -255,6 +268,11 @@ def funnel(kind: str, numerators: Sequence[float] | np.ndarray,
     theta = _check_target(kind, target if target_given else y.sum() / n.sum(),
                           "target" if target_given else "numerators")
 
+    with np.errstate(all="ignore"):
+        return _funnel(kind, y, n, theta, target_given, labels, adjust, winsor)
+
+
+def _funnel(kind, y, n, theta, target_given, labels, adjust, winsor) -> FunnelResult:
     value = y / n
     se = _se(kind, theta, n)
     z = (value - theta) / se
@@ -274,6 +292,12 @@ def funnel(kind: str, numerators: Sequence[float] | np.ndarray,
     else:
         z_out = z
     lim = _limits(kind, theta, n, phi, tau2, adjust)
+    numbers = np.concatenate([value, z_out, se, *lim.values(), [phi_hat, tau2]])
+    if not np.all(np.isfinite(numbers)):
+        # Finite inputs can still be too extreme for floating point (a
+        # denominator of 1e-300, a target of 1e200); say so rather than plot NaN.
+        raise MeasureInputError("denominators", "extreme_values",
+                                "values too extreme to compute a funnel from")
     units = []
     for i in range(count):
         below = value[i] < lim["lower95"][i]
@@ -316,7 +340,8 @@ def funnel_limits(kind: str, target: float, denominators: Sequence[float] | None
             n = np.unique(np.maximum(1.0, np.round(n)))
     if (n <= 0).any():
         raise MeasureInputError("denominators", "zero_denominator", "", first_true(n <= 0))
-    lim = _limits(kind, theta, n, max(1.0, float(phi)), max(0.0, float(tau2)), adjustment)
+    with np.errstate(all="ignore"):
+        lim = _limits(kind, theta, n, max(1.0, float(phi)), max(0.0, float(tau2)), adjustment)
     for arr in (n, *lim.values()):
         arr.flags.writeable = False
     return FunnelCurves(kind, theta, n, lim["lower95"], lim["upper95"], lim["lower998"],
