@@ -25,6 +25,7 @@ Statement codes
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -153,7 +154,7 @@ def read_chart(chart: SpcChart, rule_set: str = "anhoej", direction: str | None 
     if len(chart.runs) > 1:
         now, before = chart.runs[-1], chart.runs[-2]
         new, old = float(chart.cl[now.start]), float(chart.cl[before.start])
-        if new == new and old == old and new != old:
+        if not (math.isnan(new) or math.isnan(old)) and new != old:
             movement = "up" if new > old else "down"
             statements.append(Statement(
                 "centre_line_change", classify(movement, direction), movement=movement,

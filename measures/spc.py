@@ -201,7 +201,7 @@ class SpcChart:
 
 
 def _to_list(arr: np.ndarray) -> list[float | None]:
-    return [None if v != v else v for v in arr.tolist()]
+    return [None if math.isnan(v) else v for v in arr.tolist()]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -567,9 +567,8 @@ def _check_values(kind: str, y: np.ndarray, n: np.ndarray | None) -> None:
 def _check_cl(kind: str, cl: np.ndarray) -> None:
     # A centre line outside the range of the plotted statistic would give
     # inverted or imaginary limits.
-    if kind in _COUNTS or kind in ("mr", "s"):
-        if (cl < 0).any():
-            raise MeasureInputError("cl", "negative", "", first_true(cl < 0))
+    if (kind in _COUNTS or kind in ("mr", "s")) and (cl < 0).any():
+        raise MeasureInputError("cl", "negative", "", first_true(cl < 0))
     if kind == "t" and (cl <= 0).any():
         raise MeasureInputError("cl", "not_positive", "", first_true(cl <= 0))
     if kind in _PROPORTIONS and (cl > 1).any():

@@ -52,6 +52,6 @@ def _agree(have: Any, want: Any, rel: float, abs_: float) -> bool:
         return have is None
     if isinstance(want, bool):
         return have is want or (isinstance(have, bool) and have == want)
-    if have is None or isinstance(have, bool) or isinstance(have, str):
+    if have is None or isinstance(have, (bool, str)):
         return False
     return math.isclose(float(have), float(want), rel_tol=rel, abs_tol=abs_)

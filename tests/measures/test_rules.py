@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from measures.errors import MeasureInputError
-from measures.rules import (Finding, assurance, evaluate, runs_distribution, runs_limits,
-                            variation)
+from measures.rules import Finding, assurance, evaluate, runs_distribution, runs_limits, variation
 from measures.spc import compute
 
 # A stable baseline: alternating 9/11 gives mean 10 and every moving range 2,
