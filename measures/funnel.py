@@ -265,7 +265,9 @@ def funnel(kind: str, numerators: Sequence[float] | np.ndarray,
         labels = list(labels)
         check_same_length("labels", labels, y.size, "numerators")
     target_given = target is not None
-    theta = _check_target(kind, target if target_given else y.sum() / n.sum(),
+    with np.errstate(all="ignore"):
+        pooled = None if target_given else y.sum() / n.sum()
+    theta = _check_target(kind, target if target_given else pooled,
                           "target" if target_given else "numerators")
 
     with np.errstate(all="ignore"):
