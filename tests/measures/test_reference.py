@@ -27,3 +27,11 @@ def test_reference_case(case):
     chart = compute(**compute_kwargs(case))
     problems = mismatches(chart.to_records(), case["expected"])
     assert not problems, "\n".join(problems[:10])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_reference_case_with_explicit_subgroup_keys(case):
+    # Passing x for one-observation subgroups must change nothing.
+    kwargs = compute_kwargs(case) | {"x": case["x"]}
+    problems = mismatches(compute(**kwargs).to_records(), case["expected"])
+    assert not problems, "\n".join(problems[:10])
