@@ -4,3 +4,4 @@ bp = Blueprint("teams", __name__, url_prefix="/teams")
 
 from learnnet.teams import views  # noqa: E402,F401
 from learnnet.teams import work  # noqa: E402,F401
+from learnnet.teams import measure  # noqa: E402,F401

@@ -17,6 +17,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import TextInput
 
 from learnnet.forms import BaseForm
+from learnnet.i18n import month_name
 from learnnet.models import MeasureDefinition
 
 PATIENT_WARNING = _l(
@@ -171,3 +172,63 @@ class PdsaForm(BaseForm):
         ],
         validators=[Optional()],
     )
+
+
+CHART_KIND_LABELS = {
+    "run": _l("Run chart"),
+    "p": _l("P chart (proportion)"),
+    "pp": _l("P′ chart (Laney, large denominators)"),
+    "u": _l("U chart (rate)"),
+    "up": _l("U′ chart (Laney, large denominators)"),
+    "c": _l("C chart (count)"),
+    "i": _l("I chart (individual values)"),
+    "t": _l("T chart (time between events)"),
+    "g": _l("G chart (cases between events)"),
+    "xbar": _l("X̄ chart (subgroup means)"),
+}
+# The charts that make sense for each value kind.
+KINDS_FOR_VALUE = {
+    "proportion": ("run", "p", "pp", "i"),
+    "rate": ("run", "u", "up", "i"),
+    "count": ("run", "c", "i"),
+    "continuous": ("run", "i"),
+    "days_between": ("run", "t", "i"),
+    "cases_between": ("run", "g", "i"),
+    "samples": ("run", "xbar", "i"),
+}
+
+
+def _month_choices(periods, blank_label):
+    return [SelectChoice("", blank_label)] + [
+        SelectChoice(p.strftime("%Y-%m"), month_name(p)) for p in periods
+    ]
+
+
+class ChartKindForm(BaseForm):
+    chart_kind = SelectField(_l("Chart"), validators=[Optional()])
+    freeze_period = SelectField(_l("Baseline ends with"), validators=[Optional()])
+
+    def __init__(self, value_kind: str, periods, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chart_kind.choices = [SelectChoice("", _l("Automatic (recommended)"))] + [
+            SelectChoice(kind, CHART_KIND_LABELS[kind]) for kind in KINDS_FOR_VALUE[value_kind]
+        ]
+        self.freeze_period.choices = _month_choices(periods, _l("No frozen baseline"))
+
+
+class PhaseForm(BaseForm):
+    start_period = SelectField(_l("New phase from"), validators=[InputRequired(_l("Choose the month the phase starts."))])
+    label = StringField(_l("Label"), validators=[InputRequired(_l("Give the phase a label.")), Length(max=60)])
+
+    def __init__(self, periods, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.start_period.choices = _month_choices(periods[1:], _l("Choose a month"))
+
+
+class ExclusionForm(BaseForm):
+    period = SelectField(_l("Leave out"), validators=[InputRequired(_l("Choose the month to leave out."))])
+    reason = StringField(_l("Reason"), validators=[InputRequired(_l("Say why the month is left out.")), Length(max=300)])
+
+    def __init__(self, periods, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.period.choices = _month_choices(periods, _l("Choose a month"))
