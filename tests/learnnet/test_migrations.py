@@ -9,7 +9,7 @@ from flask_migrate import upgrade
 
 from learnnet import create_app
 from learnnet.extensions import db
-from tests.conftest import scratch_postgres_database, app_config
+from tests.conftest import app_config, scratch_postgres_database
 
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "..", "migrations")
 

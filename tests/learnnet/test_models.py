@@ -10,9 +10,8 @@ from tests.learnnet import factories as f
 
 
 def _flush_fails(session):
-    with pytest.raises(IntegrityError):
-        with session.begin_nested():
-            session.flush()
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.flush()
 
 
 def test_duplicate_month_for_team_and_measure_is_refused(db_session):
@@ -72,9 +71,8 @@ def test_saving_from_a_stale_version_is_refused(db_session):
         execution_options={"synchronize_session": False},
     )
     m.numerator = 3
-    with pytest.raises(sa.orm.exc.StaleDataError):
-        with db_session.begin_nested():
-            db_session.flush()
+    with pytest.raises(sa.orm.exc.StaleDataError), db_session.begin_nested():
+        db_session.flush()
 
 
 def test_timestamps_are_aware_utc(db_session):

@@ -5,7 +5,7 @@ import random
 import pytest
 from sqlalchemy import select
 
-from learnnet.models import AuditEvent, ChartSettings, UnitMembership
+from learnnet.models import AuditEvent, ChartSettings
 from tests.learnnet import factories as f
 
 
