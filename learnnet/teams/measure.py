@@ -1,12 +1,16 @@
 """A team's measure: the full chart, its reading, the data and the chart settings."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+import re
+import unicodedata
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnnet import audit, permissions
-from learnnet.analysis import analyse, chart_settings, load_series
+from learnnet.analysis import analyse, analyse_team_measure, chart_settings, load_series
+from learnnet.chartdata import FORMATS, SIZES, etag, figure_data, render
 from learnnet.extensions import db
 from learnnet.models import ChartExclusion, ChartPhase, ChartSettings, MeasureDefinition
 from learnnet.periods import parse_period
@@ -159,3 +163,37 @@ def delete_exclusion(team_id: int, measure_id: int, exclusion_id: int):
     before = _settings_snapshot(settings)
     settings.exclusions.remove(exclusion)
     return _done(team, measure, settings, before, _("The month is back in the calculation."))
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text.replace("ø", "o").replace("Ø", "O").replace("æ", "ae")
+                                       .replace("Æ", "Ae").replace("å", "a").replace("Å", "A"))
+    ascii_text = ascii_text.encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower() or "chart"
+
+
+@bp.route("/<int:team_id>/measures/<int:measure_id>/chart.<fmt>")
+@login_required
+def measure_chart(team_id: int, measure_id: int, fmt: str):
+    """The chart as PNG, SVG or PDF, cached by the browser until anything drawn changes."""
+    if fmt not in FORMATS:
+        abort(404)
+    size = request.args.get("size", "web")
+    if size not in SIZES:
+        abort(400)
+    team = permissions.team_or_abort(team_id, current_user)
+    measure = _measure_or_abort(team, measure_id)
+    data = figure_data(analyse_team_measure(team, measure))
+    if data is None:
+        abort(404)
+    tag = etag(data, fmt, size)
+    if request.if_none_match.contains(tag):
+        response = Response(status=304)
+    else:
+        response = Response(render(data, fmt, size), mimetype=FORMATS[fmt])
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    if request.args.get("download"):
+        filename = f"{_slug(team.name)}-{_slug(measure.label)}.{fmt}"
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
