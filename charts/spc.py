@@ -28,7 +28,7 @@ from matplotlib.markers import TICKDOWN
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory, offset_copy
 
-from charts import render, style
+from charts import page, render, style
 from charts.text import LaneItem, Measurer, NumberFormat, allocate_lanes, auto_decimals, spread, tick_decimals
 
 SIGNAL_KINDS = ("outside", "two_of_three", "shift", "run", "trend")
@@ -233,6 +233,40 @@ def _y_range(d: SpcFigureData, a: _Arrays) -> tuple[float, float, np.ndarray]:
     return vmin - (pad if vmin < 0 or not nonneg or vmin > 0 else pad * 0.5), vmax + pad, ticks
 
 
+def y_range(datas: Sequence[SpcFigureData]) -> tuple[float, float, np.ndarray]:
+    """One y range and tick values covering several charts (small multiples share them)."""
+    ranges = [_y_range(d, _arrays(d)) for d in datas]
+    lo = min(r[0] for r in ranges)
+    hi = max(r[1] for r in ranges)
+    ticks = MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi)
+    eps = (hi - lo) * 1e-6
+    return lo, hi, ticks[(ticks >= lo - eps) & (ticks <= hi + eps)]
+
+
+def tick_texts(d: SpcFigureData, ticks: np.ndarray) -> list[str]:
+    """The y tick labels as drawn (for measuring)."""
+    step = float(ticks[1] - ticks[0]) if len(ticks) > 1 else 1.0
+    return [d.text.numbers.value(v, tick_decimals(step), d.is_percent) for v in ticks]
+
+
+def legend_entries(datas: Sequence[SpcFigureData], sz: style.Size) -> list[tuple[dict, str]]:
+    """Legend entries for what the charts show, without duplicates, in a fixed order."""
+    out: list[tuple[dict, str]] = []
+    seen: set[str] = set()
+    for d in datas:
+        for st, label in _legend_entries(d, sz):
+            if label not in seen:
+                seen.add(label)
+                out.append((st, label))
+    return out
+
+
+def draw_legend(fig: Figure, entries: list[tuple[dict, str]], sz: style.Size, x0: float,
+                y0: float, width: float) -> float:
+    """Draw legend entries in rows from ``y0`` upwards; returns the y above the legend."""
+    return _draw_legend(fig, Measurer(fig), entries, sz, x0, y0, width)
+
+
 def _point_signals(d: SpcFigureData) -> dict[int, tuple[str, str]]:
     """The (kind, direction) to mark each point with: the highest-priority signal wins."""
     rank = {k: i for i, k in enumerate(style.SIGNAL_PRIORITY)}
@@ -348,6 +382,13 @@ def _frame(ax: Axes, d: SpcFigureData, ticks: np.ndarray, sz: style.Size, *,
     n = len(d.periods)
     lo, hi = ax.get_ylim()
     inside = ticks[(ticks >= lo) & (ticks <= hi)]
+    # small panels: keep every k-th tick so labels have 1.3 lines of room each
+    ax_h = ax.get_position().height * ax.figure.get_size_inches()[1]
+    need = Measurer.line_height(sz.pt("tick")) * 1.3
+    k = 1
+    while len(inside[::k]) > 1 and ax_h / max(len(inside[::k]) - 1, 1) < need:
+        k += 1
+    inside = inside[::k]
     ax.hlines(inside, -0.6, n - 0.4, colors=style.GRID, lw=sz.lw("axis"), zorder=-1)
     ax.plot([0, 1], [0, 0], transform=ax.transAxes, color=style.AXIS, lw=sz.lw("axis"),
             clip_on=False, zorder=2)
@@ -412,7 +453,7 @@ def draw_spc(fig: Figure, data: SpcFigureData, sz: style.Size,
         return v / H
 
     def put(x_in: float, y_in: float, s: str, role: str, **kw: Any):
-        return fig.text(fx(x_in), fy(y_in), s, fontsize=sz.pt(role), parse_math=False, **kw)
+        return page.put(fig, x_in, y_in, s, sz.pt(role), **kw)
 
     # --- horizontal layout ---
     pad = 0.45 * L
@@ -433,14 +474,7 @@ def draw_spc(fig: Figure, data: SpcFigureData, sz: style.Size,
     # --- top: title, subtitle ---
     top = by + bh - pad * 0.8
     if show_title:
-        for role, s, weight, colour in (("title", t.title, "bold", style.INK),
-                                        ("subtitle", t.subtitle, "normal", style.MUTED)):
-            if not s:
-                continue
-            for line in m.wrap(s, sz.pt(role), bw - 2 * pad, weight):
-                lh = m.line_height(sz.pt(role))
-                put(bx + pad, top, line, role, weight=weight, color=colour, va="top", ha="left")
-                top -= lh * 1.08
+        top = page.heading(fig, m, sz, bx + pad, top, bw - 2 * pad, t.title, t.subtitle)
         top -= 0.35 * L
 
     # --- annotation lanes and phase labels (lane 0 holds phase labels) ---
@@ -472,17 +506,8 @@ def draw_spc(fig: Figure, data: SpcFigureData, sz: style.Size,
 
     # --- bottom: footnote, legend, month labels ---
     bottom = by + pad * 0.8
-    foot_pt = sz.pt("footnote")
-    foot_lines: list[str] = []
-    if notes:
-        foot_lines += m.wrap(t.notes_separator.join(notes), foot_pt, bw - 2 * pad)
-    if t.footnote:
-        foot_lines += m.wrap(t.footnote, foot_pt, bw - 2 * pad)
-    for line in reversed(foot_lines):
-        put(bx + pad, bottom, line, "footnote", color=style.MUTED, va="baseline")
-        bottom += m.line_height(foot_pt)
-    if foot_lines:
-        bottom += 0.3 * L
+    bottom = page.footnote(fig, m, sz, bx + pad, bottom, bw - 2 * pad,
+                           [t.notes_separator.join(notes), t.footnote])
     legend = _legend_entries(d, sz)
     if legend:
         bottom = _draw_legend(fig, m, legend, sz, bx + pad, bottom, bw - 2 * pad)
@@ -494,7 +519,7 @@ def draw_spc(fig: Figure, data: SpcFigureData, sz: style.Size,
     _draw_series(ax, d, a, sz)
     ax.set_xlim(-0.6, n - 0.4)
     ax.set_ylim(lo, hi)
-    major, labels_x, minor = _month_ticks(d, m, sz, slot)
+    major, labels_x, minor = month_ticks(d, m, sz, slot)
     _frame(ax, d, ticks, sz, x_major=major, x_labels=labels_x, x_minor=minor)
     if t.y_label:
         yl = m.truncate(t.y_label, sz.pt("axis"), ax_h)
@@ -609,7 +634,7 @@ def _right_labels(d: SpcFigureData, a: _Arrays, dec: int) -> list[tuple[str, flo
     return out
 
 
-def _month_ticks(d: SpcFigureData, m: Measurer, sz: style.Size,
+def month_ticks(d: SpcFigureData, m: Measurer, sz: style.Size,
                  slot: float) -> tuple[list[int], list[str], list[int]]:
     """Label every k-th month, k the smallest of 1, 2, 3, 4, 6, 12 for which labels fit;
     with dates, labels fall on months divisible by k (quarters, January).

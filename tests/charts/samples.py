@@ -114,3 +114,89 @@ def crowded(n_months: int = 24) -> SpcFigureData:
     return replace(base, annotations=anns,
                    phase_labels=("Baseline measurement before the network started",
                                  "Testing changes in PDSA cycles after the first session"))
+
+
+TEAMS = ("Borre", "Indre havn", "Åsgårdstrand", "Smidsrød helsehus", "Bjønnesåsen",
+         "Tjøme omsorgssenter", "Holmestrand", "Sande", "Hof", "Stavern", "Tjølling",
+         "Furuheim", "Brunlanes", "Tanum", "Berg", "Nygård bo- og behandlingssenter",
+         "Tønsberg 1", "Tønsberg 2", "Tønsberg 3", "Horten sentrum")
+
+
+def team_panels(n_teams: int = 12, n_months: int = 24):
+    from dataclasses import replace
+    out = []
+    for k in range(n_teams):
+        d = p_chart(n_months, seed=100 + k, break_at=6 + k % 8, annotations=())
+        out.append(replace(d, phase_labels=(), text=replace(d.text, title=TEAMS[k % len(TEAMS)])))
+    return tuple(out)
+
+
+def funnel(n_units: int = 16, seed: int = 11, adjusted: bool = False):
+    """A funnel plot of a proportion (percent) with binomial limits (normal approximation)."""
+    from charts.funnel import FunnelFigureData, FunnelText, FunnelUnit
+    rnd = random.Random(seed)
+    p = 0.62
+    units = []
+    for k in range(n_units):
+        n = rnd.randint(30, 400)
+        q = p + (0.25 if k == 3 else -0.22 if k == 5 else 0.0)
+        units.append(FunnelUnit(TEAMS[k % len(TEAMS)], n, 100 * sum(rnd.random() < q for _ in range(n)) / n))
+    dens = [5 + 5 * i for i in range(90)]
+    phi = 1.6 if adjusted else 1.0
+
+    def lim(z, sign):
+        return tuple(100 * min(1, max(0, p + sign * z * math.sqrt(phi * p * (1 - p) / n))) for n in dens)
+    return FunnelFigureData(
+        units=tuple(units), centre=100 * p, denominators=tuple(float(x) for x in dens),
+        lower95=lim(1.96, -1), upper95=lim(1.96, 1), lower998=lim(3.09, -1), upper998=lim(3.09, 1),
+        adjusted=adjusted, is_percent=True, improvement="up",
+        text=FunnelText(title="Residents with a nutrition plan, 2025",
+                        subtitle="16 units in the network · all of 2025",
+                        x_label="Residents at risk (denominator)", y_label="% with a plan",
+                        footnote="Source: learnnet", alt_description="Two units lie outside the 99.8% limits."))
+
+
+MEASURES = ("Screened for malnutrition risk", "At risk with a nutrition plan",
+            "Weighed last month", "Falls per 1,000 bed-days", "Fall-risk assessment",
+            "Unplanned admissions per 1,000 bed-days")
+
+
+def matrix(n_teams: int = 20):
+    from charts.matrix import ASSURANCES, VARIATIONS, MatrixCell, MatrixText, SummaryMatrixData
+    rnd = random.Random(5)
+    cells = []
+    for i in range(n_teams):
+        row = []
+        for j in range(len(MEASURES)):
+            if (i + j) % 11 == 0:
+                row.append(MatrixCell())
+            else:
+                row.append(MatrixCell(rnd.choice(VARIATIONS), rnd.choice(ASSURANCES + (None,))))
+        cells.append(tuple(row))
+    teams = tuple(TEAMS[k % len(TEAMS)] + (f" {k // len(TEAMS) + 1}" if k >= len(TEAMS) else "")
+                  for k in range(n_teams))
+    return SummaryMatrixData(teams=teams, measures=MEASURES, cells=tuple(cells),
+                             text=MatrixText(title="Summary: where are we?",
+                                             subtitle="Learning session 3 · Vestfold malnutrition and falls network",
+                                             footnote="Variation: NHS Making Data Count rules. Assurance against each measure's target."))
+
+
+def pack(n_teams: int = 3, n_measures: int = 6, n_months: int = 24):
+    from dataclasses import replace
+    from charts.pack import PackData, TeamSection
+    teams = []
+    for k in range(n_teams):
+        charts = []
+        for j in range(n_measures):
+            d = p_chart(n_months, seed=1000 + 10 * k + j, break_at=6 + (k + j) % 10)
+            charts.append(replace(d, text=replace(
+                d.text, title=MEASURES[j % len(MEASURES)],
+                subtitle=f"{TEAMS[k % len(TEAMS)]} · {n_months} months")))
+        teams.append(TeamSection(
+            name=TEAMS[k % len(TEAMS)], subtitle="Horten kommune · sykehjem",
+            charts=tuple(charts),
+            interventions=("Mar 2026: Nutrition bundle", "Apr 2026: PDSA weekly weighing",
+                           "May 2026: Kitchen snacks")))
+    return PackData(title="Learning session 3", subtitle="Malnutrition and falls network, Vestfold",
+                    date_text="12 March 2026", footer="learnnet · USHT Vestfold",
+                    teams=tuple(teams), matrix=matrix(n_teams))
