@@ -1,0 +1,294 @@
+"""The learning-session pack: one multi-page A4-landscape PDF (cover, contents, summary
+matrix, then each team's charts with their readings and recent interventions) and the same
+charts as PNGs in a ZIP.
+
+Both are deterministic: the PDF is written by one process, page after page, with no dates
+in its metadata; the ZIP has fixed timestamps and a fixed order. :func:`render_pack` makes
+both at once on several cores: the PDF in one worker process while the others render the
+PNGs, team by team (matplotlib is single-threaded, so processes, not threads).
+"""
+from __future__ import annotations
+
+import io
+import math
+import multiprocessing
+import unicodedata
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Sequence
+
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from charts import page, render, style
+from charts.matrix import SummaryMatrixData, draw_matrix
+from charts.spc import SpcFigureData, draw_spc, render_spc
+from charts.text import Measurer
+
+
+@dataclass(frozen=True)
+class TeamSection:
+    """One team's part of the pack. Each chart's ``text.alt_description`` is its reading;
+    ``interventions`` are short lines the app formats (e.g. "mars 2026: Nutrition bundle")."""
+
+    name: str
+    subtitle: str = ""
+    charts: tuple[SpcFigureData, ...] = ()
+    interventions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PackText:
+    contents: str = "Contents"
+    summary: str = "Summary"
+    reading: str = "Reading"
+    interventions: str = "Recent interventions"
+    no_interventions: str = "None recorded"
+    no_reading: str = ""
+    page: str = "Page {page} of {pages}"
+    teams_count: str = "{n} teams"
+
+
+@dataclass(frozen=True)
+class PackData:
+    title: str
+    teams: tuple[TeamSection, ...]
+    subtitle: str = ""            # the network
+    date_text: str = ""           # "Learning session 3 · 12 March 2026"
+    footer: str = ""              # on every page, e.g. "learnnet · USHT Vestfold"
+    matrix: SummaryMatrixData | None = None
+    text: PackText = field(default_factory=PackText)
+
+
+@dataclass(frozen=True)
+class PackFiles:
+    pdf: bytes
+    zip: bytes
+
+
+PAGE = style.SIZES["a4"]
+CHARTS_PER_PAGE = 2
+MATRIX_ROWS_PER_PAGE = 22
+CHART_SCALE = 0.72          # chart text on a half A4 page, relative to the a4 size's base
+
+
+def _team_pages(team: TeamSection) -> int:
+    return max(1, math.ceil(len(team.charts) / CHARTS_PER_PAGE))
+
+
+def _matrix_pages(pack: PackData) -> int:
+    if pack.matrix is None:
+        return 0
+    return max(1, math.ceil(len(pack.matrix.teams) / MATRIX_ROWS_PER_PAGE))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    pages: int
+    matrix_first: int
+    team_first: tuple[int, ...]
+
+
+def _plan(pack: PackData) -> _Plan:
+    n = 2                       # cover, contents
+    matrix_first = n + 1
+    n += _matrix_pages(pack)
+    firsts = []
+    for team in pack.teams:
+        firsts.append(n + 1)
+        n += _team_pages(team)
+    return _Plan(n, matrix_first, tuple(firsts))
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+
+def render_pack_pdf(pack: PackData) -> bytes:
+    """The pack as one A4-landscape PDF (deterministic bytes)."""
+    plan = _plan(pack)
+    buf = io.BytesIO()
+    md = render.metadata("pdf", render.AltText(pack.title, pack.subtitle))
+    with render.context(PAGE):
+        with PdfPages(buf, metadata=md) as pdf:
+            for fig in _pages(pack, plan):
+                pdf.savefig(fig)
+    return buf.getvalue()
+
+
+def _pages(pack: PackData, plan: _Plan):
+    yield _cover(pack, plan)
+    yield _contents(pack, plan)
+    pageno = 3
+    if pack.matrix is not None:
+        for k in range(_matrix_pages(pack)):
+            rows = slice(k * MATRIX_ROWS_PER_PAGE, (k + 1) * MATRIX_ROWS_PER_PAGE)
+            part = replace(pack.matrix, teams=pack.matrix.teams[rows],
+                           cells=pack.matrix.cells[rows])
+            fig, m = _new_page(pack, plan, pageno)
+            draw_matrix(fig, part, PAGE, (0, 0.45, PAGE.width, PAGE.height - 0.45))
+            pageno += 1
+            yield fig
+    for team in pack.teams:
+        for k in range(_team_pages(team)):
+            yield _team_page(pack, plan, team, k, pageno)
+            pageno += 1
+
+
+def _new_page(pack: PackData, plan: _Plan, pageno: int) -> tuple[Figure, Measurer]:
+    fig = render.new_figure(PAGE)
+    m = Measurer(fig)
+    L = m.line_height(PAGE.base_pt)
+    pt = PAGE.pt("footnote")
+    y = 0.45 * L
+    if pack.footer:
+        page.put(fig, 0.45 * L, y, pack.footer, pt, color=style.MUTED, va="baseline")
+    page.put(fig, PAGE.width - 0.45 * L, y,
+             pack.text.page.format(page=pageno, pages=plan.pages), pt, color=style.MUTED,
+             ha="right", va="baseline")
+    return fig, m
+
+
+def _cover(pack: PackData, plan: _Plan) -> Figure:
+    fig, m = _new_page(pack, plan, 1)
+    x, w = 1.0, PAGE.width - 2.0
+    fig.add_artist(Line2D([x / PAGE.width, (x + 1.2) / PAGE.width], [0.66, 0.66],
+                          color=style.BLUE, lw=6))
+    top = PAGE.height * 0.62
+    top = page.paragraph(fig, m, x, top, w, pack.title, PAGE.base_pt * 2.6, weight="bold",
+                         color=style.INK)
+    top -= 0.2
+    if pack.subtitle:
+        top = page.paragraph(fig, m, x, top, w, pack.subtitle, PAGE.base_pt * 1.6,
+                             color=style.TEXT)
+    if pack.date_text:
+        top = page.paragraph(fig, m, x, top - 0.1, w, pack.date_text, PAGE.base_pt * 1.3,
+                             color=style.MUTED)
+    page.paragraph(fig, m, x, top - 0.3, w, pack.text.teams_count.format(n=len(pack.teams)),
+                   PAGE.base_pt * 1.1, color=style.MUTED)
+    return fig
+
+
+def _contents(pack: PackData, plan: _Plan) -> Figure:
+    fig, m = _new_page(pack, plan, 2)
+    L = m.line_height(PAGE.base_pt)
+    x0 = 0.45 * L + 0.3
+    top = page.heading(fig, m, PAGE, x0, PAGE.height - 0.5, PAGE.width - 2 * x0,
+                       pack.text.contents) - 0.3
+    entries = []
+    if pack.matrix is not None:
+        entries.append((pack.text.summary, plan.matrix_first, True))
+    entries += [(t.name, first, False) for t, first in zip(pack.teams, plan.team_first)]
+    pt = PAGE.pt("body")
+    lh = m.line_height(pt) * 1.35
+    per_col = max(1, int((top - 0.8) / lh))
+    cols = max(1, math.ceil(len(entries) / per_col))
+    if cols > 3:   # many teams: smaller text rather than entries off the page
+        pt *= 3 / cols
+        lh = m.line_height(pt) * 1.35
+        per_col = max(1, int((top - 0.8) / lh))
+        cols = max(1, math.ceil(len(entries) / per_col))
+    col_w = min((PAGE.width - 2 * x0) / cols, 5.5)
+    for k, (name, pno, bold) in enumerate(entries):
+        c, r = divmod(k, per_col)
+        x = x0 + c * col_w
+        y = top - r * lh
+        num = str(pno)
+        name = m.truncate(name, pt, col_w - m.width(num, pt) - 1.0, "bold" if bold else "normal")
+        page.put(fig, x, y, name, pt, weight="bold" if bold else "normal", va="top")
+        page.put(fig, x + col_w - 0.5, y, num, pt, ha="right", va="top", color=style.MUTED)
+    return fig
+
+
+def _team_page(pack: PackData, plan: _Plan, team: TeamSection, k: int, pageno: int) -> Figure:
+    fig, m = _new_page(pack, plan, pageno)
+    W, H = PAGE.width, PAGE.height
+    L = m.line_height(PAGE.base_pt)
+    pad = 0.45 * L
+    t = pack.text
+    top = H - pad * 0.8
+    title = team.name if k == 0 else f"{team.name} ({k + 1}/{_team_pages(team)})"
+    top = page.heading(fig, m, PAGE, pad, top, W - 2 * pad, title,
+                       team.subtitle if k == 0 else "")
+    if k == 0:
+        items = " · ".join(team.interventions) if team.interventions else t.no_interventions
+        top = page.paragraph(fig, m, pad, top - 0.05, W - 2 * pad, f"{t.interventions}: {items}",
+                             PAGE.pt("footnote"), max_lines=2, color=style.TEXT)
+    top -= 0.1
+    bottom = 0.45 * L + m.line_height(PAGE.pt("footnote")) + 0.1
+    charts = team.charts[k * CHARTS_PER_PAGE:(k + 1) * CHARTS_PER_PAGE]
+    slot_h = (top - bottom) / CHARTS_PER_PAGE
+    csz = replace(PAGE, base_pt=PAGE.base_pt * CHART_SCALE)
+    chart_w = W * 0.7
+    for j, chart in enumerate(charts):
+        y0 = top - (j + 1) * slot_h
+        draw_spc(fig, chart, csz, (0.0, y0, chart_w, slot_h))
+        # the reading beside the chart
+        rx, rw = chart_w + 0.1, W - chart_w - 0.1 - pad
+        ry = y0 + slot_h - 0.45 * L
+        pt = PAGE.pt("body") * 0.9
+        ry = page.paragraph(fig, m, rx, ry, rw, t.reading, pt, weight="bold", color=style.INK)
+        reading = chart.text.alt_description or t.no_reading
+        max_lines = int((slot_h - 0.9 * L) / (m.line_height(pt) * 1.12)) - 1
+        page.paragraph(fig, m, rx, ry - 0.05, rw, reading, pt, max_lines=max(1, max_lines))
+        if j:
+            fig.add_artist(Line2D([pad / W, (W - pad) / W], [(y0 + slot_h) / H] * 2,
+                                  color=style.GRID, lw=PAGE.lw("axis")))
+    return fig
+
+
+# --- PNG ZIP -----------------------------------------------------------------------------
+
+_FOLD = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "å": "a", "Å": "A"})
+
+
+def slug(s: str, max_len: int = 48) -> str:
+    """A file-name-safe ASCII version of a name ("Tjøme omsorgssenter" → "tjome-omsorgssenter")."""
+    s = unicodedata.normalize("NFKD", s.translate(_FOLD)).encode("ascii", "ignore").decode()
+    out = "".join(c.lower() if c.isalnum() else "-" for c in s)
+    while "--" in out:
+        out = out.replace("--", "-")
+    return out.strip("-")[:max_len] or "chart"
+
+
+def _team_pngs(k: int, team: TeamSection, size: str) -> list[tuple[str, bytes]]:
+    folder = f"{k + 1:02d}-{slug(team.name)}"
+    return [(f"{folder}/{j + 1:02d}-{slug(c.text.title)}.png", render_spc(c, "png", size))
+            for j, c in enumerate(team.charts)]
+
+
+def _zip(files: Sequence[tuple[str, bytes]]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)   # PNGs are compressed already: stored, not deflated
+    return buf.getvalue()
+
+
+def render_pack_zip(pack: PackData, size: str = "slide") -> bytes:
+    """Every team's charts as PNGs in a ZIP (one folder per team), in one process."""
+    files = [f for k, team in enumerate(pack.teams) for f in _team_pngs(k, team, size)]
+    return _zip(files)
+
+
+def render_pack(pack: PackData, *, workers: int | None = None, png_size: str = "slide",
+                mp_context: str = "spawn") -> PackFiles:
+    """The PDF and the PNG ZIP, rendered in ``workers`` processes (default: all CPUs).
+
+    "spawn" is the safe default inside a threaded web server (forking a process that holds
+    other threads' locks can deadlock); a CLI may pass "fork" to save start-up time.
+    """
+    workers = workers or multiprocessing.cpu_count()
+    if workers <= 1:
+        return PackFiles(render_pack_pdf(pack), render_pack_zip(pack, png_size))
+    ctx = multiprocessing.get_context(mp_context)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as ex:
+        pdf_future = ex.submit(render_pack_pdf, pack)
+        # larger jobs first so the pool finishes together
+        png_futures = [ex.submit(_team_pngs, k, team, png_size)
+                       for k, team in enumerate(pack.teams)]
+        files = [f for fut in png_futures for f in fut.result()]
+        return PackFiles(pdf_future.result(), _zip(files))

@@ -1,0 +1,129 @@
+"""Figure → bytes, deterministically.
+
+The same data must give the same bytes, so the app can cache an image by a content hash and
+answer ``If-None-Match`` with 304. matplotlib writes a creation date and its version into
+PDF and SVG metadata and a "Software" key into PNG; all of those are removed here, the SVG
+id salt is fixed (``svg.hashsalt`` in :func:`charts.style.rc`), and every figure is drawn
+inside ``matplotlib.rc_context`` so no process-wide rcParams leak in or out.
+
+Figures are always ``matplotlib.figure.Figure`` objects with an Agg canvas, never pyplot's
+global state, which is not thread-safe.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+from dataclasses import dataclass
+from typing import Iterator
+from xml.sax.saxutils import escape
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from charts import style  # noqa: E402
+
+FORMATS = ("png", "svg", "pdf")
+MIME_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+
+
+@dataclass(frozen=True)
+class AltText:
+    """What a screen reader says: a short title and the chart's plain reading."""
+
+    title: str = ""
+    description: str = ""
+
+
+@contextlib.contextmanager
+def context(sz: style.Size) -> Iterator[None]:
+    """learnnet's rcParams for one figure (thread-local use is safe: nothing global changes
+    after the block ends)."""
+    with matplotlib.rc_context(style.rc(sz)):
+        yield
+
+
+def new_figure(sz: style.Size) -> Figure:
+    """A blank figure of the given size with an Agg canvas (for text measurement)."""
+    fig = Figure(figsize=(sz.width, sz.height), dpi=sz.dpi)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def metadata(fmt: str, alt: AltText | None) -> dict:
+    """Metadata for ``savefig``: no dates, no software versions; the alt text where the
+    format has a place for it."""
+    alt = alt or AltText()
+    if fmt == "png":
+        md = {"Software": None}
+        if alt.title:
+            md["Title"] = alt.title
+        if alt.description:
+            md["Description"] = alt.description
+        return md
+    if fmt == "svg":
+        # <title>/<desc> are inserted by _svg_accessible; the RDF block stays minimal.
+        return {"Date": None, "Creator": None, "Format": None, "Type": None}
+    if fmt == "pdf":
+        md = {"Creator": None, "Producer": None, "CreationDate": None, "ModDate": None}
+        if alt.title:
+            md["Title"] = alt.title
+        if alt.description:
+            md["Subject"] = alt.description
+        return md
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def figure_bytes(fig: Figure, fmt: str, sz: style.Size, alt: AltText | None = None) -> bytes:
+    """Save ``fig`` as PNG, SVG or PDF and return the bytes.
+
+    PNG is written at the size's dpi; SVG and PDF are vector (their dpi only affects
+    rasterised parts, of which learnnet draws none).
+    """
+    fmt = fmt.lower()
+    md = metadata(fmt, alt)
+    buf = io.BytesIO()
+    with context(sz):
+        fig.savefig(buf, format=fmt, dpi=sz.dpi, metadata=md)
+    data = buf.getvalue()
+    if fmt == "svg":
+        data = _svg_accessible(data, alt)
+    return data
+
+
+def _svg_accessible(data: bytes, alt: AltText | None) -> bytes:
+    """Insert ``<title>`` and ``<desc>`` as the first children of ``<svg>`` and point
+    ``aria-labelledby`` at them (WAI-ARIA graphics: role="img")."""
+    if alt is None or not (alt.title or alt.description):
+        return data
+    text = data.decode("utf-8")
+    start = text.find("<svg")
+    end = text.find(">", start)
+    if start < 0 or end < 0:
+        return data
+    # ids derived from the content keep output deterministic and unique when several
+    # charts are inlined in one page
+    key = hashlib.sha1(f"{alt.title}\x00{alt.description}".encode()).hexdigest()[:10]
+    ids = []
+    children = []
+    if alt.title:
+        ids.append(f"t{key}")
+        children.append(f'<title id="t{key}">{escape(alt.title)}</title>')
+    if alt.description:
+        ids.append(f"d{key}")
+        children.append(f'<desc id="d{key}">{escape(alt.description)}</desc>')
+    tag = text[start:end]
+    if tag.endswith("/"):
+        return data
+    tag += f' role="img" aria-labelledby="{" ".join(ids)}"'
+    text = text[:start] + tag + ">\n " + "\n ".join(children) + text[end + 1:]
+    return text.encode("utf-8")
+
+
+def content_hash(data: bytes) -> str:
+    """A strong ETag value for rendered bytes."""
+    return hashlib.sha256(data).hexdigest()
