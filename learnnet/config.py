@@ -53,4 +53,8 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "WTF_CSRF_TIME_LIMIT": None,
         # Cross-unit tables hide counts below this for viewers outside the team.
         "SMALL_NUMBER_THRESHOLD": int(env.get("LEARNNET_SMALL_NUMBER_THRESHOLD", "5")),
+        # Learning-session packs: built in a thread of the request ("thread"), or left for
+        # `flask packs work` ("worker"); PACK_WORKERS processes draw the charts.
+        "PACK_RUNNER": env.get("LEARNNET_PACK_RUNNER", "thread"),
+        "PACK_WORKERS": int(env.get("LEARNNET_PACK_WORKERS", str(min(4, os.cpu_count() or 1)))),
     }

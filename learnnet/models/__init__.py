@@ -11,6 +11,7 @@ from learnnet.models.data import (
 from learnnet.models.definitions import MeasureDefinition, MeasureTemplate
 from learnnet.models.networks import LearningSession, Network, Team, network_facilitator
 from learnnet.models.org import Municipality, Region, Unit
+from learnnet.models.packs import SessionPack
 from learnnet.models.work import Intervention, PdsaCycle
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Network",
     "PdsaCycle",
     "Region",
+    "SessionPack",
     "Team",
     "Unit",
     "UnitMembership",

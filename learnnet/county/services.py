@@ -1,0 +1,394 @@
+"""The county comparison: units and municipalities on a funnel plot, their table, the measure
+across all teams, and the network's effect estimated by interrupted time series.
+
+Everything a view, a chart or an export shows is computed here, with small numbers already
+suppressed (:mod:`learnnet.county.suppression`), so no view can show a cell the table hides.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from learnnet.analysis import Analysis, analyse, chart_settings, load_series, scale_of
+from learnnet.county.suppression import Suppression, is_hidden
+from learnnet.extensions import db
+from learnnet.models import MeasureDefinition, Measurement, Team
+from learnnet.periods import add_months, month_start, months_between
+from measures.effects import ItsResult, PooledItsResult, interrupted_time_series, pooled_interrupted_time_series
+from measures.errors import MeasureInputError
+from measures.funnel import FunnelCurves, FunnelResult, funnel, funnel_limits
+
+ADJUSTMENTS = ("none", "multiplicative", "additive")
+LEVELS = ("unit", "municipality")
+# Months shown by default: the last twelve.
+DEFAULT_WINDOW = 12
+
+
+@dataclass(frozen=True)
+class Window:
+    """The months compared, both included."""
+
+    first: dt.date
+    last: dt.date
+
+    @property
+    def periods(self) -> list[dt.date]:
+        return months_between(self.first, self.last)
+
+
+def default_window(measure: MeasureDefinition, today: dt.date) -> Window:
+    """The last twelve months up to last month, inside the network's period."""
+    network = measure.network
+    last = min(add_months(month_start(today), -1), month_start(network.end_date))
+    last = max(last, month_start(network.start_date))
+    return Window(add_months(last, -(DEFAULT_WINDOW - 1)), last)
+
+
+def window_from(measure: MeasureDefinition, today: dt.date, first: dt.date | None,
+                last: dt.date | None) -> Window:
+    """The window asked for, or the default for what was not given; first after last is swapped."""
+    default = default_window(measure, today)
+    first, last = first or default.first, last or default.last
+    if first > last:
+        first, last = last, first
+    return Window(first, last)
+
+
+def comparable_measures() -> list[MeasureDefinition]:
+    """Measures that can be compared across units (proportions and rates), network by network."""
+    return list(
+        db.session.scalars(
+            select(MeasureDefinition)
+            .where(MeasureDefinition.value_kind.in_(("proportion", "rate")))
+            .order_by(MeasureDefinition.network_id, MeasureDefinition.position)
+        )
+    )
+
+
+# --- the comparison table and funnel plot ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One unit (or municipality) in the window. Numbers are None where suppressed or missing."""
+
+    label: str
+    municipality: str
+    teams: tuple[Team, ...]
+    numerator: float | None
+    denominator: float | None
+    value: float | None          # on the measure's scale (% or per 1,000)
+    z: float | None
+    # "above"/"below" the 95 % limits, None inside; outside998 beyond the 99.8 % limits.
+    side: str | None
+    outside998: bool
+    # "better"/"worse"/None: the side read with the measure's improvement direction.
+    verdict: str | None
+    hidden: bool
+    has_data: bool
+
+    @property
+    def team(self) -> Team | None:
+        return self.teams[0] if len(self.teams) == 1 else None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    measure: MeasureDefinition
+    window: Window
+    level: str
+    adjust: str
+    scale: float
+    rows: tuple[Row, ...]
+    result: FunnelResult | None
+    curves: FunnelCurves | None
+    problem: str | None
+    threshold: int
+
+    @property
+    def hidden_count(self) -> int:
+        return sum(1 for r in self.rows if r.hidden)
+
+    @property
+    def shown(self) -> tuple[Row, ...]:
+        """Rows that may be drawn: with data and not suppressed."""
+        return tuple(r for r in self.rows if r.has_data and not r.hidden)
+
+
+def window_totals(teams: list[Team], measure: MeasureDefinition, window: Window) -> dict[int, tuple[float, float]]:
+    """Each team's summed numerator and denominator over the window's entered months."""
+    totals: dict[int, tuple[float, float]] = {}
+    if not teams:
+        return totals
+    rows = db.session.scalars(
+        select(Measurement).where(
+            Measurement.team_id.in_([t.id for t in teams]),
+            Measurement.measure_id == measure.id,
+            Measurement.period.between(window.first, window.last),
+            Measurement.deleted_at.is_(None),
+            Measurement.numerator.is_not(None),
+            Measurement.denominator.is_not(None),
+        )
+    )
+    for m in rows:
+        num, den = totals.get(m.team_id, (0.0, 0.0))
+        totals[m.team_id] = (num + m.numerator, den + m.denominator)
+    return totals
+
+
+def _groups(teams: list[Team], level: str) -> list[tuple[str, str, list[Team]]]:
+    if level == "unit":
+        return [(t.name, t.unit.municipality.name, [t]) for t in sorted(teams, key=lambda t: (t.name, t.id))]
+    by_municipality: dict[str, list[Team]] = {}
+    for team in teams:
+        by_municipality.setdefault(team.unit.municipality.name, []).append(team)
+    return [(name, name, sorted(members, key=lambda t: t.id)) for name, members in sorted(by_municipality.items())]
+
+
+def _verdict(side: str | None, direction: str) -> str | None:
+    if side is None:
+        return None
+    return "better" if (side == "above") == (direction == "up") else "worse"
+
+
+def compare(measure: MeasureDefinition, window: Window, suppression: Suppression, *,
+            level: str = "unit", adjust: str = "none") -> Comparison:
+    """The measure's units (or municipalities) over ``window``: funnel, z-scores and positions.
+
+    The funnel's target and limits use every unit with data, suppressed or not (the pooled value
+    reveals no unit), so everyone sees the same limits; suppressed rows carry no numbers.
+    """
+    if level not in LEVELS:
+        level = "unit"
+    if adjust not in ADJUSTMENTS:
+        adjust = "none"
+    teams = list(measure.network.teams)
+    totals = window_totals(teams, measure, window)
+    scale = scale_of(measure)
+    groups = []
+    for label, municipality, members in _groups(teams, level):
+        num = sum(totals[t.id][0] for t in members if t.id in totals)
+        den = sum(totals[t.id][1] for t in members if t.id in totals)
+        groups.append((label, municipality, members, num, den, any(t.id in totals for t in members)))
+    with_data = [g for g in groups if g[5] and g[4] > 0]
+    base = dict(measure=measure, window=window, level=level, adjust=adjust, scale=scale,
+                threshold=suppression.threshold)
+    result = curves = None
+    problem = None
+    kind = measure.value_kind
+    if kind not in ("proportion", "rate"):
+        problem = "not_comparable"
+    elif len(with_data) < 2:
+        problem = "too_few_units"
+    else:
+        try:
+            result = funnel(
+                kind,
+                [g[3] for g in with_data],
+                [g[4] for g in with_data],
+                labels=list(range(len(with_data))),
+                adjust=None if adjust == "none" else adjust,
+            )
+            dens = [g[4] for g in with_data]
+            curves = funnel_limits(
+                kind, result.target, n_min=max(1.0, min(dens) * 0.8), n_max=max(dens) * 1.2,
+                points=120, phi=result.phi, tau2=result.tau2,
+                adjustment=None if adjust == "none" else adjust,
+            )
+        except MeasureInputError as error:
+            problem, result, curves = error.problem, None, None
+    by_label = {}
+    if result is not None:
+        for unit in result.units:
+            by_label[with_data[unit.label][0]] = unit
+    rows = []
+    for label, municipality, members, num, den, has_data in groups:
+        hidden = has_data and is_hidden(suppression, members, num, den)
+        unit = by_label.get(label)
+        side = unit.side if unit is not None else None
+        if hidden or not has_data:
+            rows.append(Row(label, municipality, tuple(members), None, None, None, None, None, False,
+                            None, hidden, has_data))
+            continue
+        rows.append(Row(
+            label, municipality, tuple(members), num, den,
+            num / den * scale if den else None,
+            unit.z if unit is not None else None,
+            side,
+            bool(unit.outside998) if unit is not None else False,
+            _verdict(side, measure.direction),
+            False, True,
+        ))
+    return Comparison(rows=tuple(rows), result=result, curves=curves, problem=problem, **base)
+
+
+# --- the measure across all teams -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamChart:
+    """One team's chart of the measure, with the months whose numbers are suppressed."""
+
+    team: Team
+    analysis: Analysis
+    hidden_positions: tuple[int, ...]
+
+    @property
+    def hidden(self) -> bool:
+        return bool(self.hidden_positions)
+
+
+def team_charts(measure: MeasureDefinition, window: Window, suppression: Suppression) -> list[TeamChart]:
+    """Every team's chart of the measure up to the window's last month, in name order."""
+    charts = []
+    for team in sorted(measure.network.teams, key=lambda t: (t.name, t.id)):
+        series = load_series(team, measure, until=window.last)
+        analysis = analyse(series, chart_settings(team, measure))
+        hidden = tuple(
+            k for k in range(len(series.periods))
+            if is_hidden(suppression, team, *_counts(series, k))
+        )
+        charts.append(TeamChart(team, analysis, hidden))
+    return charts
+
+
+def _counts(series, k: int) -> tuple[float | None, ...]:
+    if series.measure.is_ratio:
+        return (series.numerators[k], series.denominators[k])
+    if series.measure.value_kind == "count":
+        return (series.values[k],)
+    return ()
+
+
+# --- the network's effect -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamEffect:
+    team: Team
+    periods: tuple[dt.date, ...]
+    result: ItsResult | None
+    problem: str | None
+    hidden: bool
+    # "improved", "worse" or "unclear": the level change's interval read with the direction.
+    verdict: str | None
+
+
+@dataclass(frozen=True)
+class NetworkEffect:
+    measure: MeasureDefinition
+    change: dt.date
+    last: dt.date
+    kind: str
+    scale: float
+    # The network's months with every team's numbers added up, and the model fitted to them.
+    periods: tuple[dt.date, ...]
+    observed: tuple[float | None, ...]
+    aggregate: ItsResult | None
+    pooled: PooledItsResult | None
+    problem: str | None
+    teams: tuple[TeamEffect, ...]
+    hidden_positions: tuple[int, ...]
+
+    @property
+    def at(self) -> int | None:
+        return self.periods.index(self.change) if self.change in self.periods else None
+
+
+def effect_kind(measure: MeasureDefinition) -> str:
+    return measure.value_kind if measure.value_kind in ("proportion", "rate") else "continuous"
+
+
+def reading_of(effect, direction: str) -> str:
+    """Whether the level change's confidence interval lies wholly on the better or worse side."""
+    level = effect.level_change
+    if level.ratio is not None:
+        low, high, neutral = level.ratio_ci_low, level.ratio_ci_high, 1.0
+    else:
+        low, high, neutral = level.ci_low, level.ci_high, 0.0
+    if low > neutral:
+        return "improved" if direction == "up" else "worse"
+    if high < neutral:
+        return "worse" if direction == "up" else "improved"
+    return "unclear"
+
+
+def _its_input(series, kind: str) -> tuple[list, list | None]:
+    if kind == "continuous":
+        return list(series.values if not series.measure.is_ratio else series.y), None
+    return list(series.numerators), list(series.denominators)
+
+
+def network_effect(measure: MeasureDefinition, change: dt.date, last: dt.date,
+                   suppression: Suppression) -> NetworkEffect:
+    """Before against after ``change`` for the whole network (teams pooled) and for each team."""
+    change = month_start(change)
+    kind = effect_kind(measure)
+    scale = scale_of(measure)
+    team_effects = []
+    ys, ns, ats = [], [], []
+    sums: dict[dt.date, list[float]] = {}
+    for team in sorted(measure.network.teams, key=lambda t: (t.name, t.id)):
+        series = load_series(team, measure, until=last)
+        y, n = _its_input(series, kind)
+        for k, period in enumerate(series.periods):
+            if y[k] is None or (n is not None and n[k] is None):
+                continue
+            total = sums.setdefault(period, [0.0, 0.0, 0])
+            total[0] += y[k]
+            total[1] += n[k] if n is not None else 0.0
+            total[2] += 1
+        at = series.index(change)
+        result, problem = None, None
+        if at is None or at == 0:
+            problem = "change_outside_series"
+        else:
+            try:
+                result = interrupted_time_series(kind, y, n, at=at)
+            except MeasureInputError as error:
+                problem = error.problem
+            else:
+                ys.append(y)
+                ns.append(n)
+                ats.append(at)
+        num = sum(v for v in y if v is not None) if kind != "continuous" else None
+        hidden = is_hidden(suppression, team, num)
+        team_effects.append(TeamEffect(
+            team, series.periods, None if hidden else result, problem, hidden,
+            None if hidden or result is None else reading_of(result, measure.direction),
+        ))
+    periods = tuple(sorted(sums))
+    if kind == "continuous":
+        observed = tuple(sums[p][0] / sums[p][2] for p in periods)
+        agg_y, agg_n = list(observed), None
+    else:
+        observed = tuple(sums[p][0] / sums[p][1] if sums[p][1] else None for p in periods)
+        agg_y, agg_n = [sums[p][0] for p in periods], [sums[p][1] for p in periods]
+    teams = list(measure.network.teams)
+    hidden_positions = tuple(
+        k for k, p in enumerate(periods)
+        if kind != "continuous" and is_hidden(suppression, teams, sums[p][0], sums[p][1])
+    )
+    aggregate = pooled = None
+    problem = None
+    if change not in periods or periods.index(change) == 0:
+        problem = "change_outside_series"
+    else:
+        try:
+            aggregate = interrupted_time_series(kind, agg_y, agg_n, at=periods.index(change))
+        except MeasureInputError as error:
+            problem = error.problem
+        if len(ys) >= 2:
+            try:
+                pooled = pooled_interrupted_time_series(kind, ys, ns if kind != "continuous" else None, at=ats)
+            except MeasureInputError as error:
+                problem = problem or error.problem
+        elif aggregate is not None:
+            problem = "too_few_teams"
+    return NetworkEffect(
+        measure=measure, change=change, last=month_start(last), kind=kind, scale=scale,
+        periods=periods, observed=observed, aggregate=aggregate, pooled=pooled, problem=problem,
+        teams=tuple(team_effects), hidden_positions=hidden_positions,
+    )

@@ -1,0 +1,69 @@
+"""Learning-session packs: the PDF and the PNG ZIP of a session's charts, built in the background.
+
+The row is the whole state of a build, so any web worker or server can report its progress and
+serve the finished files: nothing about a build lives in a process's memory.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from learnnet.extensions import db
+from learnnet.models.types import UTCDateTime, choice_check, utcnow
+
+if TYPE_CHECKING:
+    from learnnet.models.accounts import User
+    from learnnet.models.networks import LearningSession
+
+PACK_STATUSES = ("queued", "running", "done", "failed")
+
+
+class SessionPack(db.Model):
+    __tablename__ = "session_pack"
+    __table_args__ = (
+        sa.CheckConstraint(choice_check("status", PACK_STATUSES), name="status"),
+        sa.CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
+        sa.CheckConstraint("language IN ('nb', 'en')", name="language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("learning_session.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(sa.String(10), default="queued")
+    progress: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # What the build is doing now, as a code the page translates (collecting, drawing, ...).
+    step: Mapped[str] = mapped_column(sa.String(20), default="queued")
+    language: Mapped[str] = mapped_column(sa.String(5), default="nb")
+    # The last month of data in the pack (the month before the session).
+    data_until: Mapped[dt.date] = mapped_column(sa.Date)
+    # SHA-256 of everything drawn: the same hash means the same files.
+    content_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
+    png_zip: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
+    pdf_size: Mapped[int | None] = mapped_column(sa.Integer)
+    zip_size: Mapped[int | None] = mapped_column(sa.Integer)
+    error: Mapped[str] = mapped_column(sa.Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    session: Mapped[LearningSession] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in ("done", "failed")
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()

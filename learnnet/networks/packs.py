@@ -1,0 +1,284 @@
+"""The learning-session pack: every team's charts with the data up to the month before the
+session, as one PDF and a ZIP of PNGs, built in the background.
+
+A build's whole state is its :class:`SessionPack` row (status, progress, files), so the page that
+polls it may be served by any worker on any server. A request starts the build in a thread with
+an app context and a database session of its own (``PACK_RUNNER = "thread"``, the default), or
+leaves it queued for ``flask packs work`` (``"worker"``); tests build it in the request
+(``"inline"``).
+
+The pack is reproducible: everything drawn comes from the database in a fixed order, no clock
+time is drawn or written into the files, and ``charts`` renders deterministically — so the same
+data gives the same bytes, and :func:`content_hash` names that data.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import threading
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from charts.matrix import MatrixText, SummaryMatrixData, cell_from_summary
+from charts.pack import PackData, PackText, TeamSection, render_pack, slug
+from learnnet.analysis import analyse_team_measure
+from learnnet.chartdata import figure_data
+from learnnet.county.suppression import Suppression
+from learnnet.extensions import db
+from learnnet.i18n import month_name, number
+from learnnet.models import LearningSession, SessionPack, User
+from learnnet.models.types import utcnow
+from learnnet.networks.services import cell_of, data_until
+from learnnet.periods import month_start
+
+log = logging.getLogger(__name__)
+
+# The pack is for the people who run the network, who see every team in full.
+NO_SUPPRESSION = Suppression(threshold=0, open_team_ids=None)
+# A build that has not finished in this long is taken to have died with its process.
+STALLED_AFTER = dt.timedelta(minutes=15)
+RUNNERS = ("thread", "worker", "inline")
+
+
+# --- what the pack shows --------------------------------------------------------------------
+
+
+def _matrix_variation(code: str | None, direction: str) -> str | None:
+    if code in ("improvement", "concern"):
+        better_high = direction == "up"
+        high = better_high if code == "improvement" else not better_high
+        return f"{code}_{'high' if high else 'low'}"
+    if code == "common":
+        return "common"
+    return None
+
+
+def _value_text(measure, value: float | None) -> str:
+    if value is None:
+        return ""
+    text = number(value, 0 if measure.unit_label == "%" else 1)
+    return f"{text} %" if measure.unit_label == "%" else text
+
+
+def _interventions(team, first: dt.date, last: dt.date) -> tuple[str, ...]:
+    """Interventions started since the previous session, as "month: label" lines."""
+    found = sorted(
+        (i for i in team.interventions if first <= month_start(i.start_date) <= last),
+        key=lambda i: (i.start_date, i.id),
+    )
+    return tuple(f"{month_name(i.start_date)}: {i.label}" for i in found)
+
+
+def pack_data(session: LearningSession) -> PackData:
+    """Everything the pack draws, in the current locale; teams by name, measures in order."""
+    network = session.network
+    until = data_until(session)
+    earlier = [s for s in network.sessions if s.number < session.number]
+    since = data_until(earlier[-1]) if earlier else month_start(network.start_date)
+    teams = sorted(network.teams, key=lambda t: (t.name, t.id))
+    measures = list(network.measures)
+    sections = []
+    rows = []
+    for team in teams:
+        charts = []
+        cells = []
+        for measure in measures:
+            analysis = analyse_team_measure(team, measure, until)
+            cell = cell_of(team, measure, analysis, NO_SUPPRESSION)
+            cells.append(cell_from_summary(
+                _matrix_variation(cell.variation, measure.direction), cell.assurance,
+                _value_text(measure, cell.value),
+            ))
+            data = figure_data(analysis)
+            if data is not None:
+                charts.append(data)
+        rows.append(tuple(cells))
+        sections.append(TeamSection(
+            name=team.name,
+            subtitle=f"{team.unit.name} · {team.unit.municipality.name}",
+            charts=tuple(charts),
+            interventions=_interventions(team, since, until),
+        ))
+    matrix = SummaryMatrixData(
+        teams=tuple(t.name for t in teams),
+        measures=tuple(m.label for m in measures),
+        cells=tuple(rows),
+        text=MatrixText(
+            title=_("Summary"),
+            subtitle=_("Data up to and including %(month)s", month=month_name(until)),
+            team_heading=_("Team"),
+            variation_heading=_("Variation"),
+            assurance_heading=_("Assurance"),
+            missing=_("Not enough data"),
+            legend={
+                "common": _("Common cause"),
+                "improvement_high": _("Improvement (higher)"),
+                "improvement_low": _("Improvement (lower)"),
+                "concern_high": _("Concern (higher)"),
+                "concern_low": _("Concern (lower)"),
+                "neutral_high": _("Special cause (higher)"),
+                "neutral_low": _("Special cause (lower)"),
+                "pass": _("Meets the target"),
+                "fail": _("Misses the target"),
+                "hit_and_miss": _("Hit and miss"),
+            },
+        ),
+    ) if teams and measures else None
+    title = _("Learning session %(number)d", number=session.number)
+    if session.title:
+        title = f"{title}: {session.title}"
+    return PackData(
+        title=title,
+        subtitle=network.name,
+        date_text=_("%(date)s · data up to and including %(month)s",
+                    date=session.date.strftime("%d.%m.%Y"), month=month_name(until)),
+        footer=f"learnnet · {network.region.name} · {network.name}",
+        teams=tuple(sections),
+        matrix=matrix,
+        text=PackText(
+            contents=_("Contents"),
+            summary=_("Summary"),
+            reading=_("Reading"),
+            interventions=_("Interventions since the last learning session"),
+            no_interventions=_("None recorded"),
+            no_reading="",
+            page=_("Page %(page)s of %(pages)s", page="{page}", pages="{pages}"),
+            teams_count=_("%(count)s teams", count="{n}"),
+        ),
+    )
+
+
+def content_hash(data: PackData) -> str:
+    """A hash of everything drawn (the frozen data objects' repr is stable)."""
+    return hashlib.sha256(repr(data).encode("utf-8")).hexdigest()
+
+
+# --- building --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackFileNames:
+    pdf: str
+    zip: str
+
+
+def file_names(pack: SessionPack) -> PackFileNames:
+    stem = f"{slug(pack.session.network.name)}-samling-{pack.session.number}-{pack.data_until:%Y-%m}"
+    return PackFileNames(f"{stem}.pdf", f"{stem}-png.zip")
+
+
+def request_pack(session: LearningSession, user: User, language: str) -> SessionPack:
+    pack = SessionPack(
+        session_id=session.id, status="queued", progress=0, step="queued",
+        language=language if language in ("nb", "en") else "nb",
+        data_until=data_until(session), created_by_id=user.id, error="",
+    )
+    db.session.add(pack)
+    db.session.flush()
+    return pack
+
+
+def _set(pack: SessionPack, *, commit: bool = True, **values) -> None:
+    for name, value in values.items():
+        setattr(pack, name, value)
+    if commit:
+        db.session.commit()
+
+
+def build(pack: SessionPack, *, reuse: bool = True, workers: int | None = None) -> SessionPack:
+    """Build the pack's files and store them on the row, committing progress as it goes."""
+    _set(pack, status="running", step="collecting", progress=5, started_at=utcnow())
+    try:
+        with force_locale(pack.language):
+            data = pack_data(pack.session)
+        digest = content_hash(data)
+        _set(pack, step="drawing", progress=40, content_hash=digest)
+        earlier = None
+        if reuse:
+            earlier = db.session.scalar(
+                select(SessionPack).where(
+                    SessionPack.session_id == pack.session_id, SessionPack.status == "done",
+                    SessionPack.content_hash == digest, SessionPack.id != pack.id,
+                ).order_by(SessionPack.id.desc())
+            )
+        if earlier is not None:
+            pdf, png_zip = earlier.pdf, earlier.png_zip
+        else:
+            files = render_pack(data, workers=workers or current_app.config.get("PACK_WORKERS") or 1)
+            pdf, png_zip = files.pdf, files.zip
+        _set(
+            pack, status="done", step="done", progress=100, pdf=pdf, png_zip=png_zip,
+            pdf_size=len(pdf), zip_size=len(png_zip), pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            finished_at=utcnow(),
+        )
+    except Exception as error:  # a failed build must say so on the page, never stay "running"
+        log.exception("session pack %s failed", pack.id)
+        db.session.rollback()
+        _set(pack, status="failed", step="failed", error=f"{type(error).__name__}: {error}"[:2000],
+             finished_at=utcnow())
+    return pack
+
+
+def build_by_id(app: Flask, pack_id: int) -> None:
+    """Build one pack in an app context and database session of its own (a thread or worker)."""
+    with app.app_context():
+        try:
+            pack = db.session.get(SessionPack, pack_id)
+            if pack is not None:
+                build(pack)
+        finally:
+            db.session.remove()
+
+
+def start(pack: SessionPack) -> None:
+    """Start building a queued pack the way the configuration says. The request has committed."""
+    runner = current_app.config.get("PACK_RUNNER", "thread")
+    if runner == "inline":
+        build(pack)
+    elif runner == "thread":
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        threading.Thread(target=build_by_id, args=(app, pack.id), name=f"pack-{pack.id}", daemon=True).start()
+    # "worker": `flask packs work` picks it up.
+
+
+def claim_next() -> SessionPack | None:
+    """Take the oldest queued pack for this worker; safe with several workers on one database."""
+    while True:
+        pack_id = db.session.scalar(
+            select(SessionPack.id).where(SessionPack.status == "queued").order_by(SessionPack.id).limit(1)
+        )
+        if pack_id is None:
+            return None
+        claimed = db.session.execute(
+            update(SessionPack)
+            .where(SessionPack.id == pack_id, SessionPack.status == "queued")
+            .values(status="running", step="collecting", started_at=utcnow())
+        ).rowcount
+        db.session.commit()
+        if claimed:
+            return db.session.get(SessionPack, pack_id)
+
+
+def is_stalled(pack: SessionPack, now: dt.datetime | None = None) -> bool:
+    if pack.is_finished:
+        return False
+    since = pack.started_at or pack.created_at
+    return (now or utcnow()) - since > STALLED_AFTER
+
+
+def packs_of(session: LearningSession) -> list[SessionPack]:
+    return list(
+        db.session.scalars(
+            select(SessionPack).where(SessionPack.session_id == session.id).order_by(SessionPack.id.desc())
+        )
+    )
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))

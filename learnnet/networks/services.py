@@ -1,0 +1,279 @@
+"""A network's dashboard (teams × measures) and its set-up: measures from templates, targets,
+teams and learning sessions, and a measure's definition edited with its history kept."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from learnnet import audit
+from learnnet.analysis import Analysis, analyse_team_measure
+from learnnet.county.suppression import Suppression, is_hidden
+from learnnet.extensions import db
+from learnnet.models import (
+    AuditEvent,
+    LearningSession,
+    MeasureDefinition,
+    MeasureTemplate,
+    Municipality,
+    Network,
+    Team,
+    Unit,
+    User,
+)
+from learnnet.periods import add_months, month_start
+
+# Variation and assurance as the icons show them.
+VARIATION_ICONS = {
+    "common_cause": "common",
+    "special_cause_improvement": "improvement",
+    "special_cause_concern": "concern",
+    "special_cause_neutral": "neutral",
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    team: Team
+    measure: MeasureDefinition
+    period: dt.date | None          # the latest month with a value
+    value: float | None             # on the measure's scale; None when missing or suppressed
+    variation: str | None           # common, improvement, concern, neutral
+    assurance: str | None           # pass, fail, hit_and_miss
+    hidden: bool
+    analysis: Analysis
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    network: Network
+    teams: tuple[Team, ...]
+    measures: tuple[MeasureDefinition, ...]
+    cells: dict[tuple[int, int], Cell]
+    until: dt.date | None
+
+    def cell(self, team: Team, measure: MeasureDefinition) -> Cell:
+        return self.cells[(team.id, measure.id)]
+
+    @property
+    def hidden_count(self) -> int:
+        return sum(1 for c in self.cells.values() if c.hidden)
+
+
+def latest(analysis: Analysis) -> tuple[int | None, float | None]:
+    """The position and value (on the measure's scale) of the latest month with a value."""
+    y = analysis.series.y
+    for k in range(len(y) - 1, -1, -1):
+        if y[k] is None:
+            continue
+        if analysis.series.measure.is_ratio:
+            n = analysis.series.denominators[k]
+            if not n:
+                continue
+            return k, y[k] / n * analysis.scale
+        return k, y[k]
+    return None, None
+
+
+def cell_of(team: Team, measure: MeasureDefinition, analysis: Analysis, suppression: Suppression) -> Cell:
+    k, value = latest(analysis)
+    series = analysis.series
+    counts = () if k is None else (
+        (series.numerators[k], series.denominators[k]) if measure.is_ratio
+        else (series.values[k],) if measure.value_kind == "count" else ()
+    )
+    hidden = k is not None and is_hidden(suppression, team, *counts)
+    reading = analysis.reading
+    variation = VARIATION_ICONS.get(reading.variation) if reading is not None else None
+    assurance = None
+    if reading is not None and reading.assurance is not None and reading.assurance.status != "no_limits":
+        assurance = reading.assurance.status
+    return Cell(
+        team, measure, None if k is None else series.periods[k], None if hidden else value,
+        None if hidden else variation, None if hidden else assurance, hidden, analysis,
+    )
+
+
+def dashboard(network: Network, suppression: Suppression, *, municipality_id: int | None = None,
+              until: dt.date | None = None) -> Dashboard:
+    """Every team × measure of the network (of one municipality, when given), read up to ``until``."""
+    teams = [
+        t for t in sorted(network.teams, key=lambda t: (t.name, t.id))
+        if municipality_id is None or t.unit.municipality_id == municipality_id
+    ]
+    measures = list(network.measures)
+    cells = {}
+    for team in teams:
+        for measure in measures:
+            cells[(team.id, measure.id)] = cell_of(
+                team, measure, analyse_team_measure(team, measure, until), suppression
+            )
+    return Dashboard(network, tuple(teams), tuple(measures), cells, until)
+
+
+def municipalities_of(network: Network) -> list[tuple[int, str]]:
+    found = {t.unit.municipality_id: t.unit.municipality.name for t in network.teams}
+    return sorted(found.items(), key=lambda item: item[1])
+
+
+def data_until(session: LearningSession) -> dt.date:
+    """A learning session's charts hold the data up to the month before the session."""
+    return add_months(month_start(session.date), -1)
+
+
+def next_session(network: Network, today: dt.date) -> LearningSession | None:
+    """The first session on or after today, else the last one."""
+    upcoming = [s for s in network.sessions if s.date >= today]
+    if upcoming:
+        return upcoming[0]
+    return network.sessions[-1] if network.sessions else None
+
+
+# --- set-up ---------------------------------------------------------------------------------
+
+# What a facilitator may change in a measure's definition; each change leaves an audit event.
+DEFINITION_FIELDS = (
+    "name", "short_name", "numerator", "denominator", "inclusions", "exclusions", "notes",
+    "unit_label", "target", "direction", "default_chart",
+)
+
+
+def definition_snapshot(measure: MeasureDefinition) -> dict[str, Any]:
+    return {name: getattr(measure, name) for name in DEFINITION_FIELDS} | {"version": measure.version}
+
+
+def definition_from_template(template: MeasureTemplate, language: str, *, position: int,
+                             target: float | None) -> MeasureDefinition:
+    """A network's copy of a template, worded in the network's language."""
+    def text(key: str) -> str:
+        return template.text(language, key)
+
+    return MeasureDefinition(
+        template=template,
+        code=template.code,
+        position=position,
+        name=text("name") or template.code,
+        short_name=text("short_name")[:80],
+        measure_type=template.measure_type,
+        value_kind=template.value_kind,
+        multiplier=template.multiplier,
+        unit_label=text("unit_label") or template.unit_label,
+        numerator=text("numerator"),
+        denominator=text("denominator"),
+        inclusions=text("inclusions"),
+        exclusions=text("exclusions"),
+        notes=text("notes"),
+        is_proposal=template.is_proposal,
+        direction=template.direction,
+        target=target,
+        default_chart=template.default_chart,
+    )
+
+
+def create_network(user: User, *, region_id: int, name: str, topic: str, description: str,
+                   start_date: dt.date, end_date: dt.date, rule_set: str, language: str,
+                   templates: list[MeasureTemplate]) -> Network:
+    """A planned network with its measures copied from ``templates``; ``user`` facilitates it
+    when they are a facilitator."""
+    network = Network(
+        region_id=region_id, name=name, topic=topic, description=description,
+        start_date=start_date, end_date=end_date, status="planned", rule_set=rule_set,
+        language=language,
+    )
+    for position, template in enumerate(templates):
+        network.measures.append(definition_from_template(template, language, position=position, target=None))
+    if user.role == "facilitator":
+        network.facilitators.append(user)
+    db.session.add(network)
+    db.session.flush()
+    audit.record(user, "network.create", network, after=network_snapshot(network))
+    return network
+
+
+def network_snapshot(network: Network) -> dict[str, Any]:
+    return {
+        "name": network.name, "topic": network.topic, "status": network.status,
+        "start_date": network.start_date.isoformat(), "end_date": network.end_date.isoformat(),
+        "rule_set": network.rule_set, "language": network.language,
+        "measures": [m.code for m in network.measures],
+    }
+
+
+def update_network(user: User, network: Network, **values: Any) -> None:
+    before = network_snapshot(network)
+    for name, value in values.items():
+        setattr(network, name, value)
+    db.session.flush()
+    audit.record(user, "network.update", network, before=before, after=network_snapshot(network))
+
+
+def add_measure(user: User, network: Network, template: MeasureTemplate, target: float | None) -> MeasureDefinition:
+    position = max((m.position for m in network.measures), default=-1) + 1
+    measure = definition_from_template(template, network.language, position=position, target=target)
+    network.measures.append(measure)
+    db.session.flush()
+    audit.record(user, "measure.create", measure, after=definition_snapshot(measure))
+    return measure
+
+
+def change_definition(user: User, measure: MeasureDefinition, values: dict[str, Any]) -> bool:
+    """Change a measure's definition; the audit event keeps the values before and after.
+
+    Returns False (and records nothing) when nothing changed.
+    """
+    before = definition_snapshot(measure)
+    changed = {k: v for k, v in values.items() if k in DEFINITION_FIELDS and before[k] != v}
+    if not changed:
+        return False
+    for name, value in changed.items():
+        setattr(measure, name, value)
+    measure.version += 1
+    db.session.flush()
+    audit.record(
+        user, "measure.change", measure,
+        before={k: before[k] for k in changed} | {"version": before["version"]},
+        after={k: getattr(measure, k) for k in changed} | {"version": measure.version},
+    )
+    return True
+
+
+def definition_history(measure: MeasureDefinition) -> list[AuditEvent]:
+    """The measure's audit events, newest first: its history."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.object_type == MeasureDefinition.__tablename__, AuditEvent.object_id == measure.id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        )
+    )
+
+
+def add_team(user: User, network: Network, unit: Unit, name: str) -> Team:
+    team = Team(network=network, unit=unit, name=name or unit.name)
+    db.session.add(team)
+    db.session.flush()
+    audit.record(user, "team.create", team, after={"network": network.id, "unit": unit.id, "name": team.name})
+    return team
+
+
+def add_session(user: User, network: Network, date: dt.date, title: str) -> LearningSession:
+    number = max((s.number for s in network.sessions), default=0) + 1
+    session = LearningSession(network=network, number=number, date=date, title=title)
+    db.session.add(session)
+    db.session.flush()
+    audit.record(user, "learning_session.create", session,
+                 after={"network": network.id, "number": number, "date": date.isoformat(), "title": title})
+    return session
+
+
+def units_outside(network: Network) -> list[Unit]:
+    """Units of the network's region not yet in it, by municipality and name."""
+    enrolled = {t.unit_id for t in network.teams}
+    units = db.session.scalars(
+        select(Unit).join(Unit.municipality)
+        .where(Municipality.region_id == network.region_id)
+        .order_by(Municipality.name, Unit.name)
+    )
+    return [u for u in units if u.id not in enrolled]

@@ -1,0 +1,76 @@
+"""The learning-session pack: its data, its build, its reproducibility and the PDF's pages."""
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from learnnet.models import SessionPack
+from learnnet.networks import packs
+from tests.learnnet import networkdata
+
+
+@pytest.fixture
+def county(world):
+    return networkdata.build(world)
+
+
+def test_pack_data_holds_every_team_with_data_up_to_the_month_before_the_session(app, county):
+    session = county.sessions[1]   # 15 October 2025
+    with app.test_request_context():
+        data = packs.pack_data(session)
+    assert [t.name for t in data.teams] == sorted(t.name for t in county.teams)
+    assert all(len(t.charts) == 2 for t in data.teams)
+    assert data.teams[0].charts[0].periods[-1].lower().startswith("sep")
+    assert data.matrix is not None and len(data.matrix.cells) == 4
+    sections = {t.name: t for t in data.teams}
+    assert "Vekt" in " ".join(sections[county.teams[0].name].interventions)
+    assert sections[county.teams[1].name].interventions == ()
+
+
+def _build(app, county, user, language="en", **kwargs) -> SessionPack:
+    with app.test_request_context():
+        pack = packs.request_pack(county.sessions[1], user, language)
+        return packs.build(pack, workers=1, **kwargs)
+
+
+def test_build_stores_a_pdf_with_the_expected_pages_and_a_zip_of_pngs(app, county, world):
+    started = time.perf_counter()
+    pack = _build(app, county, world.users["facilitator"])
+    assert pack.status == "done", pack.error
+    assert pack.progress == 100
+    assert time.perf_counter() - started < 120
+    reader = PdfReader(io.BytesIO(pack.pdf))
+    # cover, contents, summary matrix, one page per team (two charts a page)
+    assert len(reader.pages) == 3 + len(county.teams)
+    text = [page.extract_text() for page in reader.pages]
+    assert "Learning session 2: Midtveis" in text[0]
+    assert "Contents" in text[1]
+    assert "Summary" in text[2]
+    for team, page in zip(sorted(t.name for t in county.teams), text[3:]):
+        assert team in page
+    with zipfile.ZipFile(io.BytesIO(pack.png_zip)) as archive:
+        names = archive.namelist()
+    assert len(names) == 2 * len(county.teams)
+    assert all(name.endswith(".png") for name in names)
+
+
+def test_the_same_data_gives_the_same_files(app, county, world):
+    first = _build(app, county, world.users["facilitator"], reuse=False)
+    second = _build(app, county, world.users["facilitator"], reuse=False)
+    assert first.content_hash == second.content_hash
+    assert first.pdf == second.pdf
+    assert first.png_zip == second.png_zip
+
+
+def test_a_failed_build_says_so(app, county, world, monkeypatch):
+    def broken(_data, **_kwargs):
+        raise RuntimeError("no paper")
+
+    monkeypatch.setattr(packs, "render_pack", broken)
+    pack = _build(app, county, world.users["facilitator"], reuse=False)
+    assert pack.status == "failed"
+    assert "no paper" in pack.error
