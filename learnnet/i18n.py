@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, current_app, session
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 
@@ -29,6 +29,11 @@ def month_name(period: dt.date) -> str:
     return format_date(period, "LLLL y")
 
 
+def datetime_label(moment: dt.datetime) -> str:
+    """Date and time in the user's language and the app's time zone: "28. nov. 2026, 13:05"."""
+    return format_datetime(moment, "d. MMM y, HH:mm")
+
+
 def number(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
@@ -40,6 +45,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["month_label"] = month_label
     app.jinja_env.filters["month_name"] = month_name
     app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["datetime_label"] = datetime_label
 
     @app.context_processor
     def language_context() -> dict:

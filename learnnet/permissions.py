@@ -115,3 +115,20 @@ def network_or_abort(network_id: int, user: User, *, manage: bool = False) -> Ne
 def require_county(user: User) -> None:
     if not can_view_county(user):
         abort(403)
+
+
+def can_build_pack(user: User, network: Network) -> bool:
+    """Learning-session packs are made by those who run the network."""
+    return can_manage_network(user, network)
+
+
+def can_compare(user: User, network: Network) -> bool:
+    """The county comparison of a network's units: the centre, admins and viewers (with small
+    numbers suppressed), and the network's facilitators."""
+    return can_view_county(user) or facilitates(user, network)
+
+
+def comparable_networks(user: User) -> Select:
+    if can_view_county(user):
+        return select(Network)
+    return visible_networks(user)

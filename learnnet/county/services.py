@@ -117,9 +117,9 @@ class Comparison:
         return tuple(r for r in self.rows if r.has_data and not r.hidden)
 
 
-def window_totals(teams: list[Team], measure: MeasureDefinition, window: Window) -> dict[int, tuple[float, float]]:
+def window_totals(teams: list[Team], measure: MeasureDefinition, window: Window) -> dict[int, tuple[int, int]]:
     """Each team's summed numerator and denominator over the window's entered months."""
-    totals: dict[int, tuple[float, float]] = {}
+    totals: dict[int, tuple[int, int]] = {}
     if not teams:
         return totals
     rows = db.session.scalars(
@@ -133,7 +133,7 @@ def window_totals(teams: list[Team], measure: MeasureDefinition, window: Window)
         )
     )
     for m in rows:
-        num, den = totals.get(m.team_id, (0.0, 0.0))
+        num, den = totals.get(m.team_id, (0, 0))
         totals[m.team_id] = (num + m.numerator, den + m.denominator)
     return totals
 

@@ -2,13 +2,29 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import render_template
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms import SelectChoice
 
 from learnnet import permissions
+from learnnet.county.suppression import policy
+from learnnet.exports import FORMATS, Table, download
 from learnnet.extensions import db
-from learnnet.models import Network
+from learnnet.i18n import month_label
+from learnnet.models import MeasureDefinition, MeasureTemplate, Network, Region, Unit
 from learnnet.networks import bp
+from learnnet.networks import services as svc
+from learnnet.networks.forms import (
+    AddMeasureForm,
+    AddTeamForm,
+    DefinitionForm,
+    NetworkForm,
+    NewNetworkForm,
+    SessionForm,
+)
+from learnnet.networks.packs import packs_of
 from learnnet.periods import add_months, default_entry_period, months_between
 from learnnet.teams.services import complete_teams_per_network, completeness
 
@@ -26,18 +42,205 @@ def index():
         networks=networks,
         period=period,
         complete=complete_teams_per_network(networks, period),
+        can_create=permissions.can_manage_network(current_user) or current_user.role == "facilitator",
     )
+
+
+def _municipality_arg(network: Network) -> int | None:
+    raw = request.args.get("municipality", "")
+    if not raw.isdigit():
+        return None
+    wanted = int(raw)
+    return wanted if wanted in dict(svc.municipalities_of(network)) else None
+
+
+def _dashboard(network: Network):
+    municipality_id = _municipality_arg(network)
+    suppression = policy(current_user, list(network.teams), current_app.config["SMALL_NUMBER_THRESHOLD"])
+    return svc.dashboard(network, suppression, municipality_id=municipality_id), municipality_id
 
 
 @bp.route("/<int:network_id>")
 @login_required
 def network(network_id: int):
     network = permissions.network_or_abort(network_id, current_user)
+    board, municipality_id = _dashboard(network)
     last = min(default_entry_period(dt.date.today()), network.end_date.replace(day=1))
     periods = months_between(max(add_months(last, -5), network.start_date.replace(day=1)), last)
     return render_template(
         "networks/network.html",
         network=network,
+        board=board,
         periods=periods,
-        done=completeness(network.teams, periods),
+        last_month=last,
+        done=completeness(list(board.teams), periods),
+        municipalities=svc.municipalities_of(network),
+        municipality_id=municipality_id,
+        can_manage=permissions.can_manage_network(current_user, network),
+        can_build=permissions.can_build_pack(current_user, network),
+        can_compare=permissions.can_compare(current_user, network),
+        next_session=svc.next_session(network, dt.date.today()),
+        packs={s.id: packs_of(s)[:1] for s in network.sessions},
+    )
+
+
+def matrix_table(board: svc.Dashboard) -> Table:
+    headers = [_("Team"), _("Municipality")]
+    for measure in board.measures:
+        headers += [f"{measure.label}: {_('latest month')}", f"{measure.label}: {_('value')}",
+                    f"{measure.label}: {_('variation')}", f"{measure.label}: {_('assurance')}"]
+    names = {
+        "common": _("Common cause"), "improvement": _("Improvement"), "concern": _("Concern"),
+        "neutral": _("Special cause"), "pass": _("Meets the target"), "fail": _("Misses the target"),
+        "hit_and_miss": _("Hit and miss"),
+    }
+    rows = []
+    for team in board.teams:
+        row = [team.name, team.unit.municipality.name]
+        for measure in board.measures:
+            cell = board.cell(team, measure)
+            if cell.hidden:
+                row += [month_label(cell.period) if cell.period else None, _("suppressed"), None, None]
+                continue
+            row += [
+                month_label(cell.period) if cell.period else None,
+                None if cell.value is None else round(cell.value, 2),
+                names.get(cell.variation or ""), names.get(cell.assurance or ""),
+            ]
+        rows.append(tuple(row))
+    notes = ()
+    if board.hidden_count:
+        notes = (_("Cells based on fewer than %(count)d are suppressed to protect privacy.",
+                   count=current_app.config["SMALL_NUMBER_THRESHOLD"]),)
+    return Table(board.network.name, tuple(headers), tuple(rows), notes)
+
+
+@bp.route("/<int:network_id>/matrix.<fmt>")
+@login_required
+def matrix_export(network_id: int, fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    network = permissions.network_or_abort(network_id, current_user)
+    board, _municipality = _dashboard(network)
+    return download(matrix_table(board), fmt, f"network-{network.id}-matrix")
+
+
+# --- set-up ---------------------------------------------------------------------------------
+
+
+def _templates() -> list[MeasureTemplate]:
+    return list(db.session.scalars(select(MeasureTemplate).order_by(MeasureTemplate.topic, MeasureTemplate.code)))
+
+
+def _template_choices(language: str) -> list[SelectChoice]:
+    return [SelectChoice(t.id, f"{t.topic} · {t.text(language, 'name') or t.code}") for t in _templates()]
+
+
+def _may_create() -> bool:
+    return current_user.role in ("admin", "centre", "facilitator")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not _may_create():
+        abort(403)
+    form = NewNetworkForm()
+    form.region.choices = [SelectChoice(r.id, r.name) for r in db.session.scalars(select(Region).order_by(Region.name))]
+    form.templates.choices = _template_choices("nb")
+    if request.method == "GET":
+        today = dt.date.today()
+        form.start_date.data = add_months(today.replace(day=1), 1)
+        form.end_date.data = add_months(form.start_date.data, 12) - dt.timedelta(days=1)
+    if form.validate_on_submit():
+        if db.session.scalar(select(Network).where(Network.name == form.name.data)):
+            form.name.errors.append(_("A network with this name exists already."))
+        else:
+            chosen = {t.id: t for t in _templates()}
+            network = svc.create_network(
+                current_user, region_id=form.region.data, name=form.name.data, topic=form.topic.data,
+                description=form.description.data or "", start_date=form.start_date.data,
+                end_date=form.end_date.data, rule_set=form.rule_set.data, language=form.language.data,
+                templates=[chosen[i] for i in form.templates.data if i in chosen],
+            )
+            network.status = form.status.data
+            db.session.commit()
+            flash(_("The network is created. Add teams and learning sessions next."), "success")
+            return redirect(url_for("networks.setup", network_id=network.id))
+    return render_template("networks/new.html", form=form)
+
+
+def _setup_forms(network: Network):
+    network_form = NetworkForm(obj=network, prefix="network")
+    measure_form = AddMeasureForm(prefix="measure")
+    measure_form.template.choices = _template_choices(network.language)
+    team_form = AddTeamForm(prefix="team")
+    team_form.unit.choices = [SelectChoice(u.id, f"{u.municipality.name} · {u.name}") for u in svc.units_outside(network)]
+    session_form = SessionForm(prefix="session")
+    return network_form, measure_form, team_form, session_form
+
+
+@bp.route("/<int:network_id>/setup", methods=["GET", "POST"])
+@login_required
+def setup(network_id: int):
+    network = permissions.network_or_abort(network_id, current_user, manage=True)
+    network_form, measure_form, team_form, session_form = _setup_forms(network)
+    action = request.form.get("action")
+    if request.method == "POST":
+        done = None
+        if action == "network" and network_form.validate_on_submit():
+            svc.update_network(current_user, network, **{
+                name: getattr(network_form, name).data
+                for name in ("name", "topic", "description", "start_date", "end_date", "status", "rule_set", "language")
+            })
+            done = _("The network is saved.")
+        elif action == "measure" and measure_form.validate_on_submit():
+            template = db.session.get(MeasureTemplate, measure_form.template.data)
+            if any(m.code == template.code for m in network.measures):
+                measure_form.template.errors.append(_("The network has this measure already."))
+            else:
+                svc.add_measure(current_user, network, template, measure_form.target.data)
+                done = _("The measure is added.")
+        elif action == "team" and team_form.validate_on_submit():
+            unit = db.session.get(Unit, team_form.unit.data)
+            svc.add_team(current_user, network, unit, team_form.name.data or "")
+            done = _("The team is added.")
+        elif action == "session" and session_form.validate_on_submit():
+            svc.add_session(current_user, network, session_form.date.data, session_form.title.data or "")
+            done = _("The learning session is added.")
+        if done:
+            db.session.commit()
+            flash(done, "success")
+            return redirect(url_for("networks.setup", network_id=network.id))
+        db.session.rollback()
+        flash(_("Nothing was saved. Correct the fields marked below."), "danger")
+    return render_template(
+        "networks/setup.html", network=network, network_form=network_form, measure_form=measure_form,
+        team_form=team_form, session_form=session_form,
+    )
+
+
+@bp.route("/<int:network_id>/measures/<int:measure_id>", methods=["GET", "POST"])
+@login_required
+def definition(network_id: int, measure_id: int):
+    network = permissions.network_or_abort(network_id, current_user)
+    measure = db.session.get(MeasureDefinition, measure_id)
+    if measure is None or measure.network_id != network.id:
+        abort(404)
+    can_manage = permissions.can_manage_network(current_user, network)
+    form = DefinitionForm(obj=measure)
+    if request.method == "POST":
+        if not can_manage:
+            abort(403)
+        if form.validate_on_submit():
+            if svc.change_definition(current_user, measure, form.values()):
+                db.session.commit()
+                flash(_("The definition is saved; the earlier wording is kept in the history."), "success")
+            else:
+                flash(_("Nothing had changed; nothing was saved."), "info")
+            return redirect(url_for("networks.definition", network_id=network.id, measure_id=measure.id))
+        flash(_("Nothing was saved. Correct the fields marked below."), "danger")
+    return render_template(
+        "networks/definition.html", network=network, measure=measure, form=form, can_manage=can_manage,
+        history=svc.definition_history(measure), labels=dict((f.name, f.label.text) for f in form),
     )

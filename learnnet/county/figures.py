@@ -1,0 +1,140 @@
+"""The comparison's charts as ``charts`` data objects, translated; suppressed numbers are left out."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask_babel import gettext as _
+
+from charts.funnel import FunnelFigureData, FunnelText
+from charts.funnel import from_measures as funnel_from_measures
+from charts.multiples import SmallMultiplesData
+from charts.spc import Annotation, ChartText, SpcFigureData
+from learnnet.chartdata import figure_data
+from learnnet.county.services import Comparison, NetworkEffect, TeamChart
+from learnnet.i18n import month_label, month_name
+
+
+def _span(first, last) -> str:
+    return f"{month_name(first)} – {month_name(last)}"
+
+
+def _privacy_note(count: int, threshold: int) -> str:
+    if not count:
+        return ""
+    return _("%(count)d suppressed (fewer than %(threshold)d) to protect privacy.", count=count, threshold=threshold)
+
+
+def funnel_figure(comparison: Comparison) -> FunnelFigureData | None:
+    if comparison.result is None or comparison.curves is None or not comparison.shown:
+        return None
+    measure = comparison.measure
+    curves = comparison.curves
+    notes = [_("Source: learnnet, %(network)s.", network=measure.network.name)]
+    hidden = _privacy_note(comparison.hidden_count, comparison.threshold)
+    if hidden:
+        notes.append(hidden)
+    centre = _("Network") if comparison.level == "unit" else _("County")
+    return funnel_from_measures(
+        {
+            "centre": curves.target,
+            "denominators": curves.denominator,
+            "lower95": curves.lower95, "upper95": curves.upper95,
+            "lower998": curves.lower998, "upper998": curves.upper998,
+            "adjusted": comparison.adjust != "none",
+        },
+        [(row.label, row.denominator, row.numerator / row.denominator) for row in comparison.shown],
+        multiplier=comparison.scale,
+        is_percent=measure.unit_label == "%",
+        improvement=measure.direction,
+        text=FunnelText(
+            title=measure.name,
+            subtitle=_span(comparison.window.first, comparison.window.last),
+            x_label=_("Denominator (summed over the period)"),
+            y_label=measure.unit_label,
+            footnote=" ".join(notes),
+            centre=centre,
+            limits95=_("95% limits"),
+            limits998=_("99.8% limits"),
+            adjusted=_("Limits widened for overdispersion"),
+            inside=_("Within the 95% limits"),
+            between=_("Between 95%% and 99.8%% (%(direction)s)", direction="{direction}"),
+            beyond=_("Beyond 99.8%% (%(direction)s)", direction="{direction}"),
+            direction_improvement=_("better"),
+            direction_concern=_("worse"),
+            direction_neutral=_("different"),
+            unlabelled=_("Not labelled for lack of space: %(names)s", names="{names}"),
+            alt_description=_("Funnel plot of %(count)d units.", count=len(comparison.shown)),
+        ),
+    )
+
+
+def blank(data: SpcFigureData, positions: tuple[int, ...]) -> SpcFigureData:
+    """The chart with the values at ``positions`` left out (drawn as gaps), and no signals there."""
+    if not positions:
+        return data
+    hidden = set(positions)
+    y = tuple(None if k in hidden else v for k, v in enumerate(data.y))
+    signals = tuple(s for s in data.signals if not any(k in hidden for k in range(s.first, s.last + 1)))
+    return replace(data, y=y, signals=signals)
+
+
+def multiples_figure(charts: list[TeamChart], comparison: Comparison) -> SmallMultiplesData | None:
+    panels = []
+    hidden_teams = 0
+    for chart in charts:
+        data = figure_data(chart.analysis, title=chart.team.name)
+        if data is None:
+            continue
+        hidden_teams += chart.hidden
+        panels.append(blank(data, chart.hidden_positions))
+    if not panels:
+        return None
+    measure = comparison.measure
+    notes = [_("Source: learnnet, %(network)s.", network=measure.network.name)]
+    if hidden_teams:
+        notes.append(_("Months with counts below %(threshold)d are left out for teams you do not belong to.",
+                       threshold=comparison.threshold))
+    return SmallMultiplesData(
+        panels=tuple(panels),
+        title=measure.name,
+        subtitle=_("Every team, up to %(month)s", month=month_name(comparison.window.last)),
+        footnote=" ".join(notes),
+        shared_y=True,
+        alt_description=_("The measure for each of %(count)d teams.", count=len(panels)),
+    )
+
+
+def effect_figure(effect: NetworkEffect) -> SpcFigureData | None:
+    """The network's months (every team added up) with the model's line and the counterfactual."""
+    if effect.aggregate is None or effect.at is None:
+        return None
+    measure = effect.measure
+    scale = effect.scale
+    hidden = set(effect.hidden_positions)
+    y = tuple(None if (k in hidden or v is None) else v * scale for k, v in enumerate(effect.observed))
+    fitted = tuple(float(v) * scale for v in effect.aggregate.fitted)
+    counterfactual = tuple(
+        float(v) * scale if k >= effect.at else None for k, v in enumerate(effect.aggregate.counterfactual)
+    )
+    at = effect.at
+    return SpcFigureData(
+        periods=tuple(month_label(p) for p in effect.periods),
+        period_dates=effect.periods,
+        y=y,
+        cl=fitted,
+        phase=tuple(0 if k < at else 1 for k in range(len(effect.periods))),
+        phase_labels=(_("Before"), _("After")),
+        counterfactual=counterfactual,
+        target=measure.target,
+        annotations=(Annotation(at, _("Change"), "event"),),
+        is_percent=measure.unit_label == "%",
+        text=ChartText(
+            title=measure.name,
+            subtitle=_("All teams added up · %(span)s", span=_span(effect.periods[0], effect.periods[-1])),
+            y_label=measure.unit_label,
+            footnote=_("Line: segmented regression fitted to the months; dashed: expected without the change."),
+            target=_("Target"),
+            counterfactual=_("Expected without the change"),
+            alt_title=measure.name,
+        ),
+    )

@@ -1,0 +1,95 @@
+"""Forms for setting up a network: the network itself, its measures, teams and learning sessions."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from learnnet.forms import BaseForm
+from learnnet.models.definitions import CHART_KINDS, DIRECTIONS
+from learnnet.models.networks import NETWORK_STATUSES, RULE_SETS
+from learnnet.teams.forms import DecimalField
+
+RULE_SET_NAMES = {
+    "anhoej": _l("Anhøj rules (qicharts2)"),
+    "ihi": _l("IHI run-chart rules"),
+    "mdc": _l("NHS Making Data Count"),
+}
+STATUS_NAMES = {"planned": _l("planned"), "active": _l("active"), "closed": _l("closed")}
+DIRECTION_NAMES = {"up": _l("Higher is better"), "down": _l("Lower is better")}
+
+
+class NetworkForm(BaseForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    topic = StringField(_l("Topic"), validators=[InputRequired(), Length(max=60)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    start_date = DateField(_l("Start"), validators=[InputRequired()])
+    end_date = DateField(_l("End"), validators=[InputRequired()])
+    status = SelectField(_l("Status"), choices=[SelectChoice(s, STATUS_NAMES[s]) for s in NETWORK_STATUSES])
+    rule_set = SelectField(_l("Rules for reading the charts"), choices=[SelectChoice(r, RULE_SET_NAMES[r]) for r in RULE_SETS])
+    language = SelectField(_l("Language of the measure definitions"),
+                           choices=[SelectChoice("nb", "Norsk bokmål"), SelectChoice("en", "English")])
+
+    def validate_end_date(self, field):
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The end must come after the start."))
+
+
+class NewNetworkForm(NetworkForm):
+    region = SelectField(_l("County"), coerce=int)
+    templates = SelectMultipleField(_l("Measures from the template library"), coerce=int)
+
+
+class AddMeasureForm(BaseForm):
+    template = SelectField(_l("Measure template"), coerce=int)
+    target = DecimalField(_l("Target (on the chart's scale, e.g. 90 for 90 %)"), validators=[Optional()])
+
+
+class AddTeamForm(BaseForm):
+    unit = SelectField(_l("Unit"), coerce=int)
+    name = StringField(_l("Team name (the unit's name when empty)"), validators=[Optional(), Length(max=200)])
+
+
+class SessionForm(BaseForm):
+    date = DateField(_l("Date"), validators=[InputRequired()])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+
+
+class DefinitionForm(BaseForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    short_name = StringField(_l("Short name (for charts and tables)"), validators=[Optional(), Length(max=80)])
+    numerator = TextAreaField(_l("Numerator"), validators=[Optional(), Length(max=5000)])
+    denominator = TextAreaField(_l("Denominator"), validators=[Optional(), Length(max=5000)])
+    inclusions = TextAreaField(_l("Inclusions"), validators=[Optional(), Length(max=5000)])
+    exclusions = TextAreaField(_l("Exclusions"), validators=[Optional(), Length(max=5000)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    unit_label = StringField(_l("Unit label"), validators=[Optional(), Length(max=60)])
+    target = DecimalField(_l("Target (on the chart's scale, e.g. 90 for 90 %)"), validators=[Optional()])
+    direction = SelectField(_l("Improvement direction"), choices=[SelectChoice(d, DIRECTION_NAMES[d]) for d in DIRECTIONS])
+    default_chart = SelectField(
+        _l("Default chart"),
+        choices=[SelectChoice("", _l("Chosen from the value kind"))] + [SelectChoice(k, k.upper()) for k in CHART_KINDS],
+    )
+
+    def values(self) -> dict:
+        return {
+            "name": self.name.data,
+            "short_name": self.short_name.data or "",
+            "numerator": self.numerator.data or "",
+            "denominator": self.denominator.data or "",
+            "inclusions": self.inclusions.data or "",
+            "exclusions": self.exclusions.data or "",
+            "notes": self.notes.data or "",
+            "unit_label": self.unit_label.data or "",
+            "target": self.target.data,
+            "direction": self.direction.data,
+            "default_chart": self.default_chart.data or None,
+        }

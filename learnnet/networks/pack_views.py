@@ -1,0 +1,121 @@
+"""Learning-session packs: start a build, follow its progress, download the files."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, jsonify, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import undefer
+
+from learnnet import permissions
+from learnnet.extensions import db
+from learnnet.models import LearningSession, SessionPack
+from learnnet.networks import bp
+from learnnet.networks import packs as pack_service
+from learnnet.networks.services import data_until
+
+
+def _session_or_abort(network_id: int, session_id: int) -> LearningSession:
+    network = permissions.network_or_abort(network_id, current_user)
+    session = db.session.get(LearningSession, session_id)
+    if session is None or session.network_id != network.id:
+        abort(404)
+    return session
+
+
+def _pack_or_abort(pack_id: int, *files: str) -> SessionPack:
+    options = [undefer(getattr(SessionPack, name)) for name in files]
+    pack = db.session.get(SessionPack, pack_id, options=options)
+    if pack is None:
+        abort(404)
+    if not permissions.can_view_network(current_user, pack.session.network):
+        abort(403)
+    return pack
+
+
+def step_text(pack: SessionPack) -> str:
+    if pack.status != "done" and pack_service.is_stalled(pack):
+        return _("The build stopped without finishing. Start it again.")
+    return {
+        "queued": _("Waiting to start…"),
+        "collecting": _("Reading every team's numbers…"),
+        "drawing": _("Drawing the charts…"),
+        "done": _("Ready."),
+        "failed": _("The pack could not be made."),
+    }.get(pack.step, pack.step)
+
+
+def status_of(pack: SessionPack) -> dict:
+    done = pack.status == "done"
+    stalled = pack_service.is_stalled(pack)
+    return {
+        "id": pack.id,
+        "status": "failed" if stalled else pack.status,
+        "progress": pack.progress,
+        "step": step_text(pack),
+        "finished": pack.is_finished or stalled,
+        "pdf": url_for("networks.pack_file", pack_id=pack.id, kind="pdf") if done else None,
+        "zip": url_for("networks.pack_file", pack_id=pack.id, kind="zip") if done else None,
+        "seconds": pack.seconds,
+    }
+
+
+@bp.route("/<int:network_id>/sessions/<int:session_id>/pack")
+@login_required
+def session_pack(network_id: int, session_id: int):
+    session = _session_or_abort(network_id, session_id)
+    return render_template(
+        "networks/pack.html",
+        session=session,
+        network=session.network,
+        until=data_until(session),
+        packs=pack_service.packs_of(session),
+        can_build=permissions.can_build_pack(current_user, session.network),
+        status_of=status_of,
+    )
+
+
+@bp.route("/<int:network_id>/sessions/<int:session_id>/pack", methods=["POST"])
+@login_required
+def build_pack(network_id: int, session_id: int):
+    session = _session_or_abort(network_id, session_id)
+    if not permissions.can_build_pack(current_user, session.network):
+        abort(403)
+    running = [p for p in pack_service.packs_of(session)
+               if not p.is_finished and not pack_service.is_stalled(p)]
+    if running:
+        flash(_("A pack for this session is being made already."), "info")
+        return redirect(url_for("networks.session_pack", network_id=network_id, session_id=session_id))
+    pack = pack_service.request_pack(session, current_user, str(get_locale() or "nb")[:2])
+    db.session.commit()
+    pack_service.start(pack)
+    flash(_("The pack is being made. You can keep working; it stays on this page when it is ready."), "info")
+    return redirect(url_for("networks.session_pack", network_id=network_id, session_id=session_id))
+
+
+@bp.route("/packs/<int:pack_id>/status")
+@login_required
+def pack_status(pack_id: int):
+    pack = _pack_or_abort(pack_id)
+    response = jsonify(status_of(pack))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/packs/<int:pack_id>/<any(pdf, zip):kind>")
+@login_required
+def pack_file(pack_id: int, kind: str):
+    pack = _pack_or_abort(pack_id, "pdf" if kind == "pdf" else "png_zip")
+    if pack.status != "done":
+        abort(404)
+    names = pack_service.file_names(pack)
+    if kind == "pdf":
+        response = Response(pack.pdf, mimetype="application/pdf")
+        filename = names.pdf
+    else:
+        response = Response(pack.png_zip, mimetype="application/zip")
+        filename = names.zip
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.set_etag(f"{pack.pdf_sha256}-{kind}")
+    response.headers["Cache-Control"] = "private, max-age=0"
+    return response

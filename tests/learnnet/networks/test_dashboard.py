@@ -1,0 +1,161 @@
+"""The facilitator's network dashboard, its export, and the network's set-up."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from learnnet.models import AuditEvent, MeasureTemplate, Network
+from tests.learnnet import factories as f
+from tests.learnnet import networkdata
+
+
+@pytest.fixture
+def county(world):
+    return networkdata.build(world)
+
+
+def test_roles_who_see_the_dashboard(role_client, county):
+    response = role_client.client.get(f"/networks/{county.network.id}")
+    expected = {"admin": 200, "centre": 200, "facilitator": 200, "team_member": 403, "viewer": 403}
+    assert response.status_code == expected[role_client.role]
+    export = role_client.client.get(f"/networks/{county.network.id}/matrix.csv")
+    assert export.status_code == expected[role_client.role]
+
+
+def test_matrix_shows_latest_value_icons_and_links_to_the_team_measure(client, auth, county, world):
+    auth.login(world.users["facilitator"])
+    page = client.get(f"/networks/{county.network.id}").get_data(as_text=True)
+    for team in county.teams:
+        assert f"/teams/{team.id}/measures/{county.screening.id}" in page
+    assert "ln-var-" in page and "ln-ass-" in page
+    assert 'data-testid="late-teams"' in page
+    assert "suppression-note" not in page   # the facilitator may open every team of the network
+
+
+def test_municipality_filter(client, auth, county, world):
+    auth.login(world.users["facilitator"])
+    page = client.get(f"/networks/{county.network.id}", query_string={"municipality": county.faerder.id})
+    text = page.get_data(as_text=True)
+    matrix = text[text.index('data-testid="matrix"'):text.index('data-testid="completeness"')]
+    assert "Tjøme omsorgssenter" in matrix
+    assert "Åsgårdstrand" not in matrix
+    # an unknown municipality shows them all
+    assert client.get(f"/networks/{county.network.id}", query_string={"municipality": "x"}).status_code == 200
+
+
+def test_matrix_exports(client, auth, county, world):
+    auth.login(world.users["facilitator"])
+    body = client.get(f"/networks/{county.network.id}/matrix.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:2] == ["Team", "Kommune"]
+    assert len(rows) == 1 + len(county.teams)
+    workbook = load_workbook(io.BytesIO(client.get(f"/networks/{county.network.id}/matrix.xlsx").data))
+    assert workbook.active.max_row == 1 + len(county.teams)
+    assert client.get(f"/networks/{county.network.id}/matrix.pdf").status_code == 404
+
+
+def test_late_team_is_named(client, auth, county, world, db_session):
+    from learnnet.models import Measurement
+
+    team = county.teams[0]
+    for m in db_session.query(Measurement).filter_by(team_id=team.id, period=networkdata.LAST):
+        db_session.delete(m)
+    db_session.flush()
+    auth.login(world.users["facilitator"])
+    page = client.get(f"/networks/{county.network.id}").get_data(as_text=True)
+    late = page[page.index('data-testid="late-teams"'):]
+    assert team.name in late[:400]
+
+
+@pytest.fixture
+def template(db_session):
+    template = MeasureTemplate(
+        code="malnutrition.screened", topic="malnutrition", measure_type="process",
+        value_kind="proportion", multiplier=100.0, unit_label="%", direction="up",
+        texts={"nb": {"name": "Beboere screenet for ernæringsrisiko", "short_name": "Screening",
+                      "numerator": "Screenet innen fristen", "denominator": "Beboere"},
+               "en": {"name": "Residents screened", "short_name": "Screening"}},
+    )
+    db_session.add(template)
+    db_session.flush()
+    return template
+
+
+def test_facilitator_creates_a_network_from_templates(client, auth, world, template, db_session):
+    auth.login(world.users["facilitator"])
+    assert client.get("/networks/new").status_code == 200
+    response = client.post("/networks/new", data={
+        "name": "Ernæring 2027", "topic": "malnutrition", "region": world.region.id,
+        "start_date": "2027-01-01", "end_date": "2027-12-31", "status": "planned",
+        "rule_set": "anhoej", "language": "nb", "templates": [template.id],
+    })
+    assert response.status_code == 302
+    network = db_session.query(Network).filter_by(name="Ernæring 2027").one()
+    assert [m.name for m in network.measures] == ["Beboere screenet for ernæringsrisiko"]
+    assert world.users["facilitator"] in network.facilitators
+    # and it sets it up: a target, a team, a learning session
+    setup = f"/networks/{network.id}/setup"
+    assert client.get(setup).status_code == 200
+    client.post(setup, data={"action": "team", "team-unit": world.own_team.unit_id, "team-name": ""})
+    client.post(setup, data={"action": "session", "session-date": "2027-03-01", "session-title": "Oppstart"})
+    db_session.expire_all()
+    assert [t.name for t in network.teams] == [world.own_team.unit.name]
+    assert [(s.number, s.title) for s in network.sessions] == [(1, "Oppstart")]
+
+
+def test_creating_needs_valid_dates(client, auth, world):
+    auth.login(world.users["facilitator"])
+    response = client.post("/networks/new", data={
+        "name": "Bakvendt", "topic": "falls", "region": world.region.id, "start_date": "2027-12-01",
+        "end_date": "2027-01-01", "status": "planned", "rule_set": "anhoej", "language": "nb",
+    })
+    assert response.status_code == 200
+    assert "is-invalid" in response.get_data(as_text=True)
+
+
+def test_team_member_and_viewer_may_not_set_up(client, auth, world):
+    for role in ("team_member", "viewer"):
+        auth.logout()
+        auth.login(world.users[role])
+        assert client.get("/networks/new").status_code == 403
+        assert client.get(f"/networks/{world.network.id}/setup").status_code == 403
+
+
+def test_facilitator_of_another_network_may_not_set_it_up(client, auth, world):
+    auth.login(world.users["facilitator"])
+    assert client.get(f"/networks/{world.other_network.id}/setup").status_code == 403
+
+
+def test_editing_a_definition_keeps_its_history(client, auth, world, db_session):
+    measure = world.measure
+    auth.login(world.users["facilitator"])
+    url = f"/networks/{world.network.id}/measures/{measure.id}"
+    response = client.post(url, data={
+        "name": measure.name, "short_name": "Screening", "numerator": "Screenet innen 7 dager",
+        "denominator": "Langtidsbeboere", "target": "85", "direction": "up", "default_chart": "",
+        "unit_label": "%",
+    })
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert measure.target == 85.0 and measure.version == 2
+    event = db_session.query(AuditEvent).filter_by(object_type="measure_definition", object_id=measure.id).one()
+    assert event.before["target"] is None and event.after["target"] == 85.0
+    page = client.get(url).get_data(as_text=True)
+    history = page[page.index('data-testid="history"'):]
+    assert "Screenet innen 7 dager" in history and "85" in history
+    # the centre reads it; a viewer may not
+    auth.logout()
+    auth.login(world.users["viewer"])
+    assert client.get(url).status_code == 403
+    auth.logout()
+    auth.login(world.users["centre"])
+    assert client.get(url).status_code == 200
+
+
+def test_definition_of_another_network_is_not_found(client, auth, world):
+    other = f.MeasureFactory(network=world.other_network)
+    auth.login(world.users["admin"])
+    assert client.get(f"/networks/{world.network.id}/measures/{other.id}").status_code == 404

@@ -1,0 +1,79 @@
+"""Making a learning-session pack from the page: who may, its status, and the downloads."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from learnnet.models import SessionPack
+from tests.learnnet import networkdata
+
+
+@pytest.fixture
+def county(world, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PACK_RUNNER", "inline")
+    monkeypatch.setitem(app.config, "PACK_WORKERS", 1)
+    return networkdata.build(world)
+
+
+def _url(county, session=1):
+    return f"/networks/{county.network.id}/sessions/{county.sessions[session].id}/pack"
+
+
+def test_roles_who_may_make_and_see_packs(role_client, county):
+    client = role_client.client
+    can_see = role_client.role in ("admin", "centre", "facilitator")
+    assert client.get(_url(county)).status_code == (200 if can_see else 403)
+    assert client.post(_url(county)).status_code == (302 if can_see else 403)
+
+
+def test_facilitator_makes_a_pack_and_downloads_it(client, auth, county, world, db_session):
+    auth.login(world.users["facilitator"])
+    response = client.post(_url(county))
+    assert response.status_code == 302
+    pack = db_session.query(SessionPack).one()
+    status = client.get(f"/networks/packs/{pack.id}/status").get_json()
+    assert status["status"] == "done" and status["finished"] and status["progress"] == 100
+    pdf = client.get(status["pdf"])
+    assert pdf.mimetype == "application/pdf"
+    assert "attachment" in pdf.headers["Content-Disposition"]
+    assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 3 + len(county.teams)
+    archive = client.get(status["zip"])
+    assert archive.mimetype == "application/zip"
+    page = client.get(_url(county)).get_data(as_text=True)
+    assert 'data-testid="pack-pdf"' in page and "packs.js" in page
+
+
+def test_one_click_from_the_dashboard_prepares_the_next_session(client, auth, county, world, db_session):
+    auth.login(world.users["facilitator"])
+    page = client.get(f"/networks/{county.network.id}").get_data(as_text=True)
+    assert f"/sessions/{county.sessions[2].id}/pack" in page   # the next session: 20 November 2026
+    client.post(_url(county, 2))
+    pack = db_session.query(SessionPack).one()
+    assert pack.session_id == county.sessions[2].id and pack.status == "done"
+    assert pack.data_until.isoformat() == "2026-10-01"
+
+
+def test_the_status_and_files_of_a_pack_are_private(client, auth, county, world, db_session):
+    auth.login(world.users["facilitator"])
+    client.post(_url(county))
+    pack = db_session.query(SessionPack).one()
+    for role in ("team_member", "viewer"):
+        auth.logout()
+        auth.login(world.users[role])
+        assert client.get(f"/networks/packs/{pack.id}/status").status_code == 403
+        assert client.get(f"/networks/packs/{pack.id}/pdf").status_code == 403
+    assert client.get("/networks/packs/999999/status").status_code == 404
+
+
+def test_a_running_pack_is_not_started_twice(client, auth, county, world, db_session, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PACK_RUNNER", "worker")
+    auth.login(world.users["facilitator"])
+    client.post(_url(county))
+    client.post(_url(county))
+    assert db_session.query(SessionPack).count() == 1
+    pack = db_session.query(SessionPack).one()
+    status = client.get(f"/networks/packs/{pack.id}/status").get_json()
+    assert status["status"] == "queued" and not status["finished"] and status["pdf"] is None
+    assert client.get(f"/networks/packs/{pack.id}/pdf").status_code == 404
