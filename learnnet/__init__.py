@@ -21,6 +21,7 @@ from learnnet.home import bp as home_bp
 from learnnet.i18n import register_template_helpers as register_i18n
 from learnnet.i18n import select_locale
 from learnnet.networks import bp as networks_bp
+from learnnet.security import register_headers, register_proxy_fix
 from learnnet.teams import bp as teams_bp
 
 
@@ -33,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_commands(app)
     register_error_handlers(app)
     register_template_helpers(app)
+    register_security(app)
     return app
 
 
@@ -79,3 +81,8 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     register_i18n(app)
+
+
+def register_security(app: Flask) -> None:
+    register_headers(app)
+    register_proxy_fix(app)
