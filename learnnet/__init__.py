@@ -17,6 +17,7 @@ from learnnet.cli import demo_cli, templates_cli, users_cli
 from learnnet.county import bp as county_bp
 from learnnet.errors import register as register_errors
 from learnnet.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from learnnet.health import bp as health_bp
 from learnnet.home import bp as home_bp
 from learnnet.i18n import register_template_helpers as register_i18n
 from learnnet.i18n import select_locale
@@ -67,6 +68,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(teams_bp)
     app.register_blueprint(networks_bp)
     app.register_blueprint(county_bp)
+    app.register_blueprint(health_bp)
+    csrf.exempt(health_bp)
 
 
 def register_commands(app: Flask) -> None:
