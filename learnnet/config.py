@@ -65,4 +65,8 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "SMALL_NUMBER_THRESHOLD": int(env.get("LEARNNET_SMALL_NUMBER_THRESHOLD", "5")),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         "PROXY_FIX": _count(env, "LEARNNET_PROXY_FIX", 0),
+        # Failed log-ins allowed per account and per client address within the window (seconds).
+        "LOGIN_FAILURES_PER_ACCOUNT": _count(env, "LEARNNET_LOGIN_FAILURES_PER_ACCOUNT", 5),
+        "LOGIN_FAILURES_PER_ADDRESS": _count(env, "LEARNNET_LOGIN_FAILURES_PER_ADDRESS", 20),
+        "LOGIN_FAILURE_WINDOW": _count(env, "LEARNNET_LOGIN_FAILURE_WINDOW", 15 * 60),
     }
