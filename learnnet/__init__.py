@@ -13,6 +13,7 @@ from flask import Flask
 from learnnet import config as config_module
 from learnnet import models  # noqa: F401  (registers every table for Flask-Migrate)
 from learnnet.auth import bp as auth_bp
+from learnnet.backup import backup_cli
 from learnnet.cli import demo_cli, templates_cli, users_cli
 from learnnet.county import bp as county_bp
 from learnnet.errors import register as register_errors
@@ -76,6 +77,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(templates_cli)
+    app.cli.add_command(backup_cli)
 
 
 def register_error_handlers(app: Flask) -> None:
