@@ -5,9 +5,8 @@ Revises: 479a91f3b878
 Create Date: 2026-11-28 12:01:23.209633
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '2f4a45229b7c'

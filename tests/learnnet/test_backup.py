@@ -122,7 +122,7 @@ def _fill(database: Database) -> None:
         session.flush()
         audit.record(users[0], "network.create", network, after={"name": network.name})
         session.add(models.FailedLogin(email="x@example.no", address="192.0.2.1",
-                                       at=dt.datetime(2025, 5, 1, 8, 30, 15, 123456, dt.timezone.utc)))
+                                       at=dt.datetime(2025, 5, 1, 8, 30, 15, 123456, dt.UTC)))
         session.commit()
         db.engine.dispose()
 

@@ -54,7 +54,7 @@ def test_the_account_block_holds_from_another_address(client, db_session):
 
 
 def test_the_account_key_ignores_case_and_spaces(client, db_session):
-    user = f.UserFactory(email="kari@example.no")
+    f.UserFactory(email="kari@example.no")
     _fail(client, "Kari@Example.no", 3)
     _fail(client, " KARI@example.no ", 2)
     _refused(_login(client, "kari@example.no"))
