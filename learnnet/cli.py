@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from learnnet import audit
 from learnnet.accounts import PasswordPolicyError, check_password_policy
+from learnnet.auth.services import find_user
+from learnnet.auth.throttle import forget_failures
 from learnnet.extensions import db
 from learnnet.models import ROLES, Unit, UnitMembership, User
 
@@ -44,6 +46,33 @@ def create_user(email, name, role, password, units, lead, language):
     audit.record(None, "user.create", user, after={"email": email, "role": role})
     db.session.commit()
     click.echo(f"Created {role} {email}.")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def set_password_command(email, password):
+    """Give a user a new password (the minimum password policy applies)."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no user with e-mail {email}")
+    try:
+        check_password_policy(password)
+    except PasswordPolicyError as error:
+        raise click.ClickException(str(error)) from None
+    user.set_password(password)
+    audit.record(None, "user.set_password", user)
+    db.session.commit()
+    click.echo(f"New password set for {user.email}.")
+
+
+@users_cli.command("unlock")
+@click.argument("email")
+def unlock_command(email):
+    """Forget an account's failed log-ins, so the login throttle lets it in at once."""
+    count = forget_failures(db.session, email)
+    db.session.commit()
+    click.echo(f"{count} failed log-in(s) forgotten for {email.strip().lower()}.")
 
 
 @templates_cli.command("load")
