@@ -27,7 +27,7 @@ run: $(VENV)/.installed
 	@echo "learnnet runs on http://$(HOST):$(PORT)/  (stop it with Ctrl-C)"
 	@$(FLASK) demo logins
 	@echo
-	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+	LEARNNET_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn -c python:learnnet.gunicorn_conf wsgi:app
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
