@@ -8,6 +8,7 @@ from sqlalchemy import select
 from learnnet import audit
 from learnnet.accounts import PasswordPolicyError, check_password_policy
 from learnnet.extensions import db
+from learnnet.library import load_templates
 from learnnet.models import ROLES, Unit, UnitMembership, User
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -49,8 +50,6 @@ def create_user(email, name, role, password, units, lead, language):
 @templates_cli.command("load")
 def load_templates_command():
     """Load or update the measure templates shipped with learnnet."""
-    from learnnet.library import load_templates
-
     count = load_templates(db.session)
     db.session.commit()
     click.echo(f"{count} measure templates loaded.")
