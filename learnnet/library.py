@@ -1,11 +1,12 @@
-"""The measure template library: ``data/measure_templates.json``, validated and loaded into the database.
+"""The measure template library: ``data/measure_templates.json``, validated and loaded.
 
-The JSON file is the one place the library is edited; ``flask templates load`` (and the demo) copy it
-into :class:`MeasureTemplate` rows, and a facilitator copies a template into a network's
+The JSON file is the one place the library is edited; ``flask templates load`` (and the demo) copy
+it into :class:`MeasureTemplate` rows, and a facilitator copies a template into a network's
 :class:`MeasureDefinition` with :func:`definition_from_template`. The file is checked strictly on
 every read, because a typo in a key would otherwise surface months later as an empty definition on a
 chart at a learning session.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,7 +46,16 @@ TEMPLATE_KEYS = frozenset(
 # The wording per language. unit_label is worded per language too ("per 1 000 liggedøgn" /
 # "per 1,000 bed-days"); the template row's own unit_label column holds the Norwegian one.
 TEXT_KEYS = frozenset(
-    {"name", "short_name", "unit_label", "numerator", "denominator", "inclusions", "exclusions", "notes"}
+    {
+        "name",
+        "short_name",
+        "unit_label",
+        "numerator",
+        "denominator",
+        "inclusions",
+        "exclusions",
+        "notes",
+    }
 )
 # Chart titles and tables have room for this many characters.
 SHORT_NAME_MAX = 30
@@ -68,7 +78,7 @@ def read_templates(path: Path = TEMPLATES_PATH) -> list[dict[str, Any]]:
 
 
 def read_topics(path: Path = TEMPLATES_PATH) -> dict[str, dict[str, str]]:
-    """The library's topics with their names per language, e.g. ``{"falls": {"nb": "Fall", ...}}``."""
+    """The library's topics with their names per language: ``{"falls": {"nb": "Fall", ...}}``."""
     return _read_library(path)["topics"]
 
 
@@ -169,7 +179,9 @@ def validate_library(data: Any) -> dict[str, Any]:
         raise TemplateError("the library must be a JSON object with format, topics and templates")
     _check_keys("the library", data, {"format", "topics", "templates"})
     if data["format"] != LIBRARY_FORMAT:
-        raise TemplateError(f"the library has format {data['format']!r}; this version reads {LIBRARY_FORMAT}")
+        raise TemplateError(
+            f"the library has format {data['format']!r}; this version reads {LIBRARY_FORMAT}"
+        )
     topics = data["topics"]
     if not isinstance(topics, dict) or not topics:
         raise TemplateError("topics must be a non-empty object")
@@ -198,7 +210,9 @@ def _validate_template(template: dict[str, Any], topics: dict[str, Any]) -> None
     where = f"template {code or '(without code)'}"
     _check_keys(where, template, TEMPLATE_KEYS)
     if not isinstance(code, str) or not _CODE.match(code) or len(code) > _CODE_MAX:
-        raise TemplateError(f"{where}: the code must look like 'topic.measure' (lower case, ≤ {_CODE_MAX})")
+        raise TemplateError(
+            f"{where}: the code must look like 'topic.measure' (lower case, ≤ {_CODE_MAX})"
+        )
     if template["topic"] not in topics:
         raise TemplateError(f"{where}: unknown topic {template['topic']!r}")
     if not code.startswith(template["topic"] + "."):
@@ -238,7 +252,9 @@ def _validate_wording(where: str, template: dict[str, Any], language: str) -> No
         raise TemplateError(f"{where}: a {template['value_kind']} has no denominator")
     says_proposal = wording["notes"].startswith(PROPOSAL_PREFIX[language])
     if template["is_proposal"] and not says_proposal:
-        raise TemplateError(f"{where}: a proposal's notes must start with {PROPOSAL_PREFIX[language]!r}")
+        raise TemplateError(
+            f"{where}: a proposal's notes must start with {PROPOSAL_PREFIX[language]!r}"
+        )
     if not template["is_proposal"] and PROPOSAL_PREFIX[language] in wording["notes"]:
         raise TemplateError(f"{where}: calls itself a proposal but is_proposal is false")
 

@@ -1,4 +1,5 @@
 """The measure template library: the shipped file is complete, and loading it is safe to repeat."""
+
 from __future__ import annotations
 
 import copy
@@ -110,7 +111,14 @@ def test_templates_carry_the_facts_of_their_sources():
     assert "61,7 %" in review["texts"]["nb"]["notes"] and "57,7 %" in review["texts"]["nb"]["notes"]
     assert review["source"].startswith("Helsedirektoratet")
     news2 = templates["early_detection.news2_admission"]
-    for sign in ("respirasjonsfrekvens", "SpO₂", "systolisk blodtrykk", "puls", "bevissthet", "temperatur"):
+    for sign in (
+        "respirasjonsfrekvens",
+        "SpO₂",
+        "systolisk blodtrykk",
+        "puls",
+        "bevissthet",
+        "temperatur",
+    ):
         assert sign in news2["texts"]["nb"]["numerator"]
     assert "2020" in news2["source"]
     falls = templates["falls.rate"]
@@ -196,7 +204,9 @@ def test_load_templates_is_idempotent_and_repairs_edited_rows(db_session):
     db_session.flush()
     assert load_templates(db_session) == len(read_templates())
     db_session.expire_all()
-    assert db_session.scalar(select(func.count()).select_from(MeasureTemplate)) == len(read_templates())
+    assert db_session.scalar(select(func.count()).select_from(MeasureTemplate)) == len(
+        read_templates()
+    )
     row = db_session.get(MeasureTemplate, first_id)
     assert row.direction == "up"
     assert row.texts == by_code()["malnutrition.screened"]["texts"]
@@ -205,8 +215,12 @@ def test_load_templates_is_idempotent_and_repairs_edited_rows(db_session):
 def test_load_templates_leaves_templates_no_longer_in_the_file(db_session):
     db_session.add(
         MeasureTemplate(
-            code="old.measure", topic="old", measure_type="process", value_kind="count",
-            direction="up", texts={},
+            code="old.measure",
+            topic="old",
+            measure_type="process",
+            value_kind="count",
+            direction="up",
+            texts={},
         )
     )
     load_templates(db_session)
@@ -216,14 +230,20 @@ def test_load_templates_leaves_templates_no_longer_in_the_file(db_session):
 @pytest.mark.parametrize("language", ["nb", "en"])
 def test_definition_from_template_copies_the_wording_of_one_language(db_session, language):
     load_templates(db_session)
-    template = db_session.scalar(select(MeasureTemplate).where(MeasureTemplate.code == "falls.rate"))
+    template = db_session.scalar(
+        select(MeasureTemplate).where(MeasureTemplate.code == "falls.rate")
+    )
     wording = by_code()["falls.rate"]["texts"][language]
     definition = definition_from_template(template, language, position=3, target=5.0)
     assert definition.template is template
     assert definition.code == "falls.rate"
     for key in TEXT_KEYS:
         assert getattr(definition, key) == wording[key]
-    assert (definition.value_kind, definition.multiplier, definition.direction) == ("rate", 1000.0, "down")
+    assert (definition.value_kind, definition.multiplier, definition.direction) == (
+        "rate",
+        1000.0,
+        "down",
+    )
     assert (definition.default_chart, definition.measure_type) == ("u", "outcome")
     assert (definition.position, definition.target, definition.is_proposal) == (3, 5.0, False)
     assert definition not in db_session
@@ -246,6 +266,8 @@ def test_a_definition_joins_the_network_its_caller_gives_it(db_session):
 
 def test_definition_from_template_refuses_an_unknown_language(db_session):
     load_templates(db_session)
-    template = db_session.scalar(select(MeasureTemplate).where(MeasureTemplate.code == "falls.rate"))
+    template = db_session.scalar(
+        select(MeasureTemplate).where(MeasureTemplate.code == "falls.rate")
+    )
     with pytest.raises(ValueError, match="language"):
         definition_from_template(template, "sv")
