@@ -9,7 +9,9 @@ from learnnet import audit
 from learnnet.accounts import PasswordPolicyError, check_password_policy
 from learnnet.auth.services import find_user
 from learnnet.auth.throttle import forget_failures
+from learnnet.demo import DEMO_USERS, database_is_empty, load_demo
 from learnnet.extensions import db
+from learnnet.library import load_templates
 from learnnet.models import ROLES, Unit, UnitMembership, User
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -78,8 +80,6 @@ def unlock_command(email):
 @templates_cli.command("load")
 def load_templates_command():
     """Load or update the measure templates shipped with learnnet."""
-    from learnnet.library import load_templates
-
     count = load_templates(db.session)
     db.session.commit()
     click.echo(f"{count} measure templates loaded.")
@@ -90,8 +90,6 @@ def load_templates_command():
 @click.option("--seed", default=2026, show_default=True)
 def load_demo_command(if_empty, seed):
     """Build the demo county (Vestfold): units, networks, months of data and one user per role."""
-    from learnnet.demo import DEMO_USERS, database_is_empty, load_demo
-
     if if_empty and not database_is_empty(db.session):
         click.echo("The database already has data; the demo county was not loaded.")
         return
@@ -101,5 +99,15 @@ def load_demo_command(if_empty, seed):
     db.session.commit()
     click.echo(summary.describe())
     click.echo("Demo logins:")
+    _echo_logins(indent="  ")
+
+
+@demo_cli.command("logins")
+def demo_logins_command():
+    """Print the demo logins, one per line: role, e-mail, password."""
+    _echo_logins()
+
+
+def _echo_logins(indent: str = "") -> None:
     for user in DEMO_USERS:
-        click.echo(f"  {user.role:<12} {user.email:<32} {user.password}")
+        click.echo(f"{indent}{user.role:<12} {user.email:<30} {user.password}")
