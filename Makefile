@@ -27,7 +27,7 @@ run: $(VENV)/.installed
 	@echo "learnnet runs on http://$(HOST):$(PORT)/  (stop it with Ctrl-C)"
 	@$(FLASK) demo logins
 	@echo
-	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+	LEARNNET_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn -c python:learnnet.gunicorn_conf wsgi:app
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
@@ -37,9 +37,9 @@ bench: $(VENV)/.installed
 
 # Extract every UI string, merge it into the catalogues, and compile them (the .mo files are committed).
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel -q extract -F learnnet/translations/babel.cfg -k _l -k lazy_gettext \
+	$(VENV)/bin/pybabel -q extract -w 100 -F learnnet/translations/babel.cfg -k _l -k lazy_gettext \
 		--no-location --sort-output --project learnnet -o learnnet/translations/messages.pot .
-	$(VENV)/bin/pybabel -q update -i learnnet/translations/messages.pot -d learnnet/translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel -q update -w 100 -i learnnet/translations/messages.pot -d learnnet/translations --no-fuzzy-matching
 	$(VENV)/bin/pybabel -q compile -d learnnet/translations
 
 clean:

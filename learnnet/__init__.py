@@ -13,14 +13,17 @@ from flask import Flask
 from learnnet import config as config_module
 from learnnet import models  # noqa: F401  (registers every table for Flask-Migrate)
 from learnnet.auth import bp as auth_bp
+from learnnet.backup import backup_cli
 from learnnet.cli import demo_cli, templates_cli, users_cli
 from learnnet.county import bp as county_bp
 from learnnet.errors import register as register_errors
 from learnnet.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from learnnet.health import bp as health_bp
 from learnnet.home import bp as home_bp
 from learnnet.i18n import register_template_helpers as register_i18n
 from learnnet.i18n import select_locale
 from learnnet.networks import bp as networks_bp
+from learnnet.security import register_headers, register_proxy_fix
 from learnnet.teams import bp as teams_bp
 
 
@@ -33,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_commands(app)
     register_error_handlers(app)
     register_template_helpers(app)
+    register_security(app)
     return app
 
 
@@ -65,12 +69,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(teams_bp)
     app.register_blueprint(networks_bp)
     app.register_blueprint(county_bp)
+    app.register_blueprint(health_bp)
+    csrf.exempt(health_bp)
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(templates_cli)
+    app.cli.add_command(backup_cli)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -79,3 +86,8 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     register_i18n(app)
+
+
+def register_security(app: Flask) -> None:
+    register_headers(app)
+    register_proxy_fix(app)

@@ -7,7 +7,11 @@ from sqlalchemy import select
 
 from learnnet import audit
 from learnnet.accounts import PasswordPolicyError, check_password_policy
+from learnnet.auth.services import find_user
+from learnnet.auth.throttle import forget_failures
+from learnnet.demo import DEMO_USERS, database_is_empty, load_demo
 from learnnet.extensions import db
+from learnnet.library import load_templates
 from learnnet.models import ROLES, Unit, UnitMembership, User
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -46,11 +50,36 @@ def create_user(email, name, role, password, units, lead, language):
     click.echo(f"Created {role} {email}.")
 
 
+@users_cli.command("set-password")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def set_password_command(email, password):
+    """Give a user a new password (the minimum password policy applies)."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no user with e-mail {email}")
+    try:
+        check_password_policy(password)
+    except PasswordPolicyError as error:
+        raise click.ClickException(str(error)) from None
+    user.set_password(password)
+    audit.record(None, "user.set_password", user)
+    db.session.commit()
+    click.echo(f"New password set for {user.email}.")
+
+
+@users_cli.command("unlock")
+@click.argument("email")
+def unlock_command(email):
+    """Forget an account's failed log-ins, so the login throttle lets it in at once."""
+    count = forget_failures(db.session, email)
+    db.session.commit()
+    click.echo(f"{count} failed log-in(s) forgotten for {email.strip().lower()}.")
+
+
 @templates_cli.command("load")
 def load_templates_command():
     """Load or update the measure templates shipped with learnnet."""
-    from learnnet.library import load_templates
-
     count = load_templates(db.session)
     db.session.commit()
     click.echo(f"{count} measure templates loaded.")
@@ -61,8 +90,6 @@ def load_templates_command():
 @click.option("--seed", default=2026, show_default=True)
 def load_demo_command(if_empty, seed):
     """Build the demo county (Vestfold): units, networks, months of data and one user per role."""
-    from learnnet.demo import DEMO_USERS, database_is_empty, load_demo
-
     if if_empty and not database_is_empty(db.session):
         click.echo("The database already has data; the demo county was not loaded.")
         return
@@ -71,6 +98,15 @@ def load_demo_command(if_empty, seed):
     summary = load_demo(db.session, seed=seed)
     db.session.commit()
     click.echo(summary.describe())
-    click.echo("Demo logins:")
+    click.echo("The demo logins: flask demo logins")
+
+
+@demo_cli.command("logins")
+def demo_logins_command():
+    """Print the demo logins, one per line: role, e-mail, password."""
+    _echo_logins()
+
+
+def _echo_logins(indent: str = "") -> None:
     for user in DEMO_USERS:
-        click.echo(f"  {user.role:<12} {user.email:<32} {user.password}")
+        click.echo(f"{indent}{user.role:<12} {user.email:<30} {user.password}")

@@ -19,6 +19,15 @@ def _default_database_url(instance_path: str) -> str:
     return "sqlite:///" + str(Path(instance_path) / "learnnet.sqlite3")
 
 
+def _count(env, name: str, default: int) -> int:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number, not {value!r}")
+    return int(value)
+
+
 def from_environment(instance_path: str, environ: dict[str, str] | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = os.environ if environ is None else environ
@@ -50,11 +59,18 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         # Cross-unit tables hide counts below this for viewers outside the team.
         "SMALL_NUMBER_THRESHOLD": int(env.get("LEARNNET_SMALL_NUMBER_THRESHOLD", "5")),
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+        "PROXY_FIX": _count(env, "LEARNNET_PROXY_FIX", 0),
+        # Failed log-ins allowed per account and per client address within the window (seconds).
+        "LOGIN_FAILURES_PER_ACCOUNT": _count(env, "LEARNNET_LOGIN_FAILURES_PER_ACCOUNT", 5),
+        "LOGIN_FAILURES_PER_ADDRESS": _count(env, "LEARNNET_LOGIN_FAILURES_PER_ADDRESS", 20),
+        "LOGIN_FAILURE_WINDOW": _count(env, "LEARNNET_LOGIN_FAILURE_WINDOW", 15 * 60),
         # Learning-session packs: built in a thread of the request ("thread"), or left for
         # `flask packs work` ("worker"); PACK_WORKERS processes draw the charts.
         "PACK_RUNNER": env.get("LEARNNET_PACK_RUNNER", "thread"),
-        "PACK_WORKERS": int(env.get("LEARNNET_PACK_WORKERS", str(min(4, os.cpu_count() or 1)))),
+        "PACK_WORKERS": _count(env, "LEARNNET_PACK_WORKERS", min(4, os.cpu_count() or 1)),
     }

@@ -37,10 +37,27 @@ bootstrap = Bootstrap5()
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """SQLite enforces foreign keys only when asked; WAL lets several workers read while one writes."""
+    """SQLite enforces foreign keys only when asked; WAL lets several workers read while one writes.
+
+    The driver's own transaction handling is switched off so that SQLAlchemy begins each
+    transaction itself (see ``_sqlite_begin``); that also makes SAVEPOINT work.
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    """Take SQLite's write lock at the start of every transaction.
+
+    A transaction that reads and then writes cannot wait for another writer: SQLite refuses it at
+    once ("database is locked"). Beginning IMMEDIATE makes concurrent requests queue for the lock
+    (up to busy_timeout) instead. PostgreSQL, the production database, needs none of this.
+    """
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -69,24 +69,10 @@ def app_config(database_url: str, **overrides) -> dict:
     return config
 
 
-def _sqlite_savepoints(engine: sa.Engine) -> None:
-    """Let pysqlite use SAVEPOINT inside the test transaction (SQLAlchemy's documented recipe)."""
-
-    @sa.event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-
-    @sa.event.listens_for(engine, "begin")
-    def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
-
-
 @pytest.fixture(scope="session")
 def app(database_url):
     app = create_app(app_config(database_url))
     with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            _sqlite_savepoints(db.engine)
         db.create_all()
     yield app
     with app.app_context():

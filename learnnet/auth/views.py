@@ -1,17 +1,22 @@
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from learnnet import audit
-from learnnet.auth import bp
+from learnnet.auth import bp, throttle
 from learnnet.auth.forms import LanguageForm, LoginForm
 from learnnet.auth.services import authenticate
 from learnnet.extensions import db, login_manager
 from learnnet.models import User
+from learnnet.models.types import utcnow
+
+log = logging.getLogger(__name__)
 
 
 @login_manager.user_loader
@@ -39,10 +44,26 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
+        limits = throttle.ThrottleLimits.from_config(current_app.config)
+        address, now = request.remote_addr, utcnow()
+        block = throttle.login_block(db.session, form.email.data, address, limits, now)
+        if block is not None:
+            log.warning("log-in refused by the throttle (%s): %s from %s",
+                        block.reason, form.email.data, address)
+            flash(ngettext(
+                "Too many failed log-in attempts. Please wait %(num)d minute and try again.",
+                "Too many failed log-in attempts. Please wait %(num)d minutes and try again.",
+                block.minutes,
+            ), "danger")
+            retry_after = str(int(block.retry_after.total_seconds()) + 1)
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": retry_after}
         user = authenticate(form.email.data, form.password.data)
         if user is None:
+            throttle.record_failure(db.session, form.email.data, address, now, limits)
+            db.session.commit()
             flash(_("Wrong e-mail or password."), "danger")
         else:
+            throttle.forget_failures(db.session, form.email.data)
             login_user(user, remember=form.remember.data)
             audit.record(user, "login", user)
             db.session.commit()

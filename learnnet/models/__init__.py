@@ -9,6 +9,7 @@ from learnnet.models.data import (
     MeasurementHistory,
 )
 from learnnet.models.definitions import MeasureDefinition, MeasureTemplate
+from learnnet.models.logins import FailedLogin
 from learnnet.models.networks import LearningSession, Network, Team, network_facilitator
 from learnnet.models.org import Municipality, Region, Unit
 from learnnet.models.packs import SessionPack
@@ -20,6 +21,7 @@ __all__ = [
     "ChartExclusion",
     "ChartPhase",
     "ChartSettings",
+    "FailedLogin",
     "Intervention",
     "LearningSession",
     "MeasureDefinition",

@@ -12,6 +12,7 @@ from learnnet import audit
 from learnnet.analysis import Analysis, analyse_team_measure
 from learnnet.county.suppression import Suppression, is_hidden
 from learnnet.extensions import db
+from learnnet.library import definition_from_template
 from learnnet.models import (
     AuditEvent,
     LearningSession,
@@ -142,34 +143,6 @@ DEFINITION_FIELDS = (
 
 def definition_snapshot(measure: MeasureDefinition) -> dict[str, Any]:
     return {name: getattr(measure, name) for name in DEFINITION_FIELDS} | {"version": measure.version}
-
-
-def definition_from_template(template: MeasureTemplate, language: str, *, position: int,
-                             target: float | None) -> MeasureDefinition:
-    """A network's copy of a template, worded in the network's language."""
-    def text(key: str) -> str:
-        return template.text(language, key)
-
-    return MeasureDefinition(
-        template=template,
-        code=template.code,
-        position=position,
-        name=text("name") or template.code,
-        short_name=text("short_name")[:80],
-        measure_type=template.measure_type,
-        value_kind=template.value_kind,
-        multiplier=template.multiplier,
-        unit_label=text("unit_label") or template.unit_label,
-        numerator=text("numerator"),
-        denominator=text("denominator"),
-        inclusions=text("inclusions"),
-        exclusions=text("exclusions"),
-        notes=text("notes"),
-        is_proposal=template.is_proposal,
-        direction=template.direction,
-        target=target,
-        default_chart=template.default_chart,
-    )
 
 
 def create_network(user: User, *, region_id: int, name: str, topic: str, description: str,

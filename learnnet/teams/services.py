@@ -179,3 +179,14 @@ def missing_months(team: Team, today: dt.date) -> list[tuple[dt.date, int]]:
         for entered, due in [done[(team.id, period)]]
         if entered < due
     ]
+
+
+def measures_with_data(team: Team) -> set[int]:
+    """The measures this team has entered at least one live value for."""
+    return set(
+        db.session.scalars(
+            select(Measurement.measure_id)
+            .where(Measurement.team_id == team.id, Measurement.deleted_at.is_(None))
+            .distinct()
+        )
+    )

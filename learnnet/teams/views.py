@@ -16,6 +16,7 @@ from learnnet.teams.forms import PATIENT_WARNING, entry_form
 from learnnet.teams.services import (
     RowInput,
     entry_periods,
+    measures_with_data,
     missing_months,
     month_measurements,
     save_month,
@@ -33,6 +34,7 @@ def team(team_id: int):
         team=team,
         period=period,
         statuses=team_status(team, period),
+        charted=measures_with_data(team),
         missing=missing_months(team, dt.date.today()),
         can_enter=permissions.can_enter_data(current_user, team),
     )

@@ -153,3 +153,31 @@ def test_another_teams_pages_are_refused(new_page, county):
         response = page.goto(url)
         assert response.status == 403
         expect(page.get_by_role("heading", level=1)).to_have_text("Du har ikke tilgang til denne siden.")
+
+
+def test_the_chart_changes_after_a_month_is_entered(new_page, county):
+    page = new_page("tablet-landscape", county.member_email, county.password)
+    # Three earlier months so there is a chart to look at.
+    for month in (7, 8, 9):
+        page.goto(entry_url(county, dt.date(2026, month, 1)))
+        fill_all(page, county, num=str(month), den="16")
+        page.get_by_role("button", name="Lagre", exact=True).click()
+        expect(page.get_by_role("alert").first).to_contain_text("Lagret")
+    measure_url = f"/teams/{county.team_id}/measures/{county.proportion_id}"
+    page.goto(measure_url)
+    chart = page.get_by_role("img", name=re.compile("måneder så langt"))
+    expect(chart).to_be_visible()
+    before = page.request.get(chart.get_attribute("src")).body()
+    assert before.startswith(b"<?xml")
+
+    page.goto(entry_url(county))
+    fill_all(page, county, num="15", den="16")
+    page.get_by_role("button", name="Lagre", exact=True).click()
+    expect(page.get_by_role("alert").first).to_contain_text("Lagret")
+    page.goto(measure_url)
+    expect(page.locator("table")).to_contain_text("93,8")
+    after = page.request.get(page.locator("figure img").get_attribute("src")).body()
+    assert after != before
+    # The team page shows the chart too.
+    page.goto(f"/teams/{county.team_id}")
+    expect(page.get_by_role("img", name=re.compile("Diagram for Beboere screenet"))).to_be_visible()

@@ -7,6 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from learnnet.library import load_templates
 from learnnet.models import AuditEvent, MeasureTemplate, Network
 from tests.learnnet import factories as f
 from tests.learnnet import networkdata
@@ -72,16 +73,8 @@ def test_late_team_is_named(client, auth, county, world, db_session):
 
 @pytest.fixture
 def template(db_session):
-    template = MeasureTemplate(
-        code="malnutrition.screened", topic="malnutrition", measure_type="process",
-        value_kind="proportion", multiplier=100.0, unit_label="%", direction="up",
-        texts={"nb": {"name": "Beboere screenet for ernæringsrisiko", "short_name": "Screening",
-                      "numerator": "Screenet innen fristen", "denominator": "Beboere"},
-               "en": {"name": "Residents screened", "short_name": "Screening"}},
-    )
-    db_session.add(template)
-    db_session.flush()
-    return template
+    load_templates(db_session)
+    return db_session.query(MeasureTemplate).filter_by(code="malnutrition.screened").one()
 
 
 def test_facilitator_creates_a_network_from_templates(client, auth, world, template, db_session):
@@ -94,7 +87,8 @@ def test_facilitator_creates_a_network_from_templates(client, auth, world, templ
     })
     assert response.status_code == 302
     network = db_session.query(Network).filter_by(name="Ernæring 2027").one()
-    assert [m.name for m in network.measures] == ["Beboere screenet for ernæringsrisiko"]
+    assert [m.code for m in network.measures] == ["malnutrition.screened"]
+    assert network.measures[0].name == template.texts["nb"]["name"]
     assert world.users["facilitator"] in network.facilitators
     # and it sets it up: a target, a team, a learning session
     setup = f"/networks/{network.id}/setup"

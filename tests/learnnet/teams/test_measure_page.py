@@ -5,7 +5,8 @@ import random
 import pytest
 from sqlalchemy import select
 
-from learnnet.models import AuditEvent, ChartSettings
+from learnnet.models import AuditEvent, ChartSettings, Measurement
+from learnnet.periods import default_entry_period
 from tests.learnnet import factories as f
 
 
@@ -104,3 +105,41 @@ def test_page_without_data_says_so(client, auth, world):
     auth.login(world.users["team_member"])
     page = client.get(f"/teams/{world.own_team.id}/measures/{world.measure.id}").get_data(as_text=True)
     assert "Ingen tall er registrert ennå." in page
+
+
+def test_chart_image_in_every_format_with_revalidation(client, auth, world, improving):
+    team, measure = improving
+    auth.login(world.users["team_member"])
+    url = f"/teams/{team.id}/measures/{measure.id}/chart"
+    svg = client.get(url + ".svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    body = svg.get_data(as_text=True)
+    assert "<title" in body and "<desc" in body and "en reell forbedring" in body
+    assert client.get(url + ".png").get_data()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert client.get(url + ".pdf").get_data()[:5] == b"%PDF-"
+    again = client.get(url + ".svg", headers={"If-None-Match": svg.headers["ETag"]})
+    assert again.status_code == 304
+    download = client.get(url + ".png?download=1&size=slide")
+    assert download.headers["Content-Disposition"].startswith("attachment; filename=")
+    assert client.get(url + ".gif").status_code == 404
+    assert client.get(url + ".png?size=huge").status_code == 400
+
+
+def test_chart_changes_when_a_month_is_entered(client, auth, db_session, world, improving):
+    team, measure = improving
+    auth.login(world.users["team_member"])
+    url = f"/teams/{team.id}/measures/{measure.id}/chart.svg"
+    before = client.get(url).headers["ETag"]
+    last = default_entry_period(dt.date.today())
+    saved = db_session.scalar(select(Measurement).where(Measurement.period == last))
+    response = client.post(f"/teams/{team.id}/entry?period={last:%Y-%m}", data={
+        f"num_{measure.id}": "3", f"den_{measure.id}": "16",
+        f"version_{measure.id}": str(saved.version if saved else 0), "confirm": "y"})
+    assert response.status_code == 302
+    assert client.get(url).headers["ETag"] != before
+
+
+def test_another_teams_chart_is_refused(client, auth, world, improving):
+    team, measure = improving
+    auth.login(world.users["team_member"])
+    assert client.get(f"/teams/{world.other_team.id}/measures/{measure.id}/chart.png").status_code == 403
