@@ -23,6 +23,7 @@ from learnnet.home import bp as home_bp
 from learnnet.i18n import register_template_helpers as register_i18n
 from learnnet.i18n import select_locale
 from learnnet.networks import bp as networks_bp
+from learnnet.networks.cli import packs_cli
 from learnnet.security import register_headers, register_proxy_fix
 from learnnet.teams import bp as teams_bp
 
@@ -78,6 +79,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(templates_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(packs_cli)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -35,6 +35,8 @@ from learnnet.i18n import month_name, number
 from learnnet.models import LearningSession, SessionPack, User
 from learnnet.models.types import utcnow
 from learnnet.networks.services import cell_of, data_until
+
+__all__ = ["build", "claim_next", "content_hash", "data_until", "pack_data", "request_pack", "start"]
 from learnnet.periods import month_start
 
 log = logging.getLogger(__name__)
@@ -132,7 +134,9 @@ def pack_data(session: LearningSession) -> PackData:
     ) if teams and measures else None
     title = _("Learning session %(number)d", number=session.number)
     if session.title:
-        title = f"{title}: {session.title}"
+        # Titles often name the session already ("Samling 2: Hva forteller diagrammene?").
+        named = session.title.lower().startswith(title.lower())
+        title = session.title if named else f"{title}: {session.title}"
     return PackData(
         title=title,
         subtitle=network.name,
@@ -209,7 +213,9 @@ def build(pack: SessionPack, *, reuse: bool = True, workers: int | None = None) 
             )
         if earlier is not None:
             pdf, png_zip = earlier.pdf, earlier.png_zip
-        else:
+        # Hold no transaction while drawing: on SQLite it would keep every other request waiting.
+        db.session.commit()
+        if earlier is None:
             files = render_pack(data, workers=workers or current_app.config.get("PACK_WORKERS") or 1)
             pdf, png_zip = files.pdf, files.zip
         _set(

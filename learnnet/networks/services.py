@@ -119,9 +119,11 @@ def municipalities_of(network: Network) -> list[tuple[int, str]]:
     return sorted(found.items(), key=lambda item: item[1])
 
 
-def data_until(session: LearningSession) -> dt.date:
-    """A learning session's charts hold the data up to the month before the session."""
-    return add_months(month_start(session.date), -1)
+def data_until(session: LearningSession, today: dt.date | None = None) -> dt.date:
+    """A learning session's charts hold the data up to the month before the session — or up to
+    last month, when the pack is made earlier than that."""
+    today = today or dt.date.today()
+    return min(add_months(month_start(session.date), -1), add_months(month_start(today), -1))
 
 
 def next_session(network: Network, today: dt.date) -> LearningSession | None:

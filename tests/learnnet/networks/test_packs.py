@@ -74,3 +74,17 @@ def test_a_failed_build_says_so(app, county, world, monkeypatch):
     pack = _build(app, county, world.users["facilitator"], reuse=False)
     assert pack.status == "failed"
     assert "no paper" in pack.error
+
+
+def test_flask_packs_work_makes_queued_packs(app, county, world, runner, db_session, monkeypatch):
+    monkeypatch.setitem(app.config, "PACK_WORKERS", 1)
+    with app.test_request_context():
+        pack = packs.request_pack(county.sessions[0], world.users["facilitator"], "nb")
+    db_session.commit()
+    pack_id = pack.id
+    result = runner.invoke(args=["packs", "work", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "done" in result.output
+    pack = db_session.get(SessionPack, pack_id)
+    assert pack.status == "done" and pack.pdf.startswith(b"%PDF")
+    assert packs.claim_next() is None

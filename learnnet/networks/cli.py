@@ -1,0 +1,59 @@
+"""``flask packs``: make learning-session packs outside the web process."""
+from __future__ import annotations
+
+import pathlib
+import time
+
+import click
+from flask.cli import AppGroup
+
+from learnnet.extensions import db
+from learnnet.models import LearningSession, SessionPack
+from learnnet.networks import packs
+
+packs_cli = AppGroup("packs", help="Learning-session chart packs.")
+
+
+@packs_cli.command("work")
+@click.option("--once", is_flag=True, help="Make the packs waiting now, then stop.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between looks for new work.")
+def work(once: bool, interval: float):
+    """Make queued packs, one at a time (several workers may run side by side)."""
+    while True:
+        pack = packs.claim_next()
+        if pack is None:
+            if once:
+                return
+            time.sleep(interval)
+            continue
+        packs.build(pack)
+        click.echo(f"pack {pack.id} for session {pack.session_id}: {pack.status}"
+                   + (f" in {pack.seconds:.1f} s" if pack.seconds is not None else ""))
+        db.session.remove()
+
+
+@packs_cli.command("build")
+@click.argument("session_id", type=int)
+@click.option("--language", type=click.Choice(["nb", "en"]), default="nb", show_default=True)
+@click.option("--output", type=click.Path(file_okay=False), default=None, help="Also write the files here.")
+def build_now(session_id: int, language: str, output: str | None):
+    """Make the pack of one learning session now, and say how long it took."""
+    session = db.session.get(LearningSession, session_id)
+    if session is None:
+        raise click.ClickException(f"no learning session {session_id}")
+    pack = SessionPack(session_id=session.id, language=language, data_until=packs.data_until(session), error="")
+    db.session.add(pack)
+    db.session.commit()
+    started = time.perf_counter()
+    packs.build(pack, reuse=False)
+    elapsed = time.perf_counter() - started
+    if pack.status != "done":
+        raise click.ClickException(f"the pack failed: {pack.error}")
+    click.echo(f"{session.network.name}, session {session.number}: {len(pack.pdf)} bytes PDF, "
+               f"{len(pack.png_zip)} bytes ZIP, {elapsed:.1f} s, hash {pack.content_hash[:12]}")
+    if output:
+        folder = pathlib.Path(output)
+        folder.mkdir(parents=True, exist_ok=True)
+        names = packs.file_names(pack)
+        (folder / names.pdf).write_bytes(pack.pdf)
+        (folder / names.zip).write_bytes(pack.png_zip)

@@ -1,0 +1,81 @@
+"""The one small-number rule, for each kind of viewer."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from learnnet.county import services
+from learnnet.county.suppression import Suppression, is_hidden, policy
+from learnnet.networks.services import dashboard
+from tests.learnnet import networkdata
+
+
+@pytest.fixture
+def county(world):
+    return networkdata.build(world)
+
+
+def test_counts_below_the_threshold_are_hidden_only_for_outsiders(county, world):
+    tiny, big = county.tiny, county.teams[0]
+    teams = list(county.network.teams)
+    outsider = policy(world.users["viewer"], teams, 5)
+    insider = policy(county.tiny_viewer, teams, 5)
+    assert is_hidden(outsider, tiny, 4, 4)
+    assert not is_hidden(outsider, tiny, 5, 20)
+    assert not is_hidden(outsider, tiny, None)
+    assert not is_hidden(insider, tiny, 4, 4)
+    assert is_hidden(insider, big, 4, 4)
+    # pooled over several teams: hidden when the viewer is outside any of them
+    assert is_hidden(insider, [tiny, big], 3)
+
+
+@pytest.mark.parametrize("role, sees_all", [
+    ("admin", True), ("centre", True), ("facilitator", True), ("team_member", False), ("viewer", False),
+])
+def test_who_sees_every_team_of_the_network(county, world, role, sees_all):
+    rule = policy(world.users[role], list(county.network.teams), 5)
+    assert (rule.open_team_ids is None) == sees_all
+
+
+def test_published_suppresses_for_everyone(county, world):
+    rule = policy(world.users["admin"], list(county.network.teams), 5, published=True)
+    assert is_hidden(rule, county.tiny, 4)
+
+
+def test_threshold_is_configurable(county, world):
+    rule = Suppression(threshold=3, open_team_ids=frozenset())
+    assert not is_hidden(rule, county.tiny, 4)
+    assert is_hidden(rule, county.tiny, 2)
+
+
+def test_comparison_rows_carry_no_numbers_when_suppressed(county, world):
+    window = services.Window(dt.date(2026, 10, 1), dt.date(2026, 10, 1))
+    rule = policy(world.users["viewer"], list(county.network.teams), 5)
+    comparison = services.compare(county.screening, window, rule)
+    row = [r for r in comparison.rows if r.team is county.tiny][0]
+    assert row.hidden and row.numerator is None and row.denominator is None and row.value is None and row.z is None
+    assert comparison.hidden_count == 1
+    assert county.tiny.name not in [r.label for r in comparison.shown]
+    # the limits are the same for everyone: the target pools every unit
+    open_rule = policy(world.users["centre"], list(county.network.teams), 5)
+    assert services.compare(county.screening, window, open_rule).result.target == comparison.result.target
+
+
+def test_charts_and_effects_hide_the_small_unit_for_outsiders(county, world):
+    window = services.Window(dt.date(2025, 11, 1), dt.date(2026, 10, 1))
+    rule = policy(world.users["viewer"], list(county.network.teams), 5)
+    charts = {c.team.id: c for c in services.team_charts(county.screening, window, rule)}
+    assert len(charts[county.tiny.id].hidden_positions) == len(charts[county.tiny.id].analysis.series.periods)
+    assert charts[county.teams[0].id].hidden_positions == ()
+    # the small ward's effect rests on more than 5 screenings over the months, so it is shown
+    effect = services.network_effect(county.screening, dt.date(2025, 1, 1), window.last, rule)
+    assert not [t for t in effect.teams if t.team is county.tiny][0].hidden
+
+
+def test_dashboard_cells_hide_small_latest_months_for_outsiders(county, world):
+    rule = policy(world.users["viewer"], list(county.network.teams), 5)
+    board = dashboard(county.network, rule)
+    cell = board.cell(county.tiny, county.screening)
+    assert cell.hidden and cell.value is None and cell.variation is None
+    assert not board.cell(county.teams[0], county.screening).hidden
