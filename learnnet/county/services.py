@@ -272,8 +272,12 @@ class TeamEffect:
     result: ItsResult | None
     problem: str | None
     hidden: bool
-    # "improved", "worse" or "unclear": the level change's interval read with the direction.
+    # "improved", "worse" or "unclear": the level and trend changes' intervals read with the direction.
     verdict: str | None
+    # The plain numbers beside the model, on the measure's scale: all months before the change,
+    # and the months of the window from the change on (None when suppressed or missing).
+    before: float | None = None
+    after: float | None = None
 
 
 @dataclass(frozen=True)
@@ -301,17 +305,28 @@ def effect_kind(measure: MeasureDefinition) -> str:
     return measure.value_kind if measure.value_kind in ("proportion", "rate") else "continuous"
 
 
-def reading_of(effect, direction: str) -> str:
-    """Whether the level change's confidence interval lies wholly on the better or worse side."""
-    level = effect.level_change
-    if level.ratio is not None:
-        low, high, neutral = level.ratio_ci_low, level.ratio_ci_high, 1.0
+def _side(effect, direction: str) -> str | None:
+    """"good" or "bad" when the interval lies wholly on one side of no change, else None."""
+    if effect.ratio is not None:
+        low, high, neutral = effect.ratio_ci_low, effect.ratio_ci_high, 1.0
     else:
-        low, high, neutral = level.ci_low, level.ci_high, 0.0
+        low, high, neutral = effect.ci_low, effect.ci_high, 0.0
     if low > neutral:
-        return "improved" if direction == "up" else "worse"
+        return "good" if direction == "up" else "bad"
     if high < neutral:
-        return "worse" if direction == "up" else "improved"
+        return "bad" if direction == "up" else "good"
+    return None
+
+
+def reading_of(result, direction: str) -> str:
+    """"improved" when the level or the trend changed for the better (its 95 % interval wholly on
+    the better side) and neither changed for the worse; "worse" the other way round; else
+    "unclear"."""
+    sides = {_side(result.level_change, direction), _side(result.slope_change, direction)}
+    if "good" in sides and "bad" not in sides:
+        return "improved"
+    if "bad" in sides and "good" not in sides:
+        return "worse"
     return "unclear"
 
 
@@ -321,10 +336,26 @@ def _its_input(series, kind: str) -> tuple[list, list | None]:
     return list(series.numerators), list(series.denominators)
 
 
+def _mean(series, kind: str, chosen) -> float | None:
+    """Σ numerators / Σ denominators (or the mean value) over the chosen months."""
+    y, n = _its_input(series, kind)
+    picked = [k for k, p in enumerate(series.periods) if chosen(p) and y[k] is not None
+              and (n is None or n[k])]
+    if not picked:
+        return None
+    if n is None:
+        return sum(y[k] for k in picked) / len(picked)
+    return sum(y[k] for k in picked) / sum(n[k] for k in picked)
+
+
 def network_effect(measure: MeasureDefinition, change: dt.date, last: dt.date,
-                   suppression: Suppression) -> NetworkEffect:
-    """Before against after ``change`` for the whole network (teams pooled) and for each team."""
+                   suppression: Suppression, first: dt.date | None = None) -> NetworkEffect:
+    """Before against after ``change`` for the whole network (teams pooled) and for each team.
+
+    ``first`` (the comparison window's first month) limits the "after" average to this period.
+    """
     change = month_start(change)
+    first = month_start(first or change)
     kind = effect_kind(measure)
     scale = scale_of(measure)
     team_effects = []
@@ -355,9 +386,13 @@ def network_effect(measure: MeasureDefinition, change: dt.date, last: dt.date,
                 ats.append(at)
         num = sum(v for v in y if v is not None) if kind != "continuous" else None
         hidden = is_hidden(suppression, team, num)
+        before = _mean(series, kind, lambda p: p < change)
+        after = _mean(series, kind, lambda p: max(change, first) <= p)
         team_effects.append(TeamEffect(
             team, series.periods, None if hidden else result, problem, hidden,
             None if hidden or result is None else reading_of(result, measure.direction),
+            None if hidden or before is None else before * scale,
+            None if hidden or after is None else after * scale,
         ))
     periods = tuple(sorted(sums))
     if kind == "continuous":

@@ -31,35 +31,36 @@ def _ratio_name(name: str | None) -> str:
     return _("odds ratio") if name == "odds_ratio" else _("rate ratio")
 
 
-def effect_sentence(measure: MeasureDefinition, effect, scale: float, change, *, who: str,
-                    effect_at_change: float | None = None) -> str:
-    """One sentence: how much the measure changed at ``change``, with the 95 % interval.
+def _interval(effect, scale: float) -> str:
+    if effect.ratio is not None:
+        return _("%(name)s %(ratio)s, 95 %% CI %(low)s–%(high)s",
+                 name=_ratio_name(effect.ratio_name), ratio=number(effect.ratio, 2),
+                 low=number(effect.ratio_ci_low, 2), high=number(effect.ratio_ci_high, 2))
+    return _("%(value)s, 95 %% CI %(low)s to %(high)s", value=number(effect.estimate * scale, 1),
+             low=number(effect.ci_low * scale, 1), high=number(effect.ci_high * scale, 1))
 
-    ``effect`` is an ``ItsResult`` or ``PooledItsResult``; its level change carries the interval
-    (as an odds or rate ratio for proportions and rates). ``effect_at_change`` (fitted minus
-    counterfactual in the first month after the change) gives the size on the measure's own scale.
-    The slope change is left out of the sentence: extrapolated over many months it says more about
-    a short baseline than about the network.
+
+def effect_sentence(measure: MeasureDefinition, effect, scale: float, change, last, *, who: str,
+                    effect_at_end: float | None = None) -> str:
+    """One sentence: how much the measure changed after ``change``, with 95 % intervals.
+
+    ``effect`` is an ``ItsResult`` or ``PooledItsResult``: its level change (the step at the
+    change) and slope change (the change in the monthly trend) carry the intervals, as odds or
+    rate ratios for proportions and rates. ``effect_at_end`` — fitted minus counterfactual in the
+    last month, both changes together — says "by how much" on the measure's own scale.
     """
-    level = effect.level_change
-    month = month_name(change)
-    if level.ratio is not None:
-        interval = _("%(name)s %(ratio)s, 95 %% CI %(low)s–%(high)s",
-                     name=_ratio_name(level.ratio_name), ratio=number(level.ratio, 2),
-                     low=number(level.ratio_ci_low, 2), high=number(level.ratio_ci_high, 2))
-    else:
-        interval = _("95 %% CI %(low)s to %(high)s",
-                     low=number(level.ci_low * scale, 1), high=number(level.ci_high * scale, 1))
-    difference = level.estimate if effect_at_change is None and level.ratio is None else effect_at_change
-    if difference is None:
-        return _("%(who)s: the level of %(measure)s changed from %(month)s on (%(interval)s).",
-                 who=who, month=month, measure=measure.label, interval=interval)
-    size = _points(measure, difference, scale)
-    if difference >= 0:
-        return _("%(who)s: from %(month)s on, %(measure)s was %(size)s higher than expected without the change (%(interval)s).",
-                 who=who, month=month, measure=measure.label, size=size, interval=interval)
-    return _("%(who)s: from %(month)s on, %(measure)s was %(size)s lower than expected without the change (%(interval)s).",
-             who=who, month=month, measure=measure.label, size=size, interval=interval)
+    intervals = _("level change %(level)s; change in monthly trend %(slope)s",
+                  level=_interval(effect.level_change, scale), slope=_interval(effect.slope_change, scale))
+    month, last_month = month_name(change), month_name(last)
+    if effect_at_end is None:
+        return _("%(who)s: %(measure)s after %(month)s compared with before (%(intervals)s).",
+                 who=who, month=month, measure=measure.label, intervals=intervals)
+    size = _points(measure, effect_at_end, scale)
+    if effect_at_end >= 0:
+        return _("%(who)s: in %(last)s, %(measure)s was %(size)s higher than expected had nothing changed in %(month)s (%(intervals)s).",
+                 who=who, last=last_month, month=month, measure=measure.label, size=size, intervals=intervals)
+    return _("%(who)s: in %(last)s, %(measure)s was %(size)s lower than expected had nothing changed in %(month)s (%(intervals)s).",
+             who=who, last=last_month, month=month, measure=measure.label, size=size, intervals=intervals)
 
 
 def verdict_text(code: str | None) -> str:

@@ -113,7 +113,7 @@ def _comparison(q: Query) -> svc.Comparison:
 
 
 def _effect(q: Query) -> svc.NetworkEffect:
-    return svc.network_effect(q.measure, q.change, q.window.last, q.suppression)
+    return svc.network_effect(q.measure, q.change, q.window.last, q.suppression, q.window.first)
 
 
 @bp.route("/compare")
@@ -145,14 +145,14 @@ def _effect_sentences(effect: svc.NetworkEffect) -> list[str]:
     sentences = []
     if effect.pooled is not None:
         sentences.append(effect_sentence(
-            effect.measure, effect.pooled, effect.scale, effect.change,
+            effect.measure, effect.pooled, effect.scale, effect.change, effect.periods[-1],
             who=_("All teams pooled"),
-            effect_at_change=effect.aggregate.effect_at_change if effect.aggregate is not None else None,
+            effect_at_end=effect.aggregate.effect_at_end if effect.aggregate is not None else None,
         ))
     elif effect.aggregate is not None:
         sentences.append(effect_sentence(
-            effect.measure, effect.aggregate, effect.scale, effect.change,
-            who=_("All teams added up"), effect_at_change=effect.aggregate.effect_at_change,
+            effect.measure, effect.aggregate, effect.scale, effect.change, effect.periods[-1],
+            who=_("All teams added up"), effect_at_end=effect.aggregate.effect_at_end,
         ))
     return sentences
 
@@ -161,7 +161,8 @@ def _team_sentence(effect: svc.NetworkEffect, team_effect: svc.TeamEffect) -> st
     if team_effect.result is None:
         return ""
     return effect_sentence(effect.measure, team_effect.result, effect.scale, effect.change,
-                           who=team_effect.team.name, effect_at_change=team_effect.result.effect_at_change)
+                           team_effect.periods[-1], who=team_effect.team.name,
+                           effect_at_end=team_effect.result.effect_at_end)
 
 
 # --- images -----------------------------------------------------------------------------------
@@ -233,20 +234,25 @@ def comparison_table(comparison: svc.Comparison) -> Table:
 
 
 def effect_table(effect: svc.NetworkEffect) -> Table:
-    headers = (_("Team"), _("Reading"), _("Level change"), _("95 % CI low"), _("95 % CI high"),
-               _("Difference from expected at the change"), _("Sentence"))
+    headers = (_("Team"), _("Reading"), _("Before the change"), _("From the change, in the period"), _("Level change"), _("95 % CI low"), _("95 % CI high"),
+               _("Change in monthly trend"), _("95 % CI low"), _("95 % CI high"),
+               _("Difference from expected in the last month"), _("Sentence"))
     rows = []
     for te in effect.teams:
         if te.hidden:
-            rows.append((te.team.name, _("suppressed"), None, None, None, None, None))
+            rows.append((te.team.name, _("suppressed")) + (None,) * 10)
         elif te.result is None:
-            rows.append((te.team.name, problem_text(te.problem), None, None, None, None, None))
+            rows.append((te.team.name, problem_text(te.problem), _round(te.before), _round(te.after)) + (None,) * 8)
         else:
-            level = te.result.level_change
-            low, high, value = ((level.ratio_ci_low, level.ratio_ci_high, level.ratio) if level.ratio is not None
-                                else (level.ci_low * effect.scale, level.ci_high * effect.scale, level.estimate * effect.scale))
-            rows.append((te.team.name, verdict_text(te.verdict), _round(value), _round(low), _round(high),
-                         _round(te.result.effect_at_change * effect.scale), _team_sentence(effect, te)))
+            numbers = []
+            for part in (te.result.level_change, te.result.slope_change):
+                if part.ratio is not None:
+                    numbers += [part.ratio, part.ratio_ci_low, part.ratio_ci_high]
+                else:
+                    numbers += [part.estimate * effect.scale, part.ci_low * effect.scale, part.ci_high * effect.scale]
+            rows.append((te.team.name, verdict_text(te.verdict), _round(te.before), _round(te.after),
+                         *[_round(v, 3) for v in numbers],
+                         _round(te.result.effect_at_end * effect.scale), _team_sentence(effect, te)))
     notes = tuple(_effect_sentences(effect))
     if any(te.hidden for te in effect.teams):
         notes += (_("Teams with a count below %(threshold)d are suppressed to protect privacy.",

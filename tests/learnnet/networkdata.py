@@ -12,7 +12,7 @@ from learnnet.periods import months_between
 from tests.learnnet import factories as f
 
 START = dt.date(2025, 1, 1)
-FIRST = dt.date(2024, 7, 1)
+FIRST = dt.date(2023, 7, 1)
 LAST = dt.date(2026, 10, 1)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 
@@ -16,20 +17,25 @@ def county(world):
     return networkdata.build(world)
 
 
-def test_improving_teams_are_found_and_the_steady_one_is_not(app, county, world):
+def test_improving_teams_are_found_and_by_how_much(app, county, world):
     rule = policy(world.users["centre"], list(county.network.teams), 5)
-    effect = services.network_effect(county.screening, dt.date(2025, 1, 1), dt.date(2026, 10, 1), rule)
-    verdicts = {t.team.name: t.verdict for t in effect.teams}
-    assert verdicts[county.teams[0].name] == "improved"     # +35 points from January 2025
-    assert verdicts[county.teams[1].name] == "improved"     # +25 points
-    assert verdicts[county.teams[2].name] == "unclear"      # no change
+    effect = services.network_effect(county.screening, dt.date(2025, 1, 1), dt.date(2026, 10, 1), rule,
+                                     dt.date(2025, 11, 1))
+    teams = {t.team.name: t for t in effect.teams}
+    assert teams[county.teams[0].name].verdict == "improved"     # +35 points from January 2025
+    assert teams[county.teams[1].name].verdict == "improved"     # +25 points
+    gains = {name: t.after - t.before for name, t in teams.items()}
+    assert 25 < gains[county.teams[0].name] < 45
+    assert 15 < gains[county.teams[1].name] < 35
+    assert abs(gains[county.teams[2].name]) < 10                 # no change
     assert effect.pooled is not None and effect.pooled.n_series == 4
     assert effect.aggregate is not None and effect.at == effect.periods.index(dt.date(2025, 1, 1))
     assert effect.aggregate.effect_at_change > 0.1
     with app.test_request_context():
         sentence = effect_sentence(county.screening, effect.pooled, effect.scale, effect.change,
-                                   who="Alle team", effect_at_change=effect.aggregate.effect_at_change)
-    assert "prosentpoeng høyere" in sentence and "KI" in sentence
+                                   effect.periods[-1], who="Alle team",
+                                   effect_at_end=effect.aggregate.effect_at_end)
+    assert "prosentpoeng høyere" in sentence and "oktober 2026" in sentence and "KI" in sentence
 
 
 def test_a_change_before_any_data_is_explained(county, world):
@@ -39,12 +45,18 @@ def test_a_change_before_any_data_is_explained(county, world):
     assert all(t.result is None for t in effect.teams)
 
 
+def _effect(low, high):
+    return SimpleNamespace(ratio=(low + high) / 2, ratio_ci_low=low, ratio_ci_high=high)
+
+
 def test_lower_is_better_reads_a_fall_as_improvement():
-    class Level:
-        ratio, ratio_ci_low, ratio_ci_high = 0.6, 0.4, 0.8
+    result = SimpleNamespace(level_change=_effect(0.4, 0.8), slope_change=_effect(0.9, 1.1))
+    assert services.reading_of(result, "down") == "improved"
+    assert services.reading_of(result, "up") == "worse"
 
-    class Result:
-        level_change = Level
 
-    assert services.reading_of(Result, "down") == "improved"
-    assert services.reading_of(Result, "up") == "worse"
+def test_a_better_trend_counts_and_opposite_changes_are_unclear():
+    rising = SimpleNamespace(level_change=_effect(0.8, 1.3), slope_change=_effect(1.02, 1.08))
+    assert services.reading_of(rising, "up") == "improved"
+    mixed = SimpleNamespace(level_change=_effect(1.5, 2.0), slope_change=_effect(0.8, 0.9))
+    assert services.reading_of(mixed, "up") == "unclear"
