@@ -77,3 +77,21 @@ def test_a_running_pack_is_not_started_twice(client, auth, county, world, db_ses
     status = client.get(f"/networks/packs/{pack.id}/status").get_json()
     assert status["status"] == "queued" and not status["finished"] and status["pdf"] is None
     assert client.get(f"/networks/packs/{pack.id}/pdf").status_code == 404
+
+
+def test_a_build_that_died_with_its_process_can_be_started_again(client, auth, county, world, db_session):
+    import datetime as dt
+
+    from learnnet.networks.packs import STALLED_AFTER
+
+    long_ago = dt.datetime.now(dt.timezone.utc) - STALLED_AFTER - dt.timedelta(minutes=1)
+    dead = SessionPack(session_id=county.sessions[1].id, status="running", step="drawing", progress=40,
+                       language="nb", data_until=dt.date(2025, 9, 1), error="", created_at=long_ago,
+                       started_at=long_ago)
+    db_session.add(dead)
+    db_session.commit()
+    auth.login(world.users["facilitator"])
+    status = client.get(f"/networks/packs/{dead.id}/status").get_json()
+    assert status["status"] == "failed" and status["finished"]
+    client.post(_url(county))
+    assert db_session.query(SessionPack).filter_by(status="done").count() == 1
