@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install install-test translations clean
+.PHONY: run test bench bench-web install install-test translations clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ translations: $(VENV)/.installed
 		--no-location --sort-output --project learnnet -o learnnet/translations/messages.pot .
 	$(VENV)/bin/pybabel -q update -w 100 -i learnnet/translations/messages.pot -d learnnet/translations --no-fuzzy-matching
 	$(VENV)/bin/pybabel -q compile -d learnnet/translations
+
+# Load test: gunicorn with PostgreSQL (TEST_DATABASE_URL or the local server) and the demo county.
+bench-web: $(VENV)/.installed
+	$(PIP) install --quiet -e '.[bench]'
+	$(PY) tests/benchmarks/web_load.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
