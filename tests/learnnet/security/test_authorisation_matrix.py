@@ -5,14 +5,9 @@ a new route cannot ship without deciding who may reach it.
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
-from types import SimpleNamespace
-
 import pytest
 
-from learnnet.models import ChartExclusion, ChartPhase, ChartSettings, MeasurementHistory, PdsaCycle
-from tests.learnnet import factories as f
+from tests.learnnet.security.conftest import routes, url_for_rule
 
 ROLES = ("anonymous", "admin", "centre", "facilitator", "team_member", "viewer")
 SCOPES = ("own", "other")
@@ -59,66 +54,11 @@ ACCESS = {
     "/teams/<int:team_id>/measures/<int:measure_id>/exclusions/<int:exclusion_id>/delete": "chart_settings",
 }
 
-SKIP_ENDPOINTS = {"static", "bootstrap.static"}
-
-
-def _routes(app):
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint in SKIP_ENDPOINTS:
-            continue
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            yield rule.rule, method
-
-
 def test_every_route_has_an_entry(app):
-    missing = sorted({rule for rule, _method in _routes(app)} - set(ACCESS))
+    missing = sorted({rule for rule, _method in routes(app)} - set(ACCESS))
     assert not missing, f"add these routes to ACCESS with who may reach them: {missing}"
-    stale = sorted(set(ACCESS) - {rule for rule, _method in _routes(app)})
+    stale = sorted(set(ACCESS) - {rule for rule, _method in routes(app)})
     assert not stale, f"ACCESS names routes that no longer exist: {stale}"
-
-
-def _objects(db_session, team, measure, user):
-    periods = [dt.date(2025, month, 1) for month in (1, 2, 3, 4)]
-    measurements = [
-        f.MeasurementFactory(team=team, measure=measure, period=p, numerator=5 + k, denominator=16)
-        for k, p in enumerate(periods)
-    ]
-    db_session.flush()
-    history = MeasurementHistory(measurement=measurements[0], action="create", version=1, numerator=5,
-                                 denominator=16, changed_by_id=user.id)
-    db_session.add(history)
-    intervention = f.InterventionFactory(team=team)
-    cycle = PdsaCycle(intervention=intervention, number=1, start_date=dt.date(2025, 6, 1))
-    settings = ChartSettings(team_id=team.id, measure_id=measure.id)
-    settings.phases.append(ChartPhase(start_period=dt.date(2025, 3, 1), label="Ny rutine"))
-    settings.exclusions.append(ChartExclusion(period=dt.date(2025, 2, 1), reason="Telling endret"))
-    db_session.add_all([cycle, settings])
-    db_session.flush()
-    return {
-        "team_id": team.id,
-        "network_id": team.network_id,
-        "measure_id": measure.id,
-        "measurement_id": measurements[0].id,
-        "history_id": history.id,
-        "intervention_id": intervention.id,
-        "cycle_id": cycle.id,
-        "phase_id": settings.phases[0].id,
-        "exclusion_id": settings.exclusions[0].id,
-        "fmt": "png",
-    }
-
-
-@pytest.fixture
-def targets(db_session, world):
-    other_measure = f.MeasureFactory(network=world.other_network)
-    return SimpleNamespace(
-        own=_objects(db_session, world.own_team, world.measure, world.users["team_member"]),
-        other=_objects(db_session, world.far_team, other_measure, world.users["admin"]),
-    )
-
-
-def _url(rule: str, values: dict) -> str:
-    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -126,12 +66,12 @@ def test_matrix(app, client, auth, world, targets, role):
     if role != "anonymous":
         assert auth.login(world.users[role]).status_code == 302
     failures = []
-    for rule, method in sorted(_routes(app)):
+    for rule, method in sorted(routes(app)):
         if rule in ("/logout", "/language"):
             continue  # they end or change the session the matrix runs in; covered elsewhere
         kind = ACCESS[rule]
         for scope in SCOPES if "<int:" in rule else ("own",):
-            url = _url(rule, getattr(targets, scope))
+            url = url_for_rule(rule, getattr(targets, scope))
             response = client.open(url, method=method, data={})
             allowed = role in KINDS[kind][scope]
             status = response.status_code
