@@ -17,11 +17,30 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 
 install: $(VENV)/.installed
 
+export FLASK_APP := wsgi.py
+
+# Upgrade the SQLite database in instance/, load the demo county if it is empty, and serve it.
+run: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty
+	@echo
+	@echo "learnnet runs on http://$(HOST):$(PORT)/  (stop it with Ctrl-C)"
+	@$(FLASK) demo logins
+	@echo
+	LEARNNET_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn -c python:learnnet.gunicorn_conf wsgi:app
+
 test: $(VENV)/.installed
 	$(PY) -m pytest
 
 bench: $(VENV)/.installed
 	@for f in tests/benchmarks/bench_*.py; do [ -f "$$f" ] && $(PY) "$$f" || exit 1; done
+
+# Extract every UI string, merge it into the catalogues, and compile them (the .mo files are committed).
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel -q extract -w 100 -F learnnet/translations/babel.cfg -k _l -k lazy_gettext \
+		--no-location --sort-output --project learnnet -o learnnet/translations/messages.pot .
+	$(VENV)/bin/pybabel -q update -w 100 -i learnnet/translations/messages.pot -d learnnet/translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel -q compile -d learnnet/translations
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,29 @@
+"""Writing audit events; every change a user makes leaves one."""
+from __future__ import annotations
+
+from typing import Any
+
+from learnnet.extensions import db
+from learnnet.models import AuditEvent, User
+
+
+def record(
+    user: User | None,
+    action: str,
+    obj: Any | None = None,
+    *,
+    object_type: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add an audit event to the session; the request commits it with the change itself."""
+    event = AuditEvent(
+        user_id=user.id if user is not None else None,
+        action=action,
+        object_type=object_type or (obj.__tablename__ if obj is not None else "none"),
+        object_id=getattr(obj, "id", None),
+        before=before,
+        after=after,
+    )
+    db.session.add(event)
+    return event

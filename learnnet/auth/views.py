@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required, login_user, logout_user
+
+from learnnet import audit
+from learnnet.auth import bp, throttle
+from learnnet.auth.forms import LanguageForm, LoginForm
+from learnnet.auth.services import authenticate
+from learnnet.extensions import db, login_manager
+from learnnet.models import User
+from learnnet.models.types import utcnow
+
+log = logging.getLogger(__name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    return db.session.get(User, int(user_id))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only paths on this site; never an address elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        limits = throttle.ThrottleLimits.from_config(current_app.config)
+        address, now = request.remote_addr, utcnow()
+        block = throttle.login_block(db.session, form.email.data, address, limits, now)
+        if block is not None:
+            log.warning("log-in refused by the throttle (%s): %s from %s",
+                        block.reason, form.email.data, address)
+            flash(ngettext(
+                "Too many failed log-in attempts. Please wait %(num)d minute and try again.",
+                "Too many failed log-in attempts. Please wait %(num)d minutes and try again.",
+                block.minutes,
+            ), "danger")
+            retry_after = str(int(block.retry_after.total_seconds()) + 1)
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": retry_after}
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            throttle.record_failure(db.session, form.email.data, address, now, limits)
+            db.session.commit()
+            flash(_("Wrong e-mail or password."), "danger")
+        else:
+            throttle.forget_failures(db.session, form.email.data)
+            login_user(user, remember=form.remember.data)
+            audit.record(user, "login", user)
+            db.session.commit()
+            return redirect(_safe_next(form.next.data) or url_for("home.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["language"] = form.language.data
+        if current_user.is_authenticated:
+            current_user.language = form.language.data
+            db.session.commit()
+    return redirect(_safe_next(form.next.data) or url_for("home.index"))

@@ -1,0 +1,108 @@
+"""From an :class:`~learnnet.analysis.Analysis` to the data object ``charts`` draws, in the user's language.
+
+Everything visible on a chart is translated here; ``charts`` itself knows no language.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from charts.spc import Annotation, ChartText, SpcFigureData, from_measures, render_spc
+from learnnet.analysis import Analysis
+from learnnet.i18n import month_label, month_name
+from learnnet.readings import describe
+
+SIZES = ("web", "tablet", "slide", "a4")
+FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+
+
+def chart_text(analysis: Analysis, *, title: str | None = None) -> ChartText:
+    series = analysis.series
+    measure, team = series.measure, series.team
+    span = ""
+    if series.periods:
+        span = f"{month_name(series.periods[0])} – {month_name(series.periods[-1])}"
+    kind = analysis.chart.kind if analysis.chart is not None else "run"
+    footnote_parts = [_("Source: learnnet, %(network)s.", network=team.network.name)]
+    if analysis.choice is not None and analysis.choice.trial_limits:
+        footnote_parts.append(_("Trial limits: the baseline is still short."))
+    if kind == "run":
+        footnote_parts.append(_("Centre line: median."))
+    return ChartText(
+        title=title or measure.name,
+        subtitle=f"{team.name} · {team.unit.municipality.name} · {span}",
+        y_label=measure.unit_label,
+        footnote=" ".join(footnote_parts),
+        target=_("Target"),
+        counterfactual=_("Expected without the change"),
+        legend_signal=_("%(kind)s (%(direction)s)", kind="{kind}", direction="{direction}"),
+        kind_outside=_("Outside the limits"),
+        kind_two_of_three=_("2 of 3 beyond 2 sigma"),
+        kind_shift=_("Shift"),
+        kind_run=_("Long run"),
+        kind_trend=_("Trend"),
+        direction_improvement=_("improvement"),
+        direction_concern=_("concern"),
+        direction_neutral=_("signal"),
+        runs_signal=_("Dashed centre line: non-random variation"),
+        excluded=_("Excluded from the calculation"),
+        alt_title=f"{measure.name}, {team.name}",
+        alt_description=describe(analysis).text,
+    )
+
+
+def annotations(analysis: Analysis) -> tuple[Annotation, ...]:
+    """Interventions and their PDSA cycles as markers at the months they started."""
+    marks = []
+    for intervention in analysis.series.team.interventions:
+        k = analysis.series.index(intervention.start_date)
+        if k is not None:
+            marks.append(Annotation(k, intervention.label, "intervention"))
+        for cycle in intervention.cycles:
+            j = analysis.series.index(cycle.start_date)
+            if j is not None and j != k:
+                marks.append(Annotation(j, f"PDSA {cycle.number}", "pdsa"))
+    return tuple(sorted(marks, key=lambda a: (a.index, a.kind, a.label)))
+
+
+def figure_data(
+    analysis: Analysis, *, counterfactual: Sequence[float | None] | None = None, title: str | None = None
+) -> SpcFigureData | None:
+    """The chart's data object, or None when there is nothing to draw."""
+    if analysis.chart is None:
+        return None
+    series = analysis.series
+    measure = series.measure
+    excluded = ()
+    if analysis.settings is not None:
+        excluded = tuple(
+            k for k in (series.index(e.period) for e in analysis.settings.exclusions) if k is not None
+        )
+    return from_measures(
+        analysis.chart,
+        periods=[month_label(p) for p in series.periods],
+        period_dates=series.periods,
+        findings=analysis.reading.evaluation.findings if analysis.reading else (),
+        text=chart_text(analysis, title=title),
+        annotations=annotations(analysis),
+        phase_labels=analysis.phase_labels,
+        target=None if measure.target is None else measure.target,
+        multiplier=analysis.scale,
+        is_percent=measure.unit_label == "%",
+        improvement=measure.direction,
+        counterfactual=counterfactual,
+        excluded=excluded,
+    )
+
+
+def etag(data: SpcFigureData, fmt: str, size: str) -> str:
+    """A tag that changes whenever anything drawn changes (rendering is deterministic)."""
+    key = repr((data, fmt, size, str(get_locale()))).encode()
+    return hashlib.sha256(key).hexdigest()[:32]
+
+
+def render(data: SpcFigureData, fmt: str, size: str) -> bytes:
+    return render_spc(data, fmt, size)

@@ -1,0 +1,47 @@
+"""Where each role lands after logging in."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from learnnet import permissions
+from learnnet.extensions import db
+from learnnet.home import bp
+from learnnet.models import Network, Team
+from learnnet.periods import default_entry_period
+from learnnet.teams.services import completeness
+
+ROLE_HOMES = {
+    "admin": "county.overview",
+    "centre": "county.overview",
+    "facilitator": "networks.index",
+    "team_member": "home.my_teams",
+    "viewer": "county.overview",
+}
+
+
+@bp.route("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(ROLE_HOMES[current_user.role]))
+
+
+@bp.route("/my-teams")
+@login_required
+def my_teams():
+    period = default_entry_period(dt.date.today())
+    query = permissions.visible_teams(current_user).order_by(Network.start_date.desc(), Team.name)
+    teams = list(db.session.scalars(query))
+    return render_template(
+        "home/my_teams.html",
+        teams=teams,
+        period=period,
+        done=completeness(teams, [period]),
+        active_ids={
+            n.id for n in db.session.scalars(select(Network).where(Network.status == "active"))
+        },
+    )

@@ -1,0 +1,46 @@
+"""Language choice and the date and number formats the templates use."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask, current_app, session
+from flask_babel import format_date, format_decimal, get_locale
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    """The user's own choice, then the choice made in this browser, then Norwegian bokmål."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    chosen = session.get("language")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def month_label(period: dt.date) -> str:
+    """Short month and year in the user's language: "jan. 2026" or "Jan 2026"."""
+    return format_date(period, "MMM y")
+
+
+def month_name(period: dt.date) -> str:
+    """Full month and year in the user's language: "januar 2026" or "January 2026"."""
+    return format_date(period, "LLLL y")
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern)
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["month_label"] = month_label
+    app.jinja_env.filters["month_name"] = month_name
+    app.jinja_env.filters["number"] = number
+
+    @app.context_processor
+    def language_context() -> dict:
+        return {"current_language": str(get_locale()), "languages": app.config["LANGUAGES"]}

@@ -1,0 +1,39 @@
+"""The domain model; importing this package registers every table on ``db.metadata``."""
+from learnnet.models.accounts import ROLES, UnitMembership, User
+from learnnet.models.audit import AuditEvent
+from learnnet.models.data import (
+    ChartExclusion,
+    ChartPhase,
+    ChartSettings,
+    Measurement,
+    MeasurementHistory,
+)
+from learnnet.models.definitions import MeasureDefinition, MeasureTemplate
+from learnnet.models.logins import FailedLogin
+from learnnet.models.networks import LearningSession, Network, Team, network_facilitator
+from learnnet.models.org import Municipality, Region, Unit
+from learnnet.models.work import Intervention, PdsaCycle
+
+__all__ = [
+    "ROLES",
+    "AuditEvent",
+    "ChartExclusion",
+    "ChartPhase",
+    "ChartSettings",
+    "FailedLogin",
+    "Intervention",
+    "LearningSession",
+    "MeasureDefinition",
+    "MeasureTemplate",
+    "Measurement",
+    "MeasurementHistory",
+    "Municipality",
+    "Network",
+    "PdsaCycle",
+    "Region",
+    "Team",
+    "Unit",
+    "UnitMembership",
+    "User",
+    "network_facilitator",
+]

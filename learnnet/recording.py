@@ -1,0 +1,354 @@
+"""Recording measurements: validation, saving with history, optimistic locking, delete and restore.
+
+Forms, imports and the API all save through here, so the same rules hold everywhere. Functions
+add to the session and flush; the caller commits once at the request's boundary.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+from dataclasses import dataclass, field
+from typing import Literal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from learnnet import audit
+from learnnet.extensions import db
+from learnnet.models import MeasureDefinition, Measurement, MeasurementHistory, Team, User
+from learnnet.models.types import utcnow
+
+# Far outside the team's own history: more than this many standard errors from its mean.
+OUTLIER_Z = 4.0
+# A denominator this many times larger or smaller than the team's usual one looks like a typo.
+DENOMINATOR_RATIO = 3.0
+# At least this many earlier months before a value can be called unusual.
+MIN_HISTORY = 6
+
+
+@dataclass(frozen=True)
+class Values:
+    """What a user gives for one measure and month."""
+
+    numerator: int | None = None
+    denominator: int | None = None
+    value: float | None = None
+    comment: str = ""
+
+    @property
+    def is_blank(self) -> bool:
+        return self.numerator is None and self.denominator is None and self.value is None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A reason not to save as given. ``field`` is numerator, denominator, value or period."""
+
+    field: str
+    message: str
+    # A warning may be saved once the user confirms; an error never.
+    severity: Literal["error", "warning"] = "error"
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    status: Literal["created", "updated", "unchanged", "conflict", "invalid"]
+    measurement: Measurement | None = None
+    problems: tuple[Problem, ...] = field(default=())
+
+
+def month_in_network(team: Team, period: dt.date) -> bool:
+    network = team.network
+    return network.start_date.replace(day=1) <= period <= network.end_date.replace(day=1)
+
+
+def history_values(team: Team, measure: MeasureDefinition, before: dt.date, months: int = 24):
+    """The team's live measurements of this measure before ``before``, newest first."""
+    return list(
+        db.session.scalars(
+            select(Measurement)
+            .where(
+                Measurement.team_id == team.id,
+                Measurement.measure_id == measure.id,
+                Measurement.period < before,
+                Measurement.deleted_at.is_(None),
+            )
+            .order_by(Measurement.period.desc())
+            .limit(months)
+        )
+    )
+
+
+def check(
+    team: Team,
+    measure: MeasureDefinition,
+    period: dt.date,
+    values: Values,
+    *,
+    earliest: dt.date | None = None,
+) -> list[Problem]:
+    """Everything wrong or unusual with ``values``; an empty list when they may be saved.
+
+    ``earliest`` allows months before the network's start (historical baseline data); months
+    after the network's end and months in the future are refused.
+    """
+    problems: list[Problem] = []
+    network = team.network
+    first = (earliest or network.start_date).replace(day=1)
+    if period > network.end_date.replace(day=1) or period < first:
+        problems.append(Problem("period", str(_l("The month is outside the network's period."))))
+    if period > dt.date.today().replace(day=1):
+        problems.append(Problem("period", str(_l("You cannot enter numbers for a future month."))))
+
+    if measure.is_ratio:
+        problems += _check_ratio(measure, values)
+    else:
+        problems += _check_value(measure, values)
+    if any(p.severity == "error" for p in problems):
+        return problems
+    return problems + _unusual(team, measure, period, values)
+
+
+def _check_ratio(measure: MeasureDefinition, values: Values) -> list[Problem]:
+    problems = []
+    if values.value is not None:
+        problems.append(Problem("value", str(_l("This measure takes a numerator and a denominator."))))
+    if values.numerator is None:
+        problems.append(Problem("numerator", str(_l("Enter the numerator."))))
+    elif values.numerator < 0:
+        problems.append(Problem("numerator", str(_l("The count cannot be negative."))))
+    if values.denominator is None:
+        problems.append(Problem("denominator", str(_l("Enter the denominator as well."))))
+    elif values.denominator <= 0:
+        problems.append(Problem("denominator", str(_l("The denominator must be more than 0."))))
+    if (
+        not problems
+        and measure.value_kind == "proportion"
+        and values.numerator > values.denominator
+    ):
+        problems.append(
+            Problem(
+                "numerator",
+                str(_l("The numerator (%(num)d) cannot be larger than the denominator (%(den)d).",
+                       num=values.numerator, den=values.denominator)),
+            )
+        )
+    return problems
+
+
+def _check_value(measure: MeasureDefinition, values: Values) -> list[Problem]:
+    if values.numerator is not None or values.denominator is not None:
+        return [Problem("value", str(_l("This measure takes a single value.")))]
+    if values.value is None:
+        return [Problem("value", str(_l("Enter a value.")))]
+    if not math.isfinite(values.value):
+        return [Problem("value", str(_l("Enter a number.")))]
+    if measure.value_kind in ("count", "cases_between") and values.value != int(values.value):
+        return [Problem("value", str(_l("Enter a whole number.")))]
+    if values.value < 0:
+        return [Problem("value", str(_l("The value cannot be negative.")))]
+    if measure.value_kind == "days_between" and values.value <= 0:
+        return [Problem("value", str(_l("The number of days must be more than 0.")))]
+    return []
+
+
+def _unusual(team: Team, measure: MeasureDefinition, period: dt.date, values: Values) -> list[Problem]:
+    """Warnings for values far outside the team's own history (asked to confirm, not refused)."""
+    earlier = [m for m in history_values(team, measure, period) if m.period != period]
+    if len(earlier) < MIN_HISTORY:
+        return []
+    problems = []
+    if measure.is_ratio:
+        denominators = [m.denominator for m in earlier if m.denominator]
+        usual = statistics.median(denominators)
+        if values.denominator > usual * DENOMINATOR_RATIO or values.denominator * DENOMINATOR_RATIO < usual:
+            problems.append(
+                Problem(
+                    "denominator",
+                    str(_l("The denominator %(den)d is far from the usual %(usual)d. Please check it.",
+                           den=values.denominator, usual=round(usual))),
+                    "warning",
+                )
+            )
+        total_num = sum(m.numerator or 0 for m in earlier)
+        total_den = sum(denominators)
+        mean = total_num / total_den
+        if measure.value_kind == "proportion":
+            sd = math.sqrt(max(mean * (1 - mean), 1e-12) / values.denominator)
+        else:
+            sd = math.sqrt(max(mean, 1e-12) / values.denominator)
+        observed = values.numerator / values.denominator
+        unusual = abs(observed - mean) > OUTLIER_Z * sd and abs(observed - mean) > 0.05 * max(mean, 1e-9)
+    else:
+        history = [m.value for m in earlier if m.value is not None]
+        if len(history) < MIN_HISTORY:
+            return problems
+        mean = statistics.fmean(history)
+        sd = statistics.pstdev(history) or abs(mean) * 0.1 or 1.0
+        unusual = abs(values.value - mean) > OUTLIER_Z * sd
+    if unusual:
+        problems.append(
+            Problem(
+                "numerator" if measure.is_ratio else "value",
+                str(_l("This is far outside the team's earlier months. Check the numbers and confirm to save.")),
+                "warning",
+            )
+        )
+    return problems
+
+
+def find(team: Team, measure: MeasureDefinition, period: dt.date) -> Measurement | None:
+    return db.session.scalar(
+        select(Measurement).where(
+            Measurement.team_id == team.id,
+            Measurement.measure_id == measure.id,
+            Measurement.period == period,
+        )
+    )
+
+
+def snapshot(m: Measurement) -> dict:
+    return {
+        "period": m.period.isoformat(),
+        "numerator": m.numerator,
+        "denominator": m.denominator,
+        "value": m.value,
+        "comment": m.comment,
+        "version": m.version,
+        "deleted": m.is_deleted,
+    }
+
+
+def _history(m: Measurement, action: str, user: User | None) -> None:
+    db.session.add(
+        MeasurementHistory(
+            measurement=m,
+            action=action,
+            version=m.version,
+            numerator=m.numerator,
+            denominator=m.denominator,
+            value=m.value,
+            comment=m.comment,
+            changed_by_id=user.id if user else None,
+            changed_at=utcnow(),
+        )
+    )
+
+
+def _flush_or_lost_race(change) -> bool:
+    """Apply ``change`` and flush in a savepoint; False when another save got there first.
+
+    The version check above can pass in two requests at once; the database then decides: the
+    unique (team, measure, period) key refuses the second insert, and the version column refuses
+    the second update.
+    """
+    try:
+        with db.session.begin_nested():
+            change()
+            db.session.flush()
+    except (IntegrityError, StaleDataError):
+        return False
+    return True
+
+
+def save(
+    team: Team,
+    measure: MeasureDefinition,
+    period: dt.date,
+    values: Values,
+    user: User | None,
+    *,
+    base_version: int | None,
+    confirmed: bool = False,
+    earliest: dt.date | None = None,
+) -> SaveResult:
+    """Save one month's values, refusing a save that started from an outdated version.
+
+    ``base_version`` is the version the user saw (None or 0 when there was none). When the row
+    changed since, nothing is saved and the result is ``conflict`` with the current row, so the
+    user can choose. Warnings (unusual values) are saved only when ``confirmed``.
+    """
+    problems = check(team, measure, period, values, earliest=earliest)
+    if any(p.severity == "error" for p in problems) or (problems and not confirmed):
+        return SaveResult("invalid", find(team, measure, period), tuple(problems))
+
+    current = find(team, measure, period)
+    seen = base_version or 0
+    live_version = current.version if current is not None else 0
+    if current is not None and live_version != seen:
+        return SaveResult("conflict", current)
+
+    fields = {
+        "numerator": values.numerator,
+        "denominator": values.denominator,
+        "value": values.value,
+        "comment": values.comment,
+    }
+    if current is None:
+        m = Measurement(
+            team_id=team.id,
+            measure_id=measure.id,
+            period=period,
+            created_by_id=user.id if user else None,
+            updated_by_id=user.id if user else None,
+            **fields,
+        )
+        if not _flush_or_lost_race(lambda: db.session.add(m)):
+            return SaveResult("conflict", find(team, measure, period))
+        _history(m, "create", user)
+        audit.record(user, "measurement.create", m, after=snapshot(m))
+        return SaveResult("created", m)
+
+    unchanged = not current.is_deleted and all(getattr(current, k) == v for k, v in fields.items())
+    if unchanged:
+        return SaveResult("unchanged", current)
+    before = snapshot(current)
+    action = "restore" if current.is_deleted else "update"
+
+    def apply() -> None:
+        for key, value in fields.items():
+            setattr(current, key, value)
+        current.deleted_at = None
+        current.updated_by_id = user.id if user else None
+
+    if not _flush_or_lost_race(apply):
+        db.session.refresh(current)
+        return SaveResult("conflict", current)
+    _history(current, action, user)
+    audit.record(user, f"measurement.{action}", current, before=before, after=snapshot(current))
+    return SaveResult("updated", current)
+
+
+def delete(m: Measurement, user: User | None, *, base_version: int) -> SaveResult:
+    """Mark a measurement deleted; its row and history stay so it can be restored."""
+    if m.version != base_version:
+        return SaveResult("conflict", m)
+    if m.is_deleted:
+        return SaveResult("unchanged", m)
+    before = snapshot(m)
+    m.deleted_at = utcnow()
+    m.updated_by_id = user.id if user else None
+    db.session.flush()
+    _history(m, "delete", user)
+    audit.record(user, "measurement.delete", m, before=before, after=snapshot(m))
+    return SaveResult("updated", m)
+
+
+def restore(m: Measurement, history: MeasurementHistory, user: User | None, *, base_version: int) -> SaveResult:
+    """Bring back the values of an earlier saved state (also undoes a delete)."""
+    if m.version != base_version:
+        return SaveResult("conflict", m)
+    if history.measurement_id != m.id:
+        raise ValueError("that history row belongs to another measurement")
+    before = snapshot(m)
+    m.numerator, m.denominator, m.value = history.numerator, history.denominator, history.value
+    m.comment = history.comment
+    m.deleted_at = None
+    m.updated_by_id = user.id if user else None
+    db.session.flush()
+    _history(m, "restore", user)
+    audit.record(user, "measurement.restore", m, before=before, after=snapshot(m))
+    return SaveResult("updated", m)

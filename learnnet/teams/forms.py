@@ -1,0 +1,234 @@
+"""The monthly entry form: one row of fields per measure, built for the network's measures."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import TextInput
+
+from learnnet.forms import BaseForm
+from learnnet.i18n import month_name
+from learnnet.models import MeasureDefinition
+
+PATIENT_WARNING = _l(
+    "Never write names or anything else that could identify a resident or patient."
+)
+
+
+class CountField(Field):
+    """A whole number of 0 or more, typed on a numeric keypad."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"}
+        render_kw.update(kwargs.pop("render_kw", {}) or {})
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist:
+            return
+        raw = valuelist[0].strip().replace(" ", "").replace("\u00a0", "")
+        if not raw:
+            return
+        if raw.startswith("-") and raw[1:].isdigit():
+            raise ValueError(_l("The count cannot be negative."))
+        if not raw.isdigit():
+            raise ValueError(_l("Enter a whole number, such as 12."))
+        if len(raw) > 9:
+            raise ValueError(_l("The number is too large."))
+        self.data = int(raw)
+
+
+class DecimalField(Field):
+    """A number that may have decimals, with a comma or a point."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"inputmode": "decimal", "autocomplete": "off"}
+        render_kw.update(kwargs.pop("render_kw", {}) or {})
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data).replace(".", ",")
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist:
+            return
+        raw = valuelist[0].strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+        if not raw:
+            return
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError(_l("Enter a number, such as 4,5.")) from None
+        if value != value or value in (float("inf"), float("-inf")) or abs(value) > 1e9:
+            raise ValueError(_l("Enter a number, such as 4,5."))
+        self.data = value
+
+
+class MeasureRow:
+    """The fields of one measure in the entry form, found by the measure's id."""
+
+    def __init__(self, form: BaseForm, measure: MeasureDefinition):
+        self.measure = measure
+        self.numerator = form[f"num_{measure.id}"] if measure.is_ratio else None
+        self.denominator = form[f"den_{measure.id}"] if measure.is_ratio else None
+        self.value = None if measure.is_ratio else form[f"val_{measure.id}"]
+        self.comment = form[f"comment_{measure.id}"]
+        self.version = form[f"version_{measure.id}"]
+
+    @property
+    def inputs(self) -> list[Field]:
+        return [f for f in (self.numerator, self.denominator, self.value) if f is not None]
+
+    @property
+    def errors(self) -> list[str]:
+        return [error for f in self.inputs + [self.comment] for error in f.errors]
+
+
+def entry_form(measures: list[MeasureDefinition], formdata=None) -> tuple[BaseForm, list[MeasureRow]]:
+    """A form with fields for every measure, and the rows that group them."""
+
+    class EntryForm(BaseForm):
+        confirm = BooleanField(_l("I have checked the numbers: save them anyway"))
+        use_saved = HiddenField()
+
+    for measure in measures:
+        if measure.is_ratio:
+            setattr(EntryForm, f"num_{measure.id}", CountField(_l("Numerator")))
+            setattr(EntryForm, f"den_{measure.id}", CountField(_l("Denominator")))
+        else:
+            setattr(EntryForm, f"val_{measure.id}", DecimalField(_l("Value")))
+        setattr(
+            EntryForm,
+            f"comment_{measure.id}",
+            TextAreaField(_l("Comment"), validators=[Optional(), Length(max=1000)]),
+        )
+        setattr(EntryForm, f"version_{measure.id}", HiddenField(default="0"))
+
+    form = EntryForm(formdata=formdata) if formdata is not None else EntryForm()
+    return form, [MeasureRow(form, measure) for measure in measures]
+
+
+def _end_not_before_start(form, field) -> None:
+    if field.data and form.start_date.data and field.data < form.start_date.data:
+        raise ValidationError(_l("The end cannot be before the start."))
+
+
+class InterventionForm(BaseForm):
+    title = StringField(
+        _l("Change idea"),
+        validators=[InputRequired(_l("Give the change idea a name.")), Length(max=200)],
+    )
+    short_label = StringField(
+        _l("Short label on the charts"),
+        validators=[Optional(), Length(max=25, message=_l("At most 25 characters."))],
+        description=_l("A few words drawn beside the marker, such as: Weighing on Mondays."),
+    )
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+    start_date = DateField(_l("Started"), validators=[InputRequired(_l("Give the date the change started."))])
+    end_date = DateField(_l("Ended"), validators=[Optional(), _end_not_before_start])
+
+
+class PdsaForm(BaseForm):
+    plan = TextAreaField(_l("Plan"), validators=[Optional(), Length(max=4000)],
+                         description=_l("What will you test, who, where and when? What do you predict?"))
+    do = TextAreaField(_l("Do"), validators=[Optional(), Length(max=4000)],
+                       description=_l("What happened when you carried it out?"))
+    study = TextAreaField(_l("Study"), validators=[Optional(), Length(max=4000)],
+                          description=_l("What did you learn? How did it compare with the prediction?"))
+    act = TextAreaField(_l("Act"), validators=[Optional(), Length(max=4000)],
+                        description=_l("What will you do next?"))
+    start_date = DateField(_l("Started"), validators=[InputRequired(_l("Give the date the cycle started."))])
+    end_date = DateField(_l("Ended"), validators=[Optional(), _end_not_before_start])
+    outcome = SelectField(
+        _l("Outcome"),
+        choices=[
+            SelectChoice("", _l("Not decided yet")),
+            SelectChoice("adopt", _l("Adopt")),
+            SelectChoice("adapt", _l("Adapt")),
+            SelectChoice("abandon", _l("Abandon")),
+        ],
+        validators=[Optional()],
+    )
+
+
+CHART_KIND_LABELS = {
+    "run": _l("Run chart"),
+    "p": _l("P chart (proportion)"),
+    "pp": _l("P′ chart (Laney, large denominators)"),
+    "u": _l("U chart (rate)"),
+    "up": _l("U′ chart (Laney, large denominators)"),
+    "c": _l("C chart (count)"),
+    "i": _l("I chart (individual values)"),
+    "t": _l("T chart (time between events)"),
+    "g": _l("G chart (cases between events)"),
+    "xbar": _l("X̄ chart (subgroup means)"),
+}
+# The charts that make sense for each value kind.
+KINDS_FOR_VALUE = {
+    "proportion": ("run", "p", "pp", "i"),
+    "rate": ("run", "u", "up", "i"),
+    "count": ("run", "c", "i"),
+    "continuous": ("run", "i"),
+    "days_between": ("run", "t", "i"),
+    "cases_between": ("run", "g", "i"),
+    "samples": ("run", "xbar", "i"),
+}
+
+
+def _month_choices(periods, blank_label):
+    return [SelectChoice("", blank_label)] + [
+        SelectChoice(p.strftime("%Y-%m"), month_name(p)) for p in periods
+    ]
+
+
+class ChartKindForm(BaseForm):
+    chart_kind = SelectField(_l("Chart"), validators=[Optional()])
+    freeze_period = SelectField(_l("Baseline ends with"), validators=[Optional()])
+
+    def __init__(self, value_kind: str, periods, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chart_kind.choices = [SelectChoice("", _l("Automatic (recommended)"))] + [
+            SelectChoice(kind, CHART_KIND_LABELS[kind]) for kind in KINDS_FOR_VALUE[value_kind]
+        ]
+        self.freeze_period.choices = _month_choices(periods, _l("No frozen baseline"))
+
+
+class PhaseForm(BaseForm):
+    start_period = SelectField(_l("New phase from"), validators=[InputRequired(_l("Choose the month the phase starts."))])
+    label = StringField(_l("Label"), validators=[InputRequired(_l("Give the phase a label.")), Length(max=60)])
+
+    def __init__(self, periods, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.start_period.choices = _month_choices(periods[1:], _l("Choose a month"))
+
+
+class ExclusionForm(BaseForm):
+    period = SelectField(_l("Leave out"), validators=[InputRequired(_l("Choose the month to leave out."))])
+    reason = StringField(_l("Reason"), validators=[InputRequired(_l("Say why the month is left out.")), Length(max=300)])
+
+    def __init__(self, periods, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.period.choices = _month_choices(periods, _l("Choose a month"))

@@ -1,0 +1,199 @@
+"""A team's measure: the full chart, its reading, the data and the chart settings."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from learnnet import audit, permissions
+from learnnet.analysis import analyse, analyse_team_measure, chart_settings, load_series
+from learnnet.chartdata import FORMATS, SIZES, etag, figure_data, render
+from learnnet.extensions import db
+from learnnet.models import ChartExclusion, ChartPhase, ChartSettings, MeasureDefinition
+from learnnet.periods import parse_period
+from learnnet.readings import describe
+from learnnet.teams import bp
+from learnnet.teams.forms import PATIENT_WARNING, ChartKindForm, ExclusionForm, PhaseForm
+
+
+def _measure_or_abort(team, measure_id: int) -> MeasureDefinition:
+    measure = db.session.get(MeasureDefinition, measure_id)
+    if measure is None or measure.network_id != team.network_id:
+        abort(404)
+    return measure
+
+
+def _settings_snapshot(settings: ChartSettings) -> dict:
+    return {
+        "chart_kind": settings.chart_kind,
+        "freeze_period": settings.freeze_period.isoformat() if settings.freeze_period else None,
+        "phases": [[p.start_period.isoformat(), p.label] for p in settings.phases],
+        "exclusions": [[e.period.isoformat(), e.reason] for e in settings.exclusions],
+    }
+
+
+@bp.route("/<int:team_id>/measures/<int:measure_id>")
+@login_required
+def measure(team_id: int, measure_id: int):
+    team = permissions.team_or_abort(team_id, current_user)
+    measure = _measure_or_abort(team, measure_id)
+    series = load_series(team, measure)
+    settings = chart_settings(team, measure)
+    analysis = analyse(series, settings)
+    periods = list(series.periods)
+    return render_template(
+        "teams/measure.html",
+        team=team,
+        measure=measure,
+        analysis=analysis,
+        reading=describe(analysis),
+        settings=settings,
+        can_change=permissions.can_change_chart_settings(current_user, team),
+        kind_form=ChartKindForm(
+            measure.value_kind,
+            periods,
+            data={
+                "chart_kind": (settings.chart_kind or "") if settings else "",
+                "freeze_period": settings.freeze_period.strftime("%Y-%m") if settings and settings.freeze_period else "",
+            },
+        ),
+        phase_form=PhaseForm(periods),
+        exclusion_form=ExclusionForm(periods),
+        patient_warning=PATIENT_WARNING,
+    )
+
+
+def _settings_for_change(team_id: int, measure_id: int):
+    team = permissions.team_or_abort(team_id, current_user)
+    if not permissions.can_change_chart_settings(current_user, team):
+        abort(403)
+    measure = _measure_or_abort(team, measure_id)
+    settings = chart_settings(team, measure)
+    if settings is None:
+        settings = ChartSettings(team_id=team.id, measure_id=measure.id)
+        db.session.add(settings)
+        db.session.flush()
+    return team, measure, settings, list(load_series(team, measure).periods)
+
+
+def _done(team, measure, settings, before: dict, message: str):
+    db.session.flush()
+    db.session.refresh(settings)
+    audit.record(current_user, "chart_settings.change", settings, before=before, after=_settings_snapshot(settings))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("teams.measure", team_id=team.id, measure_id=measure.id, _anchor="settings"))
+
+
+def _refused(team, measure, form):
+    for errors in form.errors.values():
+        for error in errors:
+            flash(error, "danger")
+    db.session.rollback()
+    return redirect(url_for("teams.measure", team_id=team.id, measure_id=measure.id, _anchor="settings"))
+
+
+@bp.route("/<int:team_id>/measures/<int:measure_id>/settings", methods=["POST"])
+@login_required
+def chart_kind(team_id: int, measure_id: int):
+    team, measure, settings, periods = _settings_for_change(team_id, measure_id)
+    form = ChartKindForm(measure.value_kind, periods)
+    if not form.validate_on_submit():
+        return _refused(team, measure, form)
+    before = _settings_snapshot(settings)
+    settings.chart_kind = form.chart_kind.data or None
+    settings.freeze_period = parse_period(form.freeze_period.data)
+    return _done(team, measure, settings, before, _("The chart settings are saved."))
+
+
+@bp.route("/<int:team_id>/measures/<int:measure_id>/phases", methods=["POST"])
+@login_required
+def add_phase(team_id: int, measure_id: int):
+    team, measure, settings, periods = _settings_for_change(team_id, measure_id)
+    form = PhaseForm(periods)
+    if not form.validate_on_submit():
+        return _refused(team, measure, form)
+    start = parse_period(form.start_period.data)
+    if any(p.start_period == start for p in settings.phases):
+        flash(_("A phase already starts in that month."), "danger")
+        return _refused(team, measure, form)
+    before = _settings_snapshot(settings)
+    settings.phases.append(ChartPhase(start_period=start, label=form.label.data))
+    return _done(team, measure, settings, before, _("The new phase is saved."))
+
+
+@bp.route("/<int:team_id>/measures/<int:measure_id>/phases/<int:phase_id>/delete", methods=["POST"])
+@login_required
+def delete_phase(team_id: int, measure_id: int, phase_id: int):
+    team, measure, settings, _periods = _settings_for_change(team_id, measure_id)
+    phase = next((p for p in settings.phases if p.id == phase_id), None)
+    if phase is None:
+        abort(404)
+    before = _settings_snapshot(settings)
+    settings.phases.remove(phase)
+    return _done(team, measure, settings, before, _("The phase is removed."))
+
+
+@bp.route("/<int:team_id>/measures/<int:measure_id>/exclusions", methods=["POST"])
+@login_required
+def add_exclusion(team_id: int, measure_id: int):
+    team, measure, settings, periods = _settings_for_change(team_id, measure_id)
+    form = ExclusionForm(periods)
+    if not form.validate_on_submit():
+        return _refused(team, measure, form)
+    period = parse_period(form.period.data)
+    if any(e.period == period for e in settings.exclusions):
+        flash(_("That month is already left out."), "danger")
+        return _refused(team, measure, form)
+    before = _settings_snapshot(settings)
+    settings.exclusions.append(ChartExclusion(period=period, reason=form.reason.data))
+    return _done(team, measure, settings, before, _("The month is left out of the calculation."))
+
+
+@bp.route("/<int:team_id>/measures/<int:measure_id>/exclusions/<int:exclusion_id>/delete", methods=["POST"])
+@login_required
+def delete_exclusion(team_id: int, measure_id: int, exclusion_id: int):
+    team, measure, settings, _periods = _settings_for_change(team_id, measure_id)
+    exclusion = next((e for e in settings.exclusions if e.id == exclusion_id), None)
+    if exclusion is None:
+        abort(404)
+    before = _settings_snapshot(settings)
+    settings.exclusions.remove(exclusion)
+    return _done(team, measure, settings, before, _("The month is back in the calculation."))
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text.replace("ø", "o").replace("Ø", "O").replace("æ", "ae")
+                                       .replace("Æ", "Ae").replace("å", "a").replace("Å", "A"))
+    ascii_text = ascii_text.encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower() or "chart"
+
+
+@bp.route("/<int:team_id>/measures/<int:measure_id>/chart.<fmt>")
+@login_required
+def measure_chart(team_id: int, measure_id: int, fmt: str):
+    """The chart as PNG, SVG or PDF, cached by the browser until anything drawn changes."""
+    if fmt not in FORMATS:
+        abort(404)
+    size = request.args.get("size", "web")
+    if size not in SIZES:
+        abort(400)
+    team = permissions.team_or_abort(team_id, current_user)
+    measure = _measure_or_abort(team, measure_id)
+    data = figure_data(analyse_team_measure(team, measure))
+    if data is None:
+        abort(404)
+    tag = etag(data, fmt, size)
+    if request.if_none_match.contains(tag):
+        response = Response(status=304)
+    else:
+        response = Response(render(data, fmt, size), mimetype=FORMATS[fmt])
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    if request.args.get("download"):
+        filename = f"{_slug(team.name)}-{_slug(measure.label)}.{fmt}"
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,192 @@
+"""What a team has entered and what is still due."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from learnnet import recording
+from learnnet.extensions import db
+from learnnet.models import MeasureDefinition, Measurement, Network, Team, User
+from learnnet.periods import add_months, months_between
+from learnnet.values import plotted_value
+
+
+@dataclass(frozen=True)
+class MeasureStatus:
+    measure: MeasureDefinition
+    due: Measurement | None
+    recent: list[tuple[dt.date, float | None]]
+
+    @property
+    def entered(self) -> bool:
+        return self.due is not None
+
+
+def measurements_by_key(
+    team_ids: list[int], first: dt.date, last: dt.date
+) -> dict[tuple[int, int, dt.date], Measurement]:
+    """Live (not deleted) measurements of these teams from ``first`` to ``last``, by key."""
+    if not team_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Measurement).where(
+            Measurement.team_id.in_(team_ids),
+            Measurement.period.between(first, last),
+            Measurement.deleted_at.is_(None),
+        )
+    )
+    return {(m.team_id, m.measure_id, m.period): m for m in rows}
+
+
+def team_status(team: Team, period: dt.date, months_back: int = 6) -> list[MeasureStatus]:
+    """Each measure of the team's network: this period's value, and the months before it."""
+    first = add_months(period, -months_back)
+    found = measurements_by_key([team.id], first, period)
+    months = months_between(first, add_months(period, -1))
+    statuses = []
+    for measure in team.network.measures:
+        recent = [
+            (month, plotted_value(measure, found.get((team.id, measure.id, month))))
+            for month in months
+        ]
+        statuses.append(MeasureStatus(measure, found.get((team.id, measure.id, period)), recent))
+    return statuses
+
+
+def completeness(teams: list[Team], periods: list[dt.date]) -> dict[tuple[int, dt.date], tuple[int, int]]:
+    """For each (team, period): how many of the network's measures are entered, and how many due."""
+    if not teams or not periods:
+        return {}
+    found = measurements_by_key([t.id for t in teams], min(periods), max(periods))
+    entered: dict[tuple[int, dt.date], int] = {}
+    for team_id, _measure_id, period in found:
+        entered[(team_id, period)] = entered.get((team_id, period), 0) + 1
+    return {
+        (team.id, period): (entered.get((team.id, period), 0), len(team.network.measures))
+        for team in teams
+        for period in periods
+    }
+
+
+def is_complete(counts: tuple[int, int]) -> bool:
+    entered, due = counts
+    return entered >= due
+
+
+def complete_teams_per_network(networks: list[Network], period: dt.date) -> dict[int, int]:
+    """How many teams of each network have entered every measure for ``period``."""
+    teams = [team for network in networks for team in network.teams]
+    done = completeness(teams, [period])
+    return {
+        network.id: sum(1 for team in network.teams if is_complete(done[(team.id, period)]))
+        for network in networks
+    }
+
+
+def in_network_period(team: Team, period: dt.date) -> bool:
+    network = team.network
+    return network.start_date.replace(day=1) <= period <= network.end_date
+
+
+@dataclass(frozen=True)
+class RowInput:
+    """One measure's fields as the user sent them."""
+
+    measure: MeasureDefinition
+    values: recording.Values
+    base_version: int
+
+
+@dataclass(frozen=True)
+class MonthSave:
+    saved: int
+    problems: dict[int, list[recording.Problem]]
+    conflicts: dict[int, Measurement]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.conflicts
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.problems) and all(
+            p.severity == "warning" for problems in self.problems.values() for p in problems
+        )
+
+
+def save_month(team: Team, period: dt.date, rows: list[RowInput], user: User, *, confirmed: bool) -> MonthSave:
+    """Save every filled row for ``period`` together, or none of them.
+
+    Blank rows are left as they are (blanking a field never deletes a value; deleting is its own
+    action). When any row has a problem or a conflict, nothing is saved.
+    """
+    problems: dict[int, list[recording.Problem]] = {}
+    conflicted: list[MeasureDefinition] = []
+    saved = 0
+    savepoint = db.session.begin_nested()
+    for row in rows:
+        if row.values.is_blank:
+            if row.values.comment:
+                problems[row.measure.id] = [
+                    recording.Problem("comment", str(_l("Enter the numbers that the comment belongs to.")))
+                ]
+            continue
+        result = recording.save(
+            team, row.measure, period, row.values, user,
+            base_version=row.base_version, confirmed=confirmed,
+        )
+        if result.status == "invalid":
+            problems[row.measure.id] = list(result.problems)
+        elif result.status == "conflict":
+            conflicted.append(row.measure)
+        elif result.status in ("created", "updated"):
+            saved += 1
+    if problems or conflicted:
+        savepoint.rollback()
+        # Read what the other save left, after the rollback.
+        conflicts = {m.id: recording.find(team, m, period) for m in conflicted}
+        return MonthSave(0, problems, conflicts)
+    savepoint.commit()
+    return MonthSave(saved, {}, {})
+
+
+def month_measurements(team: Team, period: dt.date) -> dict[int, Measurement]:
+    """This month's measurements of the team by measure, deleted ones included."""
+    rows = db.session.scalars(
+        select(Measurement).where(Measurement.team_id == team.id, Measurement.period == period)
+    )
+    return {m.measure_id: m for m in rows}
+
+
+def entry_periods(team: Team, today: dt.date) -> list[dt.date]:
+    """The months a team can enter: the network's months up to last month, newest first."""
+    last = min(add_months(today.replace(day=1), -1), team.network.end_date.replace(day=1))
+    return list(reversed(months_between(team.network.start_date, last)))
+
+
+def missing_months(team: Team, today: dt.date) -> list[tuple[dt.date, int]]:
+    """Months of the network so far where some measures are not entered, newest first."""
+    periods = entry_periods(team, today)
+    if not periods:
+        return []
+    done = completeness([team], periods)
+    return [
+        (period, due - entered)
+        for period in periods
+        for entered, due in [done[(team.id, period)]]
+        if entered < due
+    ]
+
+
+def measures_with_data(team: Team) -> set[int]:
+    """The measures this team has entered at least one live value for."""
+    return set(
+        db.session.scalars(
+            select(Measurement.measure_id)
+            .where(Measurement.team_id == team.id, Measurement.deleted_at.is_(None))
+            .distinct()
+        )
+    )

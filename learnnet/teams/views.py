@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from learnnet import permissions, recording
+from learnnet.extensions import db
+from learnnet.i18n import month_name
+from learnnet.models import Measurement, MeasurementHistory
+from learnnet.periods import default_entry_period, parse_period
+from learnnet.teams import bp
+from learnnet.teams.forms import PATIENT_WARNING, entry_form
+from learnnet.teams.services import (
+    RowInput,
+    entry_periods,
+    measures_with_data,
+    missing_months,
+    month_measurements,
+    save_month,
+    team_status,
+)
+
+
+@bp.route("/<int:team_id>")
+@login_required
+def team(team_id: int):
+    team = permissions.team_or_abort(team_id, current_user)
+    period = default_entry_period(dt.date.today())
+    return render_template(
+        "teams/team.html",
+        team=team,
+        period=period,
+        statuses=team_status(team, period),
+        charted=measures_with_data(team),
+        missing=missing_months(team, dt.date.today()),
+        can_enter=permissions.can_enter_data(current_user, team),
+    )
+
+
+def _version(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() else 0
+
+
+def _fill_row(row, measurement: Measurement | None) -> None:
+    """Put a saved measurement's values into a row's fields (and its version into the hidden one)."""
+    live = measurement is not None and not measurement.is_deleted
+    if row.measure.is_ratio:
+        row.numerator.data = measurement.numerator if live else None
+        row.denominator.data = measurement.denominator if live else None
+        row.numerator.raw_data = row.denominator.raw_data = None
+    else:
+        row.value.data = measurement.value if live else None
+        row.value.raw_data = None
+    row.comment.data = measurement.comment if live else ""
+    row.version.data = str(measurement.version if measurement else 0)
+
+
+@bp.route("/<int:team_id>/entry", methods=["GET", "POST"])
+@login_required
+def entry(team_id: int):
+    team = permissions.team_or_abort(team_id, current_user, edit=True)
+    today = dt.date.today()
+    periods = entry_periods(team, today)
+    period = parse_period(request.args.get("period")) or (periods[0] if periods else None)
+    if period is None:
+        abort(404)
+    outside = period not in periods
+    measures = list(team.network.measures)
+    saved_rows = month_measurements(team, period)
+    form, rows = entry_form(measures, request.form if request.method == "POST" else None)
+    conflicts: dict[int, Measurement] = {}
+    problems: dict[int, list[recording.Problem]] = {}
+    needs_confirmation = False
+
+    if request.method == "GET":
+        for row in rows:
+            _fill_row(row, saved_rows.get(row.measure.id))
+    elif form.use_saved.data and form.use_saved.data.isdigit():
+        # "Use the saved value" on a conflict: show what the other person saved.
+        for row in rows:
+            if row.measure.id == int(form.use_saved.data):
+                _fill_row(row, saved_rows.get(row.measure.id))
+        form.use_saved.data = ""
+    elif outside:
+        flash(_("%(month)s is outside the network's period; nothing was saved.", month=month_name(period)), "danger")
+    elif form.validate():
+        inputs = [
+            RowInput(
+                row.measure,
+                recording.Values(
+                    numerator=row.numerator.data if row.numerator else None,
+                    denominator=row.denominator.data if row.denominator else None,
+                    value=row.value.data if row.value else None,
+                    comment=row.comment.data or "",
+                ),
+                _version(row.version.data),
+            )
+            for row in rows
+        ]
+        outcome = save_month(team, period, inputs, current_user, confirmed=bool(form.confirm.data))
+        if outcome.ok:
+            db.session.commit()
+            if outcome.saved:
+                flash(
+                    _("Saved %(count)d measures for %(month)s.", count=outcome.saved, month=month_name(period)),
+                    "success",
+                )
+            else:
+                flash(_("Nothing had changed; nothing was saved."), "info")
+            return redirect(url_for("teams.entry", team_id=team.id, period=period.strftime("%Y-%m"), saved=1))
+        db.session.rollback()
+        problems = outcome.problems
+        conflicts = {mid: m for mid, m in outcome.conflicts.items() if m is not None}
+        needs_confirmation = outcome.needs_confirmation
+        for row in rows:
+            if row.measure.id in conflicts:
+                # The next save starts from what is saved now: pressing Save keeps the user's values.
+                row.version.data = str(conflicts[row.measure.id].version)
+        if conflicts:
+            flash(_("Someone else saved some of these numbers while you were editing. Nothing was saved; choose below."), "warning")
+        elif needs_confirmation:
+            flash(_("Some numbers look unusual. Check them, then tick the box and save again."), "warning")
+        else:
+            flash(_("Nothing was saved. Correct the fields marked below."), "danger")
+    else:
+        flash(_("Nothing was saved. Correct the fields marked below."), "danger")
+
+    recent = {status.measure.id: status.recent for status in team_status(team, period, months_back=3)}
+    return render_template(
+        "teams/entry.html",
+        team=team,
+        period=period,
+        periods=periods,
+        outside=outside,
+        form=form,
+        rows=rows,
+        saved_rows=saved_rows,
+        recent=recent,
+        problems=problems,
+        conflicts=conflicts,
+        needs_confirmation=needs_confirmation,
+        missing=missing_months(team, today),
+        patient_warning=PATIENT_WARNING,
+        draft_key=f"{team.id}:{period:%Y-%m}",
+        just_saved=request.args.get("saved") == "1" and request.method == "GET",
+    )
+
+
+def _measurement_or_abort(team, measurement_id: int) -> Measurement:
+    m = db.session.get(Measurement, measurement_id)
+    if m is None or m.team_id != team.id:
+        abort(404)
+    return m
+
+
+@bp.route("/<int:team_id>/measurements/<int:measurement_id>/delete", methods=["POST"])
+@login_required
+def delete_measurement(team_id: int, measurement_id: int):
+    team = permissions.team_or_abort(team_id, current_user, edit=True)
+    m = _measurement_or_abort(team, measurement_id)
+    result = recording.delete(m, current_user, base_version=_version(request.form.get("version")))
+    if result.status == "conflict":
+        flash(_("The value was changed by someone else; nothing was deleted. Look again and retry."), "warning")
+    else:
+        db.session.commit()
+        flash(_("The value for %(month)s was deleted. You can restore it from the history.", month=month_name(m.period)), "success")
+    return redirect(url_for("teams.entry", team_id=team.id, period=m.period.strftime("%Y-%m")))
+
+
+@bp.route("/<int:team_id>/measurements/<int:measurement_id>/restore/<int:history_id>", methods=["POST"])
+@login_required
+def restore_measurement(team_id: int, measurement_id: int, history_id: int):
+    team = permissions.team_or_abort(team_id, current_user, edit=True)
+    m = _measurement_or_abort(team, measurement_id)
+    history = db.session.get(MeasurementHistory, history_id)
+    if history is None or history.measurement_id != m.id:
+        abort(404)
+    result = recording.restore(m, history, current_user, base_version=_version(request.form.get("version")))
+    if result.status == "conflict":
+        flash(_("The value was changed by someone else; nothing was restored. Look again and retry."), "warning")
+    else:
+        db.session.commit()
+        flash(_("The earlier value for %(month)s was restored.", month=month_name(m.period)), "success")
+    return redirect(url_for("teams.entry", team_id=team.id, period=m.period.strftime("%Y-%m")))

@@ -1,0 +1,209 @@
+"""Monthly entry: one screen, one save, validation in the user's language, history and conflicts."""
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from learnnet.models import Measurement, MeasurementHistory
+from learnnet.periods import default_entry_period
+from tests.learnnet import factories as f
+
+PERIOD = default_entry_period(dt.date.today())
+MONTH = PERIOD.strftime("%Y-%m")
+
+
+@pytest.fixture
+def team_setup(db_session, world, client, auth):
+    """The member's team with a proportion, a rate and a count measure; the member logged in."""
+    network = world.network
+    proportion = world.measure
+    rate = f.MeasureFactory(network=network, name="Fall per 1000 liggedøgn", value_kind="rate",
+                            multiplier=1000.0, unit_label="per 1000 liggedøgn", direction="down")
+    count = f.MeasureFactory(network=network, name="Antall fall", value_kind="count",
+                             multiplier=1.0, unit_label="", direction="down")
+    db_session.flush()
+    auth.login(world.users["team_member"])
+    return world.own_team, proportion, rate, count
+
+
+def _url(team, period=MONTH):
+    return f"/teams/{team.id}/entry?period={period}"
+
+
+def _form(proportion, rate, count, **overrides):
+    data = {
+        f"num_{proportion.id}": "12", f"den_{proportion.id}": "16",
+        f"num_{rate.id}": "3", f"den_{rate.id}": "450",
+        f"val_{count.id}": "3",
+        f"version_{proportion.id}": "0", f"version_{rate.id}": "0", f"version_{count.id}": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def _saved(db_session, team):
+    db_session.expire_all()
+    return {m.measure_id: m for m in db_session.scalars(select(Measurement).where(Measurement.team_id == team.id))}
+
+
+def test_entry_page_lists_every_measure_with_numeric_keyboard(client, team_setup):
+    team, proportion, rate, count = team_setup
+    page = client.get(f"/teams/{team.id}/entry").get_data(as_text=True)
+    for measure in (proportion, rate, count):
+        assert measure.name in page
+    assert 'inputmode="numeric"' in page
+    assert 'inputmode="decimal"' in page
+    assert "ikke registrert" in page
+
+
+def test_one_save_stores_every_measure_with_history(client, db_session, team_setup):
+    team, proportion, rate, count = team_setup
+    response = client.post(_url(team), data=_form(proportion, rate, count))
+    assert response.status_code == 302
+    assert "saved=1" in response.headers["Location"]
+    saved = _saved(db_session, team)
+    assert (saved[proportion.id].numerator, saved[proportion.id].denominator) == (12, 16)
+    assert (saved[rate.id].numerator, saved[rate.id].denominator) == (3, 450)
+    assert saved[count.id].value == 3
+    history = db_session.scalars(select(MeasurementHistory)).all()
+    assert {h.action for h in history} == {"create"}
+    assert len(history) == 3
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Lagret 3 målinger" in page
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"num_P": "17", "den_P": "16"}, "kan ikke være større enn nevneren"),
+        ({"num_P": "5", "den_P": ""}, "Skriv inn nevneren også"),
+        ({"num_P": "-2"}, "kan ikke være negativt"),
+        ({"num_P": "2,5"}, "Skriv inn et helt tall"),
+        ({"den_P": "0"}, "Nevneren må være større enn 0"),
+        ({"val_C": "abc"}, "Skriv inn et tall"),
+        ({"val_C": "2.5"}, "Skriv inn et helt tall"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(client, db_session, team_setup, overrides, message):
+    team, proportion, rate, count = team_setup
+    data = _form(proportion, rate, count)
+    for key, value in overrides.items():
+        data[key.replace("_P", f"_{proportion.id}").replace("_C", f"_{count.id}")] = value
+    response = client.post(_url(team), data=data)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert _saved(db_session, team) == {}
+
+
+def test_month_outside_network_period_is_refused(client, db_session, team_setup):
+    team, proportion, rate, count = team_setup
+    response = client.post(_url(team, "2024-06"), data=_form(proportion, rate, count))
+    assert "utenfor nettverkets periode" in response.get_data(as_text=True)
+    assert _saved(db_session, team) == {}
+
+
+def test_unusual_value_asks_for_confirmation(client, db_session, team_setup):
+    team, proportion, rate, count = team_setup
+    for k in range(8):
+        f.MeasurementFactory(team=team, measure=proportion, period=dt.date(2025, 1 + k, 1),
+                             numerator=8 + k % 2, denominator=16)
+    db_session.flush()
+
+    def this_month():
+        db_session.expire_all()
+        return db_session.scalar(
+            select(Measurement).where(Measurement.period == PERIOD, Measurement.measure_id == proportion.id)
+        )
+
+    data = _form(proportion, rate, count, **{f"num_{proportion.id}": "160", f"den_{proportion.id}": "160"})
+    page = client.post(_url(team), data=data).get_data(as_text=True)
+    assert "Nevneren 160 er langt fra det vanlige (16)" in page
+    assert "langt utenfor teamets tidligere måneder" in page
+    assert 'name="confirm"' in page
+    assert this_month() is None
+
+    data["confirm"] = "y"
+    assert client.post(_url(team), data=data).status_code == 302
+    assert this_month().numerator == 160
+
+
+def test_edit_keeps_history_and_a_deleted_value_can_be_restored(client, db_session, team_setup):
+    team, proportion, rate, count = team_setup
+    client.post(_url(team), data=_form(proportion, rate, count))
+    m = _saved(db_session, team)[proportion.id]
+    data = _form(proportion, rate, count, **{f"num_{proportion.id}": "14"})
+    data.update({f"version_{x.id}": "1" for x in (proportion, rate, count)})
+    assert client.post(_url(team), data=data).status_code == 302
+    m = _saved(db_session, team)[proportion.id]
+    assert (m.numerator, m.version) == (14, 2)
+
+    client.post(f"/teams/{team.id}/measurements/{m.id}/delete", data={"version": "2"})
+    m = _saved(db_session, team)[proportion.id]
+    assert m.is_deleted
+    page = client.get(_url(team)).get_data(as_text=True)
+    assert "slettet" in page
+
+    first = [h for h in m.history if h.action == "create"][0]
+    client.post(f"/teams/{team.id}/measurements/{m.id}/restore/{first.id}", data={"version": str(m.version)})
+    m = _saved(db_session, team)[proportion.id]
+    assert not m.is_deleted and m.numerator == 12
+    assert [h.action for h in sorted(m.history, key=lambda h: h.id)] == ["create", "update", "delete", "restore"]
+
+
+def test_second_save_of_the_same_month_does_not_overwrite_silently(client, db_session, team_setup, world):
+    team, proportion, rate, count = team_setup
+    # Kari saved 10/16 while Ola had the page open (version 0).
+    f.MeasurementFactory(team=team, measure=proportion, period=PERIOD, numerator=10, denominator=16,
+                         updated_by_id=world.users["facilitator"].id)
+    db_session.flush()
+    response = client.post(_url(team), data=_form(proportion, rate, count))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'data-testid="conflict"' in page
+    assert "10 / 16" in page and "12 / 16" in page
+    saved = _saved(db_session, team)
+    assert saved[proportion.id].numerator == 10
+    assert rate.id not in saved  # all or nothing
+
+    # "Use the saved value" fills in 10/16.
+    data = _form(proportion, rate, count, use_saved=str(proportion.id), **{f"version_{proportion.id}": "1"})
+    page = client.post(_url(team), data=data).get_data(as_text=True)
+    assert 'value="10"' in page
+
+    # Saving again from the version now shown keeps the user's value.
+    data = _form(proportion, rate, count, **{f"version_{proportion.id}": "1"})
+    assert client.post(_url(team), data=data).status_code == 302
+    assert _saved(db_session, team)[proportion.id].numerator == 12
+
+
+def test_blank_field_never_deletes_a_value(client, db_session, team_setup):
+    team, proportion, rate, count = team_setup
+    client.post(_url(team), data=_form(proportion, rate, count))
+    data = _form(proportion, rate, count, **{f"num_{proportion.id}": "", f"den_{proportion.id}": ""})
+    data.update({f"version_{x.id}": "1" for x in (proportion, rate, count)})
+    client.post(_url(team), data=data)
+    assert _saved(db_session, team)[proportion.id].numerator == 12
+
+
+def test_another_teams_entry_is_refused(client, db_session, team_setup, world):
+    team, proportion, rate, count = team_setup
+    assert client.get(f"/teams/{world.other_team.id}/entry").status_code == 403
+    response = client.post(_url(world.other_team), data=_form(proportion, rate, count))
+    assert response.status_code == 403
+    assert _saved(db_session, world.other_team) == {}
+
+
+def test_viewer_cannot_enter(client, auth, world):
+    client.post("/logout")
+    auth.login(world.users["viewer"])
+    assert client.get(f"/teams/{world.own_team.id}/entry").status_code == 403
+
+
+def test_missing_months_are_named_plainly(client, team_setup):
+    team, *_ = team_setup
+    page = client.get(f"/teams/{team.id}").get_data(as_text=True)
+    assert "Ikke registrert ennå" in page
+    months = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
+              "september", "oktober", "november", "desember"]
+    assert f"{months[PERIOD.month - 1]} {PERIOD.year} (3 mangler)" in page
+    assert "tidligere måneder" in page

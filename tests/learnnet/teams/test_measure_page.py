@@ -1,0 +1,145 @@
+"""The measure page: the chart's reading, the data, and chart settings kept for everyone."""
+import datetime as dt
+import random
+
+import pytest
+from sqlalchemy import select
+
+from learnnet.models import AuditEvent, ChartSettings, Measurement
+from learnnet.periods import default_entry_period
+from tests.learnnet import factories as f
+
+
+@pytest.fixture
+def improving(db_session, world):
+    """Two years of screening data: about 45 % for a year, then about 85 % after a change."""
+    team, measure = world.own_team, world.measure
+    rng = random.Random(7)
+    for k in range(22):
+        period = dt.date(2025 + k // 12, k % 12 + 1, 1)
+        n = rng.randint(14, 20)
+        share = 0.45 if k < 12 else 0.85
+        f.MeasurementFactory(team=team, measure=measure, period=period, denominator=n,
+                             numerator=max(0, min(n, round(n * share) + rng.randint(-1, 1))))
+    db_session.flush()
+    return team, measure
+
+
+def test_page_reads_the_chart_in_norwegian(client, auth, world, improving):
+    team, measure = improving
+    auth.login(world.users["team_member"])
+    page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
+    assert "10 måneder på rad over gjennomsnittet, siden januar 2026: en reell forbedring." in page
+    assert "jan. 2026" in page  # the data table
+
+
+def test_page_reads_the_chart_in_english(client, auth, db_session, world, improving):
+    team, measure = improving
+    world.users["team_member"].language = "en"
+    db_session.flush()
+    auth.login(world.users["team_member"])
+    page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
+    assert "10 months in a row above the mean, since January 2026: a real improvement." in page
+
+
+def test_lead_adds_a_phase_that_everyone_then_sees(client, auth, db_session, world, improving):
+    team, measure = improving
+    world.users["team_member"].memberships[0].is_lead = True
+    db_session.flush()
+    auth.login(world.users["team_member"])
+    response = client.post(f"/teams/{team.id}/measures/{measure.id}/phases",
+                           data={"start_period": "2026-01", "label": "Ernæringskontakt"})
+    assert response.status_code == 302
+    settings = db_session.scalar(select(ChartSettings))
+    assert [(p.start_period, p.label) for p in settings.phases] == [(dt.date(2026, 1, 1), "Ernæringskontakt")]
+    assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "chart_settings.change"))
+    client.post("/logout")
+    auth.login(world.users["facilitator"])
+    page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
+    assert "Ernæringskontakt" in page
+    assert "Siden januar 2026 (Ernæringskontakt) er senterlinjen" in page
+
+
+def test_excluded_month_needs_a_reason(client, auth, db_session, world, improving):
+    team, measure = improving
+    auth.login(world.users["facilitator"])
+    client.post(f"/teams/{team.id}/measures/{measure.id}/exclusions", data={"period": "2025-03", "reason": ""})
+    assert db_session.scalar(select(ChartSettings)) is None or not db_session.scalar(select(ChartSettings)).exclusions
+    client.post(f"/teams/{team.id}/measures/{measure.id}/exclusions", data={"period": "2025-03", "reason": "Ny rutine for telling"})
+    db_session.expire_all()
+    settings = db_session.scalar(select(ChartSettings))
+    assert [e.reason for e in settings.exclusions] == ["Ny rutine for telling"]
+
+
+def test_chart_kind_override_and_freeze(client, auth, db_session, world, improving):
+    team, measure = improving
+    auth.login(world.users["facilitator"])
+    client.post(f"/teams/{team.id}/measures/{measure.id}/settings", data={"chart_kind": "pp", "freeze_period": "2025-12"})
+    settings = db_session.scalar(select(ChartSettings))
+    assert (settings.chart_kind, settings.freeze_period) == ("pp", dt.date(2025, 12, 1))
+    page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
+    assert "PP" in page
+    # A chart kind that does not fit a proportion is refused.
+    client.post(f"/teams/{team.id}/measures/{measure.id}/settings", data={"chart_kind": "t"})
+    db_session.expire_all()
+    assert db_session.scalar(select(ChartSettings)).chart_kind == "pp"
+
+
+def test_plain_member_cannot_change_settings(client, auth, db_session, world, improving):
+    team, measure = improving
+    auth.login(world.users["team_member"])
+    page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
+    assert "Endre diagrammet" not in page
+    response = client.post(f"/teams/{team.id}/measures/{measure.id}/settings", data={"chart_kind": "run"})
+    assert response.status_code == 403
+
+
+def test_measure_of_another_network_is_not_found(client, auth, db_session, world):
+    foreign = f.MeasureFactory(network=world.other_network)
+    db_session.flush()
+    auth.login(world.users["team_member"])
+    assert client.get(f"/teams/{world.own_team.id}/measures/{foreign.id}").status_code == 404
+
+
+def test_page_without_data_says_so(client, auth, world):
+    auth.login(world.users["team_member"])
+    page = client.get(f"/teams/{world.own_team.id}/measures/{world.measure.id}").get_data(as_text=True)
+    assert "Ingen tall er registrert ennå." in page
+
+
+def test_chart_image_in_every_format_with_revalidation(client, auth, world, improving):
+    team, measure = improving
+    auth.login(world.users["team_member"])
+    url = f"/teams/{team.id}/measures/{measure.id}/chart"
+    svg = client.get(url + ".svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    body = svg.get_data(as_text=True)
+    assert "<title" in body and "<desc" in body and "en reell forbedring" in body
+    assert client.get(url + ".png").get_data()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert client.get(url + ".pdf").get_data()[:5] == b"%PDF-"
+    again = client.get(url + ".svg", headers={"If-None-Match": svg.headers["ETag"]})
+    assert again.status_code == 304
+    download = client.get(url + ".png?download=1&size=slide")
+    assert download.headers["Content-Disposition"].startswith("attachment; filename=")
+    assert client.get(url + ".gif").status_code == 404
+    assert client.get(url + ".png?size=huge").status_code == 400
+
+
+def test_chart_changes_when_a_month_is_entered(client, auth, db_session, world, improving):
+    team, measure = improving
+    auth.login(world.users["team_member"])
+    url = f"/teams/{team.id}/measures/{measure.id}/chart.svg"
+    before = client.get(url).headers["ETag"]
+    last = default_entry_period(dt.date.today())
+    saved = db_session.scalar(select(Measurement).where(Measurement.period == last))
+    response = client.post(f"/teams/{team.id}/entry?period={last:%Y-%m}", data={
+        f"num_{measure.id}": "3", f"den_{measure.id}": "16",
+        f"version_{measure.id}": str(saved.version if saved else 0), "confirm": "y"})
+    assert response.status_code == 302
+    assert client.get(url).headers["ETag"] != before
+
+
+def test_another_teams_chart_is_refused(client, auth, world, improving):
+    team, measure = improving
+    auth.login(world.users["team_member"])
+    assert client.get(f"/teams/{world.other_team.id}/measures/{measure.id}/chart.png").status_code == 403
