@@ -29,6 +29,11 @@ class FunnelUnit:
     label: str
     denominator: float
     value: float
+    # from measures.funnel (exact limits at the unit's own denominator); when None the
+    # unit is classed against the interpolated curves
+    outside95: bool | None = None
+    outside998: bool | None = None
+    side: str | None = None          # "above" / "below"
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,11 @@ class FunnelFigureData:
     def classify(self, u: FunnelUnit) -> tuple[str, str]:
         """(band, direction): band is inside / between / beyond; direction improvement,
         concern or neutral, from which side of the limits the unit falls."""
+        if u.outside95 is not None:
+            if not u.outside95:
+                return "inside", "neutral"
+            band = "beyond" if u.outside998 else "between"
+            return band, self._direction(u.side == "above")
         x = np.asarray(self.denominators, float)
         lo95, hi95 = (np.interp(u.denominator, x, self.lower95),
                       np.interp(u.denominator, x, self.upper95))
@@ -92,36 +102,41 @@ class FunnelFigureData:
                         np.interp(u.denominator, x, self.upper998))
         if lo95 <= u.value <= hi95:
             return "inside", "neutral"
-        high = u.value > hi95
         band = "beyond" if (u.value > hi998 or u.value < lo998) else "between"
+        return band, self._direction(u.value > hi95)
+
+    def _direction(self, high: bool) -> str:
         if self.improvement in ("up", "higher"):
-            return band, "improvement" if high else "concern"
+            return "improvement" if high else "concern"
         if self.improvement in ("down", "lower"):
-            return band, "concern" if high else "improvement"
-        return band, "neutral"
+            return "concern" if high else "improvement"
+        return "neutral"
 
 
-def from_measures(result: Any, units: Sequence[tuple[str, float, float]], *,
-                  text: FunnelText | None = None, multiplier: float = 1.0,
-                  is_percent: bool = False, improvement: str | None = None) -> FunnelFigureData:
-    """Build :class:`FunnelFigureData` from a ``measures.funnel`` result with limit curves
-    (attributes or keys ``denominators``, ``centre``, ``lower95``, ``upper95``,
-    ``lower998``, ``upper998``, optional ``adjusted``) and (label, denominator, value)."""
-    def get(name: str, default: Any = None) -> Any:
-        if isinstance(result, dict):
-            return result.get(name, default)
-        return getattr(result, name, default)
+def from_measures(result: Any, curves: Any, *, text: FunnelText | None = None,
+                  multiplier: float = 1.0, is_percent: bool = False,
+                  improvement: str | None = None,
+                  labels: Sequence[str] | None = None) -> FunnelFigureData:
+    """Build :class:`FunnelFigureData` from ``measures.funnel.funnel(...)`` (the units, each
+    with its limits and whether it lies outside them) and ``measures.funnel.funnel_limits``
+    (curves over denominators; pass ``phi``/``tau2``/``adjustment`` from the result when the
+    limits are adjusted). ``multiplier`` scales values to display units (100 for percent,
+    1000 for a rate per 1,000 bed-days); ``labels`` replaces the units' own labels."""
+    units = []
+    for k, u in enumerate(result.units):
+        label = labels[k] if labels is not None else str(u.label)
+        units.append(FunnelUnit(label, float(u.denominator), float(u.value) * multiplier,
+                                bool(u.outside95), bool(u.outside998), u.side))
 
-    def scaled(name: str) -> tuple[float, ...]:
-        return tuple(float(v) * multiplier for v in get(name))
+    def scaled(values: Any) -> tuple[float, ...]:
+        return tuple(float(v) * multiplier for v in values)
 
     return FunnelFigureData(
-        units=tuple(FunnelUnit(lab, float(den), float(val) * multiplier) for lab, den, val in units),
-        centre=float(get("centre")) * multiplier,
-        denominators=tuple(float(v) for v in get("denominators")),
-        lower95=scaled("lower95"), upper95=scaled("upper95"),
-        lower998=scaled("lower998"), upper998=scaled("upper998"),
-        adjusted=bool(get("adjusted", False)), is_percent=is_percent,
+        units=tuple(units), centre=float(result.target) * multiplier,
+        denominators=tuple(float(v) for v in curves.denominator),
+        lower95=scaled(curves.lower95), upper95=scaled(curves.upper95),
+        lower998=scaled(curves.lower998), upper998=scaled(curves.upper998),
+        adjusted=result.adjustment is not None, is_percent=is_percent,
         improvement=improvement, text=text or FunnelText())
 
 

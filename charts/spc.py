@@ -711,18 +711,29 @@ def _draw_legend(fig: Figure, m: Measurer, entries: list[tuple[dict, str]], sz: 
 
 # --- from measures -----------------------------------------------------------------------
 
-_RULE_KINDS = (
+# measures.rules names (beyond_limits, shift, trend, two_of_three, few_crossings, few_runs,
+# many_runs); other spellings are matched loosely.
+_RULE_KINDS = {
+    "beyond_limits": "outside", "shift": "shift", "trend": "trend",
+    "two_of_three": "two_of_three", "astronomical": "outside", "long_run": "run",
+}
+# Rules about a whole phase rather than some points: drawn as a dashed centre line.
+_PHASE_RULES = ("crossing", "few_runs", "many_runs", "runs_count")
+_LOOSE_KINDS = (
     ("two", "two_of_three"), ("2of3", "two_of_three"), ("outside", "outside"),
     ("sigma", "outside"), ("limit", "outside"), ("astronom", "outside"), ("point", "outside"),
-    ("trend", "trend"), ("shift", "shift"), ("run", "run"), ("side", "shift"),
+    ("trend", "trend"), ("shift", "shift"), ("side", "shift"), ("run", "run"),
 )
 
 
 def _finding_kind(rule: str) -> str | None:
+    """The signal kind drawn for a rule, or None for a rule about a whole phase."""
     r = rule.lower().replace("-", "_").replace(" ", "_")
-    if "crossing" in r:
-        return None         # too few crossings concerns the whole phase: dashed centre line
-    for key, kind in _RULE_KINDS:
+    if r in _RULE_KINDS:
+        return _RULE_KINDS[r]
+    if any(p in r for p in _PHASE_RULES):
+        return None
+    for key, kind in _LOOSE_KINDS:
         if key in r:
             return kind
     return None
@@ -741,17 +752,20 @@ def from_measures(chart: Any, *, periods: Sequence[str], findings: Iterable[Any]
                   improvement: str | None = None,
                   counterfactual: Sequence[Num] | None = None,
                   period_dates: Sequence[_dt.date] | None = None,
-                  excluded: Sequence[int] = (), show_2sigma: bool = False,
+                  excluded: Sequence[int] = (), show_2sigma: bool | None = None,
                   decimals: int | None = None) -> SpcFigureData:
     """Map a ``measures.spc.compute`` result onto :class:`SpcFigureData`.
 
     ``chart.to_records()`` gives one dict per subgroup (y, cl, lcl, ucl, lcl95, ucl95,
     sigma_signal, phase, runs_signal, …). ``findings`` from ``measures.rules.evaluate``
-    (objects or dicts with rule, first, last, direction) become signals; without findings,
+    (an Evaluation, or objects or dicts with rule, first, last, direction) become signals;
+    rules about a whole phase (few crossings, few/many runs) dash that phase's centre line,
+    as qicharts2 does for its runs signal; without findings,
     points with ``sigma_signal`` are marked "outside", classed by ``improvement``
     ("up"/"higher" or "down"/"lower"; None → neutral). ``multiplier`` scales values to
     display units (100 for a proportion shown in percent); ``target`` and
-    ``counterfactual`` are given in display units already.
+    ``counterfactual`` are given in display units already. The 2-sigma lines are drawn
+    when ``show_2sigma`` is true, or (None) when a finding is "two of three beyond 2 sigma".
     """
     records = list(chart.to_records())
     if len(records) != len(periods):
@@ -766,6 +780,10 @@ def from_measures(chart: Any, *, periods: Sequence[str], findings: Iterable[Any]
 
     y = col("y") or tuple(None for _ in records)
     cl, lcl, ucl = col("cl"), col("lcl"), col("ucl")
+    findings = list(findings)
+    if show_2sigma is None:     # the 2-sigma lines explain a "2 of 3 beyond 2 sigma" signal
+        show_2sigma = any(_finding_kind(str(_get(f, "rule", ""))) == "two_of_three"
+                          for f in findings)
     lcl95 = col("lcl95") if show_2sigma else None
     ucl95 = col("ucl95") if show_2sigma else None
     raw_phase = [r.get("phase") for r in records]
@@ -774,10 +792,14 @@ def from_measures(chart: Any, *, periods: Sequence[str], findings: Iterable[Any]
     runs = tuple(bool(r.get("runs_signal")) for r in records)
 
     signals: list[Signal] = []
-    findings = list(findings)
+    runs_flags = list(runs)
     for f in findings:
         kind = _finding_kind(str(_get(f, "rule", "")))
         if kind is None:
+            # too few crossings / too few or many runs: the phase's centre line is dashed
+            for i in range(max(0, int(_get(f, "first"))),
+                           min(len(runs_flags), int(_get(f, "last")) + 1)):
+                runs_flags[i] = True
             continue
         direction = _get(f, "direction", "neutral") or "neutral"
         if direction not in DIRECTIONS:
@@ -797,11 +819,18 @@ def from_measures(chart: Any, *, periods: Sequence[str], findings: Iterable[Any]
     return SpcFigureData(
         periods=tuple(periods), y=y, cl=cl, lcl=lcl, ucl=ucl, lcl95=lcl95, ucl95=ucl95,
         phase=phase, phase_labels=tuple(phase_labels), signals=tuple(signals),
-        runs_signal=runs if any(runs) else None, target=target,
+        runs_signal=_whole_phases(runs_flags, phase) if any(runs_flags) else None,
+        target=target,
         annotations=tuple(annotations),
         counterfactual=tuple(counterfactual) if counterfactual is not None else None,
         excluded=tuple(excluded), is_percent=is_percent, decimals=decimals,
         period_dates=tuple(period_dates) if period_dates is not None else None, text=t)
+
+
+def _whole_phases(flags: Sequence[bool], phase: Sequence[int]) -> tuple[bool, ...]:
+    """A runs signal concerns a whole phase: spread any flag to its phase."""
+    flagged = {p for f, p in zip(flags, phase) if f}
+    return tuple(p in flagged for p in phase)
 
 
 def with_text(data: SpcFigureData, **changes: Any) -> SpcFigureData:

@@ -200,3 +200,31 @@ def pack(n_teams: int = 3, n_measures: int = 6, n_months: int = 24):
     return PackData(title="Learning session 3", subtitle="Malnutrition and falls network, Vestfold",
                     date_text="12 March 2026", footer="learnnet · USHT Vestfold",
                     teams=tuple(teams), matrix=matrix(n_teams))
+
+
+def measured_p_chart(n_months: int = 36, seed: int = 1, rule_set: str = "anhoej"):
+    """A p chart computed by ``measures`` (spc + rules + effects), mapped with
+    ``charts.spc.from_measures``: the realistic path the app takes."""
+    from measures.effects import interrupted_time_series
+    from measures.rules import evaluate
+    from measures.spc import compute
+    from charts.spc import from_measures
+    rnd = random.Random(seed)
+    dates = period_range(dt.date(2024, 1, 1), n_months)
+    den = [rnd.randint(18, 26) for _ in range(n_months)]
+    num = []
+    for i, d in enumerate(den):
+        p = 0.45 if i < 12 else min(0.9, 0.62 + 0.01 * (i - 12))
+        num.append(sum(rnd.random() < p for _ in range(d)))
+    num[4] = den[4] = None
+    chart = compute("p", num, den, phases=[12])
+    evaluation = evaluate(chart, rule_set, direction="up")
+    effect = interrupted_time_series("proportion", num, den, at=12)
+    base = p_chart(n_months, seed=seed)
+    return from_measures(
+        chart, periods=month_labels(dates, "en"), period_dates=dates, findings=evaluation,
+        text=base.text, annotations=base.annotations,
+        phase_labels=("Baseline", "After the nutrition bundle"), target=80.0,
+        multiplier=100, is_percent=True, improvement="up",
+        counterfactual=tuple(None if i < 12 else 100 * float(v)
+                             for i, v in enumerate(effect.counterfactual)))

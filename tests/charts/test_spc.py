@@ -182,3 +182,25 @@ def test_from_measures_with_findings():
 def test_from_measures_length_mismatch():
     with pytest.raises(ValueError):
         from_measures(FakeChart(_records()), periods=("a",))
+
+
+@pytest.mark.parametrize("rule_set", ["anhoej", "ihi", "mdc"])
+def test_from_real_measures(rule_set):
+    """The adapter against the real measures package (spc, rules, effects)."""
+    d = samples.measured_p_chart(36, rule_set=rule_set)
+    assert d.y[4] is None and d.cl is not None and d.phase[11] == 0 and d.phase[12] == 1
+    assert all(0 <= (v or 0) <= 100 for v in d.y)
+    assert d.counterfactual is not None
+    assert_no_overlaps(build_spc_figure(d, "web"))
+    assert render_spc(d) == render_spc(d)
+
+
+def test_real_measures_signals_classed_by_direction():
+    from measures.rules import evaluate
+    from measures.spc import compute
+    y = [10] * 6 + [11] * 6 + [30] + [10, 11] * 3
+    for direction, expected in (("up", "improvement"), ("down", "concern")):
+        chart = compute("i", y, freeze=12)
+        d = from_measures(chart, periods=[str(i) for i in range(len(y))],
+                          findings=evaluate(chart, "anhoej", direction))
+        assert Signal("outside", expected, 12, 12) in d.signals
