@@ -9,7 +9,6 @@ network in the measure's improvement direction, orange when worse.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -19,6 +18,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from charts import page, render, style
+from charts.spc import draw_legend
 from charts.text import Measurer, NumberFormat, auto_decimals, tick_decimals
 
 
@@ -220,7 +220,6 @@ def draw_funnel(fig: Figure, data: FunnelFigureData, sz: style.Size,
         template = {"inside": t.inside, "between": t.between, "beyond": t.beyond}[band]
         entries.append((_marker(band, direction, sz, 0.9),
                         template.format(direction=getattr(t, f"direction_{direction}"))))
-    from charts.spc import draw_legend  # one legend drawer for every figure
     foot_parts = [t.adjusted if d.adjusted else "", t.footnote]
     # labels are placed after the axes exist; reserve a line for names left unlabelled
     unl_reserve = m.line_height(sz.pt("footnote")) * 2
@@ -244,12 +243,12 @@ def draw_funnel(fig: Figure, data: FunnelFigureData, sz: style.Size,
             clip_on=False)
     ytrans = offset_copy(blended_transform_factory(ax.transAxes, ax.transData), fig,
                          x=-sz.base_pt * 0.35, units="points")
-    for v, s in zip(ticks, ytexts):
+    for v, s in zip(ticks, ytexts, strict=True):
         ax.text(0, v, s, transform=ytrans, ha="right", va="center_baseline",
                 fontsize=sz.pt("tick"), color=style.MUTED, parse_math=False)
     xtrans = offset_copy(blended_transform_factory(ax.transData, ax.transAxes), fig,
                          y=-sz.base_pt * 0.4, units="points")
-    for v, s in zip(xticks, xtexts):
+    for v, s in zip(xticks, xtexts, strict=True):
         ax.text(v, 0, s, transform=xtrans, ha="center", va="top", fontsize=sz.pt("tick"),
                 color=style.MUTED, parse_math=False)
     if t.x_label:
@@ -261,7 +260,7 @@ def draw_funnel(fig: Figure, data: FunnelFigureData, sz: style.Size,
                  sz.pt("axis"), rotation=90, ha="center", va="center")
     # limits and centre
     ax.axhline(d.centre, color=style.CENTRE, lw=sz.lw("centre"), zorder=3)
-    for c, ls in zip(curves, ("-", (0, (4, 2)), (0, (4, 2)), "-")):
+    for c, ls in zip(curves, ("-", (0, (4, 2)), (0, (4, 2)), "-"), strict=True):
         ax.plot(x, c, color=style.LIMIT, lw=sz.lw("limit"), ls=ls, zorder=2)
     ax.fill_between(x, curves[1], curves[2], color=style.LIMIT_BAND, lw=0, zorder=0)
     # points
@@ -302,11 +301,12 @@ def _label_points(fig: Figure, ax: Any, m: Measurer, d: FunnelFigureData,
     for i in order:
         u, (px, py) = d.units[i], pts[i]
         w = m.width(u.label, pt)
-        spots = [(px + r + gap, py - lh / 2, "left"), (px - r - gap - w, py - lh / 2, "right"),
-                 (px - w / 2, py + r + gap, "center"), (px - w / 2, py - r - gap - lh, "center"),
-                 (px + r, py + r, "left"), (px - r - w, py + r, "right"),
-                 (px + r, py - r - lh, "left"), (px - r - w, py - r - lh, "right")]
-        for sx, sy, ha in spots:
+        # right, left, above, below, then the four diagonals
+        spots = [(px + r + gap, py - lh / 2), (px - r - gap - w, py - lh / 2),
+                 (px - w / 2, py + r + gap), (px - w / 2, py - r - gap - lh),
+                 (px + r, py + r), (px - r - w, py + r),
+                 (px + r, py - r - lh), (px - r - w, py - r - lh)]
+        for sx, sy in spots:
             b = (sx, sy, sx + w, sy + lh)
             if b[0] < left or b[2] > right + 0.3 * lh or b[1] < bottom or b[3] > top:
                 continue

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch
 
 from charts import page, render, style
@@ -179,7 +180,6 @@ def draw_matrix(fig: Figure, data: SummaryMatrixData, sz: style.Size,
     y_rows = top - head_h - 0.3 * L
     icon_d = min(row_h * 0.78, col_w / 2.9)
     W, H = fig.get_size_inches()
-    from matplotlib.lines import Line2D
     for i, team in enumerate(data.teams):
         cy = y_rows - (i + 0.5) * row_h
         if i % 2 == 0:

@@ -411,7 +411,7 @@ def _frame(ax: Axes, d: SpcFigureData, ticks: np.ndarray, sz: style.Size, *,
                     ms=length, mew=sz.lw("axis"), color=style.AXIS, clip_on=False, zorder=2)
     if len(x_labels):
         xtrans = offset_copy(xbase, fig, y=-(tick_len + sz.base_pt * 0.3), units="points")
-        for i, label in zip(x_major, x_labels):
+        for i, label in zip(x_major, x_labels, strict=True):
             ax.text(i, 0, label, transform=xtrans, ha="center", va="top",
                     fontsize=sz.pt("tick"), color=style.MUTED, clip_on=False, parse_math=False)
 
@@ -540,7 +540,7 @@ def draw_spc(fig: Figure, data: SpcFigureData, sz: style.Size,
         put(left, lane_y(0), label, "phase", weight="bold", color=style.TEXT, va="center_baseline",
             ha="left", zorder=3,
             bbox=dict(boxstyle="square,pad=0.15", fc=style.BACKGROUND, ec="none"))
-    for an, label, p in zip(anns, labels, placed):
+    for an, label, p in zip(anns, labels, placed, strict=True):
         if p is None:
             continue
         yl = lane_y(p.lane)
@@ -564,7 +564,7 @@ def draw_spc(fig: Figure, data: SpcFigureData, sz: style.Size,
         hts = [m.line_height(sz.pt("value")) * 1.05 for _ in right_labels]
         ys = spread([yin(v) for _, v, _, _ in right_labels], hts, ax_bottom - hts[0] / 2,
                     ax_top + hts[0] / 2)
-        for (s, _, colour, weight), yv in zip(right_labels, ys):
+        for (s, _, colour, weight), yv in zip(right_labels, ys, strict=True):
             put(ax_right + 0.3 * L, yv, s, "value", color=colour, weight=weight,
                 va="center_baseline", ha="left")
     return ax
@@ -598,13 +598,13 @@ def _place_annotations(anns: Sequence[Annotation], m: Measurer, sz: style.Size, 
         # numbers follow the order of the markers along the time axis
         numbers = {i: str(k + 1) for k, i in enumerate(sorted(numbered))}
         labels = [numbers.get(i, an.label) for i, an in enumerate(anns)]
-        placed = allocate_lanes([candidates(an.index, lab) for an, lab in zip(anns, labels)],
+        placed = allocate_lanes([candidates(an.index, lab) for an, lab in zip(anns, labels, strict=True)],
                                 gap, max_lanes, fixed)
         missing = {i for i, p in enumerate(placed) if p is None}
         if not missing:
             break
         numbered |= missing
-    notes = [f"{lab}\u00a0{an.label}" for an, lab in zip(anns, labels) if lab != an.label]
+    notes = [f"{lab}\u00a0{an.label}" for an, lab in zip(anns, labels, strict=True) if lab != an.label]
     return labels, placed, notes
 
 
@@ -829,7 +829,7 @@ def from_measures(chart: Any, *, periods: Sequence[str], findings: Iterable[Any]
 
 def _whole_phases(flags: Sequence[bool], phase: Sequence[int]) -> tuple[bool, ...]:
     """A runs signal concerns a whole phase: spread any flag to its phase."""
-    flagged = {p for f, p in zip(flags, phase) if f}
+    flagged = {p for f, p in zip(flags, phase, strict=True) if f}
     return tuple(p in flagged for p in phase)
 
 

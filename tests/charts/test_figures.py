@@ -7,8 +7,12 @@ import pytest
 
 from charts.funnel import FunnelUnit, build_funnel_figure, from_measures, render_funnel
 from charts.matrix import MatrixCell, SummaryMatrixData, build_matrix_figure, render_matrix
-from charts.multiples import (SmallMultiplesData, build_small_multiples_figure, grid_shape,
-                              render_small_multiples)
+from charts.multiples import (
+    SmallMultiplesData,
+    build_small_multiples_figure,
+    grid_shape,
+    render_small_multiples,
+)
 from tests.charts import samples
 from tests.charts.conftest import assert_no_overlaps
 
@@ -21,7 +25,7 @@ def teams_multiples(n: int = 12) -> SmallMultiplesData:
 def team_measures() -> SmallMultiplesData:
     panels = (samples.p_chart(24), samples.run_chart(24), samples.p_chart(24, seed=5))
     titles = ("Screened", "Falls per 1,000 bed-days", "Nutrition plan")
-    panels = tuple(replace(p, text=replace(p.text, title=t)) for p, t in zip(panels, titles))
+    panels = tuple(replace(p, text=replace(p.text, title=t)) for p, t in zip(panels, titles, strict=True))
     return SmallMultiplesData(panels, title="Team Borre: all measures", shared_y=False)
 
 
@@ -92,7 +96,7 @@ def test_funnel_from_measures():
     assert d.centre == pytest.approx(100 * res.target)
     assert [u.label for u in d.units] == list("ABCDEF")
     assert d.adjusted
-    for u, mu in zip(d.units, res.units):
+    for u, mu in zip(d.units, res.units, strict=True):
         band, direction = d.classify(u)
         assert (band != "inside") == mu.outside95
         if mu.outside95:
@@ -121,7 +125,6 @@ def test_matrix_validation():
 
 def test_same_bytes_under_other_hash_seeds():
     """Set iteration order changes with PYTHONHASHSEED; the output must not."""
-    import hashlib
     import os
     import subprocess
     import sys
@@ -141,9 +144,9 @@ def test_same_bytes_under_other_hash_seeds():
 
 
 def test_matrix_cells_from_measures():
+    from charts.matrix import cell_from_measures
     from measures.rules import assurance, evaluate
     from measures.spc import compute
-    from charts.matrix import cell_from_measures
     flat = compute("i", [5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6])
     cell = cell_from_measures(evaluate(flat, "mdc", "up"), assurance(flat, 2.0, "up"))
     assert cell.variation == "common" and cell.assurance == "pass"

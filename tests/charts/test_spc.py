@@ -13,8 +13,15 @@ import pytest
 from PIL import Image
 
 from charts import style
-from charts.spc import (Annotation, ChartText, Signal, SpcFigureData, build_spc_figure,
-                        from_measures, render_spc)
+from charts.spc import (
+    Annotation,
+    ChartText,
+    Signal,
+    SpcFigureData,
+    build_spc_figure,
+    from_measures,
+    render_spc,
+)
 from tests.charts import samples
 from tests.charts.conftest import assert_no_overlaps
 
