@@ -1,4 +1,13 @@
-"""Run and SPC charts: output formats, determinism, baselines, label collisions."""
+"""Run and SPC charts: output formats, determinism, baselines, label collisions.
+
+Image baselines: tests/charts/baseline/*.png, compared with a tolerance
+(matplotlib.testing.compare.compare_images). After an intended change of the look,
+regenerate them with
+
+    LEARNNET_UPDATE_BASELINES=1 .venv/bin/python -m pytest tests/charts
+
+and review every changed PNG before committing (see tests/charts/conftest.py).
+"""
 from __future__ import annotations
 
 import hashlib
