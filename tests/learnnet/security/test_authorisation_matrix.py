@@ -22,6 +22,7 @@ KINDS = {
     "chart_settings": {"own": {"admin", "facilitator"}, "other": {"admin"}},
     "view_network": {"own": {"admin", "centre", "facilitator"}, "other": {"admin", "centre"}},
     "county": {"own": {"admin", "centre", "viewer"}, "other": {"admin", "centre", "viewer"}},
+    "admin": {"own": {"admin"}, "other": {"admin"}},
 }
 
 # Every route of the app, by its rule, with its kind of access. Static files are left out.
@@ -36,6 +37,7 @@ ACCESS = {
     "/networks/": "user",
     "/networks/<int:network_id>": "view_network",
     "/county/": "county",
+    "/admin/audit": "admin",
     "/teams/<int:team_id>": "view_team",
     "/teams/<int:team_id>/entry": "edit_team",
     "/teams/<int:team_id>/interventions": "view_team",
