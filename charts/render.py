@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import threading
 from dataclasses import dataclass
 from typing import Iterator
 from xml.sax.saxutils import escape
@@ -42,11 +43,18 @@ class AltText:
     description: str = ""
 
 
+# rc_context swaps matplotlib's process-wide rcParams in and out; two threads of a web server
+# inside it at once would restore each other's values mid-render (e.g. the SVG id salt, which
+# breaks byte-for-byte determinism). One re-entrant lock serialises the blocks; the GIL
+# serialises most of the work anyway, so threads lose no throughput.
+_RC_LOCK = threading.RLock()
+
+
 @contextlib.contextmanager
 def context(sz: style.Size) -> Iterator[None]:
-    """learnnet's rcParams for one figure (thread-local use is safe: nothing global changes
-    after the block ends)."""
-    with matplotlib.rc_context(style.rc(sz)):
+    """learnnet's rcParams while a figure is built or saved (nothing global changes after
+    the block ends; safe to use from several threads)."""
+    with _RC_LOCK, matplotlib.rc_context(style.rc(sz)):
         yield
 
 

@@ -220,3 +220,14 @@ def test_real_measures_signals_classed_by_direction():
         d = from_measures(chart, periods=[str(i) for i in range(len(y))],
                           findings=evaluate(chart, "anhoej", direction))
         assert Signal("outside", expected, 12, 12) in d.signals
+
+
+def test_threads_get_the_same_bytes():
+    """The app renders in a threaded server: concurrent renders must not disturb each other."""
+    from concurrent.futures import ThreadPoolExecutor
+    jobs = [(samples.p_chart(24, seed=s), fmt, size) for s in (1, 2)
+            for fmt, size in (("png", "web"), ("svg", "slide"), ("pdf", "a4"))]
+    serial = [render_spc(d, f, z) for d, f, z in jobs]
+    with ThreadPoolExecutor(4) as ex:
+        parallel = list(ex.map(lambda j: render_spc(*j), jobs * 2))
+    assert parallel == serial * 2
