@@ -1,4 +1,5 @@
 """The audit log for administrators: who changed what and when, with the values before and after."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,5 +45,10 @@ def audit_log():
         users=db.session.scalars(select(User).order_by(User.name)).all(),
         actions=sorted(db.session.scalars(select(AuditEvent.action).distinct())),
         objects=sorted(db.session.scalars(select(AuditEvent.object_type).distinct())),
-        selected={"user": user_id, "action": action, "object": object_type, "day": since.isoformat() if since else ""},
+        selected={
+            "user": user_id,
+            "action": action,
+            "object": object_type,
+            "day": since.isoformat() if since else "",
+        },
     )

@@ -1,4 +1,5 @@
 """A team's measure: the full chart, its reading, the data and the chart settings."""
+
 from __future__ import annotations
 
 import re
@@ -57,7 +58,9 @@ def measure(team_id: int, measure_id: int):
             periods,
             data={
                 "chart_kind": (settings.chart_kind or "") if settings else "",
-                "freeze_period": settings.freeze_period.strftime("%Y-%m") if settings and settings.freeze_period else "",
+                "freeze_period": settings.freeze_period.strftime("%Y-%m")
+                if settings and settings.freeze_period
+                else "",
             },
         ),
         phase_form=PhaseForm(periods),
@@ -82,7 +85,9 @@ def _settings_for_change(team_id: int, measure_id: int):
 def _done(team, measure, settings, before: dict, message: str):
     db.session.flush()
     db.session.refresh(settings)
-    audit.record(current_user, "chart_settings.change", settings, before=before, after=_settings_snapshot(settings))
+    audit.record(
+        current_user, "chart_settings.change", settings, before=before, after=_settings_snapshot(settings)
+    )
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("teams.measure", team_id=team.id, measure_id=measure.id, _anchor="settings"))
@@ -166,8 +171,15 @@ def delete_exclusion(team_id: int, measure_id: int, exclusion_id: int):
 
 
 def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text.replace("ø", "o").replace("Ø", "O").replace("æ", "ae")
-                                       .replace("Æ", "Ae").replace("å", "a").replace("Å", "A"))
+    ascii_text = unicodedata.normalize(
+        "NFKD",
+        text.replace("ø", "o")
+        .replace("Ø", "O")
+        .replace("æ", "ae")
+        .replace("Æ", "Ae")
+        .replace("å", "a")
+        .replace("Å", "A"),
+    )
     ascii_text = ascii_text.encode("ascii", "ignore").decode()
     return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower() or "chart"
 

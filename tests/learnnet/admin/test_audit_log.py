@@ -1,4 +1,5 @@
 """Administrators see who changed what and when, with the values before and after."""
+
 import datetime as dt
 
 from tests.learnnet import factories as f
@@ -17,9 +18,9 @@ def test_admin_sees_a_changed_measurement_with_before_and_after(client, auth, db
     assert "measurement.update" in page
     assert member.name in page
     # Only what changed is listed on each side.
-    before = page.split("<dt class=\"fw-normal text-body-secondary\">numerator</dt>")
+    before = page.split('<dt class="fw-normal text-body-secondary">numerator</dt>')
     assert len(before) == 3
-    assert "<dd class=\"mb-1\">4</dd>" in before[1] and "<dd class=\"mb-1\">9</dd>" in before[2]
+    assert '<dd class="mb-1">4</dd>' in before[1] and '<dd class="mb-1">9</dd>' in before[2]
 
 
 def test_filters_by_person_and_day(client, auth, db_session, world):

@@ -1,4 +1,5 @@
 """Fixtures for the security tests: objects of every kind on the member's team and on another's."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,7 +26,6 @@ def url_for_rule(rule: str, values: dict) -> str:
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
 
 
-
 def _objects(db_session, team, measure, user):
     periods = [dt.date(2025, month, 1) for month in (1, 2, 3, 4)]
     measurements = [
@@ -33,8 +33,14 @@ def _objects(db_session, team, measure, user):
         for k, p in enumerate(periods)
     ]
     db_session.flush()
-    history = MeasurementHistory(measurement=measurements[0], action="create", version=1, numerator=5,
-                                 denominator=16, changed_by_id=user.id)
+    history = MeasurementHistory(
+        measurement=measurements[0],
+        action="create",
+        version=1,
+        numerator=5,
+        denominator=16,
+        changed_by_id=user.id,
+    )
     db_session.add(history)
     intervention = f.InterventionFactory(team=team)
     cycle = PdsaCycle(intervention=intervention, number=1, start_date=dt.date(2025, 6, 1))

@@ -3,6 +3,7 @@
 The matrix is built from the app's URL map: a route without an entry in ACCESS fails the test, so
 a new route cannot ship without deciding who may reach it.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -55,6 +56,7 @@ ACCESS = {
     "/teams/<int:team_id>/measures/<int:measure_id>/exclusions": "chart_settings",
     "/teams/<int:team_id>/measures/<int:measure_id>/exclusions/<int:exclusion_id>/delete": "chart_settings",
 }
+
 
 def test_every_route_has_an_entry(app):
     missing = sorted({rule for rule, _method in routes(app)} - set(ACCESS))

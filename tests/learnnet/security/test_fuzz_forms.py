@@ -1,4 +1,5 @@
 """Arbitrary data posted to every form: never a 500, and nothing stored breaks a constraint."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,22 +9,67 @@ from hypothesis import strategies as st
 from tests.learnnet.security.conftest import routes, url_for_rule
 
 FIELDS = [
-    "confirm", "use_saved", "title", "short_label", "description", "start_date", "end_date",
-    "plan", "do", "study", "act", "outcome", "chart_kind", "freeze_period", "start_period", "label",
-    "period", "reason", "email", "password", "language", "next", "version", "remember",
+    "confirm",
+    "use_saved",
+    "title",
+    "short_label",
+    "description",
+    "start_date",
+    "end_date",
+    "plan",
+    "do",
+    "study",
+    "act",
+    "outcome",
+    "chart_kind",
+    "freeze_period",
+    "start_period",
+    "label",
+    "period",
+    "reason",
+    "email",
+    "password",
+    "language",
+    "next",
+    "version",
+    "remember",
 ]
 VALUES = st.one_of(
     st.text(max_size=40),
     st.integers(min_value=-(10**12), max_value=10**12).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(str),
-    st.sampled_from(["", " ", "2025-13", "2025-02", "2025-02-30", "0", "-1", "1e309", "NaN", "adopt",
-                     "pp", "t", "nb", "xx", "\x00", "١٢", "12,5", "9" * 30, "<script>", "' OR 1=1 --"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "2025-13",
+            "2025-02",
+            "2025-02-30",
+            "0",
+            "-1",
+            "1e309",
+            "NaN",
+            "adopt",
+            "pp",
+            "t",
+            "nb",
+            "xx",
+            "\x00",
+            "١٢",
+            "12,5",
+            "9" * 30,
+            "<script>",
+            "' OR 1=1 --",
+        ]
+    ),
 )
 
 
 def _fields(targets) -> list[str]:
     measure_ids = {targets.own["measure_id"], targets.other["measure_id"]}
-    keyed = [f"{prefix}_{mid}" for mid in measure_ids for prefix in ("num", "den", "val", "comment", "version")]
+    keyed = [
+        f"{prefix}_{mid}" for mid in measure_ids for prefix in ("num", "den", "val", "comment", "version")
+    ]
     return FIELDS + keyed
 
 
