@@ -29,8 +29,14 @@ run: $(VENV)/.installed
 	@echo
 	LEARNNET_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn -c python:learnnet.gunicorn_conf wsgi:app
 
+# The whole suite on SQLite; then, when TEST_DATABASE_URL names a PostgreSQL server, every test that
+# touches a database again on PostgreSQL (the statistics and chart tests do not).
 test: $(VENV)/.installed
-	$(PY) -m pytest
+	env -u TEST_DATABASE_URL $(PY) -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		$(PY) -m pytest tests/learnnet tests/browser; \
+	fi
 
 bench: $(VENV)/.installed
 	@for f in tests/benchmarks/bench_*.py; do [ -f "$$f" ] && $(PY) "$$f" || exit 1; done
