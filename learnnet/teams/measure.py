@@ -133,13 +133,7 @@ def add_phase(team_id: int, measure_id: int):
 @bp.route("/<int:team_id>/measures/<int:measure_id>/phases/<int:phase_id>/delete", methods=["POST"])
 @login_required
 def delete_phase(team_id: int, measure_id: int, phase_id: int):
-    team, measure, settings, _periods = _settings_for_change(team_id, measure_id)
-    phase = next((p for p in settings.phases if p.id == phase_id), None)
-    if phase is None:
-        abort(404)
-    before = _settings_snapshot(settings)
-    settings.phases.remove(phase)
-    return _done(team, measure, settings, before, _("The phase is removed."))
+    return _remove(team_id, measure_id, "phases", phase_id, _("The phase is removed."))
 
 
 @bp.route("/<int:team_id>/measures/<int:measure_id>/exclusions", methods=["POST"])
@@ -161,13 +155,19 @@ def add_exclusion(team_id: int, measure_id: int):
 @bp.route("/<int:team_id>/measures/<int:measure_id>/exclusions/<int:exclusion_id>/delete", methods=["POST"])
 @login_required
 def delete_exclusion(team_id: int, measure_id: int, exclusion_id: int):
+    return _remove(team_id, measure_id, "exclusions", exclusion_id, _("The month is back in the calculation."))
+
+
+def _remove(team_id: int, measure_id: int, collection: str, item_id: int, message: str):
+    """Remove a phase or an excluded month from a chart's settings."""
     team, measure, settings, _periods = _settings_for_change(team_id, measure_id)
-    exclusion = next((e for e in settings.exclusions if e.id == exclusion_id), None)
-    if exclusion is None:
+    items = getattr(settings, collection)
+    item = next((i for i in items if i.id == item_id), None)
+    if item is None:
         abort(404)
     before = _settings_snapshot(settings)
-    settings.exclusions.remove(exclusion)
-    return _done(team, measure, settings, before, _("The month is back in the calculation."))
+    items.remove(item)
+    return _done(team, measure, settings, before, message)
 
 
 def _slug(text: str) -> str:

@@ -97,22 +97,8 @@ def county(live_app):
         own = f.TeamFactory(network=network, unit=unit, name="Borre avd. 1")
         other = f.TeamFactory(network=network, name="Indre havn avd. 2")
         proportion = f.MeasureFactory(network=network, name="Beboere screenet for ernæringsrisiko")
-        rate = f.MeasureFactory(
-            network=network,
-            name="Fall per 1000 liggedøgn",
-            value_kind="rate",
-            multiplier=1000.0,
-            unit_label="per 1000 liggedøgn",
-            direction="down",
-        )
-        count = f.MeasureFactory(
-            network=network,
-            name="Antall trykksår",
-            value_kind="count",
-            multiplier=1.0,
-            unit_label="",
-            direction="down",
-        )
+        rate = f.RateMeasureFactory(network=network)
+        count = f.CountMeasureFactory(network=network, name="Antall trykksår")
         member = f.UserFactory(role="team_member", name="Kari Nordmann")
         member.memberships.append(UnitMembership(unit=unit))
         colleague = f.UserFactory(role="team_member", name="Ola Hansen")

@@ -18,22 +18,8 @@ def team_setup(db_session, world, client, auth):
     """The member's team with a proportion, a rate and a count measure; the member logged in."""
     network = world.network
     proportion = world.measure
-    rate = f.MeasureFactory(
-        network=network,
-        name="Fall per 1000 liggedøgn",
-        value_kind="rate",
-        multiplier=1000.0,
-        unit_label="per 1000 liggedøgn",
-        direction="down",
-    )
-    count = f.MeasureFactory(
-        network=network,
-        name="Antall fall",
-        value_kind="count",
-        multiplier=1.0,
-        unit_label="",
-        direction="down",
-    )
+    rate = f.RateMeasureFactory(network=network)
+    count = f.CountMeasureFactory(network=network)
     db_session.flush()
     auth.login(world.users["team_member"])
     return world.own_team, proportion, rate, count
