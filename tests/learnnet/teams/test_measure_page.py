@@ -168,3 +168,19 @@ def test_another_teams_chart_is_refused(client, auth, world, improving):
     team, measure = improving
     auth.login(world.users["team_member"])
     assert client.get(f"/teams/{world.other_team.id}/measures/{measure.id}/chart.png").status_code == 403
+
+
+def test_phase_and_excluded_month_can_be_removed(client, auth, db_session, world, improving):
+    team, measure = improving
+    auth.login(world.users["facilitator"])
+    base = f"/teams/{team.id}/measures/{measure.id}"
+    client.post(f"{base}/phases", data={"start_period": "2026-01", "label": "Ny rutine"})
+    client.post(f"{base}/exclusions", data={"period": "2025-03", "reason": "Telling endret"})
+    settings = db_session.scalar(select(ChartSettings))
+    phase_id, exclusion_id = settings.phases[0].id, settings.exclusions[0].id
+    client.post(f"{base}/phases/{phase_id}/delete")
+    client.post(f"{base}/exclusions/{exclusion_id}/delete")
+    db_session.expire_all()
+    settings = db_session.scalar(select(ChartSettings))
+    assert settings.phases == [] and settings.exclusions == []
+    assert client.post(f"{base}/phases/{phase_id}/delete").status_code == 404
