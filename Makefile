@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install install-test translations clean
+.PHONY: run test bench bench-web install install-test translations clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,14 @@ run: $(VENV)/.installed
 	@echo
 	LEARNNET_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn -c python:learnnet.gunicorn_conf wsgi:app
 
+# The whole suite on SQLite; then, when TEST_DATABASE_URL names a PostgreSQL server, every test that
+# touches a database again on PostgreSQL (the statistics and chart tests do not).
 test: $(VENV)/.installed
-	$(PY) -m pytest
+	env -u TEST_DATABASE_URL $(PY) -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		$(PY) -m pytest tests/learnnet tests/browser; \
+	fi
 
 bench: $(VENV)/.installed
 	@for f in tests/benchmarks/bench_*.py; do [ -f "$$f" ] && $(PY) "$$f" || exit 1; done
@@ -41,6 +47,11 @@ translations: $(VENV)/.installed
 		--no-location --sort-output --project learnnet -o learnnet/translations/messages.pot .
 	$(VENV)/bin/pybabel -q update -w 100 -i learnnet/translations/messages.pot -d learnnet/translations --no-fuzzy-matching
 	$(VENV)/bin/pybabel -q compile -d learnnet/translations
+
+# Load test: gunicorn with PostgreSQL (TEST_DATABASE_URL or the local server) and the demo county.
+bench-web: $(VENV)/.installed
+	$(PIP) install --quiet -e '.[bench]'
+	$(PY) tests/benchmarks/web_load.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -9,7 +9,6 @@ network in the measure's improvement direction, orange when worse.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -19,6 +18,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from charts import page, render, style
+from charts.spc import draw_legend
 from charts.text import Measurer, NumberFormat, auto_decimals, tick_decimals
 
 
@@ -29,6 +29,11 @@ class FunnelUnit:
     label: str
     denominator: float
     value: float
+    # from measures.funnel (exact limits at the unit's own denominator); when None the
+    # unit is classed against the interpolated curves
+    outside95: bool | None = None
+    outside998: bool | None = None
+    side: str | None = None          # "above" / "below"
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,11 @@ class FunnelFigureData:
     def classify(self, u: FunnelUnit) -> tuple[str, str]:
         """(band, direction): band is inside / between / beyond; direction improvement,
         concern or neutral, from which side of the limits the unit falls."""
+        if u.outside95 is not None:
+            if not u.outside95:
+                return "inside", "neutral"
+            band = "beyond" if u.outside998 else "between"
+            return band, self._direction(u.side == "above")
         x = np.asarray(self.denominators, float)
         lo95, hi95 = (np.interp(u.denominator, x, self.lower95),
                       np.interp(u.denominator, x, self.upper95))
@@ -92,36 +102,41 @@ class FunnelFigureData:
                         np.interp(u.denominator, x, self.upper998))
         if lo95 <= u.value <= hi95:
             return "inside", "neutral"
-        high = u.value > hi95
         band = "beyond" if (u.value > hi998 or u.value < lo998) else "between"
+        return band, self._direction(u.value > hi95)
+
+    def _direction(self, high: bool) -> str:
         if self.improvement in ("up", "higher"):
-            return band, "improvement" if high else "concern"
+            return "improvement" if high else "concern"
         if self.improvement in ("down", "lower"):
-            return band, "concern" if high else "improvement"
-        return band, "neutral"
+            return "concern" if high else "improvement"
+        return "neutral"
 
 
-def from_measures(result: Any, units: Sequence[tuple[str, float, float]], *,
-                  text: FunnelText | None = None, multiplier: float = 1.0,
-                  is_percent: bool = False, improvement: str | None = None) -> FunnelFigureData:
-    """Build :class:`FunnelFigureData` from a ``measures.funnel`` result with limit curves
-    (attributes or keys ``denominators``, ``centre``, ``lower95``, ``upper95``,
-    ``lower998``, ``upper998``, optional ``adjusted``) and (label, denominator, value)."""
-    def get(name: str, default: Any = None) -> Any:
-        if isinstance(result, dict):
-            return result.get(name, default)
-        return getattr(result, name, default)
+def from_measures(result: Any, curves: Any, *, text: FunnelText | None = None,
+                  multiplier: float = 1.0, is_percent: bool = False,
+                  improvement: str | None = None,
+                  labels: Sequence[str] | None = None) -> FunnelFigureData:
+    """Build :class:`FunnelFigureData` from ``measures.funnel.funnel(...)`` (the units, each
+    with its limits and whether it lies outside them) and ``measures.funnel.funnel_limits``
+    (curves over denominators; pass ``phi``/``tau2``/``adjustment`` from the result when the
+    limits are adjusted). ``multiplier`` scales values to display units (100 for percent,
+    1000 for a rate per 1,000 bed-days); ``labels`` replaces the units' own labels."""
+    units = []
+    for k, u in enumerate(result.units):
+        label = labels[k] if labels is not None else str(u.label)
+        units.append(FunnelUnit(label, float(u.denominator), float(u.value) * multiplier,
+                                bool(u.outside95), bool(u.outside998), u.side))
 
-    def scaled(name: str) -> tuple[float, ...]:
-        return tuple(float(v) * multiplier for v in get(name))
+    def scaled(values: Any) -> tuple[float, ...]:
+        return tuple(float(v) * multiplier for v in values)
 
     return FunnelFigureData(
-        units=tuple(FunnelUnit(lab, float(den), float(val) * multiplier) for lab, den, val in units),
-        centre=float(get("centre")) * multiplier,
-        denominators=tuple(float(v) for v in get("denominators")),
-        lower95=scaled("lower95"), upper95=scaled("upper95"),
-        lower998=scaled("lower998"), upper998=scaled("upper998"),
-        adjusted=bool(get("adjusted", False)), is_percent=is_percent,
+        units=tuple(units), centre=float(result.target) * multiplier,
+        denominators=tuple(float(v) for v in curves.denominator),
+        lower95=scaled(curves.lower95), upper95=scaled(curves.upper95),
+        lower998=scaled(curves.lower998), upper998=scaled(curves.upper998),
+        adjusted=result.adjustment is not None, is_percent=is_percent,
         improvement=improvement, text=text or FunnelText())
 
 
@@ -205,7 +220,6 @@ def draw_funnel(fig: Figure, data: FunnelFigureData, sz: style.Size,
         template = {"inside": t.inside, "between": t.between, "beyond": t.beyond}[band]
         entries.append((_marker(band, direction, sz, 0.9),
                         template.format(direction=getattr(t, f"direction_{direction}"))))
-    from charts.spc import draw_legend  # one legend drawer for every figure
     foot_parts = [t.adjusted if d.adjusted else "", t.footnote]
     # labels are placed after the axes exist; reserve a line for names left unlabelled
     unl_reserve = m.line_height(sz.pt("footnote")) * 2
@@ -229,12 +243,12 @@ def draw_funnel(fig: Figure, data: FunnelFigureData, sz: style.Size,
             clip_on=False)
     ytrans = offset_copy(blended_transform_factory(ax.transAxes, ax.transData), fig,
                          x=-sz.base_pt * 0.35, units="points")
-    for v, s in zip(ticks, ytexts):
+    for v, s in zip(ticks, ytexts, strict=True):
         ax.text(0, v, s, transform=ytrans, ha="right", va="center_baseline",
                 fontsize=sz.pt("tick"), color=style.MUTED, parse_math=False)
     xtrans = offset_copy(blended_transform_factory(ax.transData, ax.transAxes), fig,
                          y=-sz.base_pt * 0.4, units="points")
-    for v, s in zip(xticks, xtexts):
+    for v, s in zip(xticks, xtexts, strict=True):
         ax.text(v, 0, s, transform=xtrans, ha="center", va="top", fontsize=sz.pt("tick"),
                 color=style.MUTED, parse_math=False)
     if t.x_label:
@@ -246,7 +260,7 @@ def draw_funnel(fig: Figure, data: FunnelFigureData, sz: style.Size,
                  sz.pt("axis"), rotation=90, ha="center", va="center")
     # limits and centre
     ax.axhline(d.centre, color=style.CENTRE, lw=sz.lw("centre"), zorder=3)
-    for c, ls in zip(curves, ("-", (0, (4, 2)), (0, (4, 2)), "-")):
+    for c, ls in zip(curves, ("-", (0, (4, 2)), (0, (4, 2)), "-"), strict=True):
         ax.plot(x, c, color=style.LIMIT, lw=sz.lw("limit"), ls=ls, zorder=2)
     ax.fill_between(x, curves[1], curves[2], color=style.LIMIT_BAND, lw=0, zorder=0)
     # points
@@ -287,11 +301,12 @@ def _label_points(fig: Figure, ax: Any, m: Measurer, d: FunnelFigureData,
     for i in order:
         u, (px, py) = d.units[i], pts[i]
         w = m.width(u.label, pt)
-        spots = [(px + r + gap, py - lh / 2, "left"), (px - r - gap - w, py - lh / 2, "right"),
-                 (px - w / 2, py + r + gap, "center"), (px - w / 2, py - r - gap - lh, "center"),
-                 (px + r, py + r, "left"), (px - r - w, py + r, "right"),
-                 (px + r, py - r - lh, "left"), (px - r - w, py - r - lh, "right")]
-        for sx, sy, ha in spots:
+        # right, left, above, below, then the four diagonals
+        spots = [(px + r + gap, py - lh / 2), (px - r - gap - w, py - lh / 2),
+                 (px - w / 2, py + r + gap), (px - w / 2, py - r - gap - lh),
+                 (px + r, py + r), (px - r - w, py + r),
+                 (px + r, py - r - lh), (px - r - w, py - r - lh)]
+        for sx, sy in spots:
             b = (sx, sy, sx + w, sy + lh)
             if b[0] < left or b[2] > right + 0.3 * lh or b[1] < bottom or b[3] > top:
                 continue

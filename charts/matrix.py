@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Mapping
 
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch
 
 from charts import page, render, style
 from charts.text import Measurer
 
 VARIATIONS = ("common", "improvement_high", "improvement_low", "concern_high", "concern_low",
-              "neutral_high", "neutral_low")
+              "neutral_high", "neutral_low", "neutral")
 ASSURANCES = ("pass", "fail", "hit_and_miss")
 
 
@@ -58,6 +59,7 @@ class MatrixText:
         "concern_low": "Concern (lower)",
         "neutral_high": "Special cause (higher)",
         "neutral_low": "Special cause (lower)",
+        "neutral": "Special cause (runs)",
         "pass": "Meets the target",
         "fail": "Misses the target",
         "hit_and_miss": "Hit and miss",
@@ -107,6 +109,8 @@ def _icon_style(code: str) -> tuple[str, str, str]:
         cls = {"pass": "improvement", "fail": "concern", "hit_and_miss": "common"}[code]
         fill = style.COMMON_CAUSE if cls == "common" else style.SIGNAL_COLOURS[cls]
         return fill, {"pass": "P", "fail": "F", "hit_and_miss": "?"}[code], style.ON_SIGNAL_COLOURS[cls]
+    if code == "neutral":      # a runs signal without a side (too few crossings)
+        return style.SIGNAL_COLOURS["neutral"], "±", style.ON_SIGNAL_COLOURS["neutral"]
     cls, side = code.split("_")
     return style.SIGNAL_COLOURS[cls], "H" if side == "high" else "L", style.ON_SIGNAL_COLOURS[cls]
 
@@ -176,7 +180,6 @@ def draw_matrix(fig: Figure, data: SummaryMatrixData, sz: style.Size,
     y_rows = top - head_h - 0.3 * L
     icon_d = min(row_h * 0.78, col_w / 2.9)
     W, H = fig.get_size_inches()
-    from matplotlib.lines import Line2D
     for i, team in enumerate(data.teams):
         cy = y_rows - (i + 0.5) * row_h
         if i % 2 == 0:
@@ -239,10 +242,29 @@ def _legend(fig: Figure, m: Measurer, data: SummaryMatrixData, sz: style.Size, x
     return y + 0.2 * L - 0.5 * L
 
 
-def cell_from_summary(variation: str | None, assurance: str | None, value: str = "") -> MatrixCell:
-    """A cell from ``measures.rules`` summary codes; unknown codes become "no data"."""
-    return MatrixCell(variation if variation in VARIATIONS else None,
-                      assurance if assurance in ASSURANCES else None, value)
+def cell_from_measures(evaluation: Any | None, assurance: Any | None = None,
+                       value: str = "") -> MatrixCell:
+    """A cell from ``measures.rules.evaluate(...)`` and ``measures.rules.assurance(...)``.
+
+    The variation is read at the latest point (``evaluation.variation``:
+    common_cause / special_cause_improvement / _concern / _neutral); high or low comes from
+    the movement of the finding of that class covering the latest point. An assurance of
+    ``no_limits`` (a run chart) leaves the assurance icon out."""
+    variation = None
+    if evaluation is not None:
+        v = evaluation.variation
+        if v == "common_cause":
+            variation = "common"
+        elif v.startswith("special_cause_"):
+            cls = v.removeprefix("special_cause_")
+            latest = evaluation.latest
+            moves = [f.movement for f in evaluation.findings
+                     if f.direction == cls and latest is not None and f.first <= latest <= f.last]
+            move = next((mv for mv in moves if mv is not None), None)
+            variation = (f"{cls}_{'high' if move == 'up' else 'low'}" if move is not None
+                         else "neutral")
+    status = getattr(assurance, "status", None)
+    return MatrixCell(variation, status if status in ASSURANCES else None, value)
 
 
 def grid_pages(n_teams: int, per_page: int = 22) -> int:

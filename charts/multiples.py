@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 from matplotlib.figure import Figure
 
 from charts import page, render, style
-from charts.spc import (SpcFigureData, draw_spc_panel, legend_entries, month_ticks,
-                        tick_texts, y_range, _arrays, _y_range, draw_legend)
-from charts.text import Measurer
+from charts.spc import (
+    SpcFigureData,
+    draw_legend,
+    draw_spc_panel,
+    legend_entries,
+    month_ticks,
+    tick_texts,
+    y_range,
+)
+from charts.text import Measurer, auto_decimals
 
 
 @dataclass(frozen=True)
@@ -89,8 +95,8 @@ def draw_small_multiples(fig: Figure, data: SmallMultiplesData, sz: style.Size,
     n = len(data.panels)
     cols, rows = grid_shape(n, bw, top - bottom, data.columns)
     shared = y_range(data.panels) if data.shared_y else None
-    ranges = [shared or _y_range(p, _arrays(p)) for p in data.panels]
-    ytick_w = max(m.width(s, psz.pt("tick")) for p, r in zip(data.panels, ranges)
+    ranges = [shared or y_range([p]) for p in data.panels]
+    ytick_w = max(m.width(s, psz.pt("tick")) for p, r in zip(data.panels, ranges, strict=True)
                   for s in tick_texts(p, r[2]) or [""])
     left_margin = ytick_w + 0.5 * pl
     grid_left = bx + pad + (left_margin if shared else 0.0)
@@ -131,7 +137,6 @@ def _latest_centre(d: SpcFigureData) -> str:
     """The latest centre line value, as the panel's headline number."""
     if d.cl is None:
         return ""
-    from charts.text import auto_decimals
     vals = [v for v in d.cl if v is not None]
     if not vals:
         return ""

@@ -110,10 +110,9 @@ def render_pack_pdf(pack: PackData) -> bytes:
     plan = _plan(pack)
     buf = io.BytesIO()
     md = render.metadata("pdf", render.AltText(pack.title, pack.subtitle))
-    with render.context(PAGE):
-        with PdfPages(buf, metadata=md) as pdf:
-            for fig in _pages(pack, plan):
-                pdf.savefig(fig)
+    with render.context(PAGE), PdfPages(buf, metadata=md) as pdf:
+        for fig in _pages(pack, plan):
+            pdf.savefig(fig)
     return buf.getvalue()
 
 
@@ -179,7 +178,7 @@ def _contents(pack: PackData, plan: _Plan) -> Figure:
     entries = []
     if pack.matrix is not None:
         entries.append((pack.text.summary, plan.matrix_first, True))
-    entries += [(t.name, first, False) for t, first in zip(pack.teams, plan.team_first)]
+    entries += [(t.name, first, False) for t, first in zip(pack.teams, plan.team_first, strict=True)]
     pt = PAGE.pt("body")
     lh = m.line_height(pt) * 1.35
     per_col = max(1, int((top - 0.8) / lh))

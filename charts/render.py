@@ -14,11 +14,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import threading
 from dataclasses import dataclass
 from typing import Iterator
 from xml.sax.saxutils import escape
 
 import matplotlib
+import numpy as np
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 matplotlib.use("Agg", force=False)
 
@@ -39,11 +43,18 @@ class AltText:
     description: str = ""
 
 
+# rc_context swaps matplotlib's process-wide rcParams in and out; two threads of a web server
+# inside it at once would restore each other's values mid-render (e.g. the SVG id salt, which
+# breaks byte-for-byte determinism). One re-entrant lock serialises the blocks; the GIL
+# serialises most of the work anyway, so threads lose no throughput.
+_RC_LOCK = threading.RLock()
+
+
 @contextlib.contextmanager
 def context(sz: style.Size) -> Iterator[None]:
-    """learnnet's rcParams for one figure (thread-local use is safe: nothing global changes
-    after the block ends)."""
-    with matplotlib.rc_context(style.rc(sz)):
+    """learnnet's rcParams while a figure is built or saved (nothing global changes after
+    the block ends; safe to use from several threads)."""
+    with _RC_LOCK, matplotlib.rc_context(style.rc(sz)):
         yield
 
 
@@ -88,11 +99,33 @@ def figure_bytes(fig: Figure, fmt: str, sz: style.Size, alt: AltText | None = No
     md = metadata(fmt, alt)
     buf = io.BytesIO()
     with context(sz):
-        fig.savefig(buf, format=fmt, dpi=sz.dpi, metadata=md)
+        if fmt == "png":
+            _save_png(fig, buf, sz, md)
+        else:
+            fig.savefig(buf, format=fmt, dpi=sz.dpi, metadata=md)
     data = buf.getvalue()
     if fmt == "svg":
         data = _svg_accessible(data, alt)
     return data
+
+
+def _save_png(fig: Figure, buf: io.BytesIO, sz: style.Size, md: dict) -> None:
+    """PNG as opaque RGB at zlib level 3.
+
+    The figure is opaque, so the alpha channel matplotlib writes is dead weight; RGB at
+    level 3 encodes about 30 % faster than matplotlib's RGBA at level 6 with files of about
+    the same size. (An 8-bit palette would be 3× smaller, but PIL's fast quantiser shifts
+    white to off-white and the exact one costs more than it saves.)"""
+    if fig.dpi != sz.dpi:
+        fig.set_dpi(sz.dpi)
+    fig.canvas.draw()
+    rgb = np.ascontiguousarray(np.asarray(fig.canvas.buffer_rgba())[..., :3])
+    info = PngInfo()
+    for key, value in md.items():
+        if value is not None:
+            info.add_text(key, value)
+    Image.fromarray(rgb, "RGB").save(buf, format="png", pnginfo=info, compress_level=3,
+                                     dpi=(sz.dpi, sz.dpi))
 
 
 def _svg_accessible(data: bytes, alt: AltText | None) -> bytes:

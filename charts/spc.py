@@ -411,7 +411,7 @@ def _frame(ax: Axes, d: SpcFigureData, ticks: np.ndarray, sz: style.Size, *,
                     ms=length, mew=sz.lw("axis"), color=style.AXIS, clip_on=False, zorder=2)
     if len(x_labels):
         xtrans = offset_copy(xbase, fig, y=-(tick_len + sz.base_pt * 0.3), units="points")
-        for i, label in zip(x_major, x_labels):
+        for i, label in zip(x_major, x_labels, strict=True):
             ax.text(i, 0, label, transform=xtrans, ha="center", va="top",
                     fontsize=sz.pt("tick"), color=style.MUTED, clip_on=False, parse_math=False)
 
@@ -540,7 +540,7 @@ def draw_spc(fig: Figure, data: SpcFigureData, sz: style.Size,
         put(left, lane_y(0), label, "phase", weight="bold", color=style.TEXT, va="center_baseline",
             ha="left", zorder=3,
             bbox=dict(boxstyle="square,pad=0.15", fc=style.BACKGROUND, ec="none"))
-    for an, label, p in zip(anns, labels, placed):
+    for an, label, p in zip(anns, labels, placed, strict=True):
         if p is None:
             continue
         yl = lane_y(p.lane)
@@ -564,7 +564,7 @@ def draw_spc(fig: Figure, data: SpcFigureData, sz: style.Size,
         hts = [m.line_height(sz.pt("value")) * 1.05 for _ in right_labels]
         ys = spread([yin(v) for _, v, _, _ in right_labels], hts, ax_bottom - hts[0] / 2,
                     ax_top + hts[0] / 2)
-        for (s, _, colour, weight), yv in zip(right_labels, ys):
+        for (s, _, colour, weight), yv in zip(right_labels, ys, strict=True):
             put(ax_right + 0.3 * L, yv, s, "value", color=colour, weight=weight,
                 va="center_baseline", ha="left")
     return ax
@@ -598,13 +598,13 @@ def _place_annotations(anns: Sequence[Annotation], m: Measurer, sz: style.Size, 
         # numbers follow the order of the markers along the time axis
         numbers = {i: str(k + 1) for k, i in enumerate(sorted(numbered))}
         labels = [numbers.get(i, an.label) for i, an in enumerate(anns)]
-        placed = allocate_lanes([candidates(an.index, lab) for an, lab in zip(anns, labels)],
+        placed = allocate_lanes([candidates(an.index, lab) for an, lab in zip(anns, labels, strict=True)],
                                 gap, max_lanes, fixed)
         missing = {i for i, p in enumerate(placed) if p is None}
         if not missing:
             break
         numbered |= missing
-    notes = [f"{lab}\u00a0{an.label}" for an, lab in zip(anns, labels) if lab != an.label]
+    notes = [f"{lab}\u00a0{an.label}" for an, lab in zip(anns, labels, strict=True) if lab != an.label]
     return labels, placed, notes
 
 
@@ -711,18 +711,29 @@ def _draw_legend(fig: Figure, m: Measurer, entries: list[tuple[dict, str]], sz: 
 
 # --- from measures -----------------------------------------------------------------------
 
-_RULE_KINDS = (
+# measures.rules names (beyond_limits, shift, trend, two_of_three, few_crossings, few_runs,
+# many_runs); other spellings are matched loosely.
+_RULE_KINDS = {
+    "beyond_limits": "outside", "shift": "shift", "trend": "trend",
+    "two_of_three": "two_of_three", "astronomical": "outside", "long_run": "run",
+}
+# Rules about a whole phase rather than some points: drawn as a dashed centre line.
+_PHASE_RULES = ("crossing", "few_runs", "many_runs", "runs_count")
+_LOOSE_KINDS = (
     ("two", "two_of_three"), ("2of3", "two_of_three"), ("outside", "outside"),
     ("sigma", "outside"), ("limit", "outside"), ("astronom", "outside"), ("point", "outside"),
-    ("trend", "trend"), ("shift", "shift"), ("run", "run"), ("side", "shift"),
+    ("trend", "trend"), ("shift", "shift"), ("side", "shift"), ("run", "run"),
 )
 
 
 def _finding_kind(rule: str) -> str | None:
+    """The signal kind drawn for a rule, or None for a rule about a whole phase."""
     r = rule.lower().replace("-", "_").replace(" ", "_")
-    if "crossing" in r:
-        return None         # too few crossings concerns the whole phase: dashed centre line
-    for key, kind in _RULE_KINDS:
+    if r in _RULE_KINDS:
+        return _RULE_KINDS[r]
+    if any(p in r for p in _PHASE_RULES):
+        return None
+    for key, kind in _LOOSE_KINDS:
         if key in r:
             return kind
     return None
@@ -741,17 +752,20 @@ def from_measures(chart: Any, *, periods: Sequence[str], findings: Iterable[Any]
                   improvement: str | None = None,
                   counterfactual: Sequence[Num] | None = None,
                   period_dates: Sequence[_dt.date] | None = None,
-                  excluded: Sequence[int] = (), show_2sigma: bool = False,
+                  excluded: Sequence[int] = (), show_2sigma: bool | None = None,
                   decimals: int | None = None) -> SpcFigureData:
     """Map a ``measures.spc.compute`` result onto :class:`SpcFigureData`.
 
     ``chart.to_records()`` gives one dict per subgroup (y, cl, lcl, ucl, lcl95, ucl95,
     sigma_signal, phase, runs_signal, …). ``findings`` from ``measures.rules.evaluate``
-    (objects or dicts with rule, first, last, direction) become signals; without findings,
+    (an Evaluation, or objects or dicts with rule, first, last, direction) become signals;
+    rules about a whole phase (few crossings, few/many runs) dash that phase's centre line,
+    as qicharts2 does for its runs signal; without findings,
     points with ``sigma_signal`` are marked "outside", classed by ``improvement``
     ("up"/"higher" or "down"/"lower"; None → neutral). ``multiplier`` scales values to
     display units (100 for a proportion shown in percent); ``target`` and
-    ``counterfactual`` are given in display units already.
+    ``counterfactual`` are given in display units already. The 2-sigma lines are drawn
+    when ``show_2sigma`` is true, or (None) when a finding is "two of three beyond 2 sigma".
     """
     records = list(chart.to_records())
     if len(records) != len(periods):
@@ -766,6 +780,10 @@ def from_measures(chart: Any, *, periods: Sequence[str], findings: Iterable[Any]
 
     y = col("y") or tuple(None for _ in records)
     cl, lcl, ucl = col("cl"), col("lcl"), col("ucl")
+    findings = list(findings)
+    if show_2sigma is None:     # the 2-sigma lines explain a "2 of 3 beyond 2 sigma" signal
+        show_2sigma = any(_finding_kind(str(_get(f, "rule", ""))) == "two_of_three"
+                          for f in findings)
     lcl95 = col("lcl95") if show_2sigma else None
     ucl95 = col("ucl95") if show_2sigma else None
     raw_phase = [r.get("phase") for r in records]
@@ -774,10 +792,14 @@ def from_measures(chart: Any, *, periods: Sequence[str], findings: Iterable[Any]
     runs = tuple(bool(r.get("runs_signal")) for r in records)
 
     signals: list[Signal] = []
-    findings = list(findings)
+    runs_flags = list(runs)
     for f in findings:
         kind = _finding_kind(str(_get(f, "rule", "")))
         if kind is None:
+            # too few crossings / too few or many runs: the phase's centre line is dashed
+            for i in range(max(0, int(_get(f, "first"))),
+                           min(len(runs_flags), int(_get(f, "last")) + 1)):
+                runs_flags[i] = True
             continue
         direction = _get(f, "direction", "neutral") or "neutral"
         if direction not in DIRECTIONS:
@@ -797,11 +819,18 @@ def from_measures(chart: Any, *, periods: Sequence[str], findings: Iterable[Any]
     return SpcFigureData(
         periods=tuple(periods), y=y, cl=cl, lcl=lcl, ucl=ucl, lcl95=lcl95, ucl95=ucl95,
         phase=phase, phase_labels=tuple(phase_labels), signals=tuple(signals),
-        runs_signal=runs if any(runs) else None, target=target,
+        runs_signal=_whole_phases(runs_flags, phase) if any(runs_flags) else None,
+        target=target,
         annotations=tuple(annotations),
         counterfactual=tuple(counterfactual) if counterfactual is not None else None,
         excluded=tuple(excluded), is_percent=is_percent, decimals=decimals,
         period_dates=tuple(period_dates) if period_dates is not None else None, text=t)
+
+
+def _whole_phases(flags: Sequence[bool], phase: Sequence[int]) -> tuple[bool, ...]:
+    """A runs signal concerns a whole phase: spread any flag to its phase."""
+    flagged = {p for f, p in zip(flags, phase, strict=True) if f}
+    return tuple(p in flagged for p in phase)
 
 
 def with_text(data: SpcFigureData, **changes: Any) -> SpcFigureData:

@@ -198,7 +198,9 @@ def rc(sz: Size) -> dict:
         "lines.dash_capstyle": "butt",
         "svg.hashsalt": "learnnet",
         "svg.fonttype": "path",
-        "pdf.fonttype": 42,
+        # Type 3 (matplotlib's default): a chart PDF in ~80 ms; Type 42 embedding costs
+        # ~0.3 s more per file in font subsetting. Text stays extractable (ToUnicode).
+        "pdf.fonttype": 3,
         "pdf.compression": 6,
         "path.simplify": True,
         "hatch.linewidth": 0.8,

@@ -12,6 +12,7 @@ from flask import Flask
 
 from learnnet import config as config_module
 from learnnet import models  # noqa: F401  (registers every table for Flask-Migrate)
+from learnnet.admin import bp as admin_bp
 from learnnet.auth import bp as auth_bp
 from learnnet.backup import backup_cli
 from learnnet.cli import demo_cli, templates_cli, users_cli
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(teams_bp)
     app.register_blueprint(networks_bp)
     app.register_blueprint(county_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)
     csrf.exempt(health_bp)
 

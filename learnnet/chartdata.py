@@ -2,6 +2,7 @@
 
 Everything visible on a chart is translated here; ``charts`` itself knows no language.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """The plain reading of a chart, in the user's language, from the codes and numbers of ``measures``."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,7 +28,9 @@ def _value(analysis: Analysis, value: float | None) -> str:
         return "–"
     measure = analysis.series.measure
     shown = value * analysis.scale
-    digits = 0 if measure.value_kind in ("count", "cases_between", "days_between") and shown == int(shown) else 1
+    digits = (
+        0 if measure.value_kind in ("count", "cases_between", "days_between") and shown == int(shown) else 1
+    )
     unit = measure.unit_label
     if unit == "%":
         return f"{number(shown, digits)} %"
@@ -56,21 +59,42 @@ def _signal(analysis: Analysis, s: Statement) -> str:
     verdict = _verdict(s.direction)
     if s.rule == "shift":
         if s.movement == "up":
-            text = _("%(count)d months in a row above %(centre)s, since %(month)s", count=s.length, centre=_centre(s), month=_month(analysis, s.first))
+            text = _(
+                "%(count)d months in a row above %(centre)s, since %(month)s",
+                count=s.length,
+                centre=_centre(s),
+                month=_month(analysis, s.first),
+            )
         else:
-            text = _("%(count)d months in a row below %(centre)s, since %(month)s", count=s.length, centre=_centre(s), month=_month(analysis, s.first))
+            text = _(
+                "%(count)d months in a row below %(centre)s, since %(month)s",
+                count=s.length,
+                centre=_centre(s),
+                month=_month(analysis, s.first),
+            )
     elif s.rule == "trend":
         if s.movement == "up":
-            text = _("%(count)d months in a row rising, up to %(month)s", count=s.length, month=_month(analysis, s.last))
+            text = _(
+                "%(count)d months in a row rising, up to %(month)s",
+                count=s.length,
+                month=_month(analysis, s.last),
+            )
         else:
-            text = _("%(count)d months in a row falling, up to %(month)s", count=s.length, month=_month(analysis, s.last))
+            text = _(
+                "%(count)d months in a row falling, up to %(month)s",
+                count=s.length,
+                month=_month(analysis, s.last),
+            )
     elif s.rule == "beyond_limits":
         if s.movement == "up":
             text = _("%(month)s lies above the upper control limit", month=_month(analysis, s.last))
         else:
             text = _("%(month)s lies below the lower control limit", month=_month(analysis, s.last))
     elif s.rule == "two_of_three":
-        text = _("two of three months up to %(month)s lie far from the centre line on the same side", month=_month(analysis, s.last))
+        text = _(
+            "two of three months up to %(month)s lie far from the centre line on the same side",
+            month=_month(analysis, s.last),
+        )
     elif s.rule == "few_crossings":
         text = _("the curve crosses %(centre)s fewer times than chance would give", centre=_centre(s))
     elif s.rule == "few_runs":
@@ -86,9 +110,17 @@ def _statement(analysis: Analysis, s: Statement) -> str:
     if s.code == "signal":
         return _signal(analysis, s)
     if s.code == "common_cause":
-        return _("No signal: the months vary around %(centre)s of %(value)s as the process usually does.", centre=_centre(s), value=_value(analysis, s.value))
+        return _(
+            "No signal: the months vary around %(centre)s of %(value)s as the process usually does.",
+            centre=_centre(s),
+            value=_value(analysis, s.value),
+        )
     if s.code == "insufficient_data":
-        return _("Only %(count)d months so far; the chart can be read from %(needed)d months on.", count=s.count, needed=s.needed)
+        return _(
+            "Only %(count)d months so far; the chart can be read from %(needed)d months on.",
+            count=s.count,
+            needed=s.needed,
+        )
     if s.code == "no_data":
         return _("No numbers have been entered yet.")
     if s.code == "centre_line_change":
@@ -98,15 +130,29 @@ def _statement(analysis: Analysis, s: Statement) -> str:
         when = _month(analysis, s.phase_start)
         if label:
             when = f"{when} ({label})"
-        return _("Since %(when)s the centre line is %(new)s, against %(old)s before.", when=when, new=_value(analysis, s.value), old=_value(analysis, s.previous_value))
+        return _(
+            "Since %(when)s the centre line is %(new)s, against %(old)s before.",
+            when=when,
+            new=_value(analysis, s.value),
+            old=_value(analysis, s.previous_value),
+        )
     if s.code == "assurance":
         target = _value(analysis, s.value)
         if s.status == "pass":
-            return _("Both limits lie on the good side of the target %(target)s: the target is met month after month.", target=target)
+            return _(
+                "Both limits lie on the good side of the target %(target)s: the target is met month after month.",  # noqa: E501
+                target=target,
+            )
         if s.status == "fail":
-            return _("Both limits lie on the wrong side of the target %(target)s: the target will not be met without a change.", target=target)
+            return _(
+                "Both limits lie on the wrong side of the target %(target)s: the target will not be met without a change.",  # noqa: E501
+                target=target,
+            )
         if s.status == "hit_and_miss":
-            return _("The target %(target)s lies between the limits: some months will meet it and some will not.", target=target)
+            return _(
+                "The target %(target)s lies between the limits: some months will meet it and some will not.",
+                target=target,
+            )
         return ""
     return ""
 
@@ -120,10 +166,25 @@ def describe(analysis: Analysis) -> ReadingText:
     reading = analysis.reading
     headline = _statement(analysis, reading.headline)
     details = tuple(
-        text for s in reading.statements if s is not reading.headline for text in [_statement(analysis, s)] if text
+        text
+        for s in reading.statements
+        if s is not reading.headline
+        for text in [_statement(analysis, s)]
+        if text
     )
     if analysis.choice is not None and "limits_too_narrow" in analysis.choice.warnings:
-        details += (_("The limits look too narrow for these denominators; a Laney p′ or u′ chart may suit better."),)
-    if analysis.choice is not None and analysis.choice.kind == "run" and analysis.choice.control_kind != "run":
-        details += (_("A run chart until the baseline has %(count)d months; then control limits.", count=analysis.choice.min_baseline),)
+        details += (
+            _("The limits look too narrow for these denominators; a Laney p′ or u′ chart may suit better."),
+        )
+    if (
+        analysis.choice is not None
+        and analysis.choice.kind == "run"
+        and analysis.choice.control_kind != "run"
+    ):
+        details += (
+            _(
+                "A run chart until the baseline has %(count)d months; then control limits.",
+                count=analysis.choice.min_baseline,
+            ),
+        )
     return ReadingText(headline, details, reading.code)

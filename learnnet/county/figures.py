@@ -30,19 +30,15 @@ def funnel_figure(comparison: Comparison) -> FunnelFigureData | None:
     measure = comparison.measure
     curves = comparison.curves
     notes = [_("Source: learnnet, %(network)s.", network=measure.network.name)]
-    hidden = _privacy_note(comparison.hidden_count, comparison.threshold)
-    if hidden:
-        notes.append(hidden)
-    centre = _("Network") if comparison.level == "unit" else _("County")
+    note = _privacy_note(comparison.hidden_count, comparison.threshold)
+    if note:
+        notes.append(note)
+    hidden = {row.label for row in comparison.rows if row.hidden}
+    shown = tuple(u for u in comparison.result.units if comparison.unit_labels[u.label] not in hidden)
     return funnel_from_measures(
-        {
-            "centre": curves.target,
-            "denominators": curves.denominator,
-            "lower95": curves.lower95, "upper95": curves.upper95,
-            "lower998": curves.lower998, "upper998": curves.upper998,
-            "adjusted": comparison.adjust != "none",
-        },
-        [(row.label, row.denominator, row.numerator / row.denominator) for row in comparison.shown],
+        replace(comparison.result, units=shown),
+        curves,
+        labels=[comparison.unit_labels[u.label] for u in shown],
         multiplier=comparison.scale,
         is_percent=measure.unit_label == "%",
         improvement=measure.direction,
@@ -52,7 +48,7 @@ def funnel_figure(comparison: Comparison) -> FunnelFigureData | None:
             x_label=_("Denominator (summed over the period)"),
             y_label=measure.unit_label,
             footnote=" ".join(notes),
-            centre=centre,
+            centre=_("Network"),
             limits95=_("95% limits"),
             limits998=_("99.8% limits"),
             adjusted=_("Limits widened for overdispersion"),

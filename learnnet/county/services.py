@@ -106,6 +106,8 @@ class Comparison:
     curves: FunnelCurves | None
     problem: str | None
     threshold: int
+    # The funnel's units are numbered; this names them (the rows with data, in order).
+    unit_labels: tuple[str, ...] = ()
 
     @property
     def hidden_count(self) -> int:
@@ -221,7 +223,8 @@ def compare(measure: MeasureDefinition, window: Window, suppression: Suppression
             _verdict(side, measure.direction),
             False, True,
         ))
-    return Comparison(rows=tuple(rows), result=result, curves=curves, problem=problem, **base)
+    return Comparison(rows=tuple(rows), result=result, curves=curves, problem=problem,
+                      unit_labels=tuple(g[0] for g in with_data), **base)
 
 
 # --- the measure across all teams -----------------------------------------------------------

@@ -102,9 +102,11 @@ def pack_status(pack_id: int):
     return response
 
 
-@bp.route("/packs/<int:pack_id>/<any(pdf, zip):kind>")
+@bp.route("/packs/<int:pack_id>/<kind>")
 @login_required
 def pack_file(pack_id: int, kind: str):
+    if kind not in ("pdf", "zip"):
+        abort(404)
     pack = _pack_or_abort(pack_id, "pdf" if kind == "pdf" else "png_zip")
     if pack.status != "done":
         abort(404)

@@ -25,7 +25,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from charts.matrix import MatrixText, SummaryMatrixData, cell_from_summary
+from charts.matrix import MatrixCell, MatrixText, SummaryMatrixData
 from charts.pack import PackData, PackText, TeamSection, render_pack, slug
 from learnnet.analysis import analyse_team_measure
 from learnnet.chartdata import figure_data
@@ -93,7 +93,7 @@ def pack_data(session: LearningSession) -> PackData:
         for measure in measures:
             analysis = analyse_team_measure(team, measure, until)
             cell = cell_of(team, measure, analysis, NO_SUPPRESSION)
-            cells.append(cell_from_summary(
+            cells.append(MatrixCell(
                 _matrix_variation(cell.variation, measure.direction), cell.assurance,
                 _value_text(measure, cell.value),
             ))

@@ -1,4 +1,5 @@
 """The monthly entry form: one row of fields per measure, built for the network's measures."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -20,9 +21,7 @@ from learnnet.forms import BaseForm
 from learnnet.i18n import month_name
 from learnnet.models import MeasureDefinition
 
-PATIENT_WARNING = _l(
-    "Never write names or anything else that could identify a resident or patient."
-)
+PATIENT_WARNING = _l("Never write names or anything else that could identify a resident or patient.")
 
 
 class CountField(Field):
@@ -152,14 +151,24 @@ class InterventionForm(BaseForm):
 
 
 class PdsaForm(BaseForm):
-    plan = TextAreaField(_l("Plan"), validators=[Optional(), Length(max=4000)],
-                         description=_l("What will you test, who, where and when? What do you predict?"))
-    do = TextAreaField(_l("Do"), validators=[Optional(), Length(max=4000)],
-                       description=_l("What happened when you carried it out?"))
-    study = TextAreaField(_l("Study"), validators=[Optional(), Length(max=4000)],
-                          description=_l("What did you learn? How did it compare with the prediction?"))
-    act = TextAreaField(_l("Act"), validators=[Optional(), Length(max=4000)],
-                        description=_l("What will you do next?"))
+    plan = TextAreaField(
+        _l("Plan"),
+        validators=[Optional(), Length(max=4000)],
+        description=_l("What will you test, who, where and when? What do you predict?"),
+    )
+    do = TextAreaField(
+        _l("Do"),
+        validators=[Optional(), Length(max=4000)],
+        description=_l("What happened when you carried it out?"),
+    )
+    study = TextAreaField(
+        _l("Study"),
+        validators=[Optional(), Length(max=4000)],
+        description=_l("What did you learn? How did it compare with the prediction?"),
+    )
+    act = TextAreaField(
+        _l("Act"), validators=[Optional(), Length(max=4000)], description=_l("What will you do next?")
+    )
     start_date = DateField(_l("Started"), validators=[InputRequired(_l("Give the date the cycle started."))])
     end_date = DateField(_l("Ended"), validators=[Optional(), _end_not_before_start])
     outcome = SelectField(
@@ -217,8 +226,12 @@ class ChartKindForm(BaseForm):
 
 
 class PhaseForm(BaseForm):
-    start_period = SelectField(_l("New phase from"), validators=[InputRequired(_l("Choose the month the phase starts."))])
-    label = StringField(_l("Label"), validators=[InputRequired(_l("Give the phase a label.")), Length(max=60)])
+    start_period = SelectField(
+        _l("New phase from"), validators=[InputRequired(_l("Choose the month the phase starts."))]
+    )
+    label = StringField(
+        _l("Label"), validators=[InputRequired(_l("Give the phase a label.")), Length(max=60)]
+    )
 
     def __init__(self, periods, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -227,7 +240,9 @@ class PhaseForm(BaseForm):
 
 class ExclusionForm(BaseForm):
     period = SelectField(_l("Leave out"), validators=[InputRequired(_l("Choose the month to leave out."))])
-    reason = StringField(_l("Reason"), validators=[InputRequired(_l("Say why the month is left out.")), Length(max=300)])
+    reason = StringField(
+        _l("Reason"), validators=[InputRequired(_l("Say why the month is left out.")), Length(max=300)]
+    )
 
     def __init__(self, periods, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,5 @@
 """A team's measure: the full chart, its reading, the data and the chart settings."""
+
 from __future__ import annotations
 
 import re
@@ -57,7 +58,9 @@ def measure(team_id: int, measure_id: int):
             periods,
             data={
                 "chart_kind": (settings.chart_kind or "") if settings else "",
-                "freeze_period": settings.freeze_period.strftime("%Y-%m") if settings and settings.freeze_period else "",
+                "freeze_period": settings.freeze_period.strftime("%Y-%m")
+                if settings and settings.freeze_period
+                else "",
             },
         ),
         phase_form=PhaseForm(periods),
@@ -82,7 +85,9 @@ def _settings_for_change(team_id: int, measure_id: int):
 def _done(team, measure, settings, before: dict, message: str):
     db.session.flush()
     db.session.refresh(settings)
-    audit.record(current_user, "chart_settings.change", settings, before=before, after=_settings_snapshot(settings))
+    audit.record(
+        current_user, "chart_settings.change", settings, before=before, after=_settings_snapshot(settings)
+    )
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("teams.measure", team_id=team.id, measure_id=measure.id, _anchor="settings"))
@@ -128,13 +133,7 @@ def add_phase(team_id: int, measure_id: int):
 @bp.route("/<int:team_id>/measures/<int:measure_id>/phases/<int:phase_id>/delete", methods=["POST"])
 @login_required
 def delete_phase(team_id: int, measure_id: int, phase_id: int):
-    team, measure, settings, _periods = _settings_for_change(team_id, measure_id)
-    phase = next((p for p in settings.phases if p.id == phase_id), None)
-    if phase is None:
-        abort(404)
-    before = _settings_snapshot(settings)
-    settings.phases.remove(phase)
-    return _done(team, measure, settings, before, _("The phase is removed."))
+    return _remove(team_id, measure_id, "phases", phase_id, _("The phase is removed."))
 
 
 @bp.route("/<int:team_id>/measures/<int:measure_id>/exclusions", methods=["POST"])
@@ -156,18 +155,31 @@ def add_exclusion(team_id: int, measure_id: int):
 @bp.route("/<int:team_id>/measures/<int:measure_id>/exclusions/<int:exclusion_id>/delete", methods=["POST"])
 @login_required
 def delete_exclusion(team_id: int, measure_id: int, exclusion_id: int):
+    return _remove(team_id, measure_id, "exclusions", exclusion_id, _("The month is back in the calculation."))
+
+
+def _remove(team_id: int, measure_id: int, collection: str, item_id: int, message: str):
+    """Remove a phase or an excluded month from a chart's settings."""
     team, measure, settings, _periods = _settings_for_change(team_id, measure_id)
-    exclusion = next((e for e in settings.exclusions if e.id == exclusion_id), None)
-    if exclusion is None:
+    items = getattr(settings, collection)
+    item = next((i for i in items if i.id == item_id), None)
+    if item is None:
         abort(404)
     before = _settings_snapshot(settings)
-    settings.exclusions.remove(exclusion)
-    return _done(team, measure, settings, before, _("The month is back in the calculation."))
+    items.remove(item)
+    return _done(team, measure, settings, before, message)
 
 
 def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text.replace("ø", "o").replace("Ø", "O").replace("æ", "ae")
-                                       .replace("Æ", "Ae").replace("å", "a").replace("Å", "A"))
+    ascii_text = unicodedata.normalize(
+        "NFKD",
+        text.replace("ø", "o")
+        .replace("Ø", "O")
+        .replace("æ", "ae")
+        .replace("Æ", "Ae")
+        .replace("å", "a")
+        .replace("Å", "A"),
+    )
     ascii_text = ascii_text.encode("ascii", "ignore").decode()
     return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower() or "chart"
 

@@ -85,7 +85,10 @@ def entry(team_id: int):
                 _fill_row(row, saved_rows.get(row.measure.id))
         form.use_saved.data = ""
     elif outside:
-        flash(_("%(month)s is outside the network's period; nothing was saved.", month=month_name(period)), "danger")
+        flash(
+            _("%(month)s is outside the network's period; nothing was saved.", month=month_name(period)),
+            "danger",
+        )
     elif form.validate():
         inputs = [
             RowInput(
@@ -105,7 +108,11 @@ def entry(team_id: int):
             db.session.commit()
             if outcome.saved:
                 flash(
-                    _("Saved %(count)d measures for %(month)s.", count=outcome.saved, month=month_name(period)),
+                    _(
+                        "Saved %(count)d measures for %(month)s.",
+                        count=outcome.saved,
+                        month=month_name(period),
+                    ),
                     "success",
                 )
             else:
@@ -120,7 +127,12 @@ def entry(team_id: int):
                 # The next save starts from what is saved now: pressing Save keeps the user's values.
                 row.version.data = str(conflicts[row.measure.id].version)
         if conflicts:
-            flash(_("Someone else saved some of these numbers while you were editing. Nothing was saved; choose below."), "warning")
+            flash(
+                _(
+                    "Someone else saved some of these numbers while you were editing. Nothing was saved; choose below."
+                ),
+                "warning",
+            )
         elif needs_confirmation:
             flash(_("Some numbers look unusual. Check them, then tick the box and save again."), "warning")
         else:
@@ -163,10 +175,18 @@ def delete_measurement(team_id: int, measurement_id: int):
     m = _measurement_or_abort(team, measurement_id)
     result = recording.delete(m, current_user, base_version=_version(request.form.get("version")))
     if result.status == "conflict":
-        flash(_("The value was changed by someone else; nothing was deleted. Look again and retry."), "warning")
+        flash(
+            _("The value was changed by someone else; nothing was deleted. Look again and retry."), "warning"
+        )
     else:
         db.session.commit()
-        flash(_("The value for %(month)s was deleted. You can restore it from the history.", month=month_name(m.period)), "success")
+        flash(
+            _(
+                "The value for %(month)s was deleted. You can restore it from the history.",
+                month=month_name(m.period),
+            ),
+            "success",
+        )
     return redirect(url_for("teams.entry", team_id=team.id, period=m.period.strftime("%Y-%m")))
 
 
@@ -180,7 +200,9 @@ def restore_measurement(team_id: int, measurement_id: int, history_id: int):
         abort(404)
     result = recording.restore(m, history, current_user, base_version=_version(request.form.get("version")))
     if result.status == "conflict":
-        flash(_("The value was changed by someone else; nothing was restored. Look again and retry."), "warning")
+        flash(
+            _("The value was changed by someone else; nothing was restored. Look again and retry."), "warning"
+        )
     else:
         db.session.commit()
         flash(_("The earlier value for %(month)s was restored.", month=month_name(m.period)), "success")

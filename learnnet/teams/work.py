@@ -1,4 +1,5 @@
 """Interventions (change ideas) and their PDSA cycles: the team's log of what it tests."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -17,8 +18,11 @@ PDSA_FIELDS = ("plan", "do", "study", "act", "start_date", "end_date", "outcome"
 
 
 def _snapshot(obj, fields) -> dict:
-    return {name: (value.isoformat() if hasattr(value, "isoformat") else value)
-            for name in fields for value in [getattr(obj, name)]}
+    return {
+        name: (value.isoformat() if hasattr(value, "isoformat") else value)
+        for name in fields
+        for value in [getattr(obj, name)]
+    }
 
 
 def _intervention_or_abort(team, intervention_id: int) -> Intervention:
@@ -53,18 +57,29 @@ def edit_intervention(team_id: int, intervention_id: int | None = None):
             db.session.add(intervention)
         form.populate_obj(intervention)
         db.session.flush()
-        audit.record(current_user, "intervention.save", intervention, before=before,
-                     after=_snapshot(intervention, INTERVENTION_FIELDS))
+        audit.record(
+            current_user,
+            "intervention.save",
+            intervention,
+            before=before,
+            after=_snapshot(intervention, INTERVENTION_FIELDS),
+        )
         db.session.commit()
         flash(_("The change idea is saved."), "success")
         return redirect(url_for("teams.interventions", team_id=team.id))
-    return render_template("teams/intervention_form.html", team=team, form=form,
-                           intervention=intervention, patient_warning=PATIENT_WARNING)
+    return render_template(
+        "teams/intervention_form.html",
+        team=team,
+        form=form,
+        intervention=intervention,
+        patient_warning=PATIENT_WARNING,
+    )
 
 
 @bp.route("/<int:team_id>/interventions/<int:intervention_id>/cycles/new", methods=["GET", "POST"])
-@bp.route("/<int:team_id>/interventions/<int:intervention_id>/cycles/<int:cycle_id>/edit",
-          methods=["GET", "POST"])
+@bp.route(
+    "/<int:team_id>/interventions/<int:intervention_id>/cycles/<int:cycle_id>/edit", methods=["GET", "POST"]
+)
 @login_required
 def edit_cycle(team_id: int, intervention_id: int, cycle_id: int | None = None):
     team = permissions.team_or_abort(team_id, current_user, edit=True)
@@ -80,11 +95,14 @@ def edit_cycle(team_id: int, intervention_id: int, cycle_id: int | None = None):
     if form.validate_on_submit():
         before = _snapshot(cycle, PDSA_FIELDS) if cycle else None
         if cycle is None:
-            number = db.session.scalar(
-                select(func.coalesce(func.max(PdsaCycle.number), 0)).where(
-                    PdsaCycle.intervention_id == intervention.id
+            number = (
+                db.session.scalar(
+                    select(func.coalesce(func.max(PdsaCycle.number), 0)).where(
+                        PdsaCycle.intervention_id == intervention.id
+                    )
                 )
-            ) + 1
+                + 1
+            )
             cycle = PdsaCycle(intervention=intervention, number=number)
             db.session.add(cycle)
         form.populate_obj(cycle)
@@ -93,6 +111,14 @@ def edit_cycle(team_id: int, intervention_id: int, cycle_id: int | None = None):
         audit.record(current_user, "pdsa.save", cycle, before=before, after=_snapshot(cycle, PDSA_FIELDS))
         db.session.commit()
         flash(_("PDSA cycle %(number)d is saved.", number=cycle.number), "success")
-        return redirect(url_for("teams.interventions", team_id=team.id, _anchor=f"intervention-{intervention.id}"))
-    return render_template("teams/pdsa_form.html", team=team, intervention=intervention, form=form,
-                           cycle=cycle, patient_warning=PATIENT_WARNING)
+        return redirect(
+            url_for("teams.interventions", team_id=team.id, _anchor=f"intervention-{intervention.id}")
+        )
+    return render_template(
+        "teams/pdsa_form.html",
+        team=team,
+        intervention=intervention,
+        form=form,
+        cycle=cycle,
+        patient_warning=PATIENT_WARNING,
+    )

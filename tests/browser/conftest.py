@@ -3,6 +3,7 @@
 Without /usr/bin/chromium the tests skip, saying why; with ``LEARNNET_REQUIRE_BROWSER=1`` (set by
 CI) a missing browser is a failure instead.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,7 +44,9 @@ def pytest_collection_modifyitems(config, items):
         return
     if os.environ.get("LEARNNET_REQUIRE_BROWSER") == "1":
         raise pytest.UsageError(f"LEARNNET_REQUIRE_BROWSER=1 but no Chromium at {CHROMIUM}")
-    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: install Debian's chromium to run browser tests")
+    skip = pytest.mark.skip(
+        reason=f"no Chromium at {CHROMIUM}: install Debian's chromium to run browser tests"
+    )
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(skip)
@@ -94,19 +97,23 @@ def county(live_app):
         own = f.TeamFactory(network=network, unit=unit, name="Borre avd. 1")
         other = f.TeamFactory(network=network, name="Indre havn avd. 2")
         proportion = f.MeasureFactory(network=network, name="Beboere screenet for ernæringsrisiko")
-        rate = f.MeasureFactory(network=network, name="Fall per 1000 liggedøgn", value_kind="rate",
-                                multiplier=1000.0, unit_label="per 1000 liggedøgn", direction="down")
-        count = f.MeasureFactory(network=network, name="Antall trykksår", value_kind="count",
-                                 multiplier=1.0, unit_label="", direction="down")
+        rate = f.RateMeasureFactory(network=network)
+        count = f.CountMeasureFactory(network=network, name="Antall trykksår")
         member = f.UserFactory(role="team_member", name="Kari Nordmann")
         member.memberships.append(UnitMembership(unit=unit))
         colleague = f.UserFactory(role="team_member", name="Ola Hansen")
         colleague.memberships.append(UnitMembership(unit=unit))
         db.session.commit()
         world = SimpleNamespace(
-            network_id=network.id, team_id=own.id, other_team_id=other.id,
-            proportion_id=proportion.id, rate_id=rate.id, count_id=count.id,
-            member_email=member.email, colleague_email=colleague.email, password=f.PASSWORD,
+            network_id=network.id,
+            team_id=own.id,
+            other_team_id=other.id,
+            proportion_id=proportion.id,
+            rate_id=rate.id,
+            count_id=count.id,
+            member_email=member.email,
+            colleague_email=colleague.email,
+            password=f.PASSWORD,
         )
         db.session.remove()
     return world

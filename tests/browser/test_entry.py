@@ -1,4 +1,5 @@
 """A team member enters a month on a tablet, in a real Chromium."""
+
 import datetime as dt
 import re
 
@@ -129,7 +130,9 @@ def test_a_dropped_connection_loses_nothing(new_page, county):
     expect(page.locator("#offline-banner")).to_be_visible()
     page.context.set_offline(False)
     # The connection drops while the save is on its way.
-    page.route("**/entry*", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+    page.route(
+        "**/entry*", lambda route: route.abort() if route.request.method == "POST" else route.continue_()
+    )
     page.get_by_role("button", name="Lagre", exact=True).click()
     page.wait_for_timeout(300)
     page.unroute("**/entry*")

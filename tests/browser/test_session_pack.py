@@ -45,7 +45,9 @@ def network(live_app):
     return world
 
 
-def test_facilitator_makes_the_pack_and_downloads_it(new_page, network):
+def test_facilitator_makes_the_pack_and_downloads_it(new_page, network, live_app, monkeypatch):
+    # As in production: the request starts the build in a thread and the page polls its status.
+    monkeypatch.setitem(live_app.config, "PACK_RUNNER", "thread")
     page = new_page("laptop", network.email, network.password)
     page.goto(f"/networks/{network.network_id}")
     page.get_by_role("button", name=re.compile("Lag diagrammene til samling 1")).click()

@@ -28,7 +28,7 @@ def p_chart(n_months: int = 36, *, seed: int = 1, locale: str = "en", break_at: 
     for i, d in enumerate(den):
         p = 0.45 if i < break_at else min(0.9, 0.62 + 0.01 * (i - break_at))
         num.append(sum(rnd.random() < p for _ in range(d)))
-    y: list[float | None] = [100 * a / b for a, b in zip(num, den)]
+    y: list[float | None] = [100 * a / b for a, b in zip(num, den, strict=True)]
     for i in missing:
         if i < n_months:
             y[i] = None
@@ -140,7 +140,8 @@ def funnel(n_units: int = 16, seed: int = 11, adjusted: bool = False):
     for k in range(n_units):
         n = rnd.randint(30, 400)
         q = p + (0.25 if k == 3 else -0.22 if k == 5 else 0.0)
-        units.append(FunnelUnit(TEAMS[k % len(TEAMS)], n, 100 * sum(rnd.random() < q for _ in range(n)) / n))
+        hits = sum(rnd.random() < q for _ in range(n))
+        units.append(FunnelUnit(TEAMS[k % len(TEAMS)], n, 100 * hits / n))
     dens = [5 + 5 * i for i in range(90)]
     phi = 1.6 if adjusted else 1.0
 
@@ -153,7 +154,8 @@ def funnel(n_units: int = 16, seed: int = 11, adjusted: bool = False):
         text=FunnelText(title="Residents with a nutrition plan, 2025",
                         subtitle="16 units in the network · all of 2025",
                         x_label="Residents at risk (denominator)", y_label="% with a plan",
-                        footnote="Source: learnnet", alt_description="Two units lie outside the 99.8% limits."))
+                        footnote="Source: learnnet",
+                        alt_description="Two units lie outside the 99.8% limits."))
 
 
 MEASURES = ("Screened for malnutrition risk", "At risk with a nutrition plan",
@@ -175,20 +177,26 @@ def matrix(n_teams: int = 20):
         cells.append(tuple(row))
     teams = tuple(TEAMS[k % len(TEAMS)] + (f" {k // len(TEAMS) + 1}" if k >= len(TEAMS) else "")
                   for k in range(n_teams))
-    return SummaryMatrixData(teams=teams, measures=MEASURES, cells=tuple(cells),
-                             text=MatrixText(title="Summary: where are we?",
-                                             subtitle="Learning session 3 · Vestfold malnutrition and falls network",
-                                             footnote="Variation: NHS Making Data Count rules. Assurance against each measure's target."))
+    text = MatrixText(
+        title="Summary: where are we?",
+        subtitle="Learning session 3 · Vestfold malnutrition and falls network",
+        footnote="Variation: NHS Making Data Count rules. Assurance against each measure's target.")
+    return SummaryMatrixData(teams=teams, measures=MEASURES, cells=tuple(cells), text=text)
 
 
-def pack(n_teams: int = 3, n_measures: int = 6, n_months: int = 24):
+def pack(n_teams: int = 3, n_measures: int = 6, n_months: int = 24, measured: bool = False):
+    """A pack; ``measured`` computes every chart with ``measures`` (36 months then)."""
     from dataclasses import replace
+
     from charts.pack import PackData, TeamSection
     teams = []
     for k in range(n_teams):
         charts = []
         for j in range(n_measures):
-            d = p_chart(n_months, seed=1000 + 10 * k + j, break_at=6 + (k + j) % 10)
+            if measured:
+                d = measured_p_chart(36, seed=1000 + 10 * k + j)
+            else:
+                d = p_chart(n_months, seed=1000 + 10 * k + j, break_at=6 + (k + j) % 10)
             charts.append(replace(d, text=replace(
                 d.text, title=MEASURES[j % len(MEASURES)],
                 subtitle=f"{TEAMS[k % len(TEAMS)]} · {n_months} months")))
@@ -200,3 +208,31 @@ def pack(n_teams: int = 3, n_measures: int = 6, n_months: int = 24):
     return PackData(title="Learning session 3", subtitle="Malnutrition and falls network, Vestfold",
                     date_text="12 March 2026", footer="learnnet · USHT Vestfold",
                     teams=tuple(teams), matrix=matrix(n_teams))
+
+
+def measured_p_chart(n_months: int = 36, seed: int = 1, rule_set: str = "anhoej"):
+    """A p chart computed by ``measures`` (spc + rules + effects), mapped with
+    ``charts.spc.from_measures``: the realistic path the app takes."""
+    from charts.spc import from_measures
+    from measures.effects import interrupted_time_series
+    from measures.rules import evaluate
+    from measures.spc import compute
+    rnd = random.Random(seed)
+    dates = period_range(dt.date(2024, 1, 1), n_months)
+    den = [rnd.randint(18, 26) for _ in range(n_months)]
+    num = []
+    for i, d in enumerate(den):
+        p = 0.45 if i < 12 else min(0.9, 0.62 + 0.01 * (i - 12))
+        num.append(sum(rnd.random() < p for _ in range(d)))
+    num[4] = den[4] = None
+    chart = compute("p", num, den, phases=[12])
+    evaluation = evaluate(chart, rule_set, direction="up")
+    effect = interrupted_time_series("proportion", num, den, at=12)
+    base = p_chart(n_months, seed=seed)
+    return from_measures(
+        chart, periods=month_labels(dates, "en"), period_dates=dates, findings=evaluation,
+        text=base.text, annotations=base.annotations,
+        phase_labels=("Baseline", "After the nutrition bundle"), target=80.0,
+        multiplier=100, is_percent=True, improvement="up",
+        counterfactual=tuple(None if i < 12 else 100 * float(v)
+                             for i, v in enumerate(effect.counterfactual)))

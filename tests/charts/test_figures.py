@@ -7,8 +7,12 @@ import pytest
 
 from charts.funnel import FunnelUnit, build_funnel_figure, from_measures, render_funnel
 from charts.matrix import MatrixCell, SummaryMatrixData, build_matrix_figure, render_matrix
-from charts.multiples import (SmallMultiplesData, build_small_multiples_figure, grid_shape,
-                              render_small_multiples)
+from charts.multiples import (
+    SmallMultiplesData,
+    build_small_multiples_figure,
+    grid_shape,
+    render_small_multiples,
+)
 from tests.charts import samples
 from tests.charts.conftest import assert_no_overlaps
 
@@ -21,7 +25,7 @@ def teams_multiples(n: int = 12) -> SmallMultiplesData:
 def team_measures() -> SmallMultiplesData:
     panels = (samples.p_chart(24), samples.run_chart(24), samples.p_chart(24, seed=5))
     titles = ("Screened", "Falls per 1,000 bed-days", "Nutrition plan")
-    panels = tuple(replace(p, text=replace(p.text, title=t)) for p, t in zip(panels, titles))
+    panels = tuple(replace(p, text=replace(p.text, title=t)) for p, t in zip(panels, titles, strict=True))
     return SmallMultiplesData(panels, title="Team Borre: all measures", shared_y=False)
 
 
@@ -81,15 +85,23 @@ def test_funnel_adjusted_note_and_baseline(baseline):
 
 
 def test_funnel_from_measures():
-    f = samples.funnel()
-    res = dict(centre=f.centre / 100, denominators=f.denominators,
-               lower95=[v / 100 for v in f.lower95], upper95=[v / 100 for v in f.upper95],
-               lower998=[v / 100 for v in f.lower998], upper998=[v / 100 for v in f.upper998],
-               adjusted=True)
-    d = from_measures(res, [("A", 100, 0.5), ("B", 300, 0.7)], multiplier=100,
-                      is_percent=True, improvement="up")
-    assert d.centre == pytest.approx(62.0) and d.units[1].value == pytest.approx(70.0)
-    assert d.adjusted and d.upper95 == pytest.approx(f.upper95)
+    from measures.funnel import funnel, funnel_limits
+    num = [30, 45, 80, 12, 150, 60]
+    den = [50, 70, 100, 40, 200, 150]
+    res = funnel("proportion", num, den, labels=["A", "B", "C", "D", "E", "F"],
+                 adjust="multiplicative")
+    curves = funnel_limits("proportion", res.target, n_min=10, n_max=250, phi=res.phi,
+                           adjustment="multiplicative")
+    d = from_measures(res, curves, multiplier=100, is_percent=True, improvement="up")
+    assert d.centre == pytest.approx(100 * res.target)
+    assert [u.label for u in d.units] == list("ABCDEF")
+    assert d.adjusted
+    for u, mu in zip(d.units, res.units, strict=True):
+        band, direction = d.classify(u)
+        assert (band != "inside") == mu.outside95
+        if mu.outside95:
+            assert direction == ("improvement" if mu.side == "above" else "concern")
+    assert_no_overlaps(build_funnel_figure(d))
 
 
 @pytest.mark.parametrize("n", [1, 6, 20, 30])
@@ -113,7 +125,6 @@ def test_matrix_validation():
 
 def test_same_bytes_under_other_hash_seeds():
     """Set iteration order changes with PYTHONHASHSEED; the output must not."""
-    import hashlib
     import os
     import subprocess
     import sys
@@ -130,3 +141,18 @@ def test_same_bytes_under_other_hash_seeds():
                            capture_output=True, env=dict(os.environ, PYTHONHASHSEED=seed)
                            ).stdout.strip() for seed in ("1", "2", "3")}
     assert len(outs) == 1
+
+
+def test_matrix_cells_from_measures():
+    from charts.matrix import cell_from_measures
+    from measures.rules import assurance, evaluate
+    from measures.spc import compute
+    flat = compute("i", [5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6])
+    cell = cell_from_measures(evaluate(flat, "mdc", "up"), assurance(flat, 2.0, "up"))
+    assert cell.variation == "common" and cell.assurance == "pass"
+    jump = compute("i", [5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 30], freeze=12)
+    cell = cell_from_measures(evaluate(jump, "mdc", "down"), assurance(jump, 50.0, "down"))
+    assert cell.variation == "concern_high"
+    run = compute("run", [5, 6, 5, 6, 5, 6])
+    assert cell_from_measures(evaluate(run, "anhoej", "up"), assurance(run, 5.0, "up")
+                              ).assurance is None

@@ -8,8 +8,16 @@ import zipfile
 import pytest
 
 from charts import render, style
-from charts.pack import (PackData, TeamSection, _pages, _plan, render_pack, render_pack_pdf,
-                         render_pack_zip, slug)
+from charts.pack import (
+    PackData,
+    TeamSection,
+    _pages,
+    _plan,
+    render_pack,
+    render_pack_pdf,
+    render_pack_zip,
+    slug,
+)
 from tests.charts import samples
 from tests.charts.conftest import assert_no_overlaps
 

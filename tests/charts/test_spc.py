@@ -1,4 +1,13 @@
-"""Run and SPC charts: output formats, determinism, baselines, label collisions."""
+"""Run and SPC charts: output formats, determinism, baselines, label collisions.
+
+Image baselines: tests/charts/baseline/*.png, compared with a tolerance
+(matplotlib.testing.compare.compare_images). After an intended change of the look,
+regenerate them with
+
+    LEARNNET_UPDATE_BASELINES=1 .venv/bin/python -m pytest tests/charts
+
+and review every changed PNG before committing (see tests/charts/conftest.py).
+"""
 from __future__ import annotations
 
 import hashlib
@@ -13,8 +22,15 @@ import pytest
 from PIL import Image
 
 from charts import style
-from charts.spc import (Annotation, ChartText, Signal, SpcFigureData, build_spc_figure,
-                        from_measures, render_spc)
+from charts.spc import (
+    Annotation,
+    ChartText,
+    Signal,
+    SpcFigureData,
+    build_spc_figure,
+    from_measures,
+    render_spc,
+)
 from tests.charts import samples
 from tests.charts.conftest import assert_no_overlaps
 
@@ -182,3 +198,36 @@ def test_from_measures_with_findings():
 def test_from_measures_length_mismatch():
     with pytest.raises(ValueError):
         from_measures(FakeChart(_records()), periods=("a",))
+
+
+@pytest.mark.parametrize("rule_set", ["anhoej", "ihi", "mdc"])
+def test_from_real_measures(rule_set):
+    """The adapter against the real measures package (spc, rules, effects)."""
+    d = samples.measured_p_chart(36, rule_set=rule_set)
+    assert d.y[4] is None and d.cl is not None and d.phase[11] == 0 and d.phase[12] == 1
+    assert all(0 <= (v or 0) <= 100 for v in d.y)
+    assert d.counterfactual is not None
+    assert_no_overlaps(build_spc_figure(d, "web"))
+    assert render_spc(d) == render_spc(d)
+
+
+def test_real_measures_signals_classed_by_direction():
+    from measures.rules import evaluate
+    from measures.spc import compute
+    y = [10] * 6 + [11] * 6 + [30] + [10, 11] * 3
+    for direction, expected in (("up", "improvement"), ("down", "concern")):
+        chart = compute("i", y, freeze=12)
+        d = from_measures(chart, periods=[str(i) for i in range(len(y))],
+                          findings=evaluate(chart, "anhoej", direction))
+        assert Signal("outside", expected, 12, 12) in d.signals
+
+
+def test_threads_get_the_same_bytes():
+    """The app renders in a threaded server: concurrent renders must not disturb each other."""
+    from concurrent.futures import ThreadPoolExecutor
+    jobs = [(samples.p_chart(24, seed=s), fmt, size) for s in (1, 2)
+            for fmt, size in (("png", "web"), ("svg", "slide"), ("pdf", "a4"))]
+    serial = [render_spc(d, f, z) for d, f, z in jobs]
+    with ThreadPoolExecutor(4) as ex:
+        parallel = list(ex.map(lambda j: render_spc(*j), jobs * 2))
+    assert parallel == serial * 2

@@ -100,6 +100,24 @@ class MeasureFactory(_Base):
 
 
 @_register
+class RateMeasureFactory(MeasureFactory):
+    name = "Fall per 1000 liggedøgn"
+    value_kind = "rate"
+    multiplier = 1000.0
+    unit_label = "per 1000 liggedøgn"
+    direction = "down"
+
+
+@_register
+class CountMeasureFactory(MeasureFactory):
+    name = "Antall fall"
+    value_kind = "count"
+    multiplier = 1.0
+    unit_label = ""
+    direction = "down"
+
+
+@_register
 class MeasurementFactory(_Base):
     class Meta:
         model = models.Measurement

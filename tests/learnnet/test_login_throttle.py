@@ -1,4 +1,5 @@
 """The login throttle: per account and per client address, kept in the database."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,15 +17,17 @@ WRONG = "not the password at all"
 
 def _fail(client, email: str, times: int, address: str = "127.0.0.1") -> None:
     for _ in range(times):
-        response = client.post("/login", data={"email": email, "password": WRONG},
-                               environ_base={"REMOTE_ADDR": address})
+        response = client.post(
+            "/login", data={"email": email, "password": WRONG}, environ_base={"REMOTE_ADDR": address}
+        )
         assert response.status_code == 200
         assert "Feil e-post eller passord" in response.get_data(as_text=True)
 
 
 def _login(client, email: str, address: str = "127.0.0.1"):
-    return client.post("/login", data={"email": email, "password": f.PASSWORD},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/login", data={"email": email, "password": f.PASSWORD}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def _refused(response) -> None:
@@ -166,5 +169,7 @@ def test_users_set_password_cli_applies_the_policy(runner, db_session):
     assert result.exit_code == 0, result.output
     db_session.refresh(user)
     assert user.check_password("a new long phrase")
-    missing = runner.invoke(args=["users", "set-password", "nobody@example.no", "--password", "a new long phrase"])
+    missing = runner.invoke(
+        args=["users", "set-password", "nobody@example.no", "--password", "a new long phrase"]
+    )
     assert missing.exit_code != 0 and "no user" in missing.output

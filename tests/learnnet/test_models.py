@@ -1,4 +1,5 @@
 """The database itself refuses what must never be stored."""
+
 import datetime as dt
 
 import pytest
@@ -48,7 +49,11 @@ def test_measurement_needs_a_value(db_session):
 def test_measurement_needs_an_existing_team(db_session):
     measure = f.MeasureFactory()
     db_session.flush()
-    db_session.add(Measurement(team_id=999_999, measure_id=measure.id, period=dt.date(2025, 1, 1), numerator=1, denominator=2))
+    db_session.add(
+        Measurement(
+            team_id=999_999, measure_id=measure.id, period=dt.date(2025, 1, 1), numerator=1, denominator=2
+        )
+    )
     _flush_fails(db_session)
 
 

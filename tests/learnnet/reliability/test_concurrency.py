@@ -3,6 +3,7 @@
 Runs against a database of its own with committed data, with one HTTP client per thread (each its
 own login), through the real entry form. On PostgreSQL when TEST_DATABASE_URL is set, else on SQLite.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -108,7 +109,9 @@ def test_simultaneous_saves(busy_app):
         for measure_id in measure_ids:
             for period in PERIODS:
                 m = db.session.scalar(
-                    select(Measurement).where(Measurement.measure_id == measure_id, Measurement.period == period)
+                    select(Measurement).where(
+                        Measurement.measure_id == measure_id, Measurement.period == period
+                    )
                 )
                 history = db.session.scalars(
                     select(MeasurementHistory)

@@ -1,4 +1,5 @@
 """Monthly entry: one screen, one save, validation in the user's language, history and conflicts."""
+
 import datetime as dt
 
 import pytest
@@ -17,10 +18,8 @@ def team_setup(db_session, world, client, auth):
     """The member's team with a proportion, a rate and a count measure; the member logged in."""
     network = world.network
     proportion = world.measure
-    rate = f.MeasureFactory(network=network, name="Fall per 1000 liggedøgn", value_kind="rate",
-                            multiplier=1000.0, unit_label="per 1000 liggedøgn", direction="down")
-    count = f.MeasureFactory(network=network, name="Antall fall", value_kind="count",
-                             multiplier=1.0, unit_label="", direction="down")
+    rate = f.RateMeasureFactory(network=network)
+    count = f.CountMeasureFactory(network=network)
     db_session.flush()
     auth.login(world.users["team_member"])
     return world.own_team, proportion, rate, count
@@ -32,10 +31,14 @@ def _url(team, period=MONTH):
 
 def _form(proportion, rate, count, **overrides):
     data = {
-        f"num_{proportion.id}": "12", f"den_{proportion.id}": "16",
-        f"num_{rate.id}": "3", f"den_{rate.id}": "450",
+        f"num_{proportion.id}": "12",
+        f"den_{proportion.id}": "16",
+        f"num_{rate.id}": "3",
+        f"den_{rate.id}": "450",
         f"val_{count.id}": "3",
-        f"version_{proportion.id}": "0", f"version_{rate.id}": "0", f"version_{count.id}": "0",
+        f"version_{proportion.id}": "0",
+        f"version_{rate.id}": "0",
+        f"version_{count.id}": "0",
     }
     data.update(overrides)
     return data
@@ -43,7 +46,9 @@ def _form(proportion, rate, count, **overrides):
 
 def _saved(db_session, team):
     db_session.expire_all()
-    return {m.measure_id: m for m in db_session.scalars(select(Measurement).where(Measurement.team_id == team.id))}
+    return {
+        m.measure_id: m for m in db_session.scalars(select(Measurement).where(Measurement.team_id == team.id))
+    }
 
 
 def test_entry_page_lists_every_measure_with_numeric_keyboard(client, team_setup):
@@ -84,7 +89,9 @@ def test_one_save_stores_every_measure_with_history(client, db_session, team_set
         ({"val_C": "2.5"}, "Skriv inn et helt tall"),
     ],
 )
-def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(client, db_session, team_setup, overrides, message):
+def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(
+    client, db_session, team_setup, overrides, message
+):
     team, proportion, rate, count = team_setup
     data = _form(proportion, rate, count)
     for key, value in overrides.items():
@@ -105,8 +112,9 @@ def test_month_outside_network_period_is_refused(client, db_session, team_setup)
 def test_unusual_value_asks_for_confirmation(client, db_session, team_setup):
     team, proportion, rate, count = team_setup
     for k in range(8):
-        f.MeasurementFactory(team=team, measure=proportion, period=dt.date(2025, 1 + k, 1),
-                             numerator=8 + k % 2, denominator=16)
+        f.MeasurementFactory(
+            team=team, measure=proportion, period=dt.date(2025, 1 + k, 1), numerator=8 + k % 2, denominator=16
+        )
     db_session.flush()
 
     def this_month():
@@ -147,14 +155,25 @@ def test_edit_keeps_history_and_a_deleted_value_can_be_restored(client, db_sessi
     client.post(f"/teams/{team.id}/measurements/{m.id}/restore/{first.id}", data={"version": str(m.version)})
     m = _saved(db_session, team)[proportion.id]
     assert not m.is_deleted and m.numerator == 12
-    assert [h.action for h in sorted(m.history, key=lambda h: h.id)] == ["create", "update", "delete", "restore"]
+    assert [h.action for h in sorted(m.history, key=lambda h: h.id)] == [
+        "create",
+        "update",
+        "delete",
+        "restore",
+    ]
 
 
 def test_second_save_of_the_same_month_does_not_overwrite_silently(client, db_session, team_setup, world):
     team, proportion, rate, count = team_setup
     # Kari saved 10/16 while Ola had the page open (version 0).
-    f.MeasurementFactory(team=team, measure=proportion, period=PERIOD, numerator=10, denominator=16,
-                         updated_by_id=world.users["facilitator"].id)
+    f.MeasurementFactory(
+        team=team,
+        measure=proportion,
+        period=PERIOD,
+        numerator=10,
+        denominator=16,
+        updated_by_id=world.users["facilitator"].id,
+    )
     db_session.flush()
     response = client.post(_url(team), data=_form(proportion, rate, count))
     page = response.get_data(as_text=True)
@@ -203,7 +222,19 @@ def test_missing_months_are_named_plainly(client, team_setup):
     team, *_ = team_setup
     page = client.get(f"/teams/{team.id}").get_data(as_text=True)
     assert "Ikke registrert ennå" in page
-    months = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
-              "september", "oktober", "november", "desember"]
+    months = [
+        "januar",
+        "februar",
+        "mars",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+    ]
     assert f"{months[PERIOD.month - 1]} {PERIOD.year} (3 mangler)" in page
     assert "tidligere måneder" in page

@@ -1,4 +1,5 @@
 """Interventions and their PDSA cycles, registered by the team and shown in its log."""
+
 from sqlalchemy import select
 
 from learnnet.models import AuditEvent, Intervention, PdsaCycle
@@ -9,18 +10,31 @@ def test_member_registers_a_change_idea_and_a_cycle(client, auth, db_session, wo
     team = world.own_team
     form = client.get(f"/teams/{team.id}/interventions/new").get_data(as_text=True)
     assert "identifisere en beboer eller pasient" in form
-    response = client.post(f"/teams/{team.id}/interventions/new", data={
-        "title": "Veiing første mandag i måneden", "short_label": "Veiing mandag",
-        "description": "Alle beboere veies første mandag.", "start_date": "2025-09-01",
-    })
+    response = client.post(
+        f"/teams/{team.id}/interventions/new",
+        data={
+            "title": "Veiing første mandag i måneden",
+            "short_label": "Veiing mandag",
+            "description": "Alle beboere veies første mandag.",
+            "start_date": "2025-09-01",
+        },
+    )
     assert response.status_code == 302
     intervention = db_session.scalar(select(Intervention).where(Intervention.team_id == team.id))
     assert intervention.short_label == "Veiing mandag"
 
-    response = client.post(f"/teams/{team.id}/interventions/{intervention.id}/cycles/new", data={
-        "plan": "Teste på én gruppe", "do": "Gjort", "study": "Virket", "act": "Utvide",
-        "start_date": "2025-09-01", "end_date": "2025-09-30", "outcome": "adapt",
-    })
+    response = client.post(
+        f"/teams/{team.id}/interventions/{intervention.id}/cycles/new",
+        data={
+            "plan": "Teste på én gruppe",
+            "do": "Gjort",
+            "study": "Virket",
+            "act": "Utvide",
+            "start_date": "2025-09-01",
+            "end_date": "2025-09-30",
+            "outcome": "adapt",
+        },
+    )
     assert response.status_code == 302
     cycle = db_session.scalar(select(PdsaCycle))
     assert (cycle.number, cycle.outcome) == (1, "adapt")
@@ -33,11 +47,18 @@ def test_member_registers_a_change_idea_and_a_cycle(client, auth, db_session, wo
 def test_bad_dates_are_refused(client, auth, db_session, world):
     auth.login(world.users["team_member"])
     team = world.own_team
-    page = client.post(f"/teams/{team.id}/interventions/new", data={
-        "title": "X", "start_date": "2025-09-01", "end_date": "2025-08-01",
-    }).get_data(as_text=True)
+    page = client.post(
+        f"/teams/{team.id}/interventions/new",
+        data={
+            "title": "X",
+            "start_date": "2025-09-01",
+            "end_date": "2025-08-01",
+        },
+    ).get_data(as_text=True)
     assert "Slutten kan ikke være før starten." in page
-    page = client.post(f"/teams/{team.id}/interventions/new", data={"title": "", "start_date": "nonsense"}).get_data(as_text=True)
+    page = client.post(
+        f"/teams/{team.id}/interventions/new", data={"title": "", "start_date": "nonsense"}
+    ).get_data(as_text=True)
     assert "Gi endringsideen et navn." in page
     assert db_session.scalar(select(Intervention)) is None
 
@@ -45,8 +66,12 @@ def test_bad_dates_are_refused(client, auth, db_session, world):
 def test_other_teams_log_is_refused(client, auth, world):
     auth.login(world.users["team_member"])
     assert client.get(f"/teams/{world.other_team.id}/interventions").status_code == 403
-    assert client.post(f"/teams/{world.other_team.id}/interventions/new",
-                       data={"title": "X", "start_date": "2025-01-01"}).status_code == 403
+    assert (
+        client.post(
+            f"/teams/{world.other_team.id}/interventions/new", data={"title": "X", "start_date": "2025-01-01"}
+        ).status_code
+        == 403
+    )
 
 
 def test_cycle_of_another_teams_intervention_is_not_found(client, auth, db_session, world):

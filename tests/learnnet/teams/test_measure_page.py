@@ -1,4 +1,5 @@
 """The measure page: the chart's reading, the data, and chart settings kept for everyone."""
+
 import datetime as dt
 import random
 
@@ -19,8 +20,13 @@ def improving(db_session, world):
         period = dt.date(2025 + k // 12, k % 12 + 1, 1)
         n = rng.randint(14, 20)
         share = 0.45 if k < 12 else 0.85
-        f.MeasurementFactory(team=team, measure=measure, period=period, denominator=n,
-                             numerator=max(0, min(n, round(n * share) + rng.randint(-1, 1))))
+        f.MeasurementFactory(
+            team=team,
+            measure=measure,
+            period=period,
+            denominator=n,
+            numerator=max(0, min(n, round(n * share) + rng.randint(-1, 1))),
+        )
     db_session.flush()
     return team, measure
 
@@ -47,8 +53,10 @@ def test_lead_adds_a_phase_that_everyone_then_sees(client, auth, db_session, wor
     world.users["team_member"].memberships[0].is_lead = True
     db_session.flush()
     auth.login(world.users["team_member"])
-    response = client.post(f"/teams/{team.id}/measures/{measure.id}/phases",
-                           data={"start_period": "2026-01", "label": "Ernæringskontakt"})
+    response = client.post(
+        f"/teams/{team.id}/measures/{measure.id}/phases",
+        data={"start_period": "2026-01", "label": "Ernæringskontakt"},
+    )
     assert response.status_code == 302
     settings = db_session.scalar(select(ChartSettings))
     assert [(p.start_period, p.label) for p in settings.phases] == [(dt.date(2026, 1, 1), "Ernæringskontakt")]
@@ -63,9 +71,17 @@ def test_lead_adds_a_phase_that_everyone_then_sees(client, auth, db_session, wor
 def test_excluded_month_needs_a_reason(client, auth, db_session, world, improving):
     team, measure = improving
     auth.login(world.users["facilitator"])
-    client.post(f"/teams/{team.id}/measures/{measure.id}/exclusions", data={"period": "2025-03", "reason": ""})
-    assert db_session.scalar(select(ChartSettings)) is None or not db_session.scalar(select(ChartSettings)).exclusions
-    client.post(f"/teams/{team.id}/measures/{measure.id}/exclusions", data={"period": "2025-03", "reason": "Ny rutine for telling"})
+    client.post(
+        f"/teams/{team.id}/measures/{measure.id}/exclusions", data={"period": "2025-03", "reason": ""}
+    )
+    assert (
+        db_session.scalar(select(ChartSettings)) is None
+        or not db_session.scalar(select(ChartSettings)).exclusions
+    )
+    client.post(
+        f"/teams/{team.id}/measures/{measure.id}/exclusions",
+        data={"period": "2025-03", "reason": "Ny rutine for telling"},
+    )
     db_session.expire_all()
     settings = db_session.scalar(select(ChartSettings))
     assert [e.reason for e in settings.exclusions] == ["Ny rutine for telling"]
@@ -74,7 +90,10 @@ def test_excluded_month_needs_a_reason(client, auth, db_session, world, improvin
 def test_chart_kind_override_and_freeze(client, auth, db_session, world, improving):
     team, measure = improving
     auth.login(world.users["facilitator"])
-    client.post(f"/teams/{team.id}/measures/{measure.id}/settings", data={"chart_kind": "pp", "freeze_period": "2025-12"})
+    client.post(
+        f"/teams/{team.id}/measures/{measure.id}/settings",
+        data={"chart_kind": "pp", "freeze_period": "2025-12"},
+    )
     settings = db_session.scalar(select(ChartSettings))
     assert (settings.chart_kind, settings.freeze_period) == ("pp", dt.date(2025, 12, 1))
     page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
@@ -132,9 +151,15 @@ def test_chart_changes_when_a_month_is_entered(client, auth, db_session, world, 
     before = client.get(url).headers["ETag"]
     last = default_entry_period(dt.date.today())
     saved = db_session.scalar(select(Measurement).where(Measurement.period == last))
-    response = client.post(f"/teams/{team.id}/entry?period={last:%Y-%m}", data={
-        f"num_{measure.id}": "3", f"den_{measure.id}": "16",
-        f"version_{measure.id}": str(saved.version if saved else 0), "confirm": "y"})
+    response = client.post(
+        f"/teams/{team.id}/entry?period={last:%Y-%m}",
+        data={
+            f"num_{measure.id}": "3",
+            f"den_{measure.id}": "16",
+            f"version_{measure.id}": str(saved.version if saved else 0),
+            "confirm": "y",
+        },
+    )
     assert response.status_code == 302
     assert client.get(url).headers["ETag"] != before
 
@@ -143,3 +168,19 @@ def test_another_teams_chart_is_refused(client, auth, world, improving):
     team, measure = improving
     auth.login(world.users["team_member"])
     assert client.get(f"/teams/{world.other_team.id}/measures/{measure.id}/chart.png").status_code == 403
+
+
+def test_phase_and_excluded_month_can_be_removed(client, auth, db_session, world, improving):
+    team, measure = improving
+    auth.login(world.users["facilitator"])
+    base = f"/teams/{team.id}/measures/{measure.id}"
+    client.post(f"{base}/phases", data={"start_period": "2026-01", "label": "Ny rutine"})
+    client.post(f"{base}/exclusions", data={"period": "2025-03", "reason": "Telling endret"})
+    settings = db_session.scalar(select(ChartSettings))
+    phase_id, exclusion_id = settings.phases[0].id, settings.exclusions[0].id
+    client.post(f"{base}/phases/{phase_id}/delete")
+    client.post(f"{base}/exclusions/{exclusion_id}/delete")
+    db_session.expire_all()
+    settings = db_session.scalar(select(ChartSettings))
+    assert settings.phases == [] and settings.exclusions == []
+    assert client.post(f"{base}/phases/{phase_id}/delete").status_code == 404

@@ -1,0 +1,42 @@
+"""Administrators see who changed what and when, with the values before and after."""
+
+import datetime as dt
+
+from tests.learnnet import factories as f
+
+
+def test_admin_sees_a_changed_measurement_with_before_and_after(client, auth, db_session, world):
+    member = world.users["team_member"]
+    auth.login(member)
+    url = f"/teams/{world.own_team.id}/entry?period=2025-03"
+    m = world.measure
+    client.post(url, data={f"num_{m.id}": "4", f"den_{m.id}": "16", f"version_{m.id}": "0"})
+    client.post(url, data={f"num_{m.id}": "9", f"den_{m.id}": "16", f"version_{m.id}": "1"})
+    client.post("/logout")
+    auth.login(world.users["admin"])
+    page = client.get("/admin/audit?action=measurement.update").get_data(as_text=True)
+    assert "measurement.update" in page
+    assert member.name in page
+    # Only what changed is listed on each side.
+    before = page.split('<dt class="fw-normal text-body-secondary">numerator</dt>')
+    assert len(before) == 3
+    assert '<dd class="mb-1">4</dd>' in before[1] and '<dd class="mb-1">9</dd>' in before[2]
+
+
+def test_filters_by_person_and_day(client, auth, db_session, world):
+    auth.login(world.users["admin"])
+    f.UserFactory()
+    db_session.flush()
+    today = dt.date.today().isoformat()
+    page = client.get(f"/admin/audit?user={world.users['admin'].id}&day={today}").get_data(as_text=True)
+    assert "login" in page
+    page = client.get("/admin/audit?day=1999-01-01").get_data(as_text=True)
+    assert "Ingen hendelser." in page
+    assert client.get("/admin/audit?day=not-a-day&user=x").status_code == 200
+
+
+def test_only_admins(client, auth, world):
+    for role in ("centre", "facilitator", "team_member", "viewer"):
+        auth.login(world.users[role])
+        assert client.get("/admin/audit").status_code == 403
+        client.post("/logout")

@@ -1,0 +1,88 @@
+"""Fixtures for the security tests: objects of every kind on the member's team and on another's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from types import SimpleNamespace
+
+import pytest
+
+from learnnet.models import (
+    ChartExclusion,
+    ChartPhase,
+    ChartSettings,
+    LearningSession,
+    MeasurementHistory,
+    PdsaCycle,
+    SessionPack,
+)
+from tests.learnnet import factories as f
+
+SKIP_ENDPOINTS = {"static", "bootstrap.static"}
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in SKIP_ENDPOINTS:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.rule, method
+
+
+def url_for_rule(rule: str, values: dict) -> str:
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
+
+
+def _objects(db_session, team, measure, user):
+    periods = [dt.date(2025, month, 1) for month in (1, 2, 3, 4)]
+    measurements = [
+        f.MeasurementFactory(team=team, measure=measure, period=p, numerator=5 + k, denominator=16)
+        for k, p in enumerate(periods)
+    ]
+    db_session.flush()
+    history = MeasurementHistory(
+        measurement=measurements[0],
+        action="create",
+        version=1,
+        numerator=5,
+        denominator=16,
+        changed_by_id=user.id,
+    )
+    db_session.add(history)
+    intervention = f.InterventionFactory(team=team)
+    cycle = PdsaCycle(intervention=intervention, number=1, start_date=dt.date(2025, 6, 1))
+    settings = ChartSettings(team_id=team.id, measure_id=measure.id)
+    settings.phases.append(ChartPhase(start_period=dt.date(2025, 3, 1), label="Ny rutine"))
+    settings.exclusions.append(ChartExclusion(period=dt.date(2025, 2, 1), reason="Telling endret"))
+    session = LearningSession(network_id=team.network_id, number=1, date=dt.date(2025, 6, 1), title="Oppstart")
+    db_session.add_all([cycle, settings, session])
+    db_session.flush()
+    pack = SessionPack(session_id=session.id, status="done", progress=100, step="done", language="nb",
+                       data_until=dt.date(2025, 5, 1), error="", pdf=b"%PDF-1.4", png_zip=b"PK")
+    db_session.add(pack)
+    db_session.flush()
+    return {
+        "team_id": team.id,
+        "network_id": team.network_id,
+        "measure_id": measure.id,
+        "measurement_id": measurements[0].id,
+        "history_id": history.id,
+        "intervention_id": intervention.id,
+        "cycle_id": cycle.id,
+        "phase_id": settings.phases[0].id,
+        "exclusion_id": settings.exclusions[0].id,
+        "fmt": "png",
+        "session_id": session.id,
+        "pack_id": pack.id,
+        "kind": "pdf",
+    }
+
+
+@pytest.fixture
+def targets(db_session, world):
+    other_measure = f.MeasureFactory(network=world.other_network)
+    return SimpleNamespace(
+        own=_objects(db_session, world.own_team, world.measure, world.users["team_member"]),
+        other=_objects(db_session, world.far_team, other_measure, world.users["admin"]),
+    )
