@@ -1,4 +1,5 @@
 """Tables as CSV and XLSX downloads: the same rows the page shows, nothing more."""
+
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,5 @@
 """The comparison's charts as ``charts`` data objects, translated; suppressed numbers are left out."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -21,7 +22,11 @@ def _span(first, last) -> str:
 def _privacy_note(count: int, threshold: int) -> str:
     if not count:
         return ""
-    return _("%(count)d suppressed (fewer than %(threshold)d) to protect privacy.", count=count, threshold=threshold)
+    return _(
+        "%(count)d suppressed (fewer than %(threshold)d) to protect privacy.",
+        count=count,
+        threshold=threshold,
+    )
 
 
 def funnel_figure(comparison: Comparison) -> FunnelFigureData | None:
@@ -88,8 +93,12 @@ def multiples_figure(charts: list[TeamChart], comparison: Comparison) -> SmallMu
     measure = comparison.measure
     notes = [_("Source: learnnet, %(network)s.", network=measure.network.name)]
     if hidden_teams:
-        notes.append(_("Months with counts below %(threshold)d are left out for teams you do not belong to.",
-                       threshold=comparison.threshold))
+        notes.append(
+            _(
+                "Months with counts below %(threshold)d are left out for teams you do not belong to.",
+                threshold=comparison.threshold,
+            )
+        )
     return SmallMultiplesData(
         panels=tuple(panels),
         title=measure.name,
@@ -128,7 +137,9 @@ def effect_figure(effect: NetworkEffect) -> SpcFigureData | None:
             title=measure.name,
             subtitle=_("All teams added up · %(span)s", span=_span(effect.periods[0], effect.periods[-1])),
             y_label=measure.unit_label,
-            footnote=_("Line: segmented regression fitted to the months; dashed: expected without the change."),
+            footnote=_(
+                "Line: segmented regression fitted to the months; dashed: expected without the change."
+            ),
             target=_("Target"),
             counterfactual=_("Expected without the change"),
             alt_title=measure.name,

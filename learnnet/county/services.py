@@ -4,6 +4,7 @@ across all teams, and the network's effect estimated by interrupted time series.
 Everything a view, a chart or an export shows is computed here, with small numbers already
 suppressed (:mod:`learnnet.county.suppression`), so no view can show a cell the table hides.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,12 @@ from learnnet.county.suppression import Suppression, is_hidden
 from learnnet.extensions import db
 from learnnet.models import MeasureDefinition, Measurement, Team
 from learnnet.periods import add_months, month_start, months_between
-from measures.effects import ItsResult, PooledItsResult, interrupted_time_series, pooled_interrupted_time_series
+from measures.effects import (
+    ItsResult,
+    PooledItsResult,
+    interrupted_time_series,
+    pooled_interrupted_time_series,
+)
 from measures.errors import MeasureInputError
 from measures.funnel import FunnelCurves, FunnelResult, funnel, funnel_limits
 
@@ -46,8 +52,9 @@ def default_window(measure: MeasureDefinition, today: dt.date) -> Window:
     return Window(add_months(last, -(DEFAULT_WINDOW - 1)), last)
 
 
-def window_from(measure: MeasureDefinition, today: dt.date, first: dt.date | None,
-                last: dt.date | None) -> Window:
+def window_from(
+    measure: MeasureDefinition, today: dt.date, first: dt.date | None, last: dt.date | None
+) -> Window:
     """The window asked for, or the default for what was not given; first after last is swapped."""
     default = default_window(measure, today)
     first, last = first or default.first, last or default.last
@@ -79,7 +86,7 @@ class Row:
     teams: tuple[Team, ...]
     numerator: float | None
     denominator: float | None
-    value: float | None          # on the measure's scale (% or per 1,000)
+    value: float | None  # on the measure's scale (% or per 1,000)
     z: float | None
     # "above"/"below" the 95 % limits, None inside; outside998 beyond the 99.8 % limits.
     side: str | None
@@ -119,7 +126,9 @@ class Comparison:
         return tuple(r for r in self.rows if r.has_data and not r.hidden)
 
 
-def window_totals(teams: list[Team], measure: MeasureDefinition, window: Window) -> dict[int, tuple[int, int]]:
+def window_totals(
+    teams: list[Team], measure: MeasureDefinition, window: Window
+) -> dict[int, tuple[int, int]]:
     """Each team's summed numerator and denominator over the window's entered months."""
     totals: dict[int, tuple[int, int]] = {}
     if not teams:
@@ -146,7 +155,9 @@ def _groups(teams: list[Team], level: str) -> list[tuple[str, str, list[Team]]]:
     by_municipality: dict[str, list[Team]] = {}
     for team in teams:
         by_municipality.setdefault(team.unit.municipality.name, []).append(team)
-    return [(name, name, sorted(members, key=lambda t: t.id)) for name, members in sorted(by_municipality.items())]
+    return [
+        (name, name, sorted(members, key=lambda t: t.id)) for name, members in sorted(by_municipality.items())
+    ]
 
 
 def _verdict(side: str | None, direction: str) -> str | None:
@@ -155,8 +166,14 @@ def _verdict(side: str | None, direction: str) -> str | None:
     return "better" if (side == "above") == (direction == "up") else "worse"
 
 
-def compare(measure: MeasureDefinition, window: Window, suppression: Suppression, *,
-            level: str = "unit", adjust: str = "none") -> Comparison:
+def compare(
+    measure: MeasureDefinition,
+    window: Window,
+    suppression: Suppression,
+    *,
+    level: str = "unit",
+    adjust: str = "none",
+) -> Comparison:
     """The measure's units (or municipalities) over ``window``: funnel, z-scores and positions.
 
     The funnel's target and limits use every unit with data, suppressed or not (the pooled value
@@ -175,8 +192,14 @@ def compare(measure: MeasureDefinition, window: Window, suppression: Suppression
         den = sum(totals[t.id][1] for t in members if t.id in totals)
         groups.append((label, municipality, members, num, den, any(t.id in totals for t in members)))
     with_data = [g for g in groups if g[5] and g[4] > 0]
-    base = dict(measure=measure, window=window, level=level, adjust=adjust, scale=scale,
-                threshold=suppression.threshold)
+    base = dict(
+        measure=measure,
+        window=window,
+        level=level,
+        adjust=adjust,
+        scale=scale,
+        threshold=suppression.threshold,
+    )
     result = curves = None
     problem = None
     kind = measure.value_kind
@@ -195,8 +218,13 @@ def compare(measure: MeasureDefinition, window: Window, suppression: Suppression
             )
             dens = [g[4] for g in with_data]
             curves = funnel_limits(
-                kind, result.target, n_min=max(1.0, min(dens) * 0.8), n_max=max(dens) * 1.2,
-                points=120, phi=result.phi, tau2=result.tau2,
+                kind,
+                result.target,
+                n_min=max(1.0, min(dens) * 0.8),
+                n_max=max(dens) * 1.2,
+                points=120,
+                phi=result.phi,
+                tau2=result.tau2,
                 adjustment=None if adjust == "none" else adjust,
             )
         except MeasureInputError as error:
@@ -211,20 +239,47 @@ def compare(measure: MeasureDefinition, window: Window, suppression: Suppression
         unit = by_label.get(label)
         side = unit.side if unit is not None else None
         if hidden or not has_data:
-            rows.append(Row(label, municipality, tuple(members), None, None, None, None, None, False,
-                            None, hidden, has_data))
+            rows.append(
+                Row(
+                    label,
+                    municipality,
+                    tuple(members),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    False,
+                    None,
+                    hidden,
+                    has_data,
+                )
+            )
             continue
-        rows.append(Row(
-            label, municipality, tuple(members), num, den,
-            num / den * scale if den else None,
-            unit.z if unit is not None else None,
-            side,
-            bool(unit.outside998) if unit is not None else False,
-            _verdict(side, measure.direction),
-            False, True,
-        ))
-    return Comparison(rows=tuple(rows), result=result, curves=curves, problem=problem,
-                      unit_labels=tuple(g[0] for g in with_data), **base)
+        rows.append(
+            Row(
+                label,
+                municipality,
+                tuple(members),
+                num,
+                den,
+                num / den * scale if den else None,
+                unit.z if unit is not None else None,
+                side,
+                bool(unit.outside998) if unit is not None else False,
+                _verdict(side, measure.direction),
+                False,
+                True,
+            )
+        )
+    return Comparison(
+        rows=tuple(rows),
+        result=result,
+        curves=curves,
+        problem=problem,
+        unit_labels=tuple(g[0] for g in with_data),
+        **base,
+    )
 
 
 # --- the measure across all teams -----------------------------------------------------------
@@ -250,8 +305,7 @@ def team_charts(measure: MeasureDefinition, window: Window, suppression: Suppres
         series = load_series(team, measure, until=window.last)
         analysis = analyse(series, chart_settings(team, measure))
         hidden = tuple(
-            k for k in range(len(series.periods))
-            if is_hidden(suppression, team, *_counts(series, k))
+            k for k in range(len(series.periods)) if is_hidden(suppression, team, *_counts(series, k))
         )
         charts.append(TeamChart(team, analysis, hidden))
     return charts
@@ -309,7 +363,7 @@ def effect_kind(measure: MeasureDefinition) -> str:
 
 
 def _side(effect, direction: str) -> str | None:
-    """"good" or "bad" when the interval lies wholly on one side of no change, else None."""
+    """ "good" or "bad" when the interval lies wholly on one side of no change, else None."""
     if effect.ratio is not None:
         low, high, neutral = effect.ratio_ci_low, effect.ratio_ci_high, 1.0
     else:
@@ -322,7 +376,7 @@ def _side(effect, direction: str) -> str | None:
 
 
 def reading_of(result, direction: str) -> str:
-    """"improved" when the level or the trend changed for the better (its 95 % interval wholly on
+    """ "improved" when the level or the trend changed for the better (its 95 % interval wholly on
     the better side) and neither changed for the worse; "worse" the other way round; else
     "unclear"."""
     sides = {_side(result.level_change, direction), _side(result.slope_change, direction)}
@@ -342,8 +396,9 @@ def _its_input(series, kind: str) -> tuple[list, list | None]:
 def _mean(series, kind: str, chosen) -> float | None:
     """Σ numerators / Σ denominators (or the mean value) over the chosen months."""
     y, n = _its_input(series, kind)
-    picked = [k for k, p in enumerate(series.periods) if chosen(p) and y[k] is not None
-              and (n is None or n[k])]
+    picked = [
+        k for k, p in enumerate(series.periods) if chosen(p) and y[k] is not None and (n is None or n[k])
+    ]
     if not picked:
         return None
     if n is None:
@@ -351,8 +406,13 @@ def _mean(series, kind: str, chosen) -> float | None:
     return sum(y[k] for k in picked) / sum(n[k] for k in picked)
 
 
-def network_effect(measure: MeasureDefinition, change: dt.date, last: dt.date,
-                   suppression: Suppression, first: dt.date | None = None) -> NetworkEffect:
+def network_effect(
+    measure: MeasureDefinition,
+    change: dt.date,
+    last: dt.date,
+    suppression: Suppression,
+    first: dt.date | None = None,
+) -> NetworkEffect:
     """Before against after ``change`` for the whole network (teams pooled) and for each team.
 
     ``first`` (the comparison window's first month) limits the "after" average to this period.
@@ -391,12 +451,18 @@ def network_effect(measure: MeasureDefinition, change: dt.date, last: dt.date,
         hidden = is_hidden(suppression, team, num)
         before = _mean(series, kind, lambda p: p < change)
         after = _mean(series, kind, lambda p: max(change, first) <= p)
-        team_effects.append(TeamEffect(
-            team, series.periods, None if hidden else result, problem, hidden,
-            None if hidden or result is None else reading_of(result, measure.direction),
-            None if hidden or before is None else before * scale,
-            None if hidden or after is None else after * scale,
-        ))
+        team_effects.append(
+            TeamEffect(
+                team,
+                series.periods,
+                None if hidden else result,
+                problem,
+                hidden,
+                None if hidden or result is None else reading_of(result, measure.direction),
+                None if hidden or before is None else before * scale,
+                None if hidden or after is None else after * scale,
+            )
+        )
     periods = tuple(sorted(sums))
     if kind == "continuous":
         observed = tuple(sums[p][0] / sums[p][2] for p in periods)
@@ -406,7 +472,8 @@ def network_effect(measure: MeasureDefinition, change: dt.date, last: dt.date,
         agg_y, agg_n = [sums[p][0] for p in periods], [sums[p][1] for p in periods]
     teams = list(measure.network.teams)
     hidden_positions = tuple(
-        k for k, p in enumerate(periods)
+        k
+        for k, p in enumerate(periods)
         if kind != "continuous" and is_hidden(suppression, teams, sums[p][0], sums[p][1])
     )
     aggregate = pooled = None
@@ -420,13 +487,24 @@ def network_effect(measure: MeasureDefinition, change: dt.date, last: dt.date,
             problem = error.problem
         if len(ys) >= 2:
             try:
-                pooled = pooled_interrupted_time_series(kind, ys, ns if kind != "continuous" else None, at=ats)
+                pooled = pooled_interrupted_time_series(
+                    kind, ys, ns if kind != "continuous" else None, at=ats
+                )
             except MeasureInputError as error:
                 problem = problem or error.problem
         elif aggregate is not None:
             problem = "too_few_teams"
     return NetworkEffect(
-        measure=measure, change=change, last=month_start(last), kind=kind, scale=scale,
-        periods=periods, observed=observed, aggregate=aggregate, pooled=pooled, problem=problem,
-        teams=tuple(team_effects), hidden_positions=hidden_positions,
+        measure=measure,
+        change=change,
+        last=month_start(last),
+        kind=kind,
+        scale=scale,
+        periods=periods,
+        observed=observed,
+        aggregate=aggregate,
+        pooled=pooled,
+        problem=problem,
+        teams=tuple(team_effects),
+        hidden_positions=hidden_positions,
     )

@@ -12,6 +12,7 @@ the team's page; it hides what they could not:
   ask for the table *as published* (``published=True``), which suppresses for everyone, so that
   what they export for a report follows the same rule as what outsiders see.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,8 +38,9 @@ class Suppression:
         return self.open_team_ids is not None and team.id not in self.open_team_ids
 
 
-def policy(user: User, teams: list[Team], threshold: int = DEFAULT_THRESHOLD, *,
-           published: bool = False) -> Suppression:
+def policy(
+    user: User, teams: list[Team], threshold: int = DEFAULT_THRESHOLD, *, published: bool = False
+) -> Suppression:
     """The suppression ``user`` gets in a view of ``teams``."""
     if published:
         return Suppression(threshold, frozenset(), True)

@@ -1,10 +1,12 @@
 """The comparison and the network's effect in words, in the user's language."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
 from learnnet.i18n import month_name, number
 from learnnet.models import MeasureDefinition
+
 
 def problem_text(code: str | None) -> str:
     if code is None:
@@ -13,7 +15,9 @@ def problem_text(code: str | None) -> str:
         "not_comparable": _("Only proportions and rates can be compared on a funnel plot."),
         "too_few_units": _("A funnel plot needs at least two units with numbers in the period."),
         "change_outside_series": _("There are no months before the chosen change to compare with."),
-        "too_few_teams": _("Pooling needs at least two teams with enough months before and after the change."),
+        "too_few_teams": _(
+            "Pooling needs at least two teams with enough months before and after the change."
+        ),
         "too_few_points": _("There are too few months before or after the change to estimate an effect."),
         "cannot_fit": _("The numbers do not allow an estimate (for example no events at all)."),
     }
@@ -33,15 +37,31 @@ def _ratio_name(name: str | None) -> str:
 
 def _interval(effect, scale: float) -> str:
     if effect.ratio is not None:
-        return _("%(name)s %(ratio)s, 95 %% CI %(low)s–%(high)s",
-                 name=_ratio_name(effect.ratio_name), ratio=number(effect.ratio, 2),
-                 low=number(effect.ratio_ci_low, 2), high=number(effect.ratio_ci_high, 2))
-    return _("%(value)s, 95 %% CI %(low)s to %(high)s", value=number(effect.estimate * scale, 1),
-             low=number(effect.ci_low * scale, 1), high=number(effect.ci_high * scale, 1))
+        return _(
+            "%(name)s %(ratio)s, 95 %% CI %(low)s–%(high)s",
+            name=_ratio_name(effect.ratio_name),
+            ratio=number(effect.ratio, 2),
+            low=number(effect.ratio_ci_low, 2),
+            high=number(effect.ratio_ci_high, 2),
+        )
+    return _(
+        "%(value)s, 95 %% CI %(low)s to %(high)s",
+        value=number(effect.estimate * scale, 1),
+        low=number(effect.ci_low * scale, 1),
+        high=number(effect.ci_high * scale, 1),
+    )
 
 
-def effect_sentence(measure: MeasureDefinition, effect, scale: float, change, last, *, who: str,
-                    effect_at_end: float | None = None) -> str:
+def effect_sentence(
+    measure: MeasureDefinition,
+    effect,
+    scale: float,
+    change,
+    last,
+    *,
+    who: str,
+    effect_at_end: float | None = None,
+) -> str:
     """One sentence: how much the measure changed after ``change``, with 95 % intervals.
 
     ``effect`` is an ``ItsResult`` or ``PooledItsResult``: its level change (the step at the
@@ -49,18 +69,42 @@ def effect_sentence(measure: MeasureDefinition, effect, scale: float, change, la
     rate ratios for proportions and rates. ``effect_at_end`` — fitted minus counterfactual in the
     last month, both changes together — says "by how much" on the measure's own scale.
     """
-    intervals = _("level change %(level)s; change in monthly trend %(slope)s",
-                  level=_interval(effect.level_change, scale), slope=_interval(effect.slope_change, scale))
+    intervals = _(
+        "level change %(level)s; change in monthly trend %(slope)s",
+        level=_interval(effect.level_change, scale),
+        slope=_interval(effect.slope_change, scale),
+    )
     month, last_month = month_name(change), month_name(last)
     if effect_at_end is None:
-        return _("%(who)s: %(measure)s after %(month)s compared with before (%(intervals)s).",
-                 who=who, month=month, measure=measure.label, intervals=intervals)
+        return _(
+            "%(who)s: %(measure)s after %(month)s compared with before (%(intervals)s).",
+            who=who,
+            month=month,
+            measure=measure.label,
+            intervals=intervals,
+        )
     size = _points(measure, effect_at_end, scale)
     if effect_at_end >= 0:
-        return _("%(who)s: in %(last)s, %(measure)s was %(size)s higher than expected had nothing changed in %(month)s (%(intervals)s).",
-                 who=who, last=last_month, month=month, measure=measure.label, size=size, intervals=intervals)
-    return _("%(who)s: in %(last)s, %(measure)s was %(size)s lower than expected had nothing changed in %(month)s (%(intervals)s).",
-             who=who, last=last_month, month=month, measure=measure.label, size=size, intervals=intervals)
+        return _(
+            "%(who)s: in %(last)s, %(measure)s was %(size)s higher than expected"
+            " had nothing changed in %(month)s (%(intervals)s).",
+            who=who,
+            last=last_month,
+            month=month,
+            measure=measure.label,
+            size=size,
+            intervals=intervals,
+        )
+    return _(
+        "%(who)s: in %(last)s, %(measure)s was %(size)s lower than expected"
+        " had nothing changed in %(month)s (%(intervals)s).",
+        who=who,
+        last=last_month,
+        month=month,
+        measure=measure.label,
+        size=size,
+        intervals=intervals,
+    )
 
 
 def verdict_text(code: str | None) -> str:
@@ -79,5 +123,13 @@ def position_text(row) -> str:
     if row.side is None:
         return _("within the limits")
     if row.verdict == "better":
-        return _("better than the network (beyond 99.8 %)") if row.outside998 else _("better than the network (beyond 95 %)")
-    return _("worse than the network (beyond 99.8 %)") if row.outside998 else _("worse than the network (beyond 95 %)")
+        return (
+            _("better than the network (beyond 99.8 %)")
+            if row.outside998
+            else _("better than the network (beyond 95 %)")
+        )
+    return (
+        _("worse than the network (beyond 99.8 %)")
+        if row.outside998
+        else _("worse than the network (beyond 95 %)")
+    )

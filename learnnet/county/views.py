@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -94,17 +94,25 @@ def _query() -> Query:
     if measure is None:
         abort(404)
     today = dt.date.today()
-    window = svc.window_from(measure, today, parse_period(request.args.get("first")),
-                             parse_period(request.args.get("last")))
+    window = svc.window_from(
+        measure, today, parse_period(request.args.get("first")), parse_period(request.args.get("last"))
+    )
     level = request.args.get("level", "unit")
     adjust = request.args.get("adjust", "none")
     change = parse_period(request.args.get("change")) or measure.network.start_date.replace(day=1)
     published = request.args.get("published") == "1"
     teams = list(measure.network.teams)
-    suppression = policy(current_user, teams, current_app.config["SMALL_NUMBER_THRESHOLD"], published=published)
+    suppression = policy(
+        current_user, teams, current_app.config["SMALL_NUMBER_THRESHOLD"], published=published
+    )
     return Query(
-        measure, window, level if level in svc.LEVELS else "unit",
-        adjust if adjust in svc.ADJUSTMENTS else "none", change, published, suppression,
+        measure,
+        window,
+        level if level in svc.LEVELS else "unit",
+        adjust if adjust in svc.ADJUSTMENTS else "none",
+        change,
+        published,
+        suppression,
     )
 
 
@@ -144,25 +152,44 @@ def compare():
 def _effect_sentences(effect: svc.NetworkEffect) -> list[str]:
     sentences = []
     if effect.pooled is not None:
-        sentences.append(effect_sentence(
-            effect.measure, effect.pooled, effect.scale, effect.change, effect.periods[-1],
-            who=_("All teams pooled"),
-            effect_at_end=effect.aggregate.effect_at_end if effect.aggregate is not None else None,
-        ))
+        sentences.append(
+            effect_sentence(
+                effect.measure,
+                effect.pooled,
+                effect.scale,
+                effect.change,
+                effect.periods[-1],
+                who=_("All teams pooled"),
+                effect_at_end=effect.aggregate.effect_at_end if effect.aggregate is not None else None,
+            )
+        )
     elif effect.aggregate is not None:
-        sentences.append(effect_sentence(
-            effect.measure, effect.aggregate, effect.scale, effect.change, effect.periods[-1],
-            who=_("All teams added up"), effect_at_end=effect.aggregate.effect_at_end,
-        ))
+        sentences.append(
+            effect_sentence(
+                effect.measure,
+                effect.aggregate,
+                effect.scale,
+                effect.change,
+                effect.periods[-1],
+                who=_("All teams added up"),
+                effect_at_end=effect.aggregate.effect_at_end,
+            )
+        )
     return sentences
 
 
 def _team_sentence(effect: svc.NetworkEffect, team_effect: svc.TeamEffect) -> str:
     if team_effect.result is None:
         return ""
-    return effect_sentence(effect.measure, team_effect.result, effect.scale, effect.change,
-                           team_effect.periods[-1], who=team_effect.team.name,
-                           effect_at_end=team_effect.result.effect_at_end)
+    return effect_sentence(
+        effect.measure,
+        team_effect.result,
+        effect.scale,
+        effect.change,
+        team_effect.periods[-1],
+        who=team_effect.team.name,
+        effect_at_end=team_effect.result.effect_at_end,
+    )
 
 
 # --- images -----------------------------------------------------------------------------------
@@ -215,8 +242,15 @@ def _round(value: float | None, digits: int = 2) -> float | None:
 def comparison_table(comparison: svc.Comparison) -> Table:
     measure = comparison.measure
     first = _("Unit") if comparison.level == "unit" else _("Municipality")
-    headers = (first, _("Municipality"), _("Numerator"), _("Denominator"),
-               f"{_('Value')} ({measure.unit_label})".replace(" ()", ""), _("z-score"), _("Position"))
+    headers = (
+        first,
+        _("Municipality"),
+        _("Numerator"),
+        _("Denominator"),
+        f"{_('Value')} ({measure.unit_label})".replace(" ()", ""),
+        _("z-score"),
+        _("Position"),
+    )
     rows = []
     for row in comparison.rows:
         if row.hidden:
@@ -224,39 +258,81 @@ def comparison_table(comparison: svc.Comparison) -> Table:
         elif not row.has_data:
             rows.append((row.label, row.municipality, None, None, None, None, _("no numbers")))
         else:
-            rows.append((row.label, row.municipality, row.numerator, row.denominator, _round(row.value),
-                         _round(row.z), position_text(row)))
+            rows.append(
+                (
+                    row.label,
+                    row.municipality,
+                    row.numerator,
+                    row.denominator,
+                    _round(row.value),
+                    _round(row.z),
+                    position_text(row),
+                )
+            )
     notes = [f"{measure.name} · {comparison.window.first:%Y-%m} – {comparison.window.last:%Y-%m}"]
     if comparison.hidden_count:
-        notes.append(_("Units with a count below %(threshold)d are suppressed to protect privacy.",
-                       threshold=comparison.threshold))
+        notes.append(
+            _(
+                "Units with a count below %(threshold)d are suppressed to protect privacy.",
+                threshold=comparison.threshold,
+            )
+        )
     return Table(measure.label, headers, tuple(rows), tuple(notes))
 
 
 def effect_table(effect: svc.NetworkEffect) -> Table:
-    headers = (_("Team"), _("Reading"), _("Before the change"), _("From the change, in the period"), _("Level change"), _("95 % CI low"), _("95 % CI high"),
-               _("Change in monthly trend"), _("95 % CI low"), _("95 % CI high"),
-               _("Difference from expected in the last month"), _("Sentence"))
+    headers = (
+        _("Team"),
+        _("Reading"),
+        _("Before the change"),
+        _("From the change, in the period"),
+        _("Level change"),
+        _("95 % CI low"),
+        _("95 % CI high"),
+        _("Change in monthly trend"),
+        _("95 % CI low"),
+        _("95 % CI high"),
+        _("Difference from expected in the last month"),
+        _("Sentence"),
+    )
     rows = []
     for te in effect.teams:
         if te.hidden:
             rows.append((te.team.name, _("suppressed")) + (None,) * 10)
         elif te.result is None:
-            rows.append((te.team.name, problem_text(te.problem), _round(te.before), _round(te.after)) + (None,) * 8)
+            rows.append(
+                (te.team.name, problem_text(te.problem), _round(te.before), _round(te.after)) + (None,) * 8
+            )
         else:
             numbers = []
             for part in (te.result.level_change, te.result.slope_change):
                 if part.ratio is not None:
                     numbers += [part.ratio, part.ratio_ci_low, part.ratio_ci_high]
                 else:
-                    numbers += [part.estimate * effect.scale, part.ci_low * effect.scale, part.ci_high * effect.scale]
-            rows.append((te.team.name, verdict_text(te.verdict), _round(te.before), _round(te.after),
-                         *[_round(v, 3) for v in numbers],
-                         _round(te.result.effect_at_end * effect.scale), _team_sentence(effect, te)))
+                    numbers += [
+                        part.estimate * effect.scale,
+                        part.ci_low * effect.scale,
+                        part.ci_high * effect.scale,
+                    ]
+            rows.append(
+                (
+                    te.team.name,
+                    verdict_text(te.verdict),
+                    _round(te.before),
+                    _round(te.after),
+                    *[_round(v, 3) for v in numbers],
+                    _round(te.result.effect_at_end * effect.scale),
+                    _team_sentence(effect, te),
+                )
+            )
     notes = tuple(_effect_sentences(effect))
     if any(te.hidden for te in effect.teams):
-        notes += (_("Teams with a count below %(threshold)d are suppressed to protect privacy.",
-                    threshold=current_app.config["SMALL_NUMBER_THRESHOLD"]),)
+        notes += (
+            _(
+                "Teams with a count below %(threshold)d are suppressed to protect privacy.",
+                threshold=current_app.config["SMALL_NUMBER_THRESHOLD"],
+            ),
+        )
     return Table(effect.measure.label, headers, tuple(rows), notes)
 
 
@@ -266,7 +342,11 @@ def units_export(fmt: str):
     if fmt not in FORMATS:
         abort(404)
     q = _query()
-    return download(comparison_table(_comparison(q)), fmt, f"units-{q.measure.id}-{q.window.first:%Y%m}-{q.window.last:%Y%m}")
+    return download(
+        comparison_table(_comparison(q)),
+        fmt,
+        f"units-{q.measure.id}-{q.window.first:%Y%m}-{q.window.last:%Y%m}",
+    )
 
 
 @bp.route("/compare/effects.<fmt>")
@@ -276,4 +356,3 @@ def effects_export(fmt: str):
         abort(404)
     q = _query()
     return download(effect_table(_effect(q)), fmt, f"effect-{q.measure.id}-{q.change:%Y%m}")
-

@@ -3,6 +3,7 @@
 The row is the whole state of a build, so any web worker or server can report its progress and
 serve the finished files: nothing about a build lives in a process's memory.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,9 +49,7 @@ class SessionPack(db.Model):
     pdf_size: Mapped[int | None] = mapped_column(sa.Integer)
     zip_size: Mapped[int | None] = mapped_column(sa.Integer)
     error: Mapped[str] = mapped_column(sa.Text, default="")
-    created_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

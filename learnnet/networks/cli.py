@@ -1,4 +1,5 @@
 """``flask packs``: make learning-session packs outside the web process."""
+
 from __future__ import annotations
 
 import pathlib
@@ -27,8 +28,10 @@ def work(once: bool, interval: float):
             time.sleep(interval)
             continue
         packs.build(pack)
-        click.echo(f"pack {pack.id} for session {pack.session_id}: {pack.status}"
-                   + (f" in {pack.seconds:.1f} s" if pack.seconds is not None else ""))
+        click.echo(
+            f"pack {pack.id} for session {pack.session_id}: {pack.status}"
+            + (f" in {pack.seconds:.1f} s" if pack.seconds is not None else "")
+        )
         db.session.remove()
 
 
@@ -41,7 +44,9 @@ def build_now(session_id: int, language: str, output: str | None):
     session = db.session.get(LearningSession, session_id)
     if session is None:
         raise click.ClickException(f"no learning session {session_id}")
-    pack = SessionPack(session_id=session.id, language=language, data_until=packs.data_until(session), error="")
+    pack = SessionPack(
+        session_id=session.id, language=language, data_until=packs.data_until(session), error=""
+    )
     db.session.add(pack)
     db.session.commit()
     started = time.perf_counter()
@@ -49,8 +54,10 @@ def build_now(session_id: int, language: str, output: str | None):
     elapsed = time.perf_counter() - started
     if pack.status != "done":
         raise click.ClickException(f"the pack failed: {pack.error}")
-    click.echo(f"{session.network.name}, session {session.number}: {len(pack.pdf)} bytes PDF, "
-               f"{len(pack.png_zip)} bytes ZIP, {elapsed:.1f} s, hash {pack.content_hash[:12]}")
+    click.echo(
+        f"{session.network.name}, session {session.number}: {len(pack.pdf)} bytes PDF, "
+        f"{len(pack.png_zip)} bytes ZIP, {elapsed:.1f} s, hash {pack.content_hash[:12]}"
+    )
     if output:
         folder = pathlib.Path(output)
         folder.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
 """Forms for setting up a network: the network itself, its measures, teams and learning sessions."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -34,9 +35,13 @@ class NetworkForm(BaseForm):
     start_date = DateField(_l("Start"), validators=[InputRequired()])
     end_date = DateField(_l("End"), validators=[InputRequired()])
     status = SelectField(_l("Status"), choices=[SelectChoice(s, STATUS_NAMES[s]) for s in NETWORK_STATUSES])
-    rule_set = SelectField(_l("Rules for reading the charts"), choices=[SelectChoice(r, RULE_SET_NAMES[r]) for r in RULE_SETS])
-    language = SelectField(_l("Language of the measure definitions"),
-                           choices=[SelectChoice("nb", "Norsk bokmål"), SelectChoice("en", "English")])
+    rule_set = SelectField(
+        _l("Rules for reading the charts"), choices=[SelectChoice(r, RULE_SET_NAMES[r]) for r in RULE_SETS]
+    )
+    language = SelectField(
+        _l("Language of the measure definitions"),
+        choices=[SelectChoice("nb", "Norsk bokmål"), SelectChoice("en", "English")],
+    )
 
     def validate_end_date(self, field):
         if self.start_date.data and field.data and field.data < self.start_date.data:
@@ -65,7 +70,9 @@ class SessionForm(BaseForm):
 
 class DefinitionForm(BaseForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
-    short_name = StringField(_l("Short name (for charts and tables)"), validators=[Optional(), Length(max=80)])
+    short_name = StringField(
+        _l("Short name (for charts and tables)"), validators=[Optional(), Length(max=80)]
+    )
     numerator = TextAreaField(_l("Numerator"), validators=[Optional(), Length(max=5000)])
     denominator = TextAreaField(_l("Denominator"), validators=[Optional(), Length(max=5000)])
     inclusions = TextAreaField(_l("Inclusions"), validators=[Optional(), Length(max=5000)])
@@ -73,10 +80,13 @@ class DefinitionForm(BaseForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
     unit_label = StringField(_l("Unit label"), validators=[Optional(), Length(max=60)])
     target = DecimalField(_l("Target (on the chart's scale, e.g. 90 for 90 %)"), validators=[Optional()])
-    direction = SelectField(_l("Improvement direction"), choices=[SelectChoice(d, DIRECTION_NAMES[d]) for d in DIRECTIONS])
+    direction = SelectField(
+        _l("Improvement direction"), choices=[SelectChoice(d, DIRECTION_NAMES[d]) for d in DIRECTIONS]
+    )
     default_chart = SelectField(
         _l("Default chart"),
-        choices=[SelectChoice("", _l("Chosen from the value kind"))] + [SelectChoice(k, k.upper()) for k in CHART_KINDS],
+        choices=[SelectChoice("", _l("Chosen from the value kind"))]
+        + [SelectChoice(k, k.upper()) for k in CHART_KINDS],
     )
 
     def values(self) -> dict:

@@ -1,4 +1,5 @@
 """Learning-session packs: start a build, follow its progress, download the files."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, url_for
@@ -81,8 +82,9 @@ def build_pack(network_id: int, session_id: int):
     session = _session_or_abort(network_id, session_id)
     if not permissions.can_build_pack(current_user, session.network):
         abort(403)
-    running = [p for p in pack_service.packs_of(session)
-               if not p.is_finished and not pack_service.is_stalled(p)]
+    running = [
+        p for p in pack_service.packs_of(session) if not p.is_finished and not pack_service.is_stalled(p)
+    ]
     if running:
         flash(_("A pack for this session is being made already."), "info")
         return redirect(url_for("networks.session_pack", network_id=network_id, session_id=session_id))

@@ -11,6 +11,7 @@ The pack is reproducible: everything drawn comes from the database in a fixed or
 time is drawn or written into the files, and ``charts`` renders deterministically — so the same
 data gives the same bytes, and :func:`content_hash` names that data.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -93,45 +94,54 @@ def pack_data(session: LearningSession) -> PackData:
         for measure in measures:
             analysis = analyse_team_measure(team, measure, until)
             cell = cell_of(team, measure, analysis, NO_SUPPRESSION)
-            cells.append(MatrixCell(
-                _matrix_variation(cell.variation, measure.direction), cell.assurance,
-                _value_text(measure, cell.value),
-            ))
+            cells.append(
+                MatrixCell(
+                    _matrix_variation(cell.variation, measure.direction),
+                    cell.assurance,
+                    _value_text(measure, cell.value),
+                )
+            )
             data = figure_data(analysis)
             if data is not None:
                 charts.append(data)
         rows.append(tuple(cells))
-        sections.append(TeamSection(
-            name=team.name,
-            subtitle=f"{team.unit.name} · {team.unit.municipality.name}",
-            charts=tuple(charts),
-            interventions=_interventions(team, since, until),
-        ))
-    matrix = SummaryMatrixData(
-        teams=tuple(t.name for t in teams),
-        measures=tuple(m.label for m in measures),
-        cells=tuple(rows),
-        text=MatrixText(
-            title=_("Summary"),
-            subtitle=_("Data up to and including %(month)s", month=month_name(until)),
-            team_heading=_("Team"),
-            variation_heading=_("Variation"),
-            assurance_heading=_("Assurance"),
-            missing=_("Not enough data"),
-            legend={
-                "common": _("Common cause"),
-                "improvement_high": _("Improvement (higher)"),
-                "improvement_low": _("Improvement (lower)"),
-                "concern_high": _("Concern (higher)"),
-                "concern_low": _("Concern (lower)"),
-                "neutral_high": _("Special cause (higher)"),
-                "neutral_low": _("Special cause (lower)"),
-                "pass": _("Meets the target"),
-                "fail": _("Misses the target"),
-                "hit_and_miss": _("Hit and miss"),
-            },
-        ),
-    ) if teams and measures else None
+        sections.append(
+            TeamSection(
+                name=team.name,
+                subtitle=f"{team.unit.name} · {team.unit.municipality.name}",
+                charts=tuple(charts),
+                interventions=_interventions(team, since, until),
+            )
+        )
+    matrix = (
+        SummaryMatrixData(
+            teams=tuple(t.name for t in teams),
+            measures=tuple(m.label for m in measures),
+            cells=tuple(rows),
+            text=MatrixText(
+                title=_("Summary"),
+                subtitle=_("Data up to and including %(month)s", month=month_name(until)),
+                team_heading=_("Team"),
+                variation_heading=_("Variation"),
+                assurance_heading=_("Assurance"),
+                missing=_("Not enough data"),
+                legend={
+                    "common": _("Common cause"),
+                    "improvement_high": _("Improvement (higher)"),
+                    "improvement_low": _("Improvement (lower)"),
+                    "concern_high": _("Concern (higher)"),
+                    "concern_low": _("Concern (lower)"),
+                    "neutral_high": _("Special cause (higher)"),
+                    "neutral_low": _("Special cause (lower)"),
+                    "pass": _("Meets the target"),
+                    "fail": _("Misses the target"),
+                    "hit_and_miss": _("Hit and miss"),
+                },
+            ),
+        )
+        if teams and measures
+        else None
+    )
     title = _("Learning session %(number)d", number=session.number)
     if session.title:
         # Titles often name the session already ("Samling 2: Hva forteller diagrammene?").
@@ -140,8 +150,11 @@ def pack_data(session: LearningSession) -> PackData:
     return PackData(
         title=title,
         subtitle=network.name,
-        date_text=_("%(date)s · data up to and including %(month)s",
-                    date=session.date.strftime("%d.%m.%Y"), month=month_name(until)),
+        date_text=_(
+            "%(date)s · data up to and including %(month)s",
+            date=session.date.strftime("%d.%m.%Y"),
+            month=month_name(until),
+        ),
         footer=f"learnnet · {network.region.name} · {network.name}",
         teams=tuple(sections),
         matrix=matrix,
@@ -179,9 +192,14 @@ def file_names(pack: SessionPack) -> PackFileNames:
 
 def request_pack(session: LearningSession, user: User, language: str) -> SessionPack:
     pack = SessionPack(
-        session_id=session.id, status="queued", progress=0, step="queued",
+        session_id=session.id,
+        status="queued",
+        progress=0,
+        step="queued",
         language=language if language in ("nb", "en") else "nb",
-        data_until=data_until(session), created_by_id=user.id, error="",
+        data_until=data_until(session),
+        created_by_id=user.id,
+        error="",
     )
     db.session.add(pack)
     db.session.flush()
@@ -206,10 +224,14 @@ def build(pack: SessionPack, *, reuse: bool = True, workers: int | None = None) 
         earlier = None
         if reuse:
             earlier = db.session.scalar(
-                select(SessionPack).where(
-                    SessionPack.session_id == pack.session_id, SessionPack.status == "done",
-                    SessionPack.content_hash == digest, SessionPack.id != pack.id,
-                ).order_by(SessionPack.id.desc())
+                select(SessionPack)
+                .where(
+                    SessionPack.session_id == pack.session_id,
+                    SessionPack.status == "done",
+                    SessionPack.content_hash == digest,
+                    SessionPack.id != pack.id,
+                )
+                .order_by(SessionPack.id.desc())
             )
         if earlier is not None:
             pdf, png_zip = earlier.pdf, earlier.png_zip
@@ -219,15 +241,27 @@ def build(pack: SessionPack, *, reuse: bool = True, workers: int | None = None) 
             files = render_pack(data, workers=workers or current_app.config.get("PACK_WORKERS") or 1)
             pdf, png_zip = files.pdf, files.zip
         _set(
-            pack, status="done", step="done", progress=100, pdf=pdf, png_zip=png_zip,
-            pdf_size=len(pdf), zip_size=len(png_zip), pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            pack,
+            status="done",
+            step="done",
+            progress=100,
+            pdf=pdf,
+            png_zip=png_zip,
+            pdf_size=len(pdf),
+            zip_size=len(png_zip),
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
             finished_at=utcnow(),
         )
     except Exception as error:  # a failed build must say so on the page, never stay "running"
         log.exception("session pack %s failed", pack.id)
         db.session.rollback()
-        _set(pack, status="failed", step="failed", error=f"{type(error).__name__}: {error}"[:2000],
-             finished_at=utcnow())
+        _set(
+            pack,
+            status="failed",
+            step="failed",
+            error=f"{type(error).__name__}: {error}"[:2000],
+            finished_at=utcnow(),
+        )
     return pack
 
 

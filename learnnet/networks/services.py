@@ -1,5 +1,6 @@
 """A network's dashboard (teams × measures) and its set-up: measures from templates, targets,
 teams and learning sessions, and a measure's definition edited with its history kept."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,10 +40,10 @@ VARIATION_ICONS = {
 class Cell:
     team: Team
     measure: MeasureDefinition
-    period: dt.date | None          # the latest month with a value
-    value: float | None             # on the measure's scale; None when missing or suppressed
-    variation: str | None           # common, improvement, concern, neutral
-    assurance: str | None           # pass, fail, hit_and_miss
+    period: dt.date | None  # the latest month with a value
+    value: float | None  # on the measure's scale; None when missing or suppressed
+    variation: str | None  # common, improvement, concern, neutral
+    assurance: str | None  # pass, fail, hit_and_miss
     hidden: bool
     analysis: Analysis
 
@@ -81,9 +82,16 @@ def latest(analysis: Analysis) -> tuple[int | None, float | None]:
 def cell_of(team: Team, measure: MeasureDefinition, analysis: Analysis, suppression: Suppression) -> Cell:
     k, value = latest(analysis)
     series = analysis.series
-    counts = () if k is None else (
-        (series.numerators[k], series.denominators[k]) if measure.is_ratio
-        else (series.values[k],) if measure.value_kind == "count" else ()
+    counts = (
+        ()
+        if k is None
+        else (
+            (series.numerators[k], series.denominators[k])
+            if measure.is_ratio
+            else (series.values[k],)
+            if measure.value_kind == "count"
+            else ()
+        )
     )
     hidden = k is not None and is_hidden(suppression, team, *counts)
     reading = analysis.reading
@@ -92,16 +100,28 @@ def cell_of(team: Team, measure: MeasureDefinition, analysis: Analysis, suppress
     if reading is not None and reading.assurance is not None and reading.assurance.status != "no_limits":
         assurance = reading.assurance.status
     return Cell(
-        team, measure, None if k is None else series.periods[k], None if hidden else value,
-        None if hidden else variation, None if hidden else assurance, hidden, analysis,
+        team,
+        measure,
+        None if k is None else series.periods[k],
+        None if hidden else value,
+        None if hidden else variation,
+        None if hidden else assurance,
+        hidden,
+        analysis,
     )
 
 
-def dashboard(network: Network, suppression: Suppression, *, municipality_id: int | None = None,
-              until: dt.date | None = None) -> Dashboard:
+def dashboard(
+    network: Network,
+    suppression: Suppression,
+    *,
+    municipality_id: int | None = None,
+    until: dt.date | None = None,
+) -> Dashboard:
     """Every team × measure of the network (of one municipality, when given), read up to ``until``."""
     teams = [
-        t for t in sorted(network.teams, key=lambda t: (t.name, t.id))
+        t
+        for t in sorted(network.teams, key=lambda t: (t.name, t.id))
         if municipality_id is None or t.unit.municipality_id == municipality_id
     ]
     measures = list(network.measures)
@@ -138,8 +158,17 @@ def next_session(network: Network, today: dt.date) -> LearningSession | None:
 
 # What a facilitator may change in a measure's definition; each change leaves an audit event.
 DEFINITION_FIELDS = (
-    "name", "short_name", "numerator", "denominator", "inclusions", "exclusions", "notes",
-    "unit_label", "target", "direction", "default_chart",
+    "name",
+    "short_name",
+    "numerator",
+    "denominator",
+    "inclusions",
+    "exclusions",
+    "notes",
+    "unit_label",
+    "target",
+    "direction",
+    "default_chart",
 )
 
 
@@ -147,14 +176,30 @@ def definition_snapshot(measure: MeasureDefinition) -> dict[str, Any]:
     return {name: getattr(measure, name) for name in DEFINITION_FIELDS} | {"version": measure.version}
 
 
-def create_network(user: User, *, region_id: int, name: str, topic: str, description: str,
-                   start_date: dt.date, end_date: dt.date, rule_set: str, language: str,
-                   templates: list[MeasureTemplate]) -> Network:
+def create_network(
+    user: User,
+    *,
+    region_id: int,
+    name: str,
+    topic: str,
+    description: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    rule_set: str,
+    language: str,
+    templates: list[MeasureTemplate],
+) -> Network:
     """A planned network with its measures copied from ``templates``; ``user`` facilitates it
     when they are a facilitator."""
     network = Network(
-        region_id=region_id, name=name, topic=topic, description=description,
-        start_date=start_date, end_date=end_date, status="planned", rule_set=rule_set,
+        region_id=region_id,
+        name=name,
+        topic=topic,
+        description=description,
+        start_date=start_date,
+        end_date=end_date,
+        status="planned",
+        rule_set=rule_set,
         language=language,
     )
     for position, template in enumerate(templates):
@@ -169,9 +214,13 @@ def create_network(user: User, *, region_id: int, name: str, topic: str, descrip
 
 def network_snapshot(network: Network) -> dict[str, Any]:
     return {
-        "name": network.name, "topic": network.topic, "status": network.status,
-        "start_date": network.start_date.isoformat(), "end_date": network.end_date.isoformat(),
-        "rule_set": network.rule_set, "language": network.language,
+        "name": network.name,
+        "topic": network.topic,
+        "status": network.status,
+        "start_date": network.start_date.isoformat(),
+        "end_date": network.end_date.isoformat(),
+        "rule_set": network.rule_set,
+        "language": network.language,
         "measures": [m.code for m in network.measures],
     }
 
@@ -184,7 +233,9 @@ def update_network(user: User, network: Network, **values: Any) -> None:
     audit.record(user, "network.update", network, before=before, after=network_snapshot(network))
 
 
-def add_measure(user: User, network: Network, template: MeasureTemplate, target: float | None) -> MeasureDefinition:
+def add_measure(
+    user: User, network: Network, template: MeasureTemplate, target: float | None
+) -> MeasureDefinition:
     position = max((m.position for m in network.measures), default=-1) + 1
     measure = definition_from_template(template, network.language, position=position, target=target)
     network.measures.append(measure)
@@ -207,7 +258,9 @@ def change_definition(user: User, measure: MeasureDefinition, values: dict[str, 
     measure.version += 1
     db.session.flush()
     audit.record(
-        user, "measure.change", measure,
+        user,
+        "measure.change",
+        measure,
         before={k: before[k] for k in changed} | {"version": before["version"]},
         after={k: getattr(measure, k) for k in changed} | {"version": measure.version},
     )
@@ -219,7 +272,9 @@ def definition_history(measure: MeasureDefinition) -> list[AuditEvent]:
     return list(
         db.session.scalars(
             select(AuditEvent)
-            .where(AuditEvent.object_type == MeasureDefinition.__tablename__, AuditEvent.object_id == measure.id)
+            .where(
+                AuditEvent.object_type == MeasureDefinition.__tablename__, AuditEvent.object_id == measure.id
+            )
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         )
     )
@@ -238,8 +293,12 @@ def add_session(user: User, network: Network, date: dt.date, title: str) -> Lear
     session = LearningSession(network=network, number=number, date=date, title=title)
     db.session.add(session)
     db.session.flush()
-    audit.record(user, "learning_session.create", session,
-                 after={"network": network.id, "number": number, "date": date.isoformat(), "title": title})
+    audit.record(
+        user,
+        "learning_session.create",
+        session,
+        after={"network": network.id, "number": number, "date": date.isoformat(), "title": title},
+    )
     return session
 
 
@@ -247,7 +306,8 @@ def units_outside(network: Network) -> list[Unit]:
     """Units of the network's region not yet in it, by municipality and name."""
     enrolled = {t.unit_id for t in network.teams}
     units = db.session.scalars(
-        select(Unit).join(Unit.municipality)
+        select(Unit)
+        .join(Unit.municipality)
         .where(Municipality.region_id == network.region_id)
         .order_by(Municipality.name, Unit.name)
     )

@@ -32,9 +32,7 @@ from learnnet.teams.services import complete_teams_per_network, completeness
 @bp.route("/")
 @login_required
 def index():
-    query = permissions.visible_networks(current_user).order_by(
-        Network.status, Network.start_date.desc()
-    )
+    query = permissions.visible_networks(current_user).order_by(Network.status, Network.start_date.desc())
     networks = list(db.session.scalars(query))
     period = default_entry_period(dt.date.today())
     return render_template(
@@ -87,11 +85,19 @@ def network(network_id: int):
 def matrix_table(board: svc.Dashboard) -> Table:
     headers = [_("Team"), _("Municipality")]
     for measure in board.measures:
-        headers += [f"{measure.label}: {_('latest month')}", f"{measure.label}: {_('value')}",
-                    f"{measure.label}: {_('variation')}", f"{measure.label}: {_('assurance')}"]
+        headers += [
+            f"{measure.label}: {_('latest month')}",
+            f"{measure.label}: {_('value')}",
+            f"{measure.label}: {_('variation')}",
+            f"{measure.label}: {_('assurance')}",
+        ]
     names = {
-        "common": _("Common cause"), "improvement": _("Improvement"), "concern": _("Concern"),
-        "neutral": _("Special cause"), "pass": _("Meets the target"), "fail": _("Misses the target"),
+        "common": _("Common cause"),
+        "improvement": _("Improvement"),
+        "concern": _("Concern"),
+        "neutral": _("Special cause"),
+        "pass": _("Meets the target"),
+        "fail": _("Misses the target"),
         "hit_and_miss": _("Hit and miss"),
     }
     rows = []
@@ -105,13 +111,18 @@ def matrix_table(board: svc.Dashboard) -> Table:
             row += [
                 month_label(cell.period) if cell.period else None,
                 None if cell.value is None else round(cell.value, 2),
-                names.get(cell.variation or ""), names.get(cell.assurance or ""),
+                names.get(cell.variation or ""),
+                names.get(cell.assurance or ""),
             ]
         rows.append(tuple(row))
     notes = ()
     if board.hidden_count:
-        notes = (_("Cells based on fewer than %(count)d are suppressed to protect privacy.",
-                   count=current_app.config["SMALL_NUMBER_THRESHOLD"]),)
+        notes = (
+            _(
+                "Cells based on fewer than %(count)d are suppressed to protect privacy.",
+                count=current_app.config["SMALL_NUMBER_THRESHOLD"],
+            ),
+        )
     return Table(board.network.name, tuple(headers), tuple(rows), notes)
 
 
@@ -129,7 +140,9 @@ def matrix_export(network_id: int, fmt: str):
 
 
 def _templates() -> list[MeasureTemplate]:
-    return list(db.session.scalars(select(MeasureTemplate).order_by(MeasureTemplate.topic, MeasureTemplate.code)))
+    return list(
+        db.session.scalars(select(MeasureTemplate).order_by(MeasureTemplate.topic, MeasureTemplate.code))
+    )
 
 
 def _template_choices(language: str) -> list[SelectChoice]:
@@ -146,7 +159,9 @@ def new():
     if not _may_create():
         abort(403)
     form = NewNetworkForm()
-    form.region.choices = [SelectChoice(r.id, r.name) for r in db.session.scalars(select(Region).order_by(Region.name))]
+    form.region.choices = [
+        SelectChoice(r.id, r.name) for r in db.session.scalars(select(Region).order_by(Region.name))
+    ]
     form.templates.choices = _template_choices("nb")
     if request.method == "GET":
         today = dt.date.today()
@@ -158,9 +173,15 @@ def new():
         else:
             chosen = {t.id: t for t in _templates()}
             network = svc.create_network(
-                current_user, region_id=form.region.data, name=form.name.data, topic=form.topic.data,
-                description=form.description.data or "", start_date=form.start_date.data,
-                end_date=form.end_date.data, rule_set=form.rule_set.data, language=form.language.data,
+                current_user,
+                region_id=form.region.data,
+                name=form.name.data,
+                topic=form.topic.data,
+                description=form.description.data or "",
+                start_date=form.start_date.data,
+                end_date=form.end_date.data,
+                rule_set=form.rule_set.data,
+                language=form.language.data,
                 templates=[chosen[i] for i in form.templates.data if i in chosen],
             )
             network.status = form.status.data
@@ -175,7 +196,9 @@ def _setup_forms(network: Network):
     measure_form = AddMeasureForm(prefix="measure")
     measure_form.template.choices = _template_choices(network.language)
     team_form = AddTeamForm(prefix="team")
-    team_form.unit.choices = [SelectChoice(u.id, f"{u.municipality.name} · {u.name}") for u in svc.units_outside(network)]
+    team_form.unit.choices = [
+        SelectChoice(u.id, f"{u.municipality.name} · {u.name}") for u in svc.units_outside(network)
+    ]
     session_form = SessionForm(prefix="session")
     return network_form, measure_form, team_form, session_form
 
@@ -189,10 +212,23 @@ def setup(network_id: int):
     if request.method == "POST":
         done = None
         if action == "network" and network_form.validate_on_submit():
-            svc.update_network(current_user, network, **{
-                name: getattr(network_form, name).data
-                for name in ("name", "topic", "description", "start_date", "end_date", "status", "rule_set", "language")
-            })
+            svc.update_network(
+                current_user,
+                network,
+                **{
+                    name: getattr(network_form, name).data
+                    for name in (
+                        "name",
+                        "topic",
+                        "description",
+                        "start_date",
+                        "end_date",
+                        "status",
+                        "rule_set",
+                        "language",
+                    )
+                },
+            )
             done = _("The network is saved.")
         elif action == "measure" and measure_form.validate_on_submit():
             template = db.session.get(MeasureTemplate, measure_form.template.data)
@@ -215,8 +251,12 @@ def setup(network_id: int):
         db.session.rollback()
         flash(_("Nothing was saved. Correct the fields marked below."), "danger")
     return render_template(
-        "networks/setup.html", network=network, network_form=network_form, measure_form=measure_form,
-        team_form=team_form, session_form=session_form,
+        "networks/setup.html",
+        network=network,
+        network_form=network_form,
+        measure_form=measure_form,
+        team_form=team_form,
+        session_form=session_form,
     )
 
 
@@ -241,6 +281,11 @@ def definition(network_id: int, measure_id: int):
             return redirect(url_for("networks.definition", network_id=network.id, measure_id=measure.id))
         flash(_("Nothing was saved. Correct the fields marked below."), "danger")
     return render_template(
-        "networks/definition.html", network=network, measure=measure, form=form, can_manage=can_manage,
-        history=svc.definition_history(measure), labels=dict((f.name, f.label.text) for f in form),
+        "networks/definition.html",
+        network=network,
+        measure=measure,
+        form=form,
+        can_manage=can_manage,
+        history=svc.definition_history(measure),
+        labels=dict((f.name, f.label.text) for f in form),
     )

@@ -1,4 +1,5 @@
 """A facilitator makes the next learning session's chart pack in one click and downloads it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,15 +33,23 @@ def network(live_app):
         measure = f.MeasureFactory(network=network, name="Beboere screenet for ernæringsrisiko", target=90.0)
         for k, team in enumerate(teams):
             for j, period in enumerate(months_between(start, last)):
-                f.MeasurementFactory(team=team, measure=measure, period=period,
-                                     numerator=8 + (j + k) % 5, denominator=16)
+                f.MeasurementFactory(
+                    team=team, measure=measure, period=period, numerator=8 + (j + k) % 5, denominator=16
+                )
         facilitator = f.UserFactory(role="facilitator", name="Vera Veileder")
         network.facilitators.append(facilitator)
-        db.session.add(LearningSession(network_id=network.id, number=1,
-                                       date=add_months(last, 2) + dt.timedelta(days=9), title="Oppstart"))
+        db.session.add(
+            LearningSession(
+                network_id=network.id,
+                number=1,
+                date=add_months(last, 2) + dt.timedelta(days=9),
+                title="Oppstart",
+            )
+        )
         db.session.commit()
-        world = SimpleNamespace(network_id=network.id, email=facilitator.email, password=f.PASSWORD,
-                                teams=[t.name for t in teams])
+        world = SimpleNamespace(
+            network_id=network.id, email=facilitator.email, password=f.PASSWORD, teams=[t.name for t in teams]
+        )
         db.session.remove()
     return world
 

@@ -1,4 +1,5 @@
 """The county comparison: who may see it, what it shows, and small numbers suppressed everywhere."""
+
 from __future__ import annotations
 
 import csv
@@ -72,7 +73,9 @@ def test_viewer_gets_small_units_suppressed_in_page_and_exports(client, auth, co
     assert tiny[2:6] == ["", "", "", ""]
     big = _line(response.get_data(as_text=True), county.teams[0].name).split(";")
     assert big[2] and big[3]
-    workbook = load_workbook(io.BytesIO(client.get("/county/compare/units.xlsx", query_string=_one_month(county)).data))
+    workbook = load_workbook(
+        io.BytesIO(client.get("/county/compare/units.xlsx", query_string=_one_month(county)).data)
+    )
     sheet = workbook.active
     tiny_row = [row for row in sheet.iter_rows(values_only=True) if row[0] == county.tiny.name][0]
     assert tiny_row[2] is None and tiny_row[3] is None and tiny_row[4] is None
@@ -97,8 +100,16 @@ def test_centre_sees_everything_but_may_ask_for_the_published_view(client, auth,
 
 def test_malformed_parameters_fall_back_to_defaults(client, auth, county, world):
     auth.login(world.users["centre"])
-    response = client.get("/county/compare", query_string={"measure": county.screening.id, "first": "x",
-                                                             "last": "2026-99", "level": "?", "adjust": "lots"})
+    response = client.get(
+        "/county/compare",
+        query_string={
+            "measure": county.screening.id,
+            "first": "x",
+            "last": "2026-99",
+            "level": "?",
+            "adjust": "lots",
+        },
+    )
     assert response.status_code == 200
     assert client.get("/county/compare", query_string={"measure": 999999}).status_code == 404
     assert client.get("/county/compare/funnel.gif", query_string=_args(county)).status_code == 404

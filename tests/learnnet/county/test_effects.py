@@ -1,4 +1,5 @@
 """The network's effect: pooled and per team, read with the improvement direction."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,22 +20,29 @@ def county(world):
 
 def test_improving_teams_are_found_and_by_how_much(app, county, world):
     rule = policy(world.users["centre"], list(county.network.teams), 5)
-    effect = services.network_effect(county.screening, dt.date(2025, 1, 1), dt.date(2026, 10, 1), rule,
-                                     dt.date(2025, 11, 1))
+    effect = services.network_effect(
+        county.screening, dt.date(2025, 1, 1), dt.date(2026, 10, 1), rule, dt.date(2025, 11, 1)
+    )
     teams = {t.team.name: t for t in effect.teams}
-    assert teams[county.teams[0].name].verdict == "improved"     # +35 points from January 2025
-    assert teams[county.teams[1].name].verdict == "improved"     # +25 points
+    assert teams[county.teams[0].name].verdict == "improved"  # +35 points from January 2025
+    assert teams[county.teams[1].name].verdict == "improved"  # +25 points
     gains = {name: t.after - t.before for name, t in teams.items()}
     assert 25 < gains[county.teams[0].name] < 45
     assert 15 < gains[county.teams[1].name] < 35
-    assert abs(gains[county.teams[2].name]) < 10                 # no change
+    assert abs(gains[county.teams[2].name]) < 10  # no change
     assert effect.pooled is not None and effect.pooled.n_series == 4
     assert effect.aggregate is not None and effect.at == effect.periods.index(dt.date(2025, 1, 1))
     assert effect.aggregate.effect_at_change > 0.1
     with app.test_request_context():
-        sentence = effect_sentence(county.screening, effect.pooled, effect.scale, effect.change,
-                                   effect.periods[-1], who="Alle team",
-                                   effect_at_end=effect.aggregate.effect_at_end)
+        sentence = effect_sentence(
+            county.screening,
+            effect.pooled,
+            effect.scale,
+            effect.change,
+            effect.periods[-1],
+            who="Alle team",
+            effect_at_end=effect.aggregate.effect_at_end,
+        )
     assert "prosentpoeng høyere" in sentence and "oktober 2026" in sentence and "KI" in sentence
 
 

@@ -1,4 +1,5 @@
 """The one small-number rule, for each kind of viewer."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,9 +31,16 @@ def test_counts_below_the_threshold_are_hidden_only_for_outsiders(county, world)
     assert is_hidden(insider, [tiny, big], 3)
 
 
-@pytest.mark.parametrize("role, sees_all", [
-    ("admin", True), ("centre", True), ("facilitator", True), ("team_member", False), ("viewer", False),
-])
+@pytest.mark.parametrize(
+    "role, sees_all",
+    [
+        ("admin", True),
+        ("centre", True),
+        ("facilitator", True),
+        ("team_member", False),
+        ("viewer", False),
+    ],
+)
 def test_who_sees_every_team_of_the_network(county, world, role, sees_all):
     rule = policy(world.users[role], list(county.network.teams), 5)
     assert (rule.open_team_ids is None) == sees_all
@@ -54,7 +62,13 @@ def test_comparison_rows_carry_no_numbers_when_suppressed(county, world):
     rule = policy(world.users["viewer"], list(county.network.teams), 5)
     comparison = services.compare(county.screening, window, rule)
     row = [r for r in comparison.rows if r.team is county.tiny][0]
-    assert row.hidden and row.numerator is None and row.denominator is None and row.value is None and row.z is None
+    assert (
+        row.hidden
+        and row.numerator is None
+        and row.denominator is None
+        and row.value is None
+        and row.z is None
+    )
     assert comparison.hidden_count == 1
     assert county.tiny.name not in [r.label for r in comparison.shown]
     # the limits are the same for everyone: the target pools every unit

@@ -1,4 +1,5 @@
 """The facilitator's network dashboard, its export, and the network's set-up."""
+
 from __future__ import annotations
 
 import csv
@@ -33,14 +34,14 @@ def test_matrix_shows_latest_value_icons_and_links_to_the_team_measure(client, a
         assert f"/teams/{team.id}/measures/{county.screening.id}" in page
     assert "ln-var-" in page and "ln-ass-" in page
     assert 'data-testid="late-teams"' in page
-    assert "suppression-note" not in page   # the facilitator may open every team of the network
+    assert "suppression-note" not in page  # the facilitator may open every team of the network
 
 
 def test_municipality_filter(client, auth, county, world):
     auth.login(world.users["facilitator"])
     page = client.get(f"/networks/{county.network.id}", query_string={"municipality": county.faerder.id})
     text = page.get_data(as_text=True)
-    matrix = text[text.index('data-testid="matrix"'):text.index('data-testid="completeness"')]
+    matrix = text[text.index('data-testid="matrix"') : text.index('data-testid="completeness"')]
     assert "Tjøme omsorgssenter" in matrix
     assert "Åsgårdstrand" not in matrix
     # an unknown municipality shows them all
@@ -67,7 +68,7 @@ def test_late_team_is_named(client, auth, county, world, db_session):
     db_session.flush()
     auth.login(world.users["facilitator"])
     page = client.get(f"/networks/{county.network.id}").get_data(as_text=True)
-    late = page[page.index('data-testid="late-teams"'):]
+    late = page[page.index('data-testid="late-teams"') :]
     assert team.name in late[:400]
 
 
@@ -80,11 +81,20 @@ def template(db_session):
 def test_facilitator_creates_a_network_from_templates(client, auth, world, template, db_session):
     auth.login(world.users["facilitator"])
     assert client.get("/networks/new").status_code == 200
-    response = client.post("/networks/new", data={
-        "name": "Ernæring 2027", "topic": "malnutrition", "region": world.region.id,
-        "start_date": "2027-01-01", "end_date": "2027-12-31", "status": "planned",
-        "rule_set": "anhoej", "language": "nb", "templates": [template.id],
-    })
+    response = client.post(
+        "/networks/new",
+        data={
+            "name": "Ernæring 2027",
+            "topic": "malnutrition",
+            "region": world.region.id,
+            "start_date": "2027-01-01",
+            "end_date": "2027-12-31",
+            "status": "planned",
+            "rule_set": "anhoej",
+            "language": "nb",
+            "templates": [template.id],
+        },
+    )
     assert response.status_code == 302
     network = db_session.query(Network).filter_by(name="Ernæring 2027").one()
     assert [m.code for m in network.measures] == ["malnutrition.screened"]
@@ -102,10 +112,19 @@ def test_facilitator_creates_a_network_from_templates(client, auth, world, templ
 
 def test_creating_needs_valid_dates(client, auth, world):
     auth.login(world.users["facilitator"])
-    response = client.post("/networks/new", data={
-        "name": "Bakvendt", "topic": "falls", "region": world.region.id, "start_date": "2027-12-01",
-        "end_date": "2027-01-01", "status": "planned", "rule_set": "anhoej", "language": "nb",
-    })
+    response = client.post(
+        "/networks/new",
+        data={
+            "name": "Bakvendt",
+            "topic": "falls",
+            "region": world.region.id,
+            "start_date": "2027-12-01",
+            "end_date": "2027-01-01",
+            "status": "planned",
+            "rule_set": "anhoej",
+            "language": "nb",
+        },
+    )
     assert response.status_code == 200
     assert "is-invalid" in response.get_data(as_text=True)
 
@@ -127,18 +146,28 @@ def test_editing_a_definition_keeps_its_history(client, auth, world, db_session)
     measure = world.measure
     auth.login(world.users["facilitator"])
     url = f"/networks/{world.network.id}/measures/{measure.id}"
-    response = client.post(url, data={
-        "name": measure.name, "short_name": "Screening", "numerator": "Screenet innen 7 dager",
-        "denominator": "Langtidsbeboere", "target": "85", "direction": "up", "default_chart": "",
-        "unit_label": "%",
-    })
+    response = client.post(
+        url,
+        data={
+            "name": measure.name,
+            "short_name": "Screening",
+            "numerator": "Screenet innen 7 dager",
+            "denominator": "Langtidsbeboere",
+            "target": "85",
+            "direction": "up",
+            "default_chart": "",
+            "unit_label": "%",
+        },
+    )
     assert response.status_code == 302
     db_session.expire_all()
     assert measure.target == 85.0 and measure.version == 2
-    event = db_session.query(AuditEvent).filter_by(object_type="measure_definition", object_id=measure.id).one()
+    event = (
+        db_session.query(AuditEvent).filter_by(object_type="measure_definition", object_id=measure.id).one()
+    )
     assert event.before["target"] is None and event.after["target"] == 85.0
     page = client.get(url).get_data(as_text=True)
-    history = page[page.index('data-testid="history"'):]
+    history = page[page.index('data-testid="history"') :]
     assert "Screenet innen 7 dager" in history and "85" in history
     # the centre reads it; a viewer may not
     auth.logout()

@@ -1,4 +1,5 @@
 """Making a learning-session pack from the page: who may, its status, and the downloads."""
+
 from __future__ import annotations
 
 import io
@@ -48,7 +49,7 @@ def test_facilitator_makes_a_pack_and_downloads_it(client, auth, county, world, 
 def test_one_click_from_the_dashboard_prepares_the_next_session(client, auth, county, world, db_session):
     auth.login(world.users["facilitator"])
     page = client.get(f"/networks/{county.network.id}").get_data(as_text=True)
-    assert f"/sessions/{county.sessions[2].id}/pack" in page   # the next session: 20 November 2026
+    assert f"/sessions/{county.sessions[2].id}/pack" in page  # the next session: 20 November 2026
     client.post(_url(county, 2))
     pack = db_session.query(SessionPack).one()
     assert pack.session_id == county.sessions[2].id and pack.status == "done"
@@ -85,9 +86,17 @@ def test_a_build_that_died_with_its_process_can_be_started_again(client, auth, c
     from learnnet.networks.packs import STALLED_AFTER
 
     long_ago = dt.datetime.now(dt.timezone.utc) - STALLED_AFTER - dt.timedelta(minutes=1)
-    dead = SessionPack(session_id=county.sessions[1].id, status="running", step="drawing", progress=40,
-                       language="nb", data_until=dt.date(2025, 9, 1), error="", created_at=long_ago,
-                       started_at=long_ago)
+    dead = SessionPack(
+        session_id=county.sessions[1].id,
+        status="running",
+        step="drawing",
+        progress=40,
+        language="nb",
+        data_until=dt.date(2025, 9, 1),
+        error="",
+        created_at=long_ago,
+        started_at=long_ago,
+    )
     db_session.add(dead)
     db_session.commit()
     auth.login(world.users["facilitator"])

@@ -1,4 +1,5 @@
 """The learning-session pack: its data, its build, its reproducibility and the PDF's pages."""
+
 from __future__ import annotations
 
 import io
@@ -19,7 +20,7 @@ def county(world):
 
 
 def test_pack_data_holds_every_team_with_data_up_to_the_month_before_the_session(app, county):
-    session = county.sessions[1]   # 15 October 2025
+    session = county.sessions[1]  # 15 October 2025
     with app.test_request_context():
         data = packs.pack_data(session)
     assert [t.name for t in data.teams] == sorted(t.name for t in county.teams)
@@ -50,7 +51,7 @@ def test_build_stores_a_pdf_with_the_expected_pages_and_a_zip_of_pngs(app, count
     assert "Learning session 2: Midtveis" in text[0]
     assert "Contents" in text[1]
     assert "Summary" in text[2]
-    for team, page in zip(sorted(t.name for t in county.teams), text[3:]):
+    for team, page in zip(sorted(t.name for t in county.teams), text[3:], strict=True):
         assert team in page
     with zipfile.ZipFile(io.BytesIO(pack.png_zip)) as archive:
         names = archive.namelist()
