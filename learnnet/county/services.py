@@ -235,7 +235,12 @@ def compare(
             by_label[with_data[unit.label][0]] = unit
     rows = []
     for label, municipality, members, num, den, has_data in groups:
-        hidden = has_data and is_hidden(suppression, members, num, den)
+        # A municipality whose total would let a suppressed unit's count be worked out (its total
+        # minus the units shown in the unit view) is suppressed with it.
+        hidden = has_data and (
+            is_hidden(suppression, members, num, den)
+            or any(is_hidden(suppression, t, *totals[t.id]) for t in members if t.id in totals)
+        )
         unit = by_label.get(label)
         side = unit.side if unit is not None else None
         if hidden or not has_data:

@@ -93,3 +93,19 @@ def test_dashboard_cells_hide_small_latest_months_for_outsiders(county, world):
     cell = board.cell(county.tiny, county.screening)
     assert cell.hidden and cell.value is None and cell.variation is None
     assert not board.cell(county.teams[0], county.screening).hidden
+
+
+def test_a_municipality_is_suppressed_with_its_small_unit(county, world):
+    # Færder's total minus Tjøme (shown in the unit view) would give the small ward's count.
+    window = services.Window(dt.date(2026, 10, 1), dt.date(2026, 10, 1))
+    rule = policy(world.users["viewer"], list(county.network.teams), 5)
+    rows = {r.label: r for r in services.compare(county.screening, window, rule, level="municipality").rows}
+    assert rows["Færder"].hidden and rows["Færder"].numerator is None
+    assert not rows["Horten"].hidden
+    open_rows = services.compare(
+        county.screening,
+        window,
+        policy(county.tiny_viewer, list(county.network.teams), 5),
+        level="municipality",
+    ).rows
+    assert not [r for r in open_rows if r.label == "Færder"][0].hidden
