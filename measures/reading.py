@@ -1,0 +1,170 @@
+"""A structured, language-free reading of a chart, for the app to put into words.
+
+API
+---
+``read_chart(chart, rule_set="anhoej", direction=None, target=None,
+min_points=10) -> Reading``
+
+:class:`Reading` holds a headline :class:`Statement` and the rest, each with
+a stable ``code`` and the numbers a sentence needs; the web app translates
+them ("eight months in a row above the median since the new routine in March:
+a real improvement" is ``Statement(code="signal", rule="shift", length=8,
+movement="up", centre="median", phase_start=<March>, direction="improvement")``
+with the app mapping positions to months and phases to their labels).
+Nothing in this module is a sentence.
+
+Statement codes
+---------------
+``signal``                a rule fired (``rule`` says which; see measures.rules)
+``common_cause``          no signal: the variation is what the process usually shows
+``insufficient_data``     fewer than ``min_points`` usable points (``count``/``needed``)
+``no_data``               no usable point at all
+``centre_line_change``    the latest phase's centre line against the previous one
+``assurance``             the target reading (``status`` pass / fail / hit_and_miss)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from measures.rules import Assurance, Evaluation, Finding, assurance, classify, evaluate
+from measures.spc import SpcChart
+
+__all__ = ["Statement", "Reading", "read_chart"]
+
+_MEDIAN_CENTRE = frozenset({"run", "g"})
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One fact about a chart, in numbers and codes only.
+
+    Positions (``first``, ``last``, ``phase_start``) are 0-based subgroup
+    positions; ``centre`` says what the centre line is (``"median"`` or
+    ``"mean"``); ``value`` and ``previous_value`` carry the numbers the code
+    needs (the latest value, or the new and old centre lines).
+    """
+
+    code: str
+    direction: str = "neutral"
+    rule: str | None = None
+    movement: str | None = None
+    first: int | None = None
+    last: int | None = None
+    length: int | None = None
+    phase: int | None = None
+    phase_start: int | None = None
+    centre: str | None = None
+    value: float | None = None
+    previous_value: float | None = None
+    count: int | None = None
+    needed: int | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The reading of a chart: a headline and the supporting statements.
+
+    ``code`` is the headline's verdict: ``improvement``, ``concern``,
+    ``special_cause`` (a signal without a better direction), ``common_cause``,
+    ``insufficient_data`` or ``no_data``. ``variation`` is the rules module's
+    summary at the latest point. ``latest`` is the latest usable position.
+    """
+
+    code: str
+    variation: str
+    rule_set: str
+    direction: str | None
+    headline: Statement
+    statements: tuple[Statement, ...]
+    latest: int | None
+    latest_value: float | None
+    evaluation: Evaluation
+    assurance: Assurance | None = None
+
+
+def _centre(chart: SpcChart) -> str:
+    return "median" if chart.kind in _MEDIAN_CENTRE else "mean"
+
+
+def _signal(chart: SpcChart, f: Finding) -> Statement:
+    ra = chart.runs[f.phase - 1]
+    return Statement("signal", f.direction, f.rule, f.movement, f.first, f.last, f.length,
+                     f.phase, ra.start, _centre(chart), float(chart.y[f.last]))
+
+
+def _rank(f: Finding, latest: int | None) -> tuple:
+    # Most telling first: signals at the latest point, improvement before
+    # concern before neutral, then the most recent and the longest.
+    current = latest is not None and f.first <= latest <= f.last
+    order = {"improvement": 0, "concern": 1, "neutral": 2}[f.direction]
+    return (not current, order, -f.last, -f.length)
+
+
+def read_chart(chart: SpcChart, rule_set: str = "anhoej", direction: str | None = None,
+               target: float | None = None, min_points: int = 10) -> Reading:
+    """Read a chart: which signals there are, which matters most, how it stands.
+
+    Parameters
+    ----------
+    chart : SpcChart
+    rule_set : {"anhoej", "ihi", "mdc"}
+    direction : {"up", "down", None}
+        Improvement direction of the measure.
+    target : float, optional
+        With a direction, adds an assurance statement (NHS MDC).
+    min_points : int, default 10
+        Fewer usable points than this give ``insufficient_data`` (IHI: at
+        least 10 points before a median is drawn).
+    """
+    ev = evaluate(chart, rule_set, direction)
+    usable = int(np.count_nonzero(chart.include & ~np.isnan(chart.y)))
+    latest = ev.latest
+    latest_value = None if latest is None else float(chart.y[latest])
+    statements: list[Statement] = []
+
+    if usable == 0:
+        headline = Statement("no_data", count=0, needed=min_points)
+        return Reading("no_data", ev.variation, rule_set, direction, headline, (headline,),
+                       None, None, ev)
+
+    signals = sorted(ev.findings, key=lambda f: _rank(f, latest))
+    statements += [_signal(chart, f) for f in signals]
+    if usable < min_points:
+        headline = Statement("insufficient_data", count=usable, needed=min_points,
+                             value=latest_value, last=latest)
+        code = "insufficient_data"
+        statements.insert(0, headline)
+    elif signals:
+        headline = statements[0]
+        code = {"improvement": "improvement", "concern": "concern"}.get(
+            headline.direction, "special_cause")
+    else:
+        last_phase = chart.runs[-1]
+        headline = Statement("common_cause", centre=_centre(chart), phase=last_phase.phase,
+                             phase_start=last_phase.start, value=float(chart.cl[latest]),
+                             last=latest, count=usable)
+        code = "common_cause"
+        statements.insert(0, headline)
+
+    if len(chart.runs) > 1:
+        now, before = chart.runs[-1], chart.runs[-2]
+        new, old = float(chart.cl[now.start]), float(chart.cl[before.start])
+        if not (math.isnan(new) or math.isnan(old)) and new != old:
+            movement = "up" if new > old else "down"
+            statements.append(Statement(
+                "centre_line_change", classify(movement, direction), movement=movement,
+                phase=now.phase, phase_start=now.start, centre=_centre(chart),
+                value=new, previous_value=old))
+
+    result_assurance = None
+    if target is not None and direction is not None:
+        result_assurance = assurance(chart, target, direction)
+        statements.append(Statement("assurance", status=result_assurance.status,
+                                    phase=result_assurance.phase, value=target))
+    return Reading(code, ev.variation, rule_set, direction, headline, tuple(statements),
+                   latest, latest_value, ev, result_assurance)

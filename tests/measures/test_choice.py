@@ -1,0 +1,68 @@
+"""Chart choice from the value kind, trial limits and Laney's overdispersion warning."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from measures.choice import CONTROL_CHART, choose_chart, dispersion_check
+from measures.errors import MeasureInputError
+
+
+@pytest.mark.parametrize("value_kind,kind", [
+    ("proportion", "p"), ("rate", "u"), ("count", "c"), ("continuous", "i"),
+    ("days_between", "t"), ("cases_between", "g"), ("subgroup_samples", "xbar"),
+])
+def test_control_chart_by_value_kind(value_kind, kind):
+    choice = choose_chart(value_kind, points=24)
+    assert (choice.kind, choice.control_kind, choice.trial_limits) == (kind, kind, False)
+    assert choice.companion == ("s" if kind == "xbar" else None)
+
+
+def test_run_chart_until_the_baseline_is_long_enough():
+    assert choose_chart("count", points=11).kind == "run"
+    assert choose_chart("count", points=12).kind == "c"
+    assert choose_chart("count", points=7, min_baseline=6).kind == "c"
+    trial = choose_chart("count", points=8, show_trial_limits=True)
+    assert trial.kind == "c" and trial.trial_limits and "trial_limits" in trial.warnings
+    # missing months do not count towards the baseline
+    y = [3, None, 4, 5, None, 2, 3, 4, 6, 2, 3, 5, 4]
+    assert choose_chart("count", y).points == 11 and choose_chart("count", y).kind == "run"
+
+
+def test_override_from_chart_settings():
+    assert choose_chart("proportion", points=30, override="run").kind == "run"
+    assert choose_chart("proportion", points=30, override="pp").kind == "pp"
+
+
+def test_wide_denominators_with_extra_variation_warn_and_suggest_p_prime():
+    rng = np.random.default_rng(4)
+    n = rng.integers(5000, 8000, 24)
+    p = np.clip(rng.normal(0.3, 0.03, 24), 0, 1)   # between-month variation beyond binomial
+    choice = choose_chart("proportion", rng.binomial(n, p), n)
+    assert choice.dispersion.too_narrow and choice.dispersion.suggested_kind == "pp"
+    assert choice.dispersion.sigma_z > 2
+    assert "limits_too_narrow" in choice.warnings
+
+
+def test_binomial_data_do_not_warn():
+    rng = np.random.default_rng(8)
+    n = rng.integers(40, 80, 24)
+    check = dispersion_check("p", rng.binomial(n, 0.3), n)
+    assert not check.too_narrow and 0.5 < check.sigma_z < 1.5
+
+
+def test_a_shift_is_not_overdispersion():
+    # a sustained shift inflates the Pearson statistic but not the moving ranges
+    rng = np.random.default_rng(2)
+    n = np.full(24, 400)
+    y = rng.binomial(n, np.r_[np.full(12, 0.2), np.full(12, 0.4)])
+    check = dispersion_check("p", y, n)
+    assert check.p_value < 0.01 and not check.too_narrow
+
+
+def test_unknown_value_kind():
+    with pytest.raises(MeasureInputError) as err:
+        choose_chart("ratio", points=3)
+    assert err.value.field == "value_kind"
+    assert set(CONTROL_CHART.values()) <= {"p", "u", "c", "i", "t", "g", "xbar"}

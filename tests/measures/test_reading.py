@@ -1,0 +1,57 @@
+"""The structured reading of a chart."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from measures.reading import read_chart
+from measures.spc import compute
+
+BEFORE = [31, 29, 33, 30, 28, 32, 30, 31, 29, 30, 32, 28]
+
+
+def test_eight_months_above_the_median_since_the_new_routine():
+    after = [36, 38, 35, 37, 39, 36, 38, 37]
+    chart = compute("run", BEFORE + after, freeze=len(BEFORE))
+    reading = read_chart(chart, "anhoej", direction="up")
+    assert reading.code == "improvement"
+    h = reading.headline
+    assert (h.code, h.rule, h.movement, h.centre) == ("signal", "shift", "up", "median")
+    assert (h.first, h.last, h.length) == (12, 19, 8)
+    assert reading.latest == 19 and reading.latest_value == 37
+    assert reading.variation == "special_cause_improvement"
+
+
+def test_same_data_lower_is_better_is_a_concern():
+    chart = compute("run", BEFORE + [36, 38, 35, 37, 39, 36, 38, 37], freeze=len(BEFORE))
+    assert read_chart(chart, direction="down").code == "concern"
+    assert read_chart(chart).code == "special_cause"
+
+
+def test_common_cause_and_insufficient_data():
+    chart = compute("i", [10, 12, 11, 9, 10, 13, 12, 9, 8, 12, 10, 8, 9, 12, 10, 11])
+    reading = read_chart(chart, direction="up")
+    assert reading.code == "common_cause" and reading.headline.centre == "mean"
+    assert reading.headline.value == chart.cl[-1]
+    short = read_chart(compute("run", [3, 4, 5]), direction="up")
+    assert short.code == "insufficient_data"
+    assert (short.headline.count, short.headline.needed) == (3, 10)
+
+
+def test_phase_change_and_assurance_statements():
+    chart = compute("i", BEFORE + [40, 42, 41, 39, 43, 40, 41, 42, 40, 41], phases=[12])
+    reading = read_chart(chart, "mdc", direction="up", target=35)
+    codes = {s.code: s for s in reading.statements}
+    change = codes["centre_line_change"]
+    assert change.direction == "improvement" and change.phase_start == 12
+    assert change.value > change.previous_value
+    assert codes["assurance"].status == "pass"
+
+
+def test_reading_is_frozen_and_language_free():
+    reading = read_chart(compute("run", BEFORE), direction="up")
+    for statement in reading.statements:
+        for f in dataclasses.fields(statement):
+            value = getattr(statement, f.name)
+            # codes are short identifiers, never sentences
+            assert not isinstance(value, str) or " " not in value
