@@ -9,16 +9,20 @@ from learnnet.models.data import (
     MeasurementHistory,
 )
 from learnnet.models.definitions import MeasureDefinition, MeasureTemplate
+from learnnet.models.imports import ImportUpload
 from learnnet.models.networks import LearningSession, Network, Team, network_facilitator
 from learnnet.models.org import Municipality, Region, Unit
+from learnnet.models.tokens import ApiToken
 from learnnet.models.work import Intervention, PdsaCycle
 
 __all__ = [
     "ROLES",
+    "ApiToken",
     "AuditEvent",
     "ChartExclusion",
     "ChartPhase",
     "ChartSettings",
+    "ImportUpload",
     "Intervention",
     "LearningSession",
     "MeasureDefinition",
