@@ -20,6 +20,7 @@ from learnnet.extensions import babel, bootstrap, csrf, db, login_manager, migra
 from learnnet.home import bp as home_bp
 from learnnet.i18n import register_template_helpers as register_i18n
 from learnnet.i18n import select_locale
+from learnnet.imports import bp as imports_bp
 from learnnet.networks import bp as networks_bp
 from learnnet.teams import bp as teams_bp
 
@@ -65,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(teams_bp)
     app.register_blueprint(networks_bp)
     app.register_blueprint(county_bp)
+    app.register_blueprint(imports_bp)
 
 
 def register_commands(app: Flask) -> None:

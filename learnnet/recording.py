@@ -28,6 +28,8 @@ OUTLIER_Z = 4.0
 DENOMINATOR_RATIO = 3.0
 # At least this many earlier months before a value can be called unusual.
 MIN_HISTORY = 6
+# The largest count the database's integer columns hold.
+MAX_COUNT = 2_147_483_647
 
 
 @dataclass(frozen=True)
@@ -137,10 +139,14 @@ def _check_ratio(measure: MeasureDefinition, values: Values) -> list[Problem]:
         problems.append(Problem("numerator", str(_l("Enter the numerator."))))
     elif values.numerator < 0:
         problems.append(Problem("numerator", str(_l("The count cannot be negative."))))
+    elif values.numerator > MAX_COUNT:
+        problems.append(Problem("numerator", str(_l("The number is too large."))))
     if values.denominator is None:
         problems.append(Problem("denominator", str(_l("Enter the denominator as well."))))
     elif values.denominator <= 0:
         problems.append(Problem("denominator", str(_l("The denominator must be more than 0."))))
+    elif values.denominator > MAX_COUNT:
+        problems.append(Problem("denominator", str(_l("The number is too large."))))
     if (
         not problems
         and measure.value_kind == "proportion"
