@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from learnnet import audit, recording
 from learnnet.extensions import db
-from learnnet.imports.tables import COLUMNS, Table, month_text
+from learnnet.imports.tables import COLUMNS, Table, month_text, read_table, to_csv
 from learnnet.models import (
     ImportUpload,
     MeasureDefinition,
@@ -166,6 +166,8 @@ def parse_count(cell: Any) -> int | None:
         raise ValueError(str(_l("Enter a whole number.")))
     if isinstance(cell, int):
         return cell
+    if isinstance(cell, str) and cell.isascii() and cell.isdigit():
+        return int(cell)
     try:
         number = float(cell) if isinstance(cell, float) else float(_number_text(cell))
     except ValueError:
@@ -183,6 +185,10 @@ def parse_decimal(cell: Any) -> float | None:
         raise ValueError(str(_l("Enter a number.")))
     if isinstance(cell, (int, float)):
         return float(cell)
+    try:
+        return float(cell.replace(",", ".")) if isinstance(cell, str) else float(cell)
+    except ValueError:
+        pass
     try:
         return float(_number_text(cell))
     except ValueError:
@@ -245,8 +251,34 @@ class _Lookup:
         for team in self.all_teams:
             self.by_name[team.name.strip().casefold()].append(team)
         self.measures = {m.code.strip().casefold(): m for m in scope.network.measures}
+        self._seen: dict[tuple[str, Any], Any] = {}
 
     def team(self, cell: Any) -> Team:
+        # A file names the same few teams, measures and months thousands of times.
+        return self._memo(self._team, ("team", cell))
+
+    def measure(self, cell: Any) -> MeasureDefinition:
+        return self._memo(self._measure, ("measure", cell))
+
+    def month(self, cell: Any) -> dt.date:
+        return self._memo(_month, ("month", cell))
+
+    def _memo(self, read, key):
+        try:
+            found = self._seen[key]
+        except KeyError:
+            try:
+                found = read(key[1])
+            except ValueError as error:
+                found = error
+            except TypeError:  # an unhashable cell cannot be a key; it is simply read
+                return read(key[1])
+            self._seen[key] = found
+        if isinstance(found, ValueError):
+            raise found
+        return found
+
+    def _team(self, cell: Any) -> Team:
         if _blank(cell):
             if self.scope.team is not None:
                 return self.scope.team
@@ -266,7 +298,7 @@ class _Lookup:
             )
         return team
 
-    def measure(self, cell: Any) -> MeasureDefinition:
+    def _measure(self, cell: Any) -> MeasureDefinition:
         text = _text(cell)
         if not text:
             raise ValueError(str(_l("Enter the measure code.")))
@@ -298,7 +330,7 @@ def _parse_rows(table: Table, lookup: _Lookup) -> tuple[list[_Parsed], list[RowP
         for column, read in (
             ("team", lookup.team),
             ("measure_code", lookup.measure),
-            ("month", _month),
+            ("month", lookup.month),
             ("numerator", parse_count),
             ("denominator", parse_count),
             ("value", parse_decimal),
@@ -436,20 +468,23 @@ def commit_import(scope: Scope, plan: ImportPlan, user: User, *, filename: str =
     try:
         history = []
         if creates:
-            ids = db.session.scalars(
-                insert(Measurement).returning(Measurement.id, sort_by_parameter_order=True),
-                [
-                    {
-                        "team_id": r.team.id, "measure_id": r.measure.id, "period": r.period,
-                        "numerator": r.values.numerator, "denominator": r.values.denominator,
-                        "value": r.values.value, "comment": r.values.comment, "version": 1,
-                        "created_at": now, "updated_at": now,
-                        "created_by_id": user_id, "updated_by_id": user_id,
-                    }
-                    for r in creates
-                ],
-            ).all()
-            history += [_history_row(r, new_id, "create", 1, user_id, now) for r, new_id in zip(creates, ids)]
+            # Plain executemany without RETURNING: returned ids in parameter order cost a round trip
+            # per row on SQLite. The new rows' ids are read back by their keys in one query.
+            db.session.execute(insert(Measurement.__table__), [
+                {
+                    "team_id": r.team.id, "measure_id": r.measure.id, "period": r.period,
+                    "numerator": r.values.numerator, "denominator": r.values.denominator,
+                    "value": r.values.value, "comment": r.values.comment, "version": 1,
+                    "created_at": now, "updated_at": now,
+                    "created_by_id": user_id, "updated_by_id": user_id,
+                }
+                for r in creates
+            ])
+            ids = _ids_by_key(scope, creates)
+            history += [
+                _history_row(r, ids[(r.team.id, r.measure.id, r.period)], "create", 1, user_id, now)
+                for r in creates
+            ]
         if updates:
             _update_existing(updates, user_id, now)
             history += [
@@ -457,7 +492,7 @@ def commit_import(scope: Scope, plan: ImportPlan, user: User, *, filename: str =
                 for r in updates
             ]
         if history:
-            db.session.execute(insert(MeasurementHistory), history)
+            db.session.execute(insert(MeasurementHistory.__table__), history)
         savepoint.commit()
     except (IntegrityError, _LostRace):
         savepoint.rollback()
@@ -471,6 +506,18 @@ def commit_import(scope: Scope, plan: ImportPlan, user: User, *, filename: str =
     )
     db.session.flush()
     return CommitResult("done", counts)
+
+
+def _ids_by_key(scope: Scope, rows: list[PlannedRow]) -> dict[tuple[int, int, dt.date], int]:
+    m = Measurement
+    found = db.session.execute(
+        select(m.id, m.team_id, m.measure_id, m.period).where(
+            m.team_id.in_({r.team.id for r in rows}),
+            m.measure_id.in_({r.measure.id for r in rows}),
+            m.period.between(min(r.period for r in rows), max(r.period for r in rows)),
+        )
+    )
+    return {(r.team_id, r.measure_id, r.period): r.id for r in found}
 
 
 def _update_existing(rows: list[PlannedRow], user_id: int | None, now: dt.datetime) -> None:
@@ -512,8 +559,11 @@ def _history_row(r: PlannedRow, measurement_id: int, action: str, version: int,
 
 
 # --------------------------------------------------------------------------- uploads
-def keep_upload(scope: Scope, user: User, filename: str, content: bytes, plan: ImportPlan) -> ImportUpload:
-    """Keep the file until the user confirms; old unconfirmed uploads of this user are removed."""
+def keep_upload(scope: Scope, user: User, filename: str, table: Table, plan: ImportPlan) -> ImportUpload:
+    """Keep the file's rows until the user confirms; old unconfirmed uploads of this user go.
+
+    The rows are kept as CSV (see :func:`tables.to_csv`), so an XLSX file is parsed only once.
+    """
     db.session.execute(
         delete(ImportUpload).where(
             ImportUpload.user_id == user.id, ImportUpload.created_at < utcnow() - UPLOAD_LIFETIME
@@ -525,12 +575,16 @@ def keep_upload(scope: Scope, user: User, filename: str, content: bytes, plan: I
         network_id=scope.network.id if scope.team is None else None,
         team_id=scope.team.id if scope.team is not None else None,
         filename=filename[:255],
-        content=content,
+        content=to_csv(table),
         plan_digest=plan.digest,
     )
     db.session.add(upload)
     db.session.flush()
     return upload
+
+
+def kept_table(upload: ImportUpload) -> Table:
+    return read_table("kept.csv", upload.content)
 
 
 def find_upload(key: str, user: User) -> ImportUpload | None:

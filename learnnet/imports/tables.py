@@ -60,18 +60,46 @@ class RawRow:
 class Table:
     columns: tuple[str, ...]
     rows: list[RawRow]
+    # The heading's row number (blank rows above it count, as a spreadsheet counts them).
+    heading_row: int = 1
 
 
 def read_table(filename: str, content: bytes) -> Table:
     """Read an uploaded CSV or XLSX file into rows keyed by column name."""
-    if content.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
+    if content.startswith(XLSX_MAGIC):
         lines = _xlsx_lines(content)
+    elif filename.lower().endswith(".xlsx"):
+        raise FileProblem(str(_l("The file is not a readable Excel (XLSX) file.")))
     else:
         lines = _csv_lines(content)
     return _table(lines)
 
 
-def _table(lines: Iterator[Sequence[Any]]) -> Table:
+def to_csv(table: Table) -> bytes:
+    """The table as CSV that :func:`read_table` reads back to the same cells and row numbers.
+
+    An upload is kept in this form between preview and commit, so an XLSX file is parsed once.
+    """
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    for _ in range(table.heading_row - 1):
+        writer.writerow([])
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow([_kept(row.cells[c]) for c in table.columns])
+    return out.getvalue().encode("utf-8")
+
+
+def _kept(cell: Any) -> str:
+    # Written as the readers of cells would see them: whole floats as whole numbers, dates as text.
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else repr(cell)
+    return str(cell)
+
+
+def _table(lines: _Numbered) -> Table:
     heading = None
     for heading in lines:
         if any(_blank(cell) is False for cell in heading):
@@ -90,12 +118,11 @@ def _table(lines: Iterator[Sequence[Any]]) -> Table:
                    columns=", ".join(missing)))
         )
     rows = []
-    # The heading row's own number is 1 when the file starts with it (blank rows before it count).
-    number = getattr(lines, "heading_number", 1)
-    for number, line in enumerate(lines, start=number + 1):
+    heading_row = lines.heading_number
+    for number, line in enumerate(lines, start=heading_row + 1):
         cells = {name: (line[i] if i < len(line) else None) for name, i in positions.items()}
         rows.append(RawRow(number, cells))
-    return Table(tuple(positions), rows)
+    return Table(tuple(positions), rows, heading_row)
 
 
 def _blank(cell: Any) -> bool:
@@ -133,7 +160,7 @@ def _csv_lines(content: bytes) -> _Numbered:
     text = _decode(content)
     if "\x00" in text:
         raise FileProblem(str(_l("The file is not a readable text (CSV) file. Save it as CSV UTF-8 or XLSX.")))
-    first = text.split("\n", 1)[0]
+    first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return _Numbered(_guard_csv(reader))

@@ -21,6 +21,7 @@ from learnnet.imports.services import (
     file_stem,
     find_upload,
     keep_upload,
+    kept_table,
     plan_import,
     reference_sheets,
     template_rows,
@@ -113,7 +114,7 @@ def _upload(scope: Scope):
                 plan = plan_import(scope, table)
                 key = None
                 if not plan.errors:
-                    key = keep_upload(scope, current_user, upload.filename or "", content, plan).key
+                    key = keep_upload(scope, current_user, upload.filename or "", table, plan).key
                     db.session.commit()
                 return _preview(scope, plan, upload.filename or "", ConfirmForm(key=key))
     return render_template(
@@ -152,7 +153,7 @@ def commit():
     )
     if not allowed:
         abort(403)
-    plan = plan_import(scope, read_table(upload.filename, upload.content))
+    plan = plan_import(scope, kept_table(upload))
     if plan.digest != upload.plan_digest:
         upload.plan_digest = plan.digest
         db.session.commit()

@@ -316,3 +316,35 @@ def test_a_bad_file_is_shown_on_the_upload_form(client, auth, world):
 )
 def test_months_are_read_in_the_usual_spellings(cell, period):
     assert parse_month(cell) == period
+
+
+def test_an_xlsx_upload_is_kept_as_csv_that_plans_the_same(client, auth, world, db_session, count_measure):
+    from learnnet.imports.tables import to_csv
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([])
+    sheet.append(["team", "measure_code", "month", "numerator", "denominator", "value", "comment"])
+    sheet.append([world.own_team.id, world.measure.code, dt.datetime(2025, 3, 1), 4.0, 10, None, 12.0])
+    sheet.append([world.own_team.name, count_measure.code, "2025-04", None, None, 2, dt.datetime(2025, 4, 2)])
+    sheet.append([world.own_team.name, count_measure.code, "2025-05", None, None, 3, "a, \"quoted\"\nline"])
+    sheet.append([world.own_team.name, count_measure.code, 45000, None, None, True, None])
+    out = io.BytesIO()
+    workbook.save(out)
+    table = read_table("data.xlsx", out.getvalue())
+    assert table.heading_row == 2
+    first = plan_import(Scope(world.network), table)
+    again = plan_import(Scope(world.network), read_table("kept.csv", to_csv(table)))
+    assert first.problems == again.problems and first.digest == again.digest
+    assert [(p.row, p.column) for p in first.problems] == [(6, "month"), (6, "value")]
+
+    auth.login(world.users["admin"])
+    for cell in sheet[6]:
+        cell.value = None
+    out = io.BytesIO()
+    workbook.save(out)
+    html = upload(client, f"/networks/{world.network.id}/import", out.getvalue(), "data.xlsx").get_data(as_text=True)
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
+    assert client.post("/imports/commit", data={"key": key}).status_code == 302
+    comments = sorted(db_session.scalars(select(Measurement.comment)))
+    assert comments == ["12", "2025-04-02 00:00:00", "a, \"quoted\"\nline"]
