@@ -12,6 +12,8 @@ from flask import Flask
 
 from learnnet import config as config_module
 from learnnet import models  # noqa: F401  (registers every table for Flask-Migrate)
+from learnnet.api import bp as api_bp
+from learnnet.api import tokens_bp as api_tokens_bp
 from learnnet.auth import bp as auth_bp
 from learnnet.cli import demo_cli, templates_cli, users_cli
 from learnnet.county import bp as county_bp
@@ -67,6 +69,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(networks_bp)
     app.register_blueprint(county_bp)
     app.register_blueprint(imports_bp)
+    # The API authenticates every request by its bearer token, never by a cookie, so CSRF cannot apply.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_tokens_bp)
 
 
 def register_commands(app: Flask) -> None:
