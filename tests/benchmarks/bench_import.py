@@ -139,20 +139,24 @@ def run(database_url: str) -> dict:
         content = write_xlsx([("Data", file_rows(teams2, measures2, seed=2))])
         network2_id = network2.id
         db.session.remove()
-        client = app.test_client()
-        client.post("/login", data={"email": "bench-admin@example.no", "password": f.PASSWORD})
-        with timed("HTTP: upload XLSX → preview page", results):
-            response = client.post(f"/networks/{network2_id}/import",
-                                   data={"file": (io.BytesIO(content), "bench.xlsx")},
-                                   content_type="multipart/form-data")
-        key = re.search(r'name="key" type="hidden" value="([^"]+)"', response.get_data(as_text=True))
-        assert key, response.status_code
-        with timed("HTTP: confirm → all 50,000 rows saved", results):
-            response = client.post("/imports/commit", data={"key": key.group(1), "accept_warnings": "y"})
-        assert response.status_code == 302, response.status_code
-        with app.app_context():
-            total = db.session.query(Measurement).count()
-            assert total == 100_000, total
+
+    # Outside any app context, so each request has its own context and session, as on a server.
+    client = app.test_client()
+    client.post("/login", data={"email": "bench-admin@example.no", "password": f.PASSWORD})
+    with timed("HTTP: upload XLSX → preview page", results):
+        response = client.post(f"/networks/{network2_id}/import",
+                               data={"file": (io.BytesIO(content), "bench.xlsx")},
+                               content_type="multipart/form-data")
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', response.get_data(as_text=True))
+    assert key, response.status_code
+    with timed("HTTP: confirm → all 50,000 rows saved", results):
+        response = client.post("/imports/commit", data={"key": key.group(1), "accept_warnings": "y"})
+    assert response.status_code == 302, response.status_code
+
+    with app.app_context():
+        total = db.session.query(Measurement).count()
+        assert total == 100_000, total
+        db.session.remove()
         db.drop_all()
         db.engine.dispose()
     return results
@@ -161,11 +165,11 @@ def run(database_url: str) -> dict:
 def main() -> None:
     server = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     if server:
-        print("bench_import on PostgreSQL")
+        print("bench_import on PostgreSQL", flush=True)
         with scratch_postgres_database(server, "bench") as url:
             run(url)
     else:
-        print("bench_import on SQLite")
+        print("bench_import on SQLite", flush=True)
         with tempfile.TemporaryDirectory() as folder:
             run(f"sqlite:///{folder}/bench.sqlite3")
 
