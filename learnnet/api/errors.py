@@ -57,4 +57,5 @@ def http_error(error: HTTPException) -> Response:
 
 
 def server_error() -> Response:
-    return error_response(500, "server_error", _("Something went wrong on our side. Nothing was saved; please try again."))
+    message = _("Something went wrong on our side. Nothing was saved; please try again.")
+    return error_response(500, "server_error", message)

@@ -200,7 +200,8 @@ def parse_input(body: Any) -> tuple[recording.Values, int, bool]:
             value = None
     comment = body.get("comment") or ""
     if not isinstance(comment, str) or len(comment) > MAX_COMMENT:
-        problems.append({"field": "comment", "message": _("Write a comment of at most %(count)d characters.", count=MAX_COMMENT), "severity": "error"})
+        message = _("Write a comment of at most %(count)d characters.", count=MAX_COMMENT)
+        problems.append({"field": "comment", "message": message, "severity": "error"})
         comment = ""
     confirm = body.get("confirm", False)
     if not isinstance(confirm, bool):
@@ -225,7 +226,8 @@ def save(team: Team, measure: MeasureDefinition, period: dt.date, body: Any, use
         current = result.measurement
         raise ApiError(
             409, "conflict",
-            _("Someone else saved this month after the version you started from. Nothing was saved; the current value is included."),
+            _("Someone else saved this month after the version you started from. "
+              "Nothing was saved; the current value is included."),
             current=measurement_json(measure, current) if current is not None else None,
         )
     status = 201 if result.status == "created" else 200

@@ -294,7 +294,8 @@ class _Lookup:
             raise ValueError(str(_l("There is no team %(name)s in this network.", name=text)))
         if self.scope.team is not None and team.id != self.scope.team.id:
             raise ValueError(
-                str(_l("This file is imported for %(team)s only; the row names another team.", team=self.scope.team.name))
+                str(_l("This file is imported for %(team)s only; the row names another team.",
+                       team=self.scope.team.name))
             )
         return team
 
@@ -320,7 +321,8 @@ def _parse_rows(table: Table, lookup: _Lookup) -> tuple[list[_Parsed], list[RowP
         comment = _text(cells.get("comment"))
         if all(_blank(c) for c in numbers):
             if comment:
-                problems.append(RowProblem(raw.number, "comment", str(_l("Enter the numbers that the comment belongs to."))))
+                message = str(_l("Enter the numbers that the comment belongs to."))
+                problems.append(RowProblem(raw.number, "comment", message))
             else:
                 # An unfilled template row, or an empty line: left as it is, as in the entry form.
                 blank += 1
@@ -367,7 +369,9 @@ def _month(cell: Any) -> dt.date:
     return period
 
 
-def _load_existing(teams: list[Team], measures: Iterable[MeasureDefinition]) -> dict[tuple[int, int, dt.date], Existing]:
+def _load_existing(
+    teams: list[Team], measures: Iterable[MeasureDefinition]
+) -> dict[tuple[int, int, dt.date], Existing]:
     team_ids = [t.id for t in teams]
     measure_ids = [m.id for m in measures]
     if not team_ids or not measure_ids:

@@ -165,7 +165,8 @@ def commit():
     result = commit_import(scope, plan, current_user, filename=upload.filename)
     if result.status != "done":
         db.session.rollback()
-        flash(_("Someone saved some of these months while the file was imported. Nothing was imported; please upload it again."), "warning")
+        flash(_("Someone saved some of these months while the file was imported. "
+                "Nothing was imported; please upload it again."), "warning")
         return redirect(_import_url(scope))
     db.session.delete(upload)
     db.session.commit()

@@ -296,9 +296,8 @@ def test_xlsx_with_date_cells_and_blank_lines(world):
      (b"\x00\x01\x02\xff\xfe", "CSV")],
 )
 def test_unreadable_files_say_why(content, message, app):
-    with app.test_request_context():
-        with pytest.raises(FileProblem, match=message):
-            read_table("data.csv", content)
+    with app.test_request_context(), pytest.raises(FileProblem, match=message):
+        read_table("data.csv", content)
 
 
 def test_a_bad_file_is_shown_on_the_upload_form(client, auth, world):
