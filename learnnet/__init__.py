@@ -13,6 +13,8 @@ from flask import Flask
 from learnnet import config as config_module
 from learnnet import models  # noqa: F401  (registers every table for Flask-Migrate)
 from learnnet.admin import bp as admin_bp
+from learnnet.api import bp as api_bp
+from learnnet.api import tokens_bp as api_tokens_bp
 from learnnet.auth import bp as auth_bp
 from learnnet.backup import backup_cli
 from learnnet.cli import demo_cli, templates_cli, users_cli
@@ -23,6 +25,7 @@ from learnnet.health import bp as health_bp
 from learnnet.home import bp as home_bp
 from learnnet.i18n import register_template_helpers as register_i18n
 from learnnet.i18n import select_locale
+from learnnet.imports import bp as imports_bp
 from learnnet.networks import bp as networks_bp
 from learnnet.networks.cli import packs_cli
 from learnnet.security import register_headers, register_proxy_fix
@@ -74,6 +77,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)
     csrf.exempt(health_bp)
+    app.register_blueprint(imports_bp)
+    # The API authenticates every request by its bearer token, never by a cookie, so CSRF cannot apply.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_tokens_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -6,17 +6,22 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from learnnet.api import errors as api_errors
 from learnnet.extensions import db
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        if api_errors.is_api_request():
+            return api_errors.http_error(error)
         message = _("The form had expired. Please go back, reload the page and try again.")
         return render_template("errors/error.html", code=400, message=message), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if api_errors.is_api_request():
+            return api_errors.http_error(error)
         messages = {
             400: _("The request could not be understood."),
             403: _("You do not have access to this page."),
@@ -29,5 +34,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
+        if api_errors.is_api_request():
+            return api_errors.server_error()
         message = _("Something went wrong on our side. Nothing you entered was saved; please try again.")
         return render_template("errors/error.html", code=500, message=message), 500

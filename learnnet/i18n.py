@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, g, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
@@ -11,6 +11,10 @@ from flask_login import current_user
 def select_locale() -> str:
     """The user's own choice, then the choice made in this browser, then Norwegian bokmål."""
     languages = current_app.config["LANGUAGES"]
+    # An API request acts as its token's user, not as whoever a session cookie names.
+    api_user = g.get("api_user")
+    if api_user is not None:
+        return api_user.language if api_user.language in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     chosen = session.get("language")

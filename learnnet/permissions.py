@@ -47,6 +47,16 @@ def can_enter_data(user: User, team: Team) -> bool:
     )
 
 
+def can_import_team(user: User, team: Team) -> bool:
+    """Importing a file of the team's months is entering data, so the same people may."""
+    return can_enter_data(user, team)
+
+
+def can_import_network(user: User, network: Network) -> bool:
+    """A file for every team of a network: the network's facilitators and administrators."""
+    return user.role == "admin" or facilitates(user, network)
+
+
 def can_change_chart_settings(user: User, team: Team) -> bool:
     return user.role == "admin" or facilitates(user, team.network) or (
         user.role == "team_member" and is_team_lead(user, team)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -16,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
 
 from learnnet import create_app
 from learnnet.extensions import db
@@ -198,3 +200,36 @@ def role_client(request, client, auth, world):
     response = auth.login(user)
     assert response.status_code == 302
     return SimpleNamespace(client=client, user=user, role=request.param, world=world)
+
+
+# A real server in a thread, for the browser tests and the API's schemathesis run. Data it
+# serves is committed (the server has its own connections), so tests give it networks of their own.
+@pytest.fixture(scope="session")
+def live_database_url(tmp_path_factory):
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if not server_url:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("live") / "live.sqlite3")
+        return
+    with scratch_postgres_database(server_url, "live") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def live_app(live_database_url):
+    app = create_app(app_config(live_database_url, WTF_CSRF_ENABLED=True, SERVER_NAME=None))
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)

@@ -10,18 +10,22 @@ from learnnet.models.data import (
 )
 from learnnet.models.definitions import MeasureDefinition, MeasureTemplate
 from learnnet.models.logins import FailedLogin
+from learnnet.models.imports import ImportUpload
 from learnnet.models.networks import LearningSession, Network, Team, network_facilitator
 from learnnet.models.org import Municipality, Region, Unit
 from learnnet.models.packs import SessionPack
+from learnnet.models.tokens import ApiToken
 from learnnet.models.work import Intervention, PdsaCycle
 
 __all__ = [
     "ROLES",
+    "ApiToken",
     "AuditEvent",
     "ChartExclusion",
     "ChartPhase",
     "ChartSettings",
     "FailedLogin",
+    "ImportUpload",
     "Intervention",
     "LearningSession",
     "MeasureDefinition",

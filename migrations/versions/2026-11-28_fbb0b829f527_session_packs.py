@@ -1,7 +1,7 @@
 """Learning-session packs: status, progress, content hash, the PDF and the PNG ZIP, built in the background.
 
 Revision ID: fbb0b829f527
-Revises: 2f4a45229b7c
+Revises: f4dafeeb17e0
 Create Date: 2026-11-28 12:10:08.095194
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'fbb0b829f527'
-down_revision = '2f4a45229b7c'
+down_revision = 'f4dafeeb17e0'
 branch_labels = None
 depends_on = None
 

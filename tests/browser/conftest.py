@@ -9,16 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import threading
 from types import SimpleNamespace
 
 import pytest
-from werkzeug.serving import make_server
 
-from learnnet import create_app
 from learnnet.extensions import db
 from learnnet.models import UnitMembership
-from tests.conftest import app_config, scratch_postgres_database
 from tests.learnnet import factories as f
 
 CHROMIUM = os.environ.get("LEARNNET_CHROMIUM", "/usr/bin/chromium")
@@ -50,37 +46,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(skip)
-
-
-@pytest.fixture(scope="session")
-def live_database_url(tmp_path_factory):
-    server_url = os.environ.get("TEST_DATABASE_URL")
-    if not server_url:
-        yield "sqlite:///" + str(tmp_path_factory.mktemp("live") / "live.sqlite3")
-        return
-    with scratch_postgres_database(server_url, "browser") as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def live_app(live_database_url):
-    app = create_app(app_config(live_database_url, WTF_CSRF_ENABLED=True, SERVER_NAME=None))
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.drop_all()
-        db.engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def live_server(live_app):
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 @pytest.fixture

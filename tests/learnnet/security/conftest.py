@@ -31,7 +31,15 @@ def routes(app):
 
 
 def url_for_rule(rule: str, values: dict) -> str:
-    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
+    """The rule with the values filled in; an ``any(...)`` part takes its first choice."""
+
+    def value(match: re.Match) -> str:
+        converter, name = match.group(1), match.group(2)
+        if converter and converter.startswith("any("):
+            return converter[4:].split(",")[0].strip().strip('"')
+        return str(values[name])
+
+    return re.sub(r"<(?:([^:>]+):)?(\w+)>", value, rule)
 
 
 def _objects(db_session, team, measure, user):
@@ -76,6 +84,8 @@ def _objects(db_session, team, measure, user):
         "session_id": session.id,
         "pack_id": pack.id,
         "kind": "pdf",
+        "token_id": 1,
+        "period": "2025-01",
     }
 
 

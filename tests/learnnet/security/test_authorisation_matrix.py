@@ -27,6 +27,9 @@ KINDS = {
     "compare": {"own": {"admin", "centre", "facilitator", "viewer"}, "other": {"admin", "centre", "viewer"}},
     "create_network": {"own": {"admin", "centre", "facilitator"}, "other": {"admin", "centre", "facilitator"}},
     "admin": {"own": {"admin"}, "other": {"admin"}},
+    "import_network": {"own": {"admin", "facilitator"}, "other": {"admin"}},
+    # The JSON API takes a personal token and nothing else: a logged-in browser session gets 401.
+    "api": {"own": set(), "other": set()},
 }
 
 # Every route of the app, by its rule, with its kind of access. Static files are left out.
@@ -55,6 +58,24 @@ ACCESS = {
     "/county/compare/effects.<fmt>": "compare",
     "/county/": "county",
     "/admin/audit": "admin",
+    "/account/api-tokens/": "user",
+    "/account/api-tokens/<int:token_id>/revoke": "user",
+    "/teams/<int:team_id>/import": "edit_team",
+    "/teams/<int:team_id>/import/template/<any(xlsx, csv, \"csv-semicolon\"):fmt>": "edit_team",
+    "/teams/<int:team_id>/export/<any(xlsx, csv, \"csv-semicolon\"):fmt>": "view_team",
+    "/networks/<int:network_id>/import": "import_network",
+    "/networks/<int:network_id>/import/template/<any(xlsx, csv, \"csv-semicolon\"):fmt>": "import_network",
+    "/networks/<int:network_id>/export/<any(xlsx, csv, \"csv-semicolon\"):fmt>": "view_network",
+    "/imports/commit": "user",
+    "/api/v1/openapi.json": "public",
+    "/api/v1/me": "api",
+    "/api/v1/networks": "api",
+    "/api/v1/networks/<int:network_id>": "api",
+    "/api/v1/teams": "api",
+    "/api/v1/teams/<int:team_id>": "api",
+    "/api/v1/teams/<int:team_id>/measures": "api",
+    "/api/v1/teams/<int:team_id>/measures/<int:measure_id>/series": "api",
+    "/api/v1/teams/<int:team_id>/measures/<int:measure_id>/measurements/<period>": "api",
     "/teams/<int:team_id>": "view_team",
     "/teams/<int:team_id>/entry": "edit_team",
     "/teams/<int:team_id>/interventions": "view_team",
@@ -97,6 +118,9 @@ def test_matrix(app, client, auth, world, targets, role):
             status = response.status_code
             if status >= 500:
                 failures.append(f"{method} {url}: {status}")
+            elif kind == "api":
+                if status != 401 or not response.is_json:
+                    failures.append(f"{method} {url} as {role}: {status}, expected a JSON 401")
             elif role == "anonymous" and not allowed:
                 if not (status == 302 and "/login" in response.headers.get("Location", "")):
                     failures.append(f"{method} {url} anonymous: {status}, expected a redirect to log in")

@@ -1,0 +1,665 @@
+"""Importing historical measurements from a file, and exporting them again.
+
+An import is planned first (every row parsed and checked, nothing written) and committed after
+the user has seen the plan: all rows or none. The rows are checked by :func:`recording.check`, the
+same rules as the monthly entry form, with each team's earlier months preloaded instead of read
+per row, and written in bulk, with a history row per measurement and one audit event per import.
+Rows whose numbers are already saved are skipped, so importing the same file twice changes nothing.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import json
+import re
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from learnnet import audit, recording
+from learnnet.extensions import db
+from learnnet.imports.tables import COLUMNS, Table, month_text, read_table, to_csv
+from learnnet.models import (
+    ImportUpload,
+    MeasureDefinition,
+    Measurement,
+    MeasurementHistory,
+    Network,
+    Team,
+    User,
+)
+from learnnet.models.types import utcnow
+from learnnet.periods import add_months, months_between, parse_period
+
+# Historical months may go back this far before the network's start (baseline data).
+HISTORY_MONTHS = 60
+# Uploads are refused above this size; 50,000 rows of CSV are about 3 MB.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Uploads not confirmed within this time are removed.
+UPLOAD_LIFETIME = dt.timedelta(days=1)
+# The field names recording uses, as the file's column names.
+_COLUMN_OF_FIELD = {"period": "month"}
+
+Action = Literal["create", "update", "restore", "unchanged"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a file is imported into or exported from: a whole network, or one team of it."""
+
+    network: Network
+    team: Team | None = None
+
+    @property
+    def teams(self) -> list[Team]:
+        return [self.team] if self.team is not None else list(self.network.teams)
+
+    @property
+    def owner(self) -> Network | Team:
+        return self.team if self.team is not None else self.network
+
+    @property
+    def name(self) -> str:
+        return self.team.name if self.team is not None else self.network.name
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    column: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+
+@dataclass(frozen=True)
+class Existing:
+    """A saved measurement as the import reads it (a plain row: fast to load by the thousand)."""
+
+    id: int
+    period: dt.date
+    numerator: int | None
+    denominator: int | None
+    value: float | None
+    comment: str
+    version: int
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    row: int
+    team: Team
+    measure: MeasureDefinition
+    period: dt.date
+    values: recording.Values
+    action: Action
+    existing: Existing | None = None
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    rows: tuple[PlannedRow, ...]
+    problems: tuple[RowProblem, ...]
+    blank: int = 0
+
+    @property
+    def errors(self) -> list[RowProblem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[RowProblem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def changes(self) -> list[PlannedRow]:
+        return [r for r in self.rows if r.action != "unchanged"]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"create": 0, "update": 0, "restore": 0, "unchanged": 0}
+        for row in self.rows:
+            counts[row.action] += 1
+        return counts
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of the changes, to tell whether a commit would do what the preview showed."""
+        h = hashlib.sha256()
+        for r in self.changes:
+            v = r.values
+            key = [r.team.id, r.measure.id, r.period.isoformat(), v.numerator, v.denominator,
+                   v.value, v.comment, r.action, r.existing.version if r.existing else 0]
+            h.update(json.dumps(key).encode())
+        for p in self.problems:
+            h.update(json.dumps([p.row, p.column, p.severity]).encode())
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    status: Literal["done", "invalid", "conflict"]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- cells
+def _blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _number_text(cell: Any) -> str:
+    # Spaces (also no-break and narrow no-break) group thousands in Norwegian; a comma is decimal.
+    return re.sub(r"[\s\u00a0\u202f]", "", str(cell)).replace(",", ".")
+
+
+def parse_count(cell: Any) -> int | None:
+    """A whole number from a cell; None when blank. Raises ValueError with a message."""
+    if _blank(cell):
+        return None
+    if isinstance(cell, bool):
+        raise ValueError(str(_l("Enter a whole number.")))
+    if isinstance(cell, int):
+        return cell
+    if isinstance(cell, str) and cell.isascii() and cell.isdigit():
+        return int(cell)
+    try:
+        number = float(cell) if isinstance(cell, float) else float(_number_text(cell))
+    except ValueError:
+        raise ValueError(str(_l("Enter a whole number."))) from None
+    if number != number or number in (float("inf"), float("-inf")) or not number.is_integer():
+        raise ValueError(str(_l("Enter a whole number.")))
+    return int(number)
+
+
+def parse_decimal(cell: Any) -> float | None:
+    """A number from a cell, with a decimal point or comma; None when blank."""
+    if _blank(cell):
+        return None
+    if isinstance(cell, bool):
+        raise ValueError(str(_l("Enter a number.")))
+    if isinstance(cell, (int, float)):
+        return float(cell)
+    try:
+        return float(cell.replace(",", ".")) if isinstance(cell, str) else float(cell)
+    except ValueError:
+        pass
+    try:
+        return float(_number_text(cell))
+    except ValueError:
+        raise ValueError(str(_l("Enter a number."))) from None
+
+
+_DOTTED = re.compile(r"^(?:(\d{1,2})\.)?(\d{1,2})\.(\d{4})$")
+
+
+def parse_month(cell: Any) -> dt.date | None:
+    """The period of a cell: "2025-03", "2025-03-01", "03.2025", "01.03.2025" or a date cell."""
+    if isinstance(cell, dt.datetime):
+        return cell.date().replace(day=1)
+    if isinstance(cell, dt.date):
+        return cell.replace(day=1)
+    if isinstance(cell, (int, float)):
+        return None
+    text = str(cell or "").strip()
+    text = text.split(" ")[0].split("T")[0]
+    period = parse_period(text)
+    if period is not None:
+        return period
+    dotted = _DOTTED.match(text)
+    if dotted:
+        month, year = int(dotted.group(2)), int(dotted.group(3))
+        if 1 <= month <= 12 and 1900 <= year <= 2200:
+            return dt.date(year, month, 1)
+    return None
+
+
+def _text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return str(cell).strip()
+
+
+# --------------------------------------------------------------------------- planning
+@dataclass
+class _Parsed:
+    row: int
+    team: Team
+    measure: MeasureDefinition
+    period: dt.date
+    numerator: int | None
+    denominator: int | None
+    value: float | None
+    comment: str | None  # None: the file has no comment column; keep what is saved
+
+
+class _Lookup:
+    """The scope's teams and measures by what a file may call them."""
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+        self.all_teams = list(scope.network.teams)
+        self.by_id = {t.id: t for t in self.all_teams}
+        self.by_name: dict[str, list[Team]] = defaultdict(list)
+        for team in self.all_teams:
+            self.by_name[team.name.strip().casefold()].append(team)
+        self.measures = {m.code.strip().casefold(): m for m in scope.network.measures}
+        self._seen: dict[tuple[str, Any], Any] = {}
+
+    def team(self, cell: Any) -> Team:
+        # A file names the same few teams, measures and months thousands of times.
+        return self._memo(self._team, ("team", cell))
+
+    def measure(self, cell: Any) -> MeasureDefinition:
+        return self._memo(self._measure, ("measure", cell))
+
+    def month(self, cell: Any) -> dt.date:
+        return self._memo(_month, ("month", cell))
+
+    def _memo(self, read, key):
+        try:
+            found = self._seen[key]
+        except KeyError:
+            try:
+                found = read(key[1])
+            except ValueError as error:
+                found = error
+            except TypeError:  # an unhashable cell cannot be a key; it is simply read
+                return read(key[1])
+            self._seen[key] = found
+        if isinstance(found, ValueError):
+            raise found
+        return found
+
+    def _team(self, cell: Any) -> Team:
+        if _blank(cell):
+            if self.scope.team is not None:
+                return self.scope.team
+            raise ValueError(str(_l("Enter the team (its name or number).")))
+        text = _text(cell)
+        team = self.by_id.get(int(text)) if text.isdigit() else None
+        if team is None:
+            named = self.by_name.get(text.casefold(), [])
+            if len(named) > 1:
+                raise ValueError(str(_l("Several teams are called %(name)s; use the team's number.", name=text)))
+            team = named[0] if named else None
+        if team is None:
+            raise ValueError(str(_l("There is no team %(name)s in this network.", name=text)))
+        if self.scope.team is not None and team.id != self.scope.team.id:
+            raise ValueError(
+                str(_l("This file is imported for %(team)s only; the row names another team.",
+                       team=self.scope.team.name))
+            )
+        return team
+
+    def _measure(self, cell: Any) -> MeasureDefinition:
+        text = _text(cell)
+        if not text:
+            raise ValueError(str(_l("Enter the measure code.")))
+        measure = self.measures.get(text.casefold())
+        if measure is None:
+            raise ValueError(str(_l("There is no measure with the code %(code)s in this network.", code=text)))
+        return measure
+
+
+def _parse_rows(table: Table, lookup: _Lookup) -> tuple[list[_Parsed], list[RowProblem], int]:
+    parsed: list[_Parsed] = []
+    problems: list[RowProblem] = []
+    blank = 0
+    has_comment = "comment" in table.columns
+    seen: dict[tuple[int, int, dt.date], int] = {}
+    for raw in table.rows:
+        cells = raw.cells
+        numbers = [cells.get(c) for c in ("numerator", "denominator", "value")]
+        comment = _text(cells.get("comment"))
+        if all(_blank(c) for c in numbers):
+            if comment:
+                message = str(_l("Enter the numbers that the comment belongs to."))
+                problems.append(RowProblem(raw.number, "comment", message))
+            else:
+                # An unfilled template row, or an empty line: left as it is, as in the entry form.
+                blank += 1
+            continue
+        row_problems = []
+        found: dict[str, Any] = {}
+        for column, read in (
+            ("team", lookup.team),
+            ("measure_code", lookup.measure),
+            ("month", lookup.month),
+            ("numerator", parse_count),
+            ("denominator", parse_count),
+            ("value", parse_decimal),
+        ):
+            try:
+                found[column] = read(cells.get(column))
+            except ValueError as error:
+                row_problems.append(RowProblem(raw.number, column, str(error)))
+        if row_problems:
+            problems += row_problems
+            continue
+        key = (found["team"].id, found["measure_code"].id, found["month"])
+        if key in seen:
+            problems.append(RowProblem(
+                raw.number, "month",
+                str(_l("The same team, measure and month as row %(row)d.", row=seen[key])),
+            ))
+            continue
+        seen[key] = raw.number
+        parsed.append(_Parsed(
+            raw.number, found["team"], found["measure_code"], found["month"],
+            found["numerator"], found["denominator"], found["value"],
+            comment if has_comment else None,
+        ))
+    return parsed, problems, blank
+
+
+def _month(cell: Any) -> dt.date:
+    if _blank(cell):
+        raise ValueError(str(_l("Enter the month as YYYY-MM.")))
+    period = parse_month(cell)
+    if period is None:
+        raise ValueError(str(_l("%(text)s is not a month; write it as YYYY-MM, e.g. 2025-03.", text=_text(cell))))
+    return period
+
+
+def _load_existing(
+    teams: list[Team], measures: Iterable[MeasureDefinition]
+) -> dict[tuple[int, int, dt.date], Existing]:
+    team_ids = [t.id for t in teams]
+    measure_ids = [m.id for m in measures]
+    if not team_ids or not measure_ids:
+        return {}
+    m = Measurement
+    rows = db.session.execute(
+        select(m.id, m.team_id, m.measure_id, m.period, m.numerator, m.denominator, m.value,
+               m.comment, m.version, m.deleted_at)
+        .where(m.team_id.in_(team_ids), m.measure_id.in_(measure_ids))
+    )
+    return {
+        (r.team_id, r.measure_id, r.period): Existing(
+            r.id, r.period, r.numerator, r.denominator, r.value, r.comment, r.version,
+            r.deleted_at is not None,
+        )
+        for r in rows
+    }
+
+
+class _Series:
+    """Each team's months of each measure as they will be after the import, for the history rule."""
+
+    def __init__(self, existing: dict, parsed: list[_Parsed]):
+        points: dict[tuple[int, int], dict[dt.date, Any]] = defaultdict(dict)
+        for (team_id, measure_id, period), e in existing.items():
+            if not e.deleted:
+                points[(team_id, measure_id)][period] = e
+        for p in parsed:
+            points[(p.team.id, p.measure.id)][p.period] = p
+        self._periods = {key: sorted(by_period) for key, by_period in points.items()}
+        self._points = points
+
+    def earlier(self, team_id: int, measure_id: int, period: dt.date, months: int = 24) -> list:
+        periods = self._periods.get((team_id, measure_id), [])
+        points = self._points.get((team_id, measure_id), {})
+        end = bisect.bisect_left(periods, period)
+        return [points[p] for p in reversed(periods[max(0, end - months):end])]
+
+
+def plan_import(scope: Scope, table: Table) -> ImportPlan:
+    """Check every row of ``table`` and say what committing it would do; nothing is written."""
+    lookup = _Lookup(scope)
+    parsed, problems, blank = _parse_rows(table, lookup)
+    existing = _load_existing(scope.teams, scope.network.measures)
+    series = _Series(existing, parsed)
+    earliest = add_months(scope.network.start_date.replace(day=1), -HISTORY_MONTHS)
+    planned = []
+    for p in parsed:
+        current = existing.get((p.team.id, p.measure.id, p.period))
+        comment = p.comment if p.comment is not None else (current.comment if current else "")
+        values = recording.Values(p.numerator, p.denominator, p.value, comment)
+        if current is None:
+            action: Action = "create"
+        elif current.deleted:
+            action = "restore"
+        elif (current.numerator, current.denominator, current.value, current.comment) == (
+            values.numerator, values.denominator, values.value, values.comment
+        ):
+            action = "unchanged"
+        else:
+            action = "update"
+        if action != "unchanged":
+            # Rows that change nothing are not checked again: re-importing is always harmless.
+            found = recording.check(
+                p.team, p.measure, p.period, values, earliest=earliest,
+                history=series.earlier(p.team.id, p.measure.id, p.period),
+            )
+            if found:
+                problems += [
+                    RowProblem(p.row, _COLUMN_OF_FIELD.get(f.field, f.field), f.message, f.severity)
+                    for f in found
+                ]
+                if any(f.severity == "error" for f in found):
+                    continue
+        planned.append(PlannedRow(p.row, p.team, p.measure, p.period, values, action, current))
+    problems.sort(key=lambda q: (q.row, COLUMNS.index(q.column) if q.column in COLUMNS else 99))
+    return ImportPlan(tuple(planned), tuple(problems), blank)
+
+
+# --------------------------------------------------------------------------- committing
+class _LostRace(Exception):
+    """Someone saved one of the months between loading and writing."""
+
+
+def commit_import(scope: Scope, plan: ImportPlan, user: User, *, filename: str = "") -> CommitResult:
+    """Write every change of ``plan``, or nothing; warnings count as confirmed.
+
+    Flushes and leaves the commit to the caller, as every service does.
+    """
+    if plan.errors:
+        return CommitResult("invalid", plan.counts)
+    changes = plan.changes
+    creates = [r for r in changes if r.action == "create"]
+    updates = [r for r in changes if r.action != "create"]
+    now = utcnow()
+    user_id = user.id if user is not None else None
+    savepoint = db.session.begin_nested()
+    try:
+        history = []
+        if creates:
+            # Plain executemany without RETURNING: returned ids in parameter order cost a round trip
+            # per row on SQLite. The new rows' ids are read back by their keys in one query.
+            db.session.execute(insert(Measurement.__table__), [
+                {
+                    "team_id": r.team.id, "measure_id": r.measure.id, "period": r.period,
+                    "numerator": r.values.numerator, "denominator": r.values.denominator,
+                    "value": r.values.value, "comment": r.values.comment, "version": 1,
+                    "created_at": now, "updated_at": now,
+                    "created_by_id": user_id, "updated_by_id": user_id,
+                }
+                for r in creates
+            ])
+            ids = _ids_by_key(scope, creates)
+            history += [
+                _history_row(r, ids[(r.team.id, r.measure.id, r.period)], "create", 1, user_id, now)
+                for r in creates
+            ]
+        if updates:
+            _update_existing(updates, user_id, now)
+            history += [
+                _history_row(r, r.existing.id, r.action, r.existing.version + 1, user_id, now)
+                for r in updates
+            ]
+        if history:
+            db.session.execute(insert(MeasurementHistory.__table__), history)
+        savepoint.commit()
+    except (IntegrityError, _LostRace):
+        savepoint.rollback()
+        return CommitResult("conflict", plan.counts)
+    # Objects loaded before may hold old numbers; read them again when next used.
+    db.session.expire_all()
+    counts = plan.counts
+    audit.record(
+        user, "measurement.import", scope.owner,
+        after={"file": filename, "rows": len(plan.rows), **counts},
+    )
+    db.session.flush()
+    return CommitResult("done", counts)
+
+
+def _ids_by_key(scope: Scope, rows: list[PlannedRow]) -> dict[tuple[int, int, dt.date], int]:
+    m = Measurement
+    found = db.session.execute(
+        select(m.id, m.team_id, m.measure_id, m.period).where(
+            m.team_id.in_({r.team.id for r in rows}),
+            m.measure_id.in_({r.measure.id for r in rows}),
+            m.period.between(min(r.period for r in rows), max(r.period for r in rows)),
+        )
+    )
+    return {(r.team_id, r.measure_id, r.period): r.id for r in found}
+
+
+def _update_existing(rows: list[PlannedRow], user_id: int | None, now: dt.datetime) -> None:
+    table = Measurement.__table__
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values(
+            numerator=bindparam("b_numerator"), denominator=bindparam("b_denominator"),
+            value=bindparam("b_value"), comment=bindparam("b_comment"),
+            version=bindparam("b_new_version"), deleted_at=None,
+            updated_by_id=bindparam("b_user"), updated_at=bindparam("b_now"),
+        )
+    )
+    result = db.session.execute(statement, [
+        {
+            "b_id": r.existing.id, "b_version": r.existing.version,
+            "b_new_version": r.existing.version + 1,
+            "b_numerator": r.values.numerator, "b_denominator": r.values.denominator,
+            "b_value": r.values.value, "b_comment": r.values.comment,
+            "b_user": user_id, "b_now": now,
+        }
+        for r in rows
+    ])
+    # Optimistic locking in bulk: a row whose version moved on is not updated, so fewer rows
+    # than planned means someone else saved one of these months in the meantime.
+    if result.rowcount != len(rows):
+        raise _LostRace()
+
+
+def _history_row(r: PlannedRow, measurement_id: int, action: str, version: int,
+                 user_id: int | None, now: dt.datetime) -> dict:
+    return {
+        "measurement_id": measurement_id, "action": action, "version": version,
+        "numerator": r.values.numerator, "denominator": r.values.denominator,
+        "value": r.values.value, "comment": r.values.comment,
+        "changed_at": now, "changed_by_id": user_id,
+    }
+
+
+# --------------------------------------------------------------------------- uploads
+def keep_upload(scope: Scope, user: User, filename: str, table: Table, plan: ImportPlan) -> ImportUpload:
+    """Keep the file's rows until the user confirms; old unconfirmed uploads of this user go.
+
+    The rows are kept as CSV (see :func:`tables.to_csv`), so an XLSX file is parsed only once.
+    """
+    db.session.execute(
+        delete(ImportUpload).where(
+            ImportUpload.user_id == user.id, ImportUpload.created_at < utcnow() - UPLOAD_LIFETIME
+        )
+    )
+    upload = ImportUpload(
+        key=secrets.token_urlsafe(32),
+        user_id=user.id,
+        network_id=scope.network.id if scope.team is None else None,
+        team_id=scope.team.id if scope.team is not None else None,
+        filename=filename[:255],
+        content=to_csv(table),
+        plan_digest=plan.digest,
+    )
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
+def kept_table(upload: ImportUpload) -> Table:
+    return read_table("kept.csv", upload.content)
+
+
+def find_upload(key: str, user: User) -> ImportUpload | None:
+    """The user's own upload with this key, if it is still there."""
+    upload = db.session.scalar(select(ImportUpload).where(ImportUpload.key == key))
+    if upload is None or upload.user_id != user.id or upload.created_at < utcnow() - UPLOAD_LIFETIME:
+        return None
+    return upload
+
+
+def upload_scope(upload: ImportUpload) -> Scope:
+    if upload.team_id is not None:
+        team = db.session.get(Team, upload.team_id)
+        return Scope(team.network, team)
+    return Scope(db.session.get(Network, upload.network_id))
+
+
+# --------------------------------------------------------------------------- exporting
+def team_labels(network: Network) -> dict[int, str | int]:
+    """How a file names each team: by name, or by number where two teams share a name."""
+    names = defaultdict(list)
+    for team in network.teams:
+        names[team.name.strip().casefold()].append(team)
+    return {t.id: (t.name if len(names[t.name.strip().casefold()]) == 1 else t.id) for t in network.teams}
+
+
+def export_rows(scope: Scope) -> list[list[Any]]:
+    """The scope's saved (not deleted) measurements as rows under the template's heading."""
+    labels = team_labels(scope.network)
+    team_ids = [t.id for t in scope.teams]
+    m, d = Measurement, MeasureDefinition
+    result = db.session.execute(
+        select(m.team_id, d.code, m.period, m.numerator, m.denominator, m.value, m.comment)
+        .join(d, d.id == m.measure_id)
+        .where(m.team_id.in_(team_ids), m.deleted_at.is_(None), d.network_id == scope.network.id)
+        .order_by(m.team_id, d.position, d.id, m.period)
+    )
+    order = {t.id: i for i, t in enumerate(scope.teams)}
+    rows = sorted(result, key=lambda r: order.get(r.team_id, 0))
+    body = [
+        [labels[r.team_id], r.code, month_text(r.period), r.numerator, r.denominator, r.value, r.comment or None]
+        for r in rows
+    ]
+    return [list(COLUMNS), *body]
+
+
+def template_rows(scope: Scope, today: dt.date) -> list[list[Any]]:
+    """The heading and a row to fill in for each team, measure and month of the network so far."""
+    network = scope.network
+    last = min(add_months(today.replace(day=1), -1), network.end_date.replace(day=1))
+    months = months_between(network.start_date, last) or [network.start_date.replace(day=1)]
+    labels = team_labels(network)
+    body = [
+        [labels[team.id], measure.code, month_text(month), None, None, None, None]
+        for team in scope.teams
+        for measure in network.measures
+        for month in months
+    ]
+    return [list(COLUMNS), *body]
+
+
+def reference_sheets(scope: Scope) -> list[tuple[str, list[list[Any]]]]:
+    """Sheets that explain the template: the network's teams and its measures."""
+    teams = [[str(_l("Number")), str(_l("Team"))]] + [[t.id, t.name] for t in scope.teams]
+    measures = [[str(_l("Code")), str(_l("Measure")), str(_l("Fill in"))]] + [
+        [m.code, m.name, str(_l("numerator and denominator")) if m.is_ratio else str(_l("value"))]
+        for m in scope.network.measures
+    ]
+    return [(str(_l("Teams")), teams), (str(_l("Measures")), measures)]
+
+
+def file_stem(scope: Scope, today: dt.date) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", scope.name.encode("ascii", "ignore").decode()).strip("-").lower()
+    return f"{slug or 'learnnet'}-{today.isoformat()}"

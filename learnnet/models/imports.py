@@ -1,0 +1,35 @@
+"""Uploaded import files, kept between the preview and the commit."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from learnnet.extensions import db
+from learnnet.models.types import UTCDateTime, utcnow
+
+
+class ImportUpload(db.Model):
+    """A file a user uploaded to import, waiting for them to confirm it.
+
+    Kept in the database, not on one server's disk or in its memory, because several app servers
+    share one database and the confirming request may reach another server. ``key`` is the random
+    name the confirm form sends back; it is only valid together with the same user. ``plan_digest``
+    fingerprints what the preview showed, so a commit refuses when the data changed since.
+    """
+
+    __tablename__ = "import_upload"
+    __table_args__ = (
+        sa.CheckConstraint("(network_id IS NULL) <> (team_id IS NULL)", name="one_scope"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    network_id: Mapped[int | None] = mapped_column(sa.ForeignKey("network.id", ondelete="CASCADE"))
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("team.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    plan_digest: Mapped[str] = mapped_column(sa.String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

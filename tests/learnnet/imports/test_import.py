@@ -1,0 +1,349 @@
+"""Import of measurement files: problems by row, all-or-nothing commit, idempotent re-import."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from learnnet import recording
+from learnnet.imports.services import Scope, commit_import, parse_month, plan_import
+from learnnet.imports.tables import FileProblem, read_table
+from learnnet.models import AuditEvent, ImportUpload, Measurement, MeasurementHistory
+from tests.learnnet import factories as f
+from tests.learnnet.imports.conftest import csv_bytes, upload
+
+
+def plan(scope, text: str, **kwargs):
+    return plan_import(scope, read_table("data.csv", csv_bytes(text, **kwargs)))
+
+
+def problems_by_row(p) -> dict[int, list[tuple[str, str]]]:
+    found: dict[int, list[tuple[str, str]]] = {}
+    for problem in p.problems:
+        found.setdefault(problem.row, []).append((problem.column, problem.severity))
+    return found
+
+
+def count_measurements(db_session) -> int:
+    return db_session.scalar(select(func.count()).select_from(Measurement))
+
+
+def test_preview_names_every_kind_of_problem_with_its_row_number(world, count_measure):
+    code = world.measure.code
+    own = f'"{world.own_team.name}"'
+    text = f"""team,measure_code,month,numerator,denominator,value,comment
+Nowhere ward,{code},2025-03,4,10,,
+{own},no-such-measure,2025-03,4,10,,
+{own},{code},2025-13,4,10,,
+{own},{code},2025-04,12,10,,
+{own},{code},2025-05,4,10,,
+{own},{code},2025-05,5,10,,
+{own},{code},2025-06,four,10,,
+{own},{code},2025-07,,,,only a comment
+{own},{code},2031-01,4,10,,
+{own},{count_measure.code},2025-03,,,2.5,
+{own},{code},2025-08,4,10,,fine
+{own},{code},2025-09,,,,
+"""
+    p = plan(Scope(world.network), text)
+    assert problems_by_row(p) == {
+        2: [("team", "error")],
+        3: [("measure_code", "error")],
+        4: [("month", "error")],
+        5: [("numerator", "error")],
+        7: [("month", "error")],
+        8: [("numerator", "error")],
+        9: [("comment", "error")],
+        10: [("month", "error"), ("month", "error")],  # outside the network, and in the future
+        11: [("value", "error")],
+    }
+    messages = {problem.row: problem.message for problem in p.problems}
+    assert "6" in messages[7]
+    assert "12" in messages[5] and "10" in messages[5]
+    assert [r.row for r in p.rows] == [6, 12]
+    assert p.blank == 1
+
+
+def test_preview_page_lists_problems_and_offers_no_commit(client, auth, world, db_session):
+    auth.login(world.users["facilitator"])
+    text = f"team,measure_code,month,numerator,denominator\n\"{world.own_team.name}\",{world.measure.code},2025-04,12,10\n"
+    response = upload(client, f"/networks/{world.network.id}/import", csv_bytes(text))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'data-row="2" data-column="numerator"' in html
+    assert "/imports/commit" not in html
+    assert db_session.scalar(select(func.count()).select_from(ImportUpload)) == 0
+
+
+def test_commit_is_all_or_nothing(client, auth, world, db_session):
+    auth.login(world.users["facilitator"])
+    code = world.measure.code
+    rows = "\n".join(f"\"{world.own_team.name}\",{code},2025-{m:02d},{m},20" for m in range(1, 7))
+    response = upload(client, f"/networks/{world.network.id}/import",
+                      csv_bytes("team,measure_code,month,numerator,denominator\n" + rows))
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', response.get_data(as_text=True)).group(1)
+    # Someone enters March by hand after the preview: the file's plan no longer holds.
+    recording.save(world.own_team, world.measure, dt.date(2025, 3, 1), recording.Values(1, 20),
+                   world.users["admin"], base_version=0)
+    db_session.commit()
+    before = count_measurements(db_session)
+    response = client.post("/imports/commit", data={"key": key})
+    assert response.status_code == 409
+    assert count_measurements(db_session) == before
+    assert "endret siden forhåndsvisningen" in response.get_data(as_text=True)
+
+
+def test_commit_writes_nothing_when_a_row_was_saved_meanwhile(world, db_session):
+    scope = Scope(world.network)
+    code = world.measure.code
+    text = "team,measure_code,month,numerator,denominator\n" + "\n".join(
+        f"\"{world.own_team.name}\",{code},2025-{m:02d},{m},20" for m in range(1, 7)
+    )
+    f.MeasurementFactory(team=world.own_team, measure=world.measure, period=dt.date(2025, 2, 1),
+                         numerator=1, denominator=20)
+    p = plan(scope, text)
+    assert p.counts["update"] == 1 and p.counts["create"] == 5
+    # Between the plan and the write, someone saves February again.
+    m = db_session.scalar(select(Measurement).where(Measurement.period == dt.date(2025, 2, 1)))
+    m.numerator = 3
+    db_session.flush()
+    result = commit_import(scope, p, world.users["facilitator"])
+    assert result.status == "conflict"
+    assert count_measurements(db_session) == 1
+
+
+def test_commit_creates_updates_with_history_and_one_audit_event(client, auth, world, db_session):
+    existing = f.MeasurementFactory(team=world.own_team, measure=world.measure,
+                                    period=dt.date(2025, 2, 1), numerator=8, denominator=16)
+    auth.login(world.users["facilitator"])
+    code = world.measure.code
+    text = f"""team;measure_code;month;numerator;denominator;comment
+{world.own_team.name};{code};2025-01;5;16;
+{world.own_team.name};{code};2025-02;9;16;corrected
+{world.other_team.id};{code};2025-01;3;12;
+"""
+    response = upload(client, f"/networks/{world.network.id}/import", csv_bytes(text))
+    html = response.get_data(as_text=True)
+    assert 'data-testid="import-updates"' in html and 'data-row="3"' in html
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
+    response = client.post("/imports/commit", data={"key": key})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert count_measurements(db_session) == 3
+    updated = db_session.get(Measurement, existing.id)
+    assert (updated.numerator, updated.comment, updated.version) == (9, "corrected", 2)
+    actions = sorted(h.action for h in db_session.scalars(select(MeasurementHistory)))
+    assert actions == ["create", "create", "update"]
+    events = list(db_session.scalars(select(AuditEvent).where(AuditEvent.action == "measurement.import")))
+    assert len(events) == 1 and events[0].after["create"] == 2 and events[0].after["update"] == 1
+    assert db_session.scalar(select(func.count()).select_from(ImportUpload)) == 0
+
+
+def test_reimporting_the_same_file_changes_nothing(client, auth, world, db_session):
+    auth.login(world.users["team_member"])
+    code = world.measure.code
+    content = csv_bytes("measure_code,month,numerator,denominator\n" + "\n".join(
+        f"{code},2025-{m:02d},{m},20" for m in range(1, 10)))
+    url = f"/teams/{world.own_team.id}/import"
+    html = upload(client, url, content).get_data(as_text=True)
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
+    assert client.post("/imports/commit", data={"key": key}).status_code == 302
+    versions = sorted(db_session.scalars(select(Measurement.version)))
+    history = db_session.scalar(select(func.count()).select_from(MeasurementHistory))
+
+    html = upload(client, url, content).get_data(as_text=True)
+    assert "9 already saved" in html or "9 allerede lagret" in html
+    assert "/imports/commit" not in html
+    assert sorted(db_session.scalars(select(Measurement.version))) == versions
+    assert db_session.scalar(select(func.count()).select_from(MeasurementHistory)) == history
+
+
+def test_semicolons_decimal_commas_and_byte_order_mark(world, count_measure):
+    continuous = f.MeasureFactory(network=world.network, code="weight-kg", value_kind="continuous",
+                                  multiplier=1.0, unit_label="kg")
+    text = f"""team;measure_code;month;numerator;denominator;value;comment
+{world.own_team.name};{continuous.code};2025-03;;;"72,5";Veid på mandag
+{world.own_team.name};{count_measure.code};03.2025;;;2;
+{world.own_team.name};{world.measure.code};2025-03;"1 012";"2 000";;
+"""
+    p = plan(Scope(world.network), text, bom=True)
+    assert p.problems == ()
+    values = {r.measure.code: r.values for r in p.rows}
+    assert values[continuous.code] == recording.Values(None, None, 72.5, "Veid på mandag")
+    assert values[count_measure.code].value == 2.0
+    assert (values[world.measure.code].numerator, values[world.measure.code].denominator) == (1012, 2000)
+
+
+def test_xlsx_round_trip_export_then_import_changes_nothing(client, auth, world, db_session, count_measure):
+    for month in range(1, 6):
+        f.MeasurementFactory(team=world.own_team, measure=world.measure, period=dt.date(2025, month, 1),
+                             numerator=month, denominator=17, )
+        f.MeasurementFactory(team=world.other_team, measure=count_measure, period=dt.date(2025, month, 1),
+                             numerator=None, denominator=None, value=float(month) + 0.25)
+    f.MeasurementFactory(team=world.own_team, measure=count_measure, period=dt.date(2025, 1, 1),
+                         numerator=None, denominator=None, value=4.0, comment="ærlig talt; «sitat», ny\nlinje")
+    auth.login(world.users["admin"])
+    for fmt, name in (("xlsx", "export.xlsx"), ("csv", "export.csv"), ("csv-semicolon", "export.csv")):
+        response = client.get(f"/networks/{world.network.id}/export/{fmt}")
+        assert response.status_code == 200
+        assert "attachment" in response.headers["Content-Disposition"]
+        p = plan_import(Scope(world.network), read_table(name, response.data))
+        assert p.problems == () and p.changes == [], fmt
+        assert p.counts["unchanged"] == 11
+
+
+def test_import_of_a_deleted_month_restores_it(world, db_session):
+    m = f.MeasurementFactory(team=world.own_team, measure=world.measure, period=dt.date(2025, 2, 1))
+    recording.delete(m, world.users["admin"], base_version=m.version)
+    scope = Scope(world.network, world.own_team)
+    p = plan(scope, f"measure_code,month,numerator,denominator\n{world.measure.code},2025-02,8,16")
+    assert [r.action for r in p.rows] == ["restore"]
+    assert commit_import(scope, p, world.users["admin"]).status == "done"
+    db_session.expire_all()
+    assert db_session.get(Measurement, m.id).deleted_at is None
+
+
+def test_team_import_refuses_rows_of_another_team(world):
+    scope = Scope(world.network, world.own_team)
+    p = plan(scope, f"team,measure_code,month,numerator,denominator\n\"{world.other_team.name}\",{world.measure.code},2025-02,8,16")
+    assert problems_by_row(p) == {2: [("team", "error")]}
+
+
+def test_historical_months_before_the_start_but_not_too_early(world):
+    scope = Scope(world.network)
+    own = f'"{world.own_team.name}"'
+    code = world.measure.code
+    p = plan(scope, f"team,measure_code,month,numerator,denominator\n{own},{code},2022-06,8,16\n{own},{code},2019-06,8,16")
+    assert problems_by_row(p) == {3: [("month", "error")]}
+
+
+def test_unusual_values_are_warnings_that_must_be_accepted(client, auth, world, db_session):
+    for month in range(1, 9):
+        f.MeasurementFactory(team=world.own_team, measure=world.measure, period=dt.date(2025, month, 1),
+                             numerator=8, denominator=16)
+    auth.login(world.users["admin"])
+    text = f"team,measure_code,month,numerator,denominator\n\"{world.own_team.name}\",{world.measure.code},2025-09,1,400"
+    html = upload(client, f"/networks/{world.network.id}/import", csv_bytes(text)).get_data(as_text=True)
+    assert "table-warning" in html
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
+    assert client.post("/imports/commit", data={"key": key}).status_code == 422
+    assert count_measurements(db_session) == 8
+    assert client.post("/imports/commit", data={"key": key, "accept_warnings": "y"}).status_code == 302
+    assert count_measurements(db_session) == 9
+
+
+def test_an_upload_belongs_to_its_user(client, auth, world, db_session):
+    auth.login(world.users["facilitator"])
+    text = f"team,measure_code,month,numerator,denominator\n\"{world.own_team.name}\",{world.measure.code},2025-02,8,16"
+    html = upload(client, f"/networks/{world.network.id}/import", csv_bytes(text)).get_data(as_text=True)
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
+    auth.logout()
+    auth.login(world.users["admin"])
+    response = client.post("/imports/commit", data={"key": key})
+    assert response.status_code == 302
+    assert count_measurements(db_session) == 0
+
+
+@pytest.mark.parametrize(
+    ("role", "team", "status"),
+    [("team_member", "own_team", 200), ("team_member", "other_team", 403), ("viewer", "own_team", 403),
+     ("facilitator", "other_team", 200), ("centre", "own_team", 403), ("admin", "own_team", 200)],
+)
+def test_who_may_import_for_a_team(client, auth, world, role, team, status):
+    auth.login(world.users[role])
+    assert client.get(f"/teams/{getattr(world, team).id}/import").status_code == status
+
+
+@pytest.mark.parametrize(("role", "status"), [("team_member", 403), ("facilitator", 200), ("admin", 200), ("centre", 403)])
+def test_who_may_import_for_a_network(client, auth, world, role, status):
+    auth.login(world.users[role])
+    assert client.get(f"/networks/{world.network.id}/import").status_code == status
+
+
+def test_template_has_a_row_to_fill_for_each_team_measure_and_month(client, auth, world):
+    auth.login(world.users["facilitator"])
+    response = client.get(f"/networks/{world.network.id}/import/template/xlsx")
+    assert response.status_code == 200
+    table = read_table("template.xlsx", response.data)
+    assert table.columns == ("team", "measure_code", "month", "numerator", "denominator", "value", "comment")
+    assert len(table.rows) == 2 * 1 * 22  # two teams, one measure, January 2025 to October 2026
+    # An unfilled template imports as nothing at all.
+    p = plan_import(Scope(world.network), table)
+    assert p.problems == () and p.rows == () and p.blank == 44
+
+
+def test_xlsx_with_date_cells_and_blank_lines(world):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Team", "Measure_code", "Month", "Numerator", "Denominator"])
+    sheet.append([world.own_team.id, world.measure.code, dt.datetime(2025, 3, 1), 4, 10])
+    sheet.append([])
+    sheet.append([world.own_team.name, world.measure.code, "2025-04", 4.0, "x"])
+    out = io.BytesIO()
+    workbook.save(out)
+    p = plan_import(Scope(world.network), read_table("data.xlsx", out.getvalue()))
+    assert [r.period for r in p.rows] == [dt.date(2025, 3, 1)]
+    assert problems_by_row(p) == {4: [("denominator", "error")]}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "tom"), (b"a,b,c\n1,2,3\n", "mangler"), (b"PK\x03\x04garbage", "Excel"),
+     (b"\x00\x01\x02\xff\xfe", "CSV")],
+)
+def test_unreadable_files_say_why(content, message, app):
+    with app.test_request_context(), pytest.raises(FileProblem, match=message):
+        read_table("data.csv", content)
+
+
+def test_a_bad_file_is_shown_on_the_upload_form(client, auth, world):
+    auth.login(world.users["facilitator"])
+    response = upload(client, f"/networks/{world.network.id}/import", b"a,b\n1,2\n")
+    assert response.status_code == 200
+    assert "invalid-feedback" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("cell", "period"),
+    [("2025-03", dt.date(2025, 3, 1)), ("2025-03-15", dt.date(2025, 3, 1)), ("3.2025", dt.date(2025, 3, 1)),
+     ("01.03.2025", dt.date(2025, 3, 1)), (dt.date(2025, 3, 9), dt.date(2025, 3, 1)), ("2025-13", None),
+     ("mars", None), (45000, None), ("2025-03-01 00:00:00", dt.date(2025, 3, 1))],
+)
+def test_months_are_read_in_the_usual_spellings(cell, period):
+    assert parse_month(cell) == period
+
+
+def test_an_xlsx_upload_is_kept_as_csv_that_plans_the_same(client, auth, world, db_session, count_measure):
+    from learnnet.imports.tables import to_csv
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([])
+    sheet.append(["team", "measure_code", "month", "numerator", "denominator", "value", "comment"])
+    sheet.append([world.own_team.id, world.measure.code, dt.datetime(2025, 3, 1), 4.0, 10, None, 12.0])
+    sheet.append([world.own_team.name, count_measure.code, "2025-04", None, None, 2, dt.datetime(2025, 4, 2)])
+    sheet.append([world.own_team.name, count_measure.code, "2025-05", None, None, 3, "a, \"quoted\"\nline"])
+    sheet.append([world.own_team.name, count_measure.code, 45000, None, None, True, None])
+    out = io.BytesIO()
+    workbook.save(out)
+    table = read_table("data.xlsx", out.getvalue())
+    assert table.heading_row == 2
+    first = plan_import(Scope(world.network), table)
+    again = plan_import(Scope(world.network), read_table("kept.csv", to_csv(table)))
+    assert first.problems == again.problems and first.digest == again.digest
+    assert [(p.row, p.column) for p in first.problems] == [(6, "month"), (6, "value")]
+
+    auth.login(world.users["admin"])
+    for cell in sheet[6]:
+        cell.value = None
+    out = io.BytesIO()
+    workbook.save(out)
+    html = upload(client, f"/networks/{world.network.id}/import", out.getvalue(), "data.xlsx").get_data(as_text=True)
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
+    assert client.post("/imports/commit", data={"key": key}).status_code == 302
+    comments = sorted(db_session.scalars(select(Measurement.comment)))
+    assert comments == ["12", "2025-04-02 00:00:00", "a, \"quoted\"\nline"]
