@@ -10,7 +10,7 @@ from charts.funnel import FunnelFigureData, FunnelText
 from charts.funnel import from_measures as funnel_from_measures
 from charts.multiples import SmallMultiplesData
 from charts.spc import Annotation, ChartText, SpcFigureData
-from learnnet.chartdata import figure_data
+from learnnet.chartdata import figure_data, number_format
 from learnnet.county.services import Comparison, NetworkEffect, TeamChart
 from learnnet.i18n import month_label, month_name
 
@@ -58,6 +58,7 @@ def funnel_figure(comparison: Comparison) -> FunnelFigureData | None:
             limits998=_("99.8% limits"),
             adjusted=_("Limits widened for overdispersion"),
             inside=_("Within the 95% limits"),
+            numbers=number_format(),
             between=_("Between 95%% and 99.8%% (%(direction)s)", direction="{direction}"),
             beyond=_("Beyond 99.8%% (%(direction)s)", direction="{direction}"),
             direction_improvement=_("better"),
@@ -143,5 +144,6 @@ def effect_figure(effect: NetworkEffect) -> SpcFigureData | None:
             target=_("Target"),
             counterfactual=_("Expected without the change"),
             alt_title=measure.name,
+            numbers=number_format(),
         ),
     )
