@@ -35,7 +35,10 @@ class _LoggedIn(FastHttpUser):
 
 
 class TeamMember(_LoggedIn):
+    """A nurse at a tablet: a page every second or two."""
+
     weight = 3
+    wait_time = between(1.0, 2.0)
 
     def on_start(self):
         self.login = random.choice(TEAM_MEMBERS)
@@ -64,6 +67,7 @@ class TeamMember(_LoggedIn):
 
 class Facilitator(_LoggedIn):
     weight = 1
+    wait_time = between(1.0, 2.0)
     login = FACILITATOR
 
     def on_start(self):
@@ -86,7 +90,7 @@ class Facilitator(_LoggedIn):
 
 
 class EntryPageOnly(_LoggedIn):
-    """Only the entry page: compared with the bare hello view."""
+    """Only the entry page, as fast as the server answers: compared with the bare hello view."""
 
     weight = 1
 

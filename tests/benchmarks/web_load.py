@@ -3,6 +3,8 @@
 It serves learnnet and a bare Flask "hello" view under the same gunicorn settings
 (learnnet/gunicorn_conf.py), drives each with locust at 32 concurrent users, and prints requests
 per second, p50/p99 per request kind, errors, and the entry page's throughput as a share of hello's.
+Hello and the entry-page run send requests back to back (throughput); the mixed run's users wait
+1–2 s between pages, as people at a tablet or laptop do (latency under a realistic load).
 The database is a scratch PostgreSQL database (from BENCH_DATABASE_URL or TEST_DATABASE_URL, default
 the local server), created here and dropped at the end.
 """
@@ -110,7 +112,8 @@ def main() -> int:
             mixed = locust("locust_learnnet.py", app_port, Path(tmp) / "mixed", "TeamMember", "Facilitator")
         show("bare Flask hello", hello)
         show("learnnet entry page only", entry)
-        show("learnnet mixed: team members entering, facilitators on dashboards and charts", mixed)
+        show("learnnet mixed, 1–2 s between pages: team members entering, facilitators on dashboards and charts",
+             mixed)
         if "entry page" not in entry or "entry page" not in mixed:
             print("\nThe users did not get past logging in within the run; run longer (BENCH_SECONDS).")
             return 1
