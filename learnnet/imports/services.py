@@ -15,7 +15,7 @@ import json
 import re
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -44,6 +44,10 @@ HISTORY_MONTHS = 60
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Uploads not confirmed within this time are removed.
 UPLOAD_LIFETIME = dt.timedelta(days=1)
+# Rows checked between two reports of progress.
+CHUNK = 2000
+# Told (rows done, rows total) after each chunk of rows is checked.
+Progress = Callable[[int, int], None]
 # The field names recording uses, as the file's column names.
 _COLUMN_OF_FIELD = {"period": "month"}
 
@@ -411,15 +415,25 @@ class _Series:
         return [points[p] for p in reversed(periods[max(0, end - months):end])]
 
 
-def plan_import(scope: Scope, table: Table) -> ImportPlan:
-    """Check every row of ``table`` and say what committing it would do; nothing is written."""
+def plan_import(scope: Scope, table: Table, progress: Progress | None = None) -> ImportPlan:
+    """Check every row of ``table`` and say what committing it would do; nothing is written.
+
+    The rows are checked in chunks of :data:`CHUNK`; ``progress`` is told how many are done.
+    """
     lookup = _Lookup(scope)
     parsed, problems, blank = _parse_rows(table, lookup)
+    total = len(table.rows)
+    # Blank rows and rows with problems in their cells need no further check.
+    settled = total - len(parsed)
+    if progress is not None:
+        progress(settled, total)
     existing = _load_existing(scope.teams, scope.network.measures)
     series = _Series(existing, parsed)
     earliest = add_months(scope.network.start_date.replace(day=1), -HISTORY_MONTHS)
     planned = []
-    for p in parsed:
+    for index, p in enumerate(parsed):
+        if progress is not None and index and index % CHUNK == 0:
+            progress(settled + index, total)
         current = existing.get((p.team.id, p.measure.id, p.period))
         comment = p.comment if p.comment is not None else (current.comment if current else "")
         values = recording.Values(p.numerator, p.denominator, p.value, comment)
@@ -448,6 +462,8 @@ def plan_import(scope: Scope, table: Table) -> ImportPlan:
                     continue
         planned.append(PlannedRow(p.row, p.team, p.measure, p.period, values, action, current))
     problems.sort(key=lambda q: (q.row, COLUMNS.index(q.column) if q.column in COLUMNS else 99))
+    if progress is not None:
+        progress(total, total)
     return ImportPlan(tuple(planned), tuple(problems), blank)
 
 
@@ -563,16 +579,77 @@ def _history_row(r: PlannedRow, measurement_id: int, action: str, version: int,
 
 
 # --------------------------------------------------------------------------- uploads
-def keep_upload(scope: Scope, user: User, filename: str, table: Table, plan: ImportPlan) -> ImportUpload:
-    """Keep the file's rows until the user confirms; old unconfirmed uploads of this user go.
+def start_upload(scope: Scope, user: User, filename: str, content: bytes) -> ImportUpload:
+    """Keep an uploaded file as it came, before it is read, in the phase "reading".
 
-    The rows are kept as CSV (see :func:`tables.to_csv`), so an XLSX file is parsed only once.
+    :func:`upload_read` replaces the content by the rows as CSV once the file could be read.
     """
+    _forget_old_uploads(user)
+    upload = ImportUpload(
+        key=secrets.token_urlsafe(32),
+        user_id=user.id,
+        network_id=scope.network.id if scope.team is None else None,
+        team_id=scope.team.id if scope.team is not None else None,
+        filename=filename[:255],
+        content=content,
+        phase="reading",
+        progress_at=utcnow(),
+    )
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
+def upload_read(upload: ImportUpload, table: Table) -> None:
+    """The file could be read: keep its rows as CSV (an XLSX file is parsed only once)."""
+    upload.content = to_csv(table)
+    upload.rows_total = len(table.rows)
+    upload.rows_done = 0
+    upload.phase = "checking"
+    upload.progress_at = utcnow()
+
+
+def record_progress(upload: ImportUpload, phase: str, done: int, total: int) -> None:
+    """Commit how far ``upload`` has come, so another request can report it.
+
+    Loaded objects are not expired by this commit: a plan in the middle of its work keeps them.
+    """
+    upload.phase, upload.rows_done, upload.rows_total = phase, done, total
+    upload.progress_at = utcnow()
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
+def progress_of(upload: ImportUpload) -> dict:
+    total = upload.rows_total
+    return {
+        "phase": upload.phase,
+        "rows_done": upload.rows_done,
+        "rows_total": total,
+        "percent": 100 if upload.phase in ("checked", "done") else
+        (int(100 * upload.rows_done / total) if total else 0),
+        "finished": upload.phase in ("checked", "done", "failed"),
+    }
+
+
+def _forget_old_uploads(user: User) -> None:
     db.session.execute(
         delete(ImportUpload).where(
             ImportUpload.user_id == user.id, ImportUpload.created_at < utcnow() - UPLOAD_LIFETIME
         )
     )
+
+
+def keep_upload(scope: Scope, user: User, filename: str, table: Table, plan: ImportPlan) -> ImportUpload:
+    """Keep the file's rows until the user confirms; old unconfirmed uploads of this user go.
+
+    The rows are kept as CSV (see :func:`tables.to_csv`), so an XLSX file is parsed only once.
+    """
+    _forget_old_uploads(user)
     upload = ImportUpload(
         key=secrets.token_urlsafe(32),
         user_id=user.id,
@@ -581,6 +658,10 @@ def keep_upload(scope: Scope, user: User, filename: str, table: Table, plan: Imp
         filename=filename[:255],
         content=to_csv(table),
         plan_digest=plan.digest,
+        phase="checked",
+        rows_done=len(table.rows),
+        rows_total=len(table.rows),
+        progress_at=utcnow(),
     )
     db.session.add(upload)
     db.session.flush()

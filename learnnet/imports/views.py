@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -20,11 +20,14 @@ from learnnet.imports.services import (
     export_rows,
     file_stem,
     find_upload,
-    keep_upload,
     kept_table,
     plan_import,
+    progress_of,
+    record_progress,
     reference_sheets,
+    start_upload,
     template_rows,
+    upload_read,
     upload_scope,
 )
 from learnnet.imports.tables import FileProblem, read_table, write_csv, write_xlsx
@@ -103,24 +106,56 @@ def _upload(scope: Scope):
     if form.validate_on_submit():
         upload = form.file.data
         content = upload.read(MAX_UPLOAD_BYTES + 1)
+        filename = upload.filename or ""
         if len(content) > MAX_UPLOAD_BYTES:
             form.file.errors.append(_("The file is larger than %(size)d MB.", size=MAX_UPLOAD_BYTES // 2**20))
         else:
+            # Kept as it came before anything else, and its progress committed as it goes.
+            kept = start_upload(scope, current_user, filename, content)
+            db.session.commit()
             try:
-                table = read_table(upload.filename or "", content)
+                table = read_table(filename, content)
             except FileProblem as problem:
+                # Nothing to confirm: the problem is shown and the file is not kept.
+                db.session.delete(kept)
+                db.session.commit()
                 form.file.errors.append(str(problem))
             else:
-                plan = plan_import(scope, table)
-                key = None
-                if not plan.errors:
-                    key = keep_upload(scope, current_user, upload.filename or "", table, plan).key
+                upload_read(kept, table)
+                db.session.commit()
+                plan = plan_import(scope, table, _progress(kept, "checking"))
+                kept.plan_digest = plan.digest
+                record_progress(kept, "checked", len(table.rows), len(table.rows))
+                key = kept.key
+                if plan.errors:
+                    # Nothing can be confirmed until the file is corrected: it is not kept.
+                    db.session.delete(kept)
                     db.session.commit()
-                return _preview(scope, plan, upload.filename or "", ConfirmForm(key=key))
+                    key = None
+                return _preview(scope, plan, filename, ConfirmForm(key=key))
     return render_template(
         "imports/upload.html", scope=scope, form=form, history_months=HISTORY_MONTHS,
         back=_scope_url(scope), template_links=_template_links(scope),
     )
+
+
+def _progress(upload, phase: str):
+    def report(done: int, total: int) -> None:
+        record_progress(upload, phase, done, total)
+
+    return report
+
+
+@bp.route("/imports/<key>/status")
+@login_required
+def status(key: str):
+    """How far reading, checking or saving the user's own upload has come, as JSON."""
+    upload = find_upload(key, current_user)
+    if upload is None:
+        abort(404)
+    response = jsonify(progress_of(upload))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _preview(scope: Scope, plan: ImportPlan, filename: str, confirm: ConfirmForm, status: int = 200):
@@ -153,7 +188,12 @@ def commit():
     )
     if not allowed:
         abort(403)
-    plan = plan_import(scope, kept_table(upload))
+    if upload.phase != "checked":
+        flash(_("The file is still being checked or saved. Wait until it is done."), "warning")
+        return redirect(_import_url(scope))
+    table = kept_table(upload)
+    plan = plan_import(scope, table, _progress(upload, "checking"))
+    record_progress(upload, "checked", len(table.rows), len(table.rows))
     if plan.digest != upload.plan_digest:
         upload.plan_digest = plan.digest
         db.session.commit()
@@ -162,9 +202,11 @@ def commit():
     if plan.warnings and not form.accept_warnings.data:
         form.accept_warnings.errors = [_("Tick the box to import rows with warnings.")]
         return _preview(scope, plan, upload.filename, form, 422)
+    record_progress(upload, "saving", 0, len(plan.changes))
     result = commit_import(scope, plan, current_user, filename=upload.filename)
     if result.status != "done":
         db.session.rollback()
+        record_progress(upload, "checked", len(table.rows), len(table.rows))
         flash(_("Someone saved some of these months while the file was imported. "
                 "Nothing was imported; please upload it again."), "warning")
         return redirect(_import_url(scope))

@@ -1,0 +1,82 @@
+"""Progress of an import: checked in chunks, recorded on the upload, reported to its owner only."""
+from __future__ import annotations
+
+import re
+
+from learnnet.imports import services
+from learnnet.imports.services import Scope, plan_import
+from learnnet.imports.tables import read_table
+from learnnet.models import ImportUpload
+from tests.learnnet.imports.conftest import csv_bytes, upload
+
+
+def _rows(world, months: int) -> str:
+    code = world.measure.code
+    lines = [f"\"{world.own_team.name}\",{code},{2020 + m // 12}-{m % 12 + 1:02d},{m % 10 + 1},20"
+             for m in range(months)]
+    return "team,measure_code,month,numerator,denominator\n" + "\n".join(lines)
+
+
+def test_rows_are_checked_in_chunks_and_progress_is_told(world, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK", 10)
+    told = []
+    table = read_table("data.csv", csv_bytes(_rows(world, 35)))
+    plan_import(Scope(world.network), table, lambda done, total: told.append((done, total)))
+    assert told == [(0, 35), (10, 35), (20, 35), (30, 35), (35, 35)]
+
+
+def test_progress_is_recorded_on_the_upload_and_reported_by_the_status(
+        client, auth, world, db_session, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK", 5)
+    phases = []
+    record = services.record_progress
+
+    def spy(kept, phase, done, total):
+        phases.append((phase, done, total))
+        record(kept, phase, done, total)
+
+    monkeypatch.setattr("learnnet.imports.views.record_progress", spy)
+    auth.login(world.users["facilitator"])
+    html = upload(client, f"/networks/{world.network.id}/import", csv_bytes(_rows(world, 12))).get_data(as_text=True)
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
+    assert phases == [("checking", 0, 12), ("checking", 5, 12), ("checking", 10, 12),
+                      ("checking", 12, 12), ("checked", 12, 12)]
+    kept = db_session.query(ImportUpload).filter_by(key=key).one()
+    assert (kept.phase, kept.rows_done, kept.rows_total) == ("checked", 12, 12)
+    response = client.get(f"/imports/{key}/status")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.get_json() == {"phase": "checked", "rows_done": 12, "rows_total": 12,
+                                   "percent": 100, "finished": True}
+
+    phases.clear()
+    assert client.post("/imports/commit", data={"key": key}).status_code == 302
+    assert [p[0] for p in phases][-2:] == ["checked", "saving"]
+    assert phases[-1] == ("saving", 0, 12)
+    # Imported: the upload is gone, and so is its status.
+    assert client.get(f"/imports/{key}/status").status_code == 404
+
+
+def test_a_running_check_reports_its_share_of_rows(client, auth, world, db_session):
+    auth.login(world.users["facilitator"])
+    html = upload(client, f"/networks/{world.network.id}/import", csv_bytes(_rows(world, 4))).get_data(as_text=True)
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
+    kept = db_session.query(ImportUpload).filter_by(key=key).one()
+    kept.phase, kept.rows_done, kept.rows_total = "checking", 1000, 4000
+    db_session.commit()
+    assert client.get(f"/imports/{key}/status").get_json() == {
+        "phase": "checking", "rows_done": 1000, "rows_total": 4000, "percent": 25, "finished": False}
+    # Not confirmed while it is still being checked.
+    assert client.post("/imports/commit", data={"key": key}).status_code == 302
+    assert db_session.query(ImportUpload).filter_by(key=key).one().phase == "checking"
+
+
+def test_another_users_upload_status_is_refused(client, auth, world):
+    auth.login(world.users["facilitator"])
+    html = upload(client, f"/networks/{world.network.id}/import", csv_bytes(_rows(world, 2))).get_data(as_text=True)
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
+    auth.logout()
+    auth.login(world.users["admin"])
+    assert client.get(f"/imports/{key}/status").status_code == 404
+    auth.logout()
+    assert client.get(f"/imports/{key}/status").status_code == 302
