@@ -44,6 +44,8 @@ HISTORY_MONTHS = 60
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Uploads not confirmed within this time are removed.
 UPLOAD_LIFETIME = dt.timedelta(days=1)
+# A check or save whose progress has not moved in this long died with its request.
+STALLED_AFTER = dt.timedelta(minutes=15)
 # Rows checked between two reports of progress.
 CHUNK = 2000
 # Told (rows done, rows total) after each chunk of rows is checked.
@@ -622,6 +624,14 @@ def record_progress(upload: ImportUpload, phase: str, done: int, total: int) -> 
         session.commit()
     finally:
         session.expire_on_commit = expire
+
+
+def is_ready(upload: ImportUpload, now: dt.datetime | None = None) -> bool:
+    """Checked and waiting for the user, or left half-way by a request that died."""
+    if upload.phase == "checked":
+        return True
+    moved = upload.progress_at or upload.created_at
+    return upload.phase in ("reading", "checking", "saving") and (now or utcnow()) - moved > STALLED_AFTER
 
 
 def progress_of(upload: ImportUpload) -> dict:

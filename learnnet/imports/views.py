@@ -20,6 +20,7 @@ from learnnet.imports.services import (
     export_rows,
     file_stem,
     find_upload,
+    is_ready,
     kept_table,
     plan_import,
     progress_of,
@@ -188,7 +189,7 @@ def commit():
     )
     if not allowed:
         abort(403)
-    if upload.phase != "checked":
+    if not is_ready(upload):
         flash(_("The file is still being checked or saved. Wait until it is done."), "warning")
         return redirect(_import_url(scope))
     table = kept_table(upload)

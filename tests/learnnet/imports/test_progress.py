@@ -1,6 +1,7 @@
 """Progress of an import: checked in chunks, recorded on the upload, reported to its owner only."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from learnnet.imports import services
@@ -80,3 +81,15 @@ def test_another_users_upload_status_is_refused(client, auth, world):
     assert client.get(f"/imports/{key}/status").status_code == 404
     auth.logout()
     assert client.get(f"/imports/{key}/status").status_code == 302
+
+
+def test_an_upload_left_half_way_by_a_request_that_died_can_be_confirmed(client, auth, world, db_session):
+    auth.login(world.users["facilitator"])
+    html = upload(client, f"/networks/{world.network.id}/import", csv_bytes(_rows(world, 3))).get_data(as_text=True)
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
+    kept = db_session.query(ImportUpload).filter_by(key=key).one()
+    kept.phase, kept.rows_done = "saving", 0
+    kept.progress_at = kept.progress_at - services.STALLED_AFTER - dt.timedelta(minutes=1)
+    db_session.commit()
+    assert client.post("/imports/commit", data={"key": key}).status_code == 302
+    assert db_session.query(ImportUpload).filter_by(key=key).one_or_none() is None
