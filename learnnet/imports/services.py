@@ -12,6 +12,7 @@ import bisect
 import datetime as dt
 import hashlib
 import json
+import logging
 import re
 import secrets
 from collections import defaultdict
@@ -39,6 +40,8 @@ from learnnet.models.types import utcnow
 from learnnet.periods import add_months, months_between, parse_period
 
 # Historical months may go back this far before the network's start (baseline data).
+log = logging.getLogger(__name__)
+
 HISTORY_MONTHS = 60
 # Uploads are refused above this size; 50,000 rows of CSV are about 3 MB.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -631,7 +634,65 @@ def is_ready(upload: ImportUpload, now: dt.datetime | None = None) -> bool:
     if upload.phase == "checked":
         return True
     moved = upload.progress_at or upload.created_at
-    return upload.phase in ("reading", "checking", "saving") and (now or utcnow()) - moved > STALLED_AFTER
+    return upload.phase in ("reading", "checking", "queued", "saving") and (now or utcnow()) - moved > STALLED_AFTER
+
+
+def save_upload(upload: ImportUpload) -> None:
+    """Check a confirmed upload again and write it, all rows or none; ``upload.result`` says how it ended.
+
+    Runs after the confirming request (see :func:`jobs.start`). Progress is committed as it goes;
+    the rows themselves are written in one transaction.
+    """
+    try:
+        scope = upload_scope(upload)
+        user = db.session.get(User, upload.user_id)
+        table = kept_table(upload)
+        total = len(table.rows)
+        plan = plan_import(scope, table, lambda done, all_: record_progress(upload, "checking", done, all_))
+        if plan.errors or plan.digest != upload.plan_digest:
+            # Someone saved some of these months after the preview: the user must look again.
+            upload.plan_digest = plan.digest
+            upload.result = {"outcome": "changed"}
+            record_progress(upload, "checked", total, total)
+            return
+        record_progress(upload, "saving", 0, len(plan.changes))
+        result = commit_import(scope, plan, user, filename=upload.filename)
+        if result.status != "done":
+            db.session.rollback()
+            upload.result = {"outcome": "conflict"}
+            record_progress(upload, "failed", 0, len(plan.changes))
+            return
+        upload.result = {"outcome": "done", "counts": result.counts}
+        record_progress(upload, "done", len(plan.changes), len(plan.changes))
+    except Exception:  # the page must say it failed, never wait for ever
+        log.exception("saving import upload %s failed", upload.id)
+        db.session.rollback()
+        upload.result = {"outcome": "error"}
+        record_progress(upload, "failed", upload.rows_done, upload.rows_total)
+
+
+def save_upload_by_id(upload_id: int) -> None:
+    upload = db.session.get(ImportUpload, upload_id)
+    if upload is not None:
+        save_upload(upload)
+
+
+def claim_next_upload() -> ImportUpload | None:
+    """Take the oldest confirmed upload waiting to be saved; safe with several workers."""
+    while True:
+        upload_id = db.session.scalar(
+            select(ImportUpload.id).where(ImportUpload.phase == "queued").order_by(ImportUpload.id).limit(1)
+        )
+        if upload_id is None:
+            return None
+        claimed = db.session.execute(
+            update(ImportUpload)
+            .where(ImportUpload.id == upload_id, ImportUpload.phase == "queued")
+            .values(phase="checking", rows_done=0, progress_at=utcnow())
+        ).rowcount
+        db.session.commit()
+        if claimed:
+            return db.session.get(ImportUpload, upload_id)
 
 
 def progress_of(upload: ImportUpload) -> dict:

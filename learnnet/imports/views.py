@@ -5,9 +5,10 @@ import datetime as dt
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from learnnet import permissions
+from learnnet import jobs, permissions
 from learnnet.extensions import db
 from learnnet.imports import bp
 from learnnet.imports.forms import ConfirmForm, UploadForm
@@ -26,6 +27,8 @@ from learnnet.imports.services import (
     progress_of,
     record_progress,
     reference_sheets,
+    save_upload,
+    save_upload_by_id,
     start_upload,
     template_rows,
     upload_read,
@@ -154,7 +157,7 @@ def status(key: str):
     upload = find_upload(key, current_user)
     if upload is None:
         abort(404)
-    response = jsonify(progress_of(upload))
+    response = jsonify({**progress_of(upload), "text": str(PHASES.get(upload.phase, upload.phase))})
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -203,24 +206,64 @@ def commit():
     if plan.warnings and not form.accept_warnings.data:
         form.accept_warnings.errors = [_("Tick the box to import rows with warnings.")]
         return _preview(scope, plan, upload.filename, form, 422)
-    record_progress(upload, "saving", 0, len(plan.changes))
-    result = commit_import(scope, plan, current_user, filename=upload.filename)
-    if result.status != "done":
-        db.session.rollback()
-        record_progress(upload, "checked", len(table.rows), len(table.rows))
+    # Saved after this request, so its progress can be shown; all rows or none, as before.
+    upload.result = None
+    record_progress(upload, "queued", 0, len(plan.changes))
+    jobs.start("import", upload.id, save_upload_by_id, lambda: save_upload(upload))
+    return _after_saving(upload)
+
+
+def _after_saving(upload):
+    """Where a confirmed upload goes next: its progress page while it is saved, then its result."""
+    scope = upload_scope(upload)
+    outcome = (upload.result or {}).get("outcome")
+    if upload.phase == "done" and outcome == "done":
+        counts = upload.result["counts"]
+        flash(
+            _("Imported %(file)s: %(created)d new, %(updated)d changed, %(unchanged)d already saved.",
+              file=upload.filename, created=counts["create"], updated=counts["update"] + counts["restore"],
+              unchanged=counts["unchanged"]),
+            "success",
+        )
+        db.session.delete(upload)
+        db.session.commit()
+        return redirect(_scope_url(scope))
+    if outcome in ("changed", "conflict"):
         flash(_("Someone saved some of these months while the file was imported. "
                 "Nothing was imported; please upload it again."), "warning")
         return redirect(_import_url(scope))
-    db.session.delete(upload)
-    db.session.commit()
-    counts = result.counts
-    flash(
-        _("Imported %(file)s: %(created)d new, %(updated)d changed, %(unchanged)d already saved.",
-          file=upload.filename, created=counts["create"], updated=counts["update"] + counts["restore"],
-          unchanged=counts["unchanged"]),
-        "success",
+    if outcome == "error" or (upload.phase != "checked" and is_ready(upload)):
+        flash(_("The import failed. Nothing was imported; please upload the file again."), "danger")
+        return redirect(_import_url(scope))
+    if upload.phase in ("queued", "checking", "saving"):
+        return redirect(url_for("imports.progress", key=upload.key))
+    return redirect(_import_url(scope))
+
+
+@bp.route("/imports/<key>")
+@login_required
+def progress(key: str):
+    """The user's confirmed upload being saved: a progress bar, then where the result is."""
+    upload = find_upload(key, current_user)
+    if upload is None:
+        abort(404)
+    if upload.phase not in ("queued", "checking", "saving") or upload.result or is_ready(upload):
+        return _after_saving(upload)
+    return render_template(
+        "imports/progress.html", upload=upload, status=progress_of(upload), phase_text=PHASES,
+        scope=upload_scope(upload),
     )
-    return redirect(_scope_url(scope))
+
+
+PHASES = {
+    "reading": _l("Reading the file…"),
+    "queued": _l("Waiting to start…"),
+    "checking": _l("Checking every row…"),
+    "saving": _l("Saving…"),
+    "checked": _l("Checked."),
+    "done": _l("Imported."),
+    "failed": _l("The import failed."),
+}
 
 
 # --------------------------------------------------------------------------- downloads

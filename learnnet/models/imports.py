@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -36,8 +37,10 @@ class ImportUpload(db.Model):
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
     plan_digest: Mapped[str] = mapped_column(sa.String(64), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # reading, checking, checked (waiting for the user), saving, done or failed.
+    # reading, checking, checked (waiting for the user), queued (to be saved), saving, done, failed.
     phase: Mapped[str] = mapped_column(sa.String(10), default="reading", server_default="checked")
     rows_done: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     rows_total: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     progress_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # How saving ended ({"outcome": "done", "counts": {...}}), for the page that follows it.
+    result: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
