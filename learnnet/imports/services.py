@@ -20,13 +20,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_ as sa_and
 from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import or_ as sa_or
 from sqlalchemy.exc import IntegrityError
 
 from learnnet import audit, recording
 from learnnet.extensions import db
-from learnnet.imports.tables import COLUMNS, Table, month_text, read_table, to_csv
+from learnnet.imports.tables import COLUMNS, FileProblem, Table, month_text, read_table, to_csv
 from learnnet.models import (
     ImportUpload,
     MeasureDefinition,
@@ -584,7 +587,7 @@ def _history_row(r: PlannedRow, measurement_id: int, action: str, version: int,
 
 
 # --------------------------------------------------------------------------- uploads
-def start_upload(scope: Scope, user: User, filename: str, content: bytes) -> ImportUpload:
+def start_upload(scope: Scope, user: User, filename: str, content: bytes, language: str = "nb") -> ImportUpload:
     """Keep an uploaded file as it came, before it is read, in the phase "reading".
 
     :func:`upload_read` replaces the content by the rows as CSV once the file could be read.
@@ -598,7 +601,7 @@ def start_upload(scope: Scope, user: User, filename: str, content: bytes) -> Imp
         filename=filename[:255],
         content=content,
         phase="reading",
-        progress_at=utcnow(),
+        result={"language": language},
     )
     db.session.add(upload)
     db.session.flush()
@@ -634,7 +637,75 @@ def is_ready(upload: ImportUpload, now: dt.datetime | None = None) -> bool:
     if upload.phase == "checked":
         return True
     moved = upload.progress_at or upload.created_at
+    if moved is None:
+        return False
     return upload.phase in ("reading", "checking", "queued", "saving") and (now or utcnow()) - moved > STALLED_AFTER
+
+
+def _numbers_text(measure: MeasureDefinition, numerator, denominator, value) -> str:
+    return f"{numerator}/{denominator}" if measure.is_ratio else f"{value}"
+
+
+def plan_summary(plan: ImportPlan, shown: int = 500) -> dict:
+    """What the preview page shows of a plan, as JSON kept on the upload (the first ``shown``
+    problems and changed rows; the rest are counted)."""
+    changes = plan.changes
+    updates = [r for r in changes if r.action != "create"][:shown]
+    return {
+        "counts": plan.counts,
+        "blank": plan.blank,
+        "errors": len(plan.errors),
+        "warnings": len(plan.warnings),
+        "changes": len(changes),
+        "problems_total": len(plan.problems),
+        "problems": [
+            {"row": p.row, "column": p.column, "message": p.message, "severity": p.severity}
+            for p in plan.problems[:shown]
+        ],
+        "updates": [
+            {
+                "row": r.row, "team": r.team.name, "measure": r.measure.code,
+                "period": r.period.isoformat(), "action": r.action,
+                "saved": None if r.action == "restore" else _numbers_text(
+                    r.measure, r.existing.numerator, r.existing.denominator, r.existing.value),
+                "new": _numbers_text(r.measure, r.values.numerator, r.values.denominator, r.values.value),
+            }
+            for r in updates
+        ],
+    }
+
+
+def check_upload(upload: ImportUpload) -> None:
+    """Read and check an upload after the request that brought it; ``upload.result`` keeps the
+    preview (see :func:`plan_summary`) in the uploader's language, or why the file cannot be read."""
+    language = (upload.result or {}).get("language", "nb")
+    try:
+        with force_locale(language):
+            record_progress(upload, "reading", 0, 0)
+            try:
+                table = read_table(upload.filename, upload.content)
+            except FileProblem as problem:
+                upload.result = {"outcome": "unreadable", "message": str(problem), "language": language}
+                record_progress(upload, "failed", 0, 0)
+                return
+            upload_read(upload, table)
+            db.session.commit()
+            scope = upload_scope(upload)
+            plan = plan_import(scope, table, lambda done, all_: record_progress(upload, "checking", done, all_))
+            upload.plan_digest = plan.digest
+            upload.result = {"outcome": "checked", "preview": plan_summary(plan), "language": language}
+            record_progress(upload, "checked", len(table.rows), len(table.rows))
+    except Exception:  # the page must say it failed, never wait for ever
+        log.exception("checking import upload %s failed", upload.id)
+        db.session.rollback()
+        upload.result = {"outcome": "error", "language": language}
+        record_progress(upload, "failed", upload.rows_done, upload.rows_total)
+
+
+def check_upload_by_id(upload_id: int) -> None:
+    upload = db.session.get(ImportUpload, upload_id)
+    if upload is not None:
+        check_upload(upload)
 
 
 def save_upload(upload: ImportUpload) -> None:
@@ -652,22 +723,22 @@ def save_upload(upload: ImportUpload) -> None:
         if plan.errors or plan.digest != upload.plan_digest:
             # Someone saved some of these months after the preview: the user must look again.
             upload.plan_digest = plan.digest
-            upload.result = {"outcome": "changed"}
+            upload.result = {**(upload.result or {}), "outcome": "changed"}
             record_progress(upload, "checked", total, total)
             return
         record_progress(upload, "saving", 0, len(plan.changes))
         result = commit_import(scope, plan, user, filename=upload.filename)
         if result.status != "done":
             db.session.rollback()
-            upload.result = {"outcome": "conflict"}
+            upload.result = {**(upload.result or {}), "outcome": "conflict"}
             record_progress(upload, "failed", 0, len(plan.changes))
             return
-        upload.result = {"outcome": "done", "counts": result.counts}
+        upload.result = {**(upload.result or {}), "outcome": "done", "counts": result.counts}
         record_progress(upload, "done", len(plan.changes), len(plan.changes))
     except Exception:  # the page must say it failed, never wait for ever
         log.exception("saving import upload %s failed", upload.id)
         db.session.rollback()
-        upload.result = {"outcome": "error"}
+        upload.result = {**(upload.result or {}), "outcome": "error"}
         record_progress(upload, "failed", upload.rows_done, upload.rows_total)
 
 
@@ -677,22 +748,27 @@ def save_upload_by_id(upload_id: int) -> None:
         save_upload(upload)
 
 
-def claim_next_upload() -> ImportUpload | None:
-    """Take the oldest confirmed upload waiting to be saved; safe with several workers."""
+def claim_next_upload() -> tuple[str, ImportUpload] | None:
+    """Take the oldest upload waiting to be checked ("check") or saved ("save"), as (work, upload);
+    safe with several workers. An upload waiting to be checked is "reading" with no progress yet."""
+    waiting = sa_or(
+        ImportUpload.phase == "queued",
+        sa_and(ImportUpload.phase == "reading", ImportUpload.progress_at.is_(None)),
+    )
     while True:
-        upload_id = db.session.scalar(
-            select(ImportUpload.id).where(ImportUpload.phase == "queued").order_by(ImportUpload.id).limit(1)
-        )
-        if upload_id is None:
+        found = db.session.execute(
+            select(ImportUpload.id, ImportUpload.phase).where(waiting).order_by(ImportUpload.id).limit(1)
+        ).first()
+        if found is None:
             return None
         claimed = db.session.execute(
             update(ImportUpload)
-            .where(ImportUpload.id == upload_id, ImportUpload.phase == "queued")
-            .values(phase="checking", rows_done=0, progress_at=utcnow())
+            .where(ImportUpload.id == found.id, waiting)
+            .values(phase="checking" if found.phase == "queued" else "reading", rows_done=0, progress_at=utcnow())
         ).rowcount
         db.session.commit()
         if claimed:
-            return db.session.get(ImportUpload, upload_id)
+            return ("save" if found.phase == "queued" else "check"), db.session.get(ImportUpload, found.id)
 
 
 def progress_of(upload: ImportUpload) -> dict:

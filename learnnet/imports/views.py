@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -15,15 +16,17 @@ from learnnet.imports.forms import ConfirmForm, UploadForm
 from learnnet.imports.services import (
     HISTORY_MONTHS,
     MAX_UPLOAD_BYTES,
-    ImportPlan,
     Scope,
     commit_import,
     export_rows,
     file_stem,
+    check_upload,
+    check_upload_by_id,
     find_upload,
     is_ready,
     kept_table,
     plan_import,
+    plan_summary,
     progress_of,
     record_progress,
     reference_sheets,
@@ -31,10 +34,9 @@ from learnnet.imports.services import (
     save_upload_by_id,
     start_upload,
     template_rows,
-    upload_read,
     upload_scope,
 )
-from learnnet.imports.tables import FileProblem, read_table, write_csv, write_xlsx
+from learnnet.imports.tables import write_csv, write_xlsx
 
 # Problems and updates listed on the preview page; the rest are counted.
 SHOWN = 500
@@ -110,37 +112,48 @@ def _upload(scope: Scope):
     if form.validate_on_submit():
         upload = form.file.data
         content = upload.read(MAX_UPLOAD_BYTES + 1)
-        filename = upload.filename or ""
         if len(content) > MAX_UPLOAD_BYTES:
             form.file.errors.append(_("The file is larger than %(size)d MB.", size=MAX_UPLOAD_BYTES // 2**20))
         else:
-            # Kept as it came before anything else, and its progress committed as it goes.
-            kept = start_upload(scope, current_user, filename, content)
+            # Kept as it came, then read and checked after this request, with its progress shown.
+            kept = start_upload(scope, current_user, upload.filename or "", content, str(get_locale() or "nb")[:2])
             db.session.commit()
-            try:
-                table = read_table(filename, content)
-            except FileProblem as problem:
-                # Nothing to confirm: the problem is shown and the file is not kept.
-                db.session.delete(kept)
-                db.session.commit()
-                form.file.errors.append(str(problem))
-            else:
-                upload_read(kept, table)
-                db.session.commit()
-                plan = plan_import(scope, table, _progress(kept, "checking"))
-                kept.plan_digest = plan.digest
-                record_progress(kept, "checked", len(table.rows), len(table.rows))
-                key = kept.key
-                if plan.errors:
-                    # Nothing can be confirmed until the file is corrected: it is not kept.
-                    db.session.delete(kept)
-                    db.session.commit()
-                    key = None
-                return _preview(scope, plan, filename, ConfirmForm(key=key))
+            jobs.start("import-check", kept.id, check_upload_by_id, lambda: check_upload(kept))
+            return _checked(kept, form)
+    return _upload_page(scope, form)
+
+
+def _upload_page(scope: Scope, form: UploadForm):
     return render_template(
         "imports/upload.html", scope=scope, form=form, history_months=HISTORY_MONTHS,
         back=_scope_url(scope), template_links=_template_links(scope),
     )
+
+
+def _checked(upload, form: UploadForm | None = None):
+    """An upload being checked: its progress page; once checked, its preview (or why not)."""
+    scope = upload_scope(upload)
+    outcome = (upload.result or {}).get("outcome")
+    if upload.phase in ("reading", "checking") and not is_ready(upload):
+        return redirect(url_for("imports.progress", key=upload.key))
+    if outcome == "checked":
+        preview = upload.result["preview"]
+        key = upload.key
+        if preview["errors"]:
+            # Nothing can be confirmed until the file is corrected: it is not kept.
+            db.session.delete(upload)
+            db.session.commit()
+            key = None
+        return _preview(scope, preview, upload.filename, ConfirmForm(key=key))
+    form = form or UploadForm()
+    if outcome == "unreadable":
+        form.file.errors = [*form.file.errors, upload.result["message"]]
+    else:
+        form.file.errors = [*form.file.errors, _("The file could not be checked. Please upload it again.")]
+    # Nothing to confirm: the problem is shown and the file is not kept.
+    db.session.delete(upload)
+    db.session.commit()
+    return _upload_page(scope, form)
 
 
 def _progress(upload, phase: str):
@@ -162,11 +175,12 @@ def status(key: str):
     return response
 
 
-def _preview(scope: Scope, plan: ImportPlan, filename: str, confirm: ConfirmForm, status: int = 200):
-    shown_updates = [r for r in plan.changes if r.action != "create"][:SHOWN]
+def _preview(scope: Scope, preview: dict, filename: str, confirm: ConfirmForm, status: int = 200):
+    """The preview page, from :func:`plan_summary` of the plan."""
+    updates = [{**u, "period": dt.date.fromisoformat(u["period"])} for u in preview["updates"]]
     return render_template(
-        "imports/preview.html", scope=scope, plan=plan, filename=filename, confirm=confirm,
-        counts=plan.counts, problems=plan.problems[:SHOWN], updates=shown_updates,
+        "imports/preview.html", scope=scope, plan=preview, filename=filename, confirm=confirm,
+        counts=preview["counts"], problems=preview["problems"], updates=updates,
         upload_form=UploadForm(), upload_url=_import_url(scope), back=_scope_url(scope),
     ), status
 
@@ -202,12 +216,12 @@ def commit():
         upload.plan_digest = plan.digest
         db.session.commit()
         flash(_("The saved numbers changed since the preview. Nothing was imported; check the new preview."), "warning")
-        return _preview(scope, plan, upload.filename, ConfirmForm(key=upload.key), 409)
+        return _preview(scope, plan_summary(plan, SHOWN), upload.filename, ConfirmForm(key=upload.key), 409)
     if plan.warnings and not form.accept_warnings.data:
         form.accept_warnings.errors = [_("Tick the box to import rows with warnings.")]
-        return _preview(scope, plan, upload.filename, form, 422)
+        return _preview(scope, plan_summary(plan, SHOWN), upload.filename, form, 422)
     # Saved after this request, so its progress can be shown; all rows or none, as before.
-    upload.result = None
+    upload.result = {"language": (upload.result or {}).get("language", "nb"), "saving": True}
     record_progress(upload, "queued", 0, len(plan.changes))
     jobs.start("import", upload.id, save_upload_by_id, lambda: save_upload(upload))
     return _after_saving(upload)
@@ -247,8 +261,9 @@ def progress(key: str):
     upload = find_upload(key, current_user)
     if upload is None:
         abort(404)
-    if upload.phase not in ("queued", "checking", "saving") or upload.result or is_ready(upload):
-        return _after_saving(upload)
+    running = ("queued", "checking", "saving") if (upload.result or {}).get("saving") else ("reading", "checking")
+    if upload.phase not in running or is_ready(upload):
+        return _after_saving(upload) if (upload.result or {}).get("saving") else _checked(upload)
     return render_template(
         "imports/progress.html", upload=upload, status=progress_of(upload), phase_text=PHASES,
         scope=upload_scope(upload),

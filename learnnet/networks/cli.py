@@ -22,10 +22,11 @@ packs_cli = AppGroup("packs", help="Learning-session chart packs.")
 def work(once: bool, interval: float):
     """Make queued packs and save confirmed imports, one at a time (several workers may run side by side)."""
     while True:
-        upload = imports.claim_next_upload()
-        if upload is not None:
-            imports.save_upload(upload)
-            click.echo(f"import {upload.id}: {upload.phase}")
+        claimed = imports.claim_next_upload()
+        if claimed is not None:
+            work, upload = claimed
+            (imports.save_upload if work == "save" else imports.check_upload)(upload)
+            click.echo(f"import {upload.id} ({work}): {upload.phase}")
             db.session.remove()
             continue
         pack = packs.claim_next()

@@ -43,7 +43,7 @@ def test_progress_is_recorded_on_the_upload_and_reported_by_the_status(
     auth.login(world.users["facilitator"])
     html = upload(client, f"/networks/{world.network.id}/import", csv_bytes(_rows(world, 12))).get_data(as_text=True)
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
-    assert phases == [("checking", 0, 12), ("checking", 5, 12), ("checking", 10, 12),
+    assert phases == [("reading", 0, 0), ("checking", 0, 12), ("checking", 5, 12), ("checking", 10, 12),
                       ("checking", 12, 12), ("checked", 12, 12)]
     kept = db_session.query(ImportUpload).filter_by(key=key).one()
     assert (kept.phase, kept.rows_done, kept.rows_total) == ("checked", 12, 12)
@@ -102,10 +102,10 @@ def test_an_upload_left_half_way_by_a_request_that_died_can_be_confirmed(client,
 
 def test_a_confirmed_import_is_saved_after_the_request_and_its_page_shows_the_progress(
         app, client, auth, world, db_session, monkeypatch):
-    monkeypatch.setitem(app.config, "PACK_RUNNER", "worker")
     auth.login(world.users["facilitator"])
     html = upload(client, f"/networks/{world.network.id}/import", csv_bytes(_rows(world, 5))).get_data(as_text=True)
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
+    monkeypatch.setitem(app.config, "PACK_RUNNER", "worker")
     response = client.post("/imports/commit", data={"key": key})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/imports/{key}")
     assert client.get(f"/imports/{key}/status").get_json()["phase"] == "queued"
@@ -124,7 +124,9 @@ def test_a_confirmed_import_is_saved_after_the_request_and_its_page_shows_the_pr
     auth.logout()
     auth.login(world.users["facilitator"])
 
-    services.save_upload(services.claim_next_upload())
+    work, claimed = services.claim_next_upload()
+    assert work == "save"
+    services.save_upload(claimed)
     assert client.get(f"/imports/{key}/status").get_json() == {
         "phase": "done", "rows_done": 5, "rows_total": 5, "percent": 100, "finished": True,
         "text": "Importert."}
@@ -148,3 +150,36 @@ def test_saving_that_fails_says_so_and_writes_nothing(app, client, auth, world, 
     assert db_session.scalar(select(func.count()).select_from(Measurement)) == 0
     # The file is still kept.
     assert db_session.query(ImportUpload).filter_by(key=key).one().phase == "failed"
+
+
+def test_an_upload_is_checked_after_the_request_and_its_page_becomes_the_preview(
+        app, client, auth, world, db_session, monkeypatch):
+    monkeypatch.setitem(app.config, "PACK_RUNNER", "worker")
+    auth.login(world.users["facilitator"])
+    response = upload(client, f"/networks/{world.network.id}/import", csv_bytes(_rows(world, 7)))
+    assert response.status_code == 302
+    key = response.headers["Location"].rsplit("/", 1)[1]
+    assert client.get(f"/imports/{key}/status").get_json()["phase"] == "reading"
+    html = client.get(f"/imports/{key}").get_data(as_text=True)
+    assert 'class="ln-import-progress' in html and "Leser filen" in html
+    assert client.post("/imports/commit", data={"key": key}).status_code == 302  # not yet: refused
+    assert db_session.scalar(select(func.count()).select_from(Measurement)) == 0
+
+    work, kept = services.claim_next_upload()
+    assert work == "check"
+    services.check_upload(kept)
+    assert client.get(f"/imports/{key}/status").get_json()["phase"] == "checked"
+    html = client.get(f"/imports/{key}").get_data(as_text=True)
+    assert "7 nye" in html and f'value="{key}"' in html
+    assert services.claim_next_upload() is None
+
+
+def test_an_unreadable_file_checked_after_the_request_says_why(app, client, auth, world, db_session, monkeypatch):
+    monkeypatch.setitem(app.config, "PACK_RUNNER", "worker")
+    auth.login(world.users["facilitator"])
+    response = upload(client, f"/networks/{world.network.id}/import", b"PK\x03\x04 not a workbook", "data.xlsx")
+    key = response.headers["Location"].rsplit("/", 1)[1]
+    services.check_upload(services.claim_next_upload()[1])
+    html = client.get(f"/imports/{key}").get_data(as_text=True)
+    assert "XLSX" in html and "is-invalid" in html
+    assert db_session.query(ImportUpload).filter_by(key=key).one_or_none() is None
