@@ -3,31 +3,40 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from learnnet import permissions
+from learnnet import jobs, permissions
 from learnnet.extensions import db
 from learnnet.imports import bp
 from learnnet.imports.forms import ConfirmForm, UploadForm
 from learnnet.imports.services import (
     HISTORY_MONTHS,
     MAX_UPLOAD_BYTES,
-    ImportPlan,
     Scope,
     commit_import,
     export_rows,
     file_stem,
+    check_upload,
+    check_upload_by_id,
     find_upload,
-    keep_upload,
+    is_ready,
     kept_table,
     plan_import,
+    plan_summary,
+    progress_of,
+    record_progress,
     reference_sheets,
+    save_upload,
+    save_upload_by_id,
+    start_upload,
     template_rows,
     upload_scope,
 )
-from learnnet.imports.tables import FileProblem, read_table, write_csv, write_xlsx
+from learnnet.imports.tables import write_csv, write_xlsx
 
 # Problems and updates listed on the preview page; the rest are counted.
 SHOWN = 500
@@ -106,28 +115,72 @@ def _upload(scope: Scope):
         if len(content) > MAX_UPLOAD_BYTES:
             form.file.errors.append(_("The file is larger than %(size)d MB.", size=MAX_UPLOAD_BYTES // 2**20))
         else:
-            try:
-                table = read_table(upload.filename or "", content)
-            except FileProblem as problem:
-                form.file.errors.append(str(problem))
-            else:
-                plan = plan_import(scope, table)
-                key = None
-                if not plan.errors:
-                    key = keep_upload(scope, current_user, upload.filename or "", table, plan).key
-                    db.session.commit()
-                return _preview(scope, plan, upload.filename or "", ConfirmForm(key=key))
+            # Kept as it came, then read and checked after this request, with its progress shown.
+            kept = start_upload(scope, current_user, upload.filename or "", content, str(get_locale() or "nb")[:2])
+            db.session.commit()
+            jobs.start("import-check", kept.id, check_upload_by_id, lambda: check_upload(kept))
+            return _checked(kept, form)
+    return _upload_page(scope, form)
+
+
+def _upload_page(scope: Scope, form: UploadForm):
     return render_template(
         "imports/upload.html", scope=scope, form=form, history_months=HISTORY_MONTHS,
         back=_scope_url(scope), template_links=_template_links(scope),
     )
 
 
-def _preview(scope: Scope, plan: ImportPlan, filename: str, confirm: ConfirmForm, status: int = 200):
-    shown_updates = [r for r in plan.changes if r.action != "create"][:SHOWN]
+def _checked(upload, form: UploadForm | None = None):
+    """An upload being checked: its progress page; once checked, its preview (or why not)."""
+    scope = upload_scope(upload)
+    outcome = (upload.result or {}).get("outcome")
+    if upload.phase in ("reading", "checking") and not is_ready(upload):
+        return redirect(url_for("imports.progress", key=upload.key))
+    if outcome == "checked":
+        preview = upload.result["preview"]
+        key = upload.key
+        if preview["errors"]:
+            # Nothing can be confirmed until the file is corrected: it is not kept.
+            db.session.delete(upload)
+            db.session.commit()
+            key = None
+        return _preview(scope, preview, upload.filename, ConfirmForm(key=key))
+    form = form or UploadForm()
+    if outcome == "unreadable":
+        form.file.errors = [*form.file.errors, upload.result["message"]]
+    else:
+        form.file.errors = [*form.file.errors, _("The file could not be checked. Please upload it again.")]
+    # Nothing to confirm: the problem is shown and the file is not kept.
+    db.session.delete(upload)
+    db.session.commit()
+    return _upload_page(scope, form)
+
+
+def _progress(upload, phase: str):
+    def report(done: int, total: int) -> None:
+        record_progress(upload, phase, done, total)
+
+    return report
+
+
+@bp.route("/imports/<key>/status")
+@login_required
+def status(key: str):
+    """How far reading, checking or saving the user's own upload has come, as JSON."""
+    upload = find_upload(key, current_user)
+    if upload is None:
+        abort(404)
+    response = jsonify({**progress_of(upload), "text": str(PHASES.get(upload.phase, upload.phase))})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _preview(scope: Scope, preview: dict, filename: str, confirm: ConfirmForm, status: int = 200):
+    """The preview page, from :func:`plan_summary` of the plan."""
+    updates = [{**u, "period": dt.date.fromisoformat(u["period"])} for u in preview["updates"]]
     return render_template(
-        "imports/preview.html", scope=scope, plan=plan, filename=filename, confirm=confirm,
-        counts=plan.counts, problems=plan.problems[:SHOWN], updates=shown_updates,
+        "imports/preview.html", scope=scope, plan=preview, filename=filename, confirm=confirm,
+        counts=preview["counts"], problems=preview["problems"], updates=updates,
         upload_form=UploadForm(), upload_url=_import_url(scope), back=_scope_url(scope),
     ), status
 
@@ -153,31 +206,79 @@ def commit():
     )
     if not allowed:
         abort(403)
-    plan = plan_import(scope, kept_table(upload))
+    if not is_ready(upload):
+        flash(_("The file is still being checked or saved. Wait until it is done."), "warning")
+        return redirect(_import_url(scope))
+    table = kept_table(upload)
+    plan = plan_import(scope, table, _progress(upload, "checking"))
+    record_progress(upload, "checked", len(table.rows), len(table.rows))
     if plan.digest != upload.plan_digest:
         upload.plan_digest = plan.digest
         db.session.commit()
         flash(_("The saved numbers changed since the preview. Nothing was imported; check the new preview."), "warning")
-        return _preview(scope, plan, upload.filename, ConfirmForm(key=upload.key), 409)
+        return _preview(scope, plan_summary(plan, SHOWN), upload.filename, ConfirmForm(key=upload.key), 409)
     if plan.warnings and not form.accept_warnings.data:
         form.accept_warnings.errors = [_("Tick the box to import rows with warnings.")]
-        return _preview(scope, plan, upload.filename, form, 422)
-    result = commit_import(scope, plan, current_user, filename=upload.filename)
-    if result.status != "done":
-        db.session.rollback()
+        return _preview(scope, plan_summary(plan, SHOWN), upload.filename, form, 422)
+    # Saved after this request, so its progress can be shown; all rows or none, as before.
+    upload.result = {"language": (upload.result or {}).get("language", "nb"), "saving": True}
+    record_progress(upload, "queued", 0, len(plan.changes))
+    jobs.start("import", upload.id, save_upload_by_id, lambda: save_upload(upload))
+    return _after_saving(upload)
+
+
+def _after_saving(upload):
+    """Where a confirmed upload goes next: its progress page while it is saved, then its result."""
+    scope = upload_scope(upload)
+    outcome = (upload.result or {}).get("outcome")
+    if upload.phase == "done" and outcome == "done":
+        counts = upload.result["counts"]
+        flash(
+            _("Imported %(file)s: %(created)d new, %(updated)d changed, %(unchanged)d already saved.",
+              file=upload.filename, created=counts["create"], updated=counts["update"] + counts["restore"],
+              unchanged=counts["unchanged"]),
+            "success",
+        )
+        db.session.delete(upload)
+        db.session.commit()
+        return redirect(_scope_url(scope))
+    if outcome in ("changed", "conflict"):
         flash(_("Someone saved some of these months while the file was imported. "
                 "Nothing was imported; please upload it again."), "warning")
         return redirect(_import_url(scope))
-    db.session.delete(upload)
-    db.session.commit()
-    counts = result.counts
-    flash(
-        _("Imported %(file)s: %(created)d new, %(updated)d changed, %(unchanged)d already saved.",
-          file=upload.filename, created=counts["create"], updated=counts["update"] + counts["restore"],
-          unchanged=counts["unchanged"]),
-        "success",
+    if outcome == "error" or (upload.phase != "checked" and is_ready(upload)):
+        flash(_("The import failed. Nothing was imported; please upload the file again."), "danger")
+        return redirect(_import_url(scope))
+    if upload.phase in ("queued", "checking", "saving"):
+        return redirect(url_for("imports.progress", key=upload.key))
+    return redirect(_import_url(scope))
+
+
+@bp.route("/imports/<key>")
+@login_required
+def progress(key: str):
+    """The user's confirmed upload being saved: a progress bar, then where the result is."""
+    upload = find_upload(key, current_user)
+    if upload is None:
+        abort(404)
+    running = ("queued", "checking", "saving") if (upload.result or {}).get("saving") else ("reading", "checking")
+    if upload.phase not in running or is_ready(upload):
+        return _after_saving(upload) if (upload.result or {}).get("saving") else _checked(upload)
+    return render_template(
+        "imports/progress.html", upload=upload, status=progress_of(upload), phase_text=PHASES,
+        scope=upload_scope(upload),
     )
-    return redirect(_scope_url(scope))
+
+
+PHASES = {
+    "reading": _l("Reading the file…"),
+    "queued": _l("Waiting to start…"),
+    "checking": _l("Checking every row…"),
+    "saving": _l("Saving…"),
+    "checked": _l("Checked."),
+    "done": _l("Imported."),
+    "failed": _l("The import failed."),
+}
 
 
 # --------------------------------------------------------------------------- downloads

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -17,6 +18,9 @@ class ImportUpload(db.Model):
     share one database and the confirming request may reach another server. ``key`` is the random
     name the confirm form sends back; it is only valid together with the same user. ``plan_digest``
     fingerprints what the preview showed, so a commit refuses when the data changed since.
+
+    ``phase``, ``rows_done`` and ``rows_total`` say how far reading, checking or saving the file
+    has come, committed chunk by chunk so any server can report it (see ``imports.status``).
     """
 
     __tablename__ = "import_upload"
@@ -33,3 +37,10 @@ class ImportUpload(db.Model):
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
     plan_digest: Mapped[str] = mapped_column(sa.String(64), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # reading, checking, checked (waiting for the user), queued (to be saved), saving, done, failed.
+    phase: Mapped[str] = mapped_column(sa.String(10), default="reading", server_default="checked")
+    rows_done: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    rows_total: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    progress_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # How saving ended ({"outcome": "done", "counts": {...}}), for the page that follows it.
+    result: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)

@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from learnnet.extensions import db
+from learnnet.imports import services as imports
 from learnnet.models import LearningSession, SessionPack
 from learnnet.networks import packs
 
@@ -19,8 +20,15 @@ packs_cli = AppGroup("packs", help="Learning-session chart packs.")
 @click.option("--once", is_flag=True, help="Make the packs waiting now, then stop.")
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between looks for new work.")
 def work(once: bool, interval: float):
-    """Make queued packs, one at a time (several workers may run side by side)."""
+    """Make queued packs and save confirmed imports, one at a time (several workers may run side by side)."""
     while True:
+        claimed = imports.claim_next_upload()
+        if claimed is not None:
+            work, upload = claimed
+            (imports.save_upload if work == "save" else imports.check_upload)(upload)
+            click.echo(f"import {upload.id} ({work}): {upload.phase}")
+            db.session.remove()
+            continue
         pack = packs.claim_next()
         if pack is None:
             if once:

@@ -18,16 +18,16 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import threading
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from charts.matrix import MatrixCell, MatrixText, SummaryMatrixData
 from charts.pack import PackData, PackText, TeamSection, render_pack, slug
+from learnnet import jobs
 from learnnet.analysis import analyse_team_measure
 from learnnet.chartdata import figure_data
 from learnnet.county.suppression import Suppression
@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 NO_SUPPRESSION = Suppression(threshold=0, open_team_ids=None)
 # A build that has not finished in this long is taken to have died with its process.
 STALLED_AFTER = dt.timedelta(minutes=15)
-RUNNERS = ("thread", "worker", "inline")
+RUNNERS = jobs.RUNNERS
 
 
 # --- what the pack shows --------------------------------------------------------------------
@@ -265,26 +265,16 @@ def build(pack: SessionPack, *, reuse: bool = True, workers: int | None = None) 
     return pack
 
 
-def build_by_id(app: Flask, pack_id: int) -> None:
-    """Build one pack in an app context and database session of its own (a thread or worker)."""
-    with app.app_context():
-        try:
-            pack = db.session.get(SessionPack, pack_id)
-            if pack is not None:
-                build(pack)
-        finally:
-            db.session.remove()
+def build_by_id(pack_id: int) -> None:
+    """Build one pack by its id (in a thread or worker, see :func:`jobs.start`)."""
+    pack = db.session.get(SessionPack, pack_id)
+    if pack is not None:
+        build(pack)
 
 
 def start(pack: SessionPack) -> None:
     """Start building a queued pack the way the configuration says. The request has committed."""
-    runner = current_app.config.get("PACK_RUNNER", "thread")
-    if runner == "inline":
-        build(pack)
-    elif runner == "thread":
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        threading.Thread(target=build_by_id, args=(app, pack.id), name=f"pack-{pack.id}", daemon=True).start()
-    # "worker": `flask packs work` picks it up.
+    jobs.start("pack", pack.id, build_by_id, lambda: build(pack))
 
 
 def claim_next() -> SessionPack | None:

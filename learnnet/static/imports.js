@@ -13,3 +13,39 @@
     });
   });
 }());
+
+// The page of an import being saved: asks the server every second how far it has come and
+// moves the bar; when it has finished, loads the page again, which leads on to the result.
+(function () {
+  "use strict";
+  var POLL_MS = 1000;
+  var box = document.querySelector("[data-import-status]");
+  if (!box) { return; }
+
+  function poll() {
+    fetch(box.dataset.importStatus, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.json();
+      })
+      .then(function (status) {
+        if (status.finished) {
+          window.location.reload();
+          return;
+        }
+        var bar = box.querySelector(".ln-import-progress");
+        bar.max = status.rows_total || 1;
+        bar.value = status.rows_done;
+        bar.textContent = status.percent + " %";
+        box.querySelector(".ln-import-step").textContent = status.text;
+        box.querySelector(".ln-import-rows").textContent = status.rows_done + " / " + status.rows_total;
+        window.setTimeout(poll, POLL_MS);
+      })
+      .catch(function () {
+        // The upload is gone (imported) or the connection dropped: the page knows where to go.
+        window.setTimeout(function () { window.location.reload(); }, POLL_MS * 3);
+      });
+  }
+
+  window.setTimeout(poll, POLL_MS);
+}());

@@ -27,3 +27,9 @@ def request_context(app, database):
     """Services translate their messages, which needs a request (the language is the user's)."""
     with app.test_request_context():
         yield
+
+
+@pytest.fixture(autouse=True)
+def save_in_the_request(app, monkeypatch):
+    """A confirmed import is saved in the request, unless a test leaves it queued for a worker."""
+    monkeypatch.setitem(app.config, "PACK_RUNNER", "inline")

@@ -86,6 +86,7 @@ def _objects(db_session, team, measure, user):
         "kind": "pdf",
         "token_id": 1,
         "period": "2025-01",
+        "key": "not-an-upload",
     }
 
 

@@ -67,6 +67,9 @@ ACCESS = {
     "/networks/<int:network_id>/import/template/<any(xlsx, csv, \"csv-semicolon\"):fmt>": "import_network",
     "/networks/<int:network_id>/export/<any(xlsx, csv, \"csv-semicolon\"):fmt>": "view_network",
     "/imports/commit": "user",
+    # the user's own upload only (its progress page and status): 404 for a key that is not theirs
+    "/imports/<key>": "user",
+    "/imports/<key>/status": "user",
     "/api/v1/openapi.json": "public",
     "/api/v1/me": "api",
     "/api/v1/networks": "api",
