@@ -1,4 +1,5 @@
 """The JSON API: tokens, access to every object, validation, locking, errors as JSON."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -89,8 +90,13 @@ def test_lists_show_what_the_user_may_see(client, world, token_for):
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/v1/teams/{other}", "/api/v1/teams/{other}/measures", "/api/v1/teams/{other}/measures/{measure}/series",
-     "/api/v1/teams/{other}/measures/{measure}/measurements/2025-03", "/api/v1/networks/{network}"],
+    [
+        "/api/v1/teams/{other}",
+        "/api/v1/teams/{other}/measures",
+        "/api/v1/teams/{other}/measures/{measure}/series",
+        "/api/v1/teams/{other}/measures/{measure}/measurements/2025-03",
+        "/api/v1/networks/{network}",
+    ],
 )
 def test_objects_the_user_may_not_see_are_403(client, world, token_for, path):
     headers = token_for(world.users["team_member"])
@@ -101,9 +107,13 @@ def test_objects_the_user_may_not_see_are_403(client, world, token_for, path):
 
 def test_missing_objects_are_404_in_json(client, world, token_for):
     headers = token_for(world.users["admin"])
-    for path in ("/api/v1/teams/999999", "/api/v1/teams/99999999999999999999", "/api/v1/nothing-here",
-                 f"/api/v1/teams/{world.own_team.id}/measures/{world.other_network.id + 1000}/series",
-                 url(world)):
+    for path in (
+        "/api/v1/teams/999999",
+        "/api/v1/teams/99999999999999999999",
+        "/api/v1/nothing-here",
+        f"/api/v1/teams/{world.own_team.id}/measures/{world.other_network.id + 1000}/series",
+        url(world),
+    ):
         response = client.get(path, headers=headers)
         assert response.status_code == 404 and response.is_json, path
 
@@ -111,7 +121,12 @@ def test_missing_objects_are_404_in_json(client, world, token_for):
 def test_a_measure_of_another_network_is_404(client, world, token_for):
     elsewhere = f.MeasureFactory(network=world.other_network)
     headers = token_for(world.users["admin"])
-    assert client.get(f"/api/v1/teams/{world.own_team.id}/measures/{elsewhere.id}/series", headers=headers).status_code == 404
+    assert (
+        client.get(
+            f"/api/v1/teams/{world.own_team.id}/measures/{elsewhere.id}/series", headers=headers
+        ).status_code
+        == 404
+    )
 
 
 def test_wrong_method_is_405_in_json_with_allow(client, world, token_for):
@@ -122,13 +137,20 @@ def test_wrong_method_is_405_in_json_with_allow(client, world, token_for):
 
 def test_series_has_points_and_the_computed_chart(client, world, token_for, db_session):
     for k in range(14):
-        f.MeasurementFactory(team=world.own_team, measure=world.measure, period=dt.date(2025, 1 + k % 12, 1).replace(year=2025 + k // 12),
-                             numerator=6 + k % 4, denominator=16)
+        f.MeasurementFactory(
+            team=world.own_team,
+            measure=world.measure,
+            period=dt.date(2025, 1 + k % 12, 1).replace(year=2025 + k // 12),
+            numerator=6 + k % 4,
+            denominator=16,
+        )
     settings = ChartSettings(team_id=world.own_team.id, measure_id=world.measure.id, chart_kind="p")
     db_session.add(settings)
     db_session.flush()
-    response = client.get(f"/api/v1/teams/{world.own_team.id}/measures/{world.measure.id}/series",
-                          headers=token_for(world.users["team_member"]))
+    response = client.get(
+        f"/api/v1/teams/{world.own_team.id}/measures/{world.measure.id}/series",
+        headers=token_for(world.users["team_member"]),
+    )
     assert response.status_code == 200
     body = response.json
     points = {p["period"]: p for p in body["points"]}
@@ -143,8 +165,10 @@ def test_series_has_points_and_the_computed_chart(client, world, token_for, db_s
 
 
 def test_series_without_data_says_why_there_is_no_chart(client, world, token_for):
-    response = client.get(f"/api/v1/teams/{world.own_team.id}/measures/{world.measure.id}/series",
-                          headers=token_for(world.users["admin"]))
+    response = client.get(
+        f"/api/v1/teams/{world.own_team.id}/measures/{world.measure.id}/series",
+        headers=token_for(world.users["admin"]),
+    )
     assert response.status_code == 200
     assert response.json["chart"]["available"] is False and response.json["chart"]["reason"]
 
@@ -152,7 +176,9 @@ def test_series_without_data_says_why_there_is_no_chart(client, world, token_for
 # --------------------------------------------------------------------------- writing
 def test_write_creates_then_updates_with_the_version(client, world, token_for, db_session):
     headers = token_for(world.users["team_member"])
-    response = client.put(url(world), json={"numerator": 8, "denominator": 16, "comment": "via API"}, headers=headers)
+    response = client.put(
+        url(world), json={"numerator": 8, "denominator": 16, "comment": "via API"}, headers=headers
+    )
     assert response.status_code == 201, response.json
     assert response.json["status"] == "created" and response.json["measurement"]["version"] == 1
     response = client.put(url(world), json={"numerator": 9, "denominator": 16, "version": 1}, headers=headers)
@@ -165,7 +191,9 @@ def test_write_creates_then_updates_with_the_version(client, world, token_for, d
 
 
 def test_write_on_an_outdated_version_is_409_with_the_current_value(client, world, token_for):
-    f.MeasurementFactory(team=world.own_team, measure=world.measure, period=dt.date(2025, 3, 1), numerator=8, denominator=16)
+    f.MeasurementFactory(
+        team=world.own_team, measure=world.measure, period=dt.date(2025, 3, 1), numerator=8, denominator=16
+    )
     headers = token_for(world.users["team_member"])
     response = client.put(url(world), json={"numerator": 9, "denominator": 16, "version": 0}, headers=headers)
     assert response.status_code == 409
@@ -175,17 +203,21 @@ def test_write_on_an_outdated_version_is_409_with_the_current_value(client, worl
 
 @pytest.mark.parametrize(
     ("body", "fields"),
-    [({"numerator": 20, "denominator": 16}, ["numerator"]),
-     ({"numerator": 2}, ["denominator"]),
-     ({"numerator": "8", "denominator": 16.5, "extra": 1}, ["extra", "numerator", "denominator"]),
-     ({"numerator": True, "denominator": 16, "confirm": "yes"}, ["numerator", "confirm"]),
-     ({"value": 2.5}, ["value", "numerator", "denominator"]),
-     ({"numerator": 8, "denominator": 3_000_000_000}, ["denominator"]),
-     ({"numerator": 8, "denominator": 16, "comment": 5}, ["comment"]),
-     ([1, 2], ["body"]),
-     ({}, ["numerator", "denominator"])],
+    [
+        ({"numerator": 20, "denominator": 16}, ["numerator"]),
+        ({"numerator": 2}, ["denominator"]),
+        ({"numerator": "8", "denominator": 16.5, "extra": 1}, ["extra", "numerator", "denominator"]),
+        ({"numerator": True, "denominator": 16, "confirm": "yes"}, ["numerator", "confirm"]),
+        ({"value": 2.5}, ["value", "numerator", "denominator"]),
+        ({"numerator": 8, "denominator": 3_000_000_000}, ["denominator"]),
+        ({"numerator": 8, "denominator": 16, "comment": 5}, ["comment"]),
+        ([1, 2], ["body"]),
+        ({}, ["numerator", "denominator"]),
+    ],
 )
-def test_validation_problems_are_422_with_field_and_message(client, world, token_for, db_session, body, fields):
+def test_validation_problems_are_422_with_field_and_message(
+    client, world, token_for, db_session, body, fields
+):
     response = client.put(url(world), json=body, headers=token_for(world.users["team_member"]))
     assert response.status_code == 422, response.json
     assert response.json["error"] == "invalid"
@@ -196,16 +228,24 @@ def test_validation_problems_are_422_with_field_and_message(client, world, token
 
 @pytest.mark.parametrize("period", ["2025-13", "march", "2025-3", "2031-01"])
 def test_bad_or_impossible_months_are_422(client, world, token_for, period):
-    response = client.put(url(world, period=period), json={"numerator": 1, "denominator": 2},
-                          headers=token_for(world.users["admin"]))
+    response = client.put(
+        url(world, period=period),
+        json={"numerator": 1, "denominator": 2},
+        headers=token_for(world.users["admin"]),
+    )
     assert response.status_code == 422
     assert response.json["problems"][0]["field"] == "period"
 
 
 def test_unusual_values_need_confirm(client, world, token_for, db_session):
     for month in range(1, 9):
-        f.MeasurementFactory(team=world.own_team, measure=world.measure, period=dt.date(2025, month, 1),
-                             numerator=8, denominator=16)
+        f.MeasurementFactory(
+            team=world.own_team,
+            measure=world.measure,
+            period=dt.date(2025, month, 1),
+            numerator=8,
+            denominator=16,
+        )
     headers = token_for(world.users["admin"])
     body = {"numerator": 1, "denominator": 400}
     response = client.put(url(world, period="2025-09"), json=body, headers=headers)
@@ -217,15 +257,20 @@ def test_unusual_values_need_confirm(client, world, token_for, db_session):
 
 @pytest.mark.parametrize("data", [b"{not json", b"\xff\xfe", b"[" * 100_000])
 def test_malformed_json_is_400(client, world, token_for, data):
-    response = client.put(url(world), data=data, content_type="application/json",
-                          headers=token_for(world.users["admin"]))
+    response = client.put(
+        url(world), data=data, content_type="application/json", headers=token_for(world.users["admin"])
+    )
     assert response.status_code == 400 and response.json["error"] == "malformed_json"
 
 
 def test_writing_needs_the_right_to_enter_data(client, world, token_for):
     body = {"numerator": 1, "denominator": 2}
-    assert client.put(url(world, team=world.other_team), json=body,
-                      headers=token_for(world.users["team_member"])).status_code == 403
+    assert (
+        client.put(
+            url(world, team=world.other_team), json=body, headers=token_for(world.users["team_member"])
+        ).status_code
+        == 403
+    )
     assert client.put(url(world), json=body, headers=token_for(world.users["centre"])).status_code == 403
     assert client.put(url(world), json=body, headers=token_for(world.users["facilitator"])).status_code == 201
 
@@ -233,8 +278,9 @@ def test_writing_needs_the_right_to_enter_data(client, world, token_for):
 def test_no_csrf_token_is_needed_with_a_bearer_token(app, client, world, token_for):
     app.config["WTF_CSRF_ENABLED"] = True
     try:
-        response = client.put(url(world), json={"numerator": 1, "denominator": 2},
-                              headers=token_for(world.users["admin"]))
+        response = client.put(
+            url(world), json={"numerator": 1, "denominator": 2}, headers=token_for(world.users["admin"])
+        )
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 201

@@ -3,6 +3,7 @@
 No response may be a server error (5xx) or differ from what the document says (status codes,
 content type, body schema). A few examples per operation keep the run to seconds.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,12 @@ from tests.learnnet import factories as f
 
 # Schemathesis's own checks, plus the ones its defaults leave out (5xx is `not_a_server_error`).
 EXAMPLES = 10
-CHECKS = [schemathesis.checks.not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +45,13 @@ def api_world(live_app):
         proportion = f.MeasureFactory(network=network)
         f.MeasureFactory(network=network, value_kind="count", multiplier=1.0)
         for month in range(1, 13):
-            f.MeasurementFactory(team=team, measure=proportion, period=dt.date(2025, month, 1),
-                                 numerator=5 + month % 3, denominator=16)
+            f.MeasurementFactory(
+                team=team,
+                measure=proportion,
+                period=dt.date(2025, month, 1),
+                numerator=5 + month % 3,
+                denominator=16,
+            )
         user = f.UserFactory(role="team_member")
         user.memberships.append(UnitMembership(unit=unit))
         _token, secret = api_auth.create_token(user, "schemathesis")
@@ -65,8 +75,9 @@ def test_api_matches_its_openapi_document(live_server, api_world):
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
             @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(max_examples=EXAMPLES, deadline=None, database=None,
-                      suppress_health_check=list(HealthCheck))
+            @settings(
+                max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+            )
             def check(case):
                 case.call_and_validate(headers=headers, checks=CHECKS)
 

@@ -9,8 +9,15 @@ from tests.learnnet import factories as f
 
 @pytest.fixture
 def count_measure(world):
-    return f.MeasureFactory(network=world.network, code="pressure-ulcers", name="Pressure ulcers",
-                            value_kind="count", multiplier=1.0, unit_label="", direction="down")
+    return f.MeasureFactory(
+        network=world.network,
+        code="pressure-ulcers",
+        name="Pressure ulcers",
+        value_kind="count",
+        multiplier=1.0,
+        unit_label="",
+        direction="down",
+    )
 
 
 def csv_bytes(text: str, *, bom: bool = False) -> bytes:
@@ -18,8 +25,9 @@ def csv_bytes(text: str, *, bom: bool = False) -> bytes:
 
 
 def upload(client, url: str, content: bytes, filename: str = "data.csv"):
-    return client.post(url, data={"file": (io.BytesIO(content), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        url, data={"file": (io.BytesIO(content), filename)}, content_type="multipart/form-data"
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
 """Exports follow who may see what; the team and network pages link to what the user may do."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,14 @@ from tests.learnnet import factories as f
 
 @pytest.mark.parametrize(
     ("role", "team", "status"),
-    [("team_member", "own_team", 200), ("team_member", "other_team", 403), ("viewer", "own_team", 403),
-     ("facilitator", "other_team", 200), ("centre", "other_team", 200), ("admin", "far_team", 200)],
+    [
+        ("team_member", "own_team", 200),
+        ("team_member", "other_team", 403),
+        ("viewer", "own_team", 403),
+        ("facilitator", "other_team", 200),
+        ("centre", "other_team", 200),
+        ("admin", "far_team", 200),
+    ],
 )
 def test_team_export_respects_who_may_see_the_team(client, auth, world, role, team, status):
     auth.login(world.users[role])
@@ -20,7 +27,9 @@ def test_team_export_respects_who_may_see_the_team(client, auth, world, role, te
         assert client.get(f"/teams/{getattr(world, team).id}/export/{fmt}").status_code == status
 
 
-@pytest.mark.parametrize(("role", "status"), [("team_member", 403), ("viewer", 403), ("facilitator", 200), ("centre", 200)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("team_member", 403), ("viewer", 403), ("facilitator", 200), ("centre", 200)]
+)
 def test_network_export_respects_who_may_see_the_network(client, auth, world, role, status):
     auth.login(world.users[role])
     assert client.get(f"/networks/{world.network.id}/export/xlsx").status_code == status
@@ -38,8 +47,14 @@ def test_team_export_holds_only_that_team(client, auth, world):
 
 def test_semicolon_export_is_for_norwegian_excel(client, auth, world, db_session):
     count = f.MeasureFactory(network=world.network, value_kind="continuous", multiplier=1.0)
-    f.MeasurementFactory(team=world.own_team, measure=count, period=dt.date(2025, 3, 1),
-                         numerator=None, denominator=None, value=2.5)
+    f.MeasurementFactory(
+        team=world.own_team,
+        measure=count,
+        period=dt.date(2025, 3, 1),
+        numerator=None,
+        denominator=None,
+        value=2.5,
+    )
     auth.login(world.users["admin"])
     body = client.get(f"/teams/{world.own_team.id}/export/csv-semicolon").data
     assert body.startswith("\ufeff".encode())

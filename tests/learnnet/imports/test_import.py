@@ -1,4 +1,5 @@
 """Import of measurement files: problems by row, all-or-nothing commit, idempotent re-import."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -70,7 +71,7 @@ Nowhere ward,{code},2025-03,4,10,,
 
 def test_preview_page_lists_problems_and_offers_no_commit(client, auth, world, db_session):
     auth.login(world.users["facilitator"])
-    text = f"team,measure_code,month,numerator,denominator\n\"{world.own_team.name}\",{world.measure.code},2025-04,12,10\n"
+    text = f'team,measure_code,month,numerator,denominator\n"{world.own_team.name}",{world.measure.code},2025-04,12,10\n'
     response = upload(client, f"/networks/{world.network.id}/import", csv_bytes(text))
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -82,13 +83,22 @@ def test_preview_page_lists_problems_and_offers_no_commit(client, auth, world, d
 def test_commit_is_all_or_nothing(client, auth, world, db_session):
     auth.login(world.users["facilitator"])
     code = world.measure.code
-    rows = "\n".join(f"\"{world.own_team.name}\",{code},2025-{m:02d},{m},20" for m in range(1, 7))
-    response = upload(client, f"/networks/{world.network.id}/import",
-                      csv_bytes("team,measure_code,month,numerator,denominator\n" + rows))
+    rows = "\n".join(f'"{world.own_team.name}",{code},2025-{m:02d},{m},20' for m in range(1, 7))
+    response = upload(
+        client,
+        f"/networks/{world.network.id}/import",
+        csv_bytes("team,measure_code,month,numerator,denominator\n" + rows),
+    )
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', response.get_data(as_text=True)).group(1)
     # Someone enters March by hand after the preview: the file's plan no longer holds.
-    recording.save(world.own_team, world.measure, dt.date(2025, 3, 1), recording.Values(1, 20),
-                   world.users["admin"], base_version=0)
+    recording.save(
+        world.own_team,
+        world.measure,
+        dt.date(2025, 3, 1),
+        recording.Values(1, 20),
+        world.users["admin"],
+        base_version=0,
+    )
     db_session.commit()
     before = count_measurements(db_session)
     response = client.post("/imports/commit", data={"key": key})
@@ -101,10 +111,11 @@ def test_commit_writes_nothing_when_a_row_was_saved_meanwhile(world, db_session)
     scope = Scope(world.network)
     code = world.measure.code
     text = "team,measure_code,month,numerator,denominator\n" + "\n".join(
-        f"\"{world.own_team.name}\",{code},2025-{m:02d},{m},20" for m in range(1, 7)
+        f'"{world.own_team.name}",{code},2025-{m:02d},{m},20' for m in range(1, 7)
     )
-    f.MeasurementFactory(team=world.own_team, measure=world.measure, period=dt.date(2025, 2, 1),
-                         numerator=1, denominator=20)
+    f.MeasurementFactory(
+        team=world.own_team, measure=world.measure, period=dt.date(2025, 2, 1), numerator=1, denominator=20
+    )
     p = plan(scope, text)
     assert p.counts["update"] == 1 and p.counts["create"] == 5
     # Between the plan and the write, someone saves February again.
@@ -117,8 +128,9 @@ def test_commit_writes_nothing_when_a_row_was_saved_meanwhile(world, db_session)
 
 
 def test_commit_creates_updates_with_history_and_one_audit_event(client, auth, world, db_session):
-    existing = f.MeasurementFactory(team=world.own_team, measure=world.measure,
-                                    period=dt.date(2025, 2, 1), numerator=8, denominator=16)
+    existing = f.MeasurementFactory(
+        team=world.own_team, measure=world.measure, period=dt.date(2025, 2, 1), numerator=8, denominator=16
+    )
     auth.login(world.users["facilitator"])
     code = world.measure.code
     text = f"""team;measure_code;month;numerator;denominator;comment
@@ -146,8 +158,10 @@ def test_commit_creates_updates_with_history_and_one_audit_event(client, auth, w
 def test_reimporting_the_same_file_changes_nothing(client, auth, world, db_session):
     auth.login(world.users["team_member"])
     code = world.measure.code
-    content = csv_bytes("measure_code,month,numerator,denominator\n" + "\n".join(
-        f"{code},2025-{m:02d},{m},20" for m in range(1, 10)))
+    content = csv_bytes(
+        "measure_code,month,numerator,denominator\n"
+        + "\n".join(f"{code},2025-{m:02d},{m},20" for m in range(1, 10))
+    )
     url = f"/teams/{world.own_team.id}/import"
     html = upload(client, url, content).get_data(as_text=True)
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
@@ -163,8 +177,9 @@ def test_reimporting_the_same_file_changes_nothing(client, auth, world, db_sessi
 
 
 def test_semicolons_decimal_commas_and_byte_order_mark(world, count_measure):
-    continuous = f.MeasureFactory(network=world.network, code="weight-kg", value_kind="continuous",
-                                  multiplier=1.0, unit_label="kg")
+    continuous = f.MeasureFactory(
+        network=world.network, code="weight-kg", value_kind="continuous", multiplier=1.0, unit_label="kg"
+    )
     text = f"""team;measure_code;month;numerator;denominator;value;comment
 {world.own_team.name};{continuous.code};2025-03;;;"72,5";Veid på mandag
 {world.own_team.name};{count_measure.code};03.2025;;;2;
@@ -180,12 +195,30 @@ def test_semicolons_decimal_commas_and_byte_order_mark(world, count_measure):
 
 def test_xlsx_round_trip_export_then_import_changes_nothing(client, auth, world, db_session, count_measure):
     for month in range(1, 6):
-        f.MeasurementFactory(team=world.own_team, measure=world.measure, period=dt.date(2025, month, 1),
-                             numerator=month, denominator=17, )
-        f.MeasurementFactory(team=world.other_team, measure=count_measure, period=dt.date(2025, month, 1),
-                             numerator=None, denominator=None, value=float(month) + 0.25)
-    f.MeasurementFactory(team=world.own_team, measure=count_measure, period=dt.date(2025, 1, 1),
-                         numerator=None, denominator=None, value=4.0, comment="ærlig talt; «sitat», ny\nlinje")
+        f.MeasurementFactory(
+            team=world.own_team,
+            measure=world.measure,
+            period=dt.date(2025, month, 1),
+            numerator=month,
+            denominator=17,
+        )
+        f.MeasurementFactory(
+            team=world.other_team,
+            measure=count_measure,
+            period=dt.date(2025, month, 1),
+            numerator=None,
+            denominator=None,
+            value=float(month) + 0.25,
+        )
+    f.MeasurementFactory(
+        team=world.own_team,
+        measure=count_measure,
+        period=dt.date(2025, 1, 1),
+        numerator=None,
+        denominator=None,
+        value=4.0,
+        comment="ærlig talt; «sitat», ny\nlinje",
+    )
     auth.login(world.users["admin"])
     for fmt, name in (("xlsx", "export.xlsx"), ("csv", "export.csv"), ("csv-semicolon", "export.csv")):
         response = client.get(f"/networks/{world.network.id}/export/{fmt}")
@@ -209,7 +242,10 @@ def test_import_of_a_deleted_month_restores_it(world, db_session):
 
 def test_team_import_refuses_rows_of_another_team(world):
     scope = Scope(world.network, world.own_team)
-    p = plan(scope, f"team,measure_code,month,numerator,denominator\n\"{world.other_team.name}\",{world.measure.code},2025-02,8,16")
+    p = plan(
+        scope,
+        f'team,measure_code,month,numerator,denominator\n"{world.other_team.name}",{world.measure.code},2025-02,8,16',
+    )
     assert problems_by_row(p) == {2: [("team", "error")]}
 
 
@@ -217,16 +253,24 @@ def test_historical_months_before_the_start_but_not_too_early(world):
     scope = Scope(world.network)
     own = f'"{world.own_team.name}"'
     code = world.measure.code
-    p = plan(scope, f"team,measure_code,month,numerator,denominator\n{own},{code},2022-06,8,16\n{own},{code},2019-06,8,16")
+    p = plan(
+        scope,
+        f"team,measure_code,month,numerator,denominator\n{own},{code},2022-06,8,16\n{own},{code},2019-06,8,16",
+    )
     assert problems_by_row(p) == {3: [("month", "error")]}
 
 
 def test_unusual_values_are_warnings_that_must_be_accepted(client, auth, world, db_session):
     for month in range(1, 9):
-        f.MeasurementFactory(team=world.own_team, measure=world.measure, period=dt.date(2025, month, 1),
-                             numerator=8, denominator=16)
+        f.MeasurementFactory(
+            team=world.own_team,
+            measure=world.measure,
+            period=dt.date(2025, month, 1),
+            numerator=8,
+            denominator=16,
+        )
     auth.login(world.users["admin"])
-    text = f"team,measure_code,month,numerator,denominator\n\"{world.own_team.name}\",{world.measure.code},2025-09,1,400"
+    text = f'team,measure_code,month,numerator,denominator\n"{world.own_team.name}",{world.measure.code},2025-09,1,400'
     html = upload(client, f"/networks/{world.network.id}/import", csv_bytes(text)).get_data(as_text=True)
     assert "table-warning" in html
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
@@ -238,7 +282,7 @@ def test_unusual_values_are_warnings_that_must_be_accepted(client, auth, world, 
 
 def test_an_upload_belongs_to_its_user(client, auth, world, db_session):
     auth.login(world.users["facilitator"])
-    text = f"team,measure_code,month,numerator,denominator\n\"{world.own_team.name}\",{world.measure.code},2025-02,8,16"
+    text = f'team,measure_code,month,numerator,denominator\n"{world.own_team.name}",{world.measure.code},2025-02,8,16'
     html = upload(client, f"/networks/{world.network.id}/import", csv_bytes(text)).get_data(as_text=True)
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
     auth.logout()
@@ -250,15 +294,23 @@ def test_an_upload_belongs_to_its_user(client, auth, world, db_session):
 
 @pytest.mark.parametrize(
     ("role", "team", "status"),
-    [("team_member", "own_team", 200), ("team_member", "other_team", 403), ("viewer", "own_team", 403),
-     ("facilitator", "other_team", 200), ("centre", "own_team", 403), ("admin", "own_team", 200)],
+    [
+        ("team_member", "own_team", 200),
+        ("team_member", "other_team", 403),
+        ("viewer", "own_team", 403),
+        ("facilitator", "other_team", 200),
+        ("centre", "own_team", 403),
+        ("admin", "own_team", 200),
+    ],
 )
 def test_who_may_import_for_a_team(client, auth, world, role, team, status):
     auth.login(world.users[role])
     assert client.get(f"/teams/{getattr(world, team).id}/import").status_code == status
 
 
-@pytest.mark.parametrize(("role", "status"), [("team_member", 403), ("facilitator", 200), ("admin", 200), ("centre", 403)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("team_member", 403), ("facilitator", 200), ("admin", 200), ("centre", 403)]
+)
 def test_who_may_import_for_a_network(client, auth, world, role, status):
     auth.login(world.users[role])
     assert client.get(f"/networks/{world.network.id}/import").status_code == status
@@ -292,8 +344,12 @@ def test_xlsx_with_date_cells_and_blank_lines(world):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"", "tom"), (b"a,b,c\n1,2,3\n", "mangler"), (b"PK\x03\x04garbage", "Excel"),
-     (b"\x00\x01\x02\xff\xfe", "CSV")],
+    [
+        (b"", "tom"),
+        (b"a,b,c\n1,2,3\n", "mangler"),
+        (b"PK\x03\x04garbage", "Excel"),
+        (b"\x00\x01\x02\xff\xfe", "CSV"),
+    ],
 )
 def test_unreadable_files_say_why(content, message, app):
     with app.test_request_context(), pytest.raises(FileProblem, match=message):
@@ -309,9 +365,17 @@ def test_a_bad_file_is_shown_on_the_upload_form(client, auth, world):
 
 @pytest.mark.parametrize(
     ("cell", "period"),
-    [("2025-03", dt.date(2025, 3, 1)), ("2025-03-15", dt.date(2025, 3, 1)), ("3.2025", dt.date(2025, 3, 1)),
-     ("01.03.2025", dt.date(2025, 3, 1)), (dt.date(2025, 3, 9), dt.date(2025, 3, 1)), ("2025-13", None),
-     ("mars", None), (45000, None), ("2025-03-01 00:00:00", dt.date(2025, 3, 1))],
+    [
+        ("2025-03", dt.date(2025, 3, 1)),
+        ("2025-03-15", dt.date(2025, 3, 1)),
+        ("3.2025", dt.date(2025, 3, 1)),
+        ("01.03.2025", dt.date(2025, 3, 1)),
+        (dt.date(2025, 3, 9), dt.date(2025, 3, 1)),
+        ("2025-13", None),
+        ("mars", None),
+        (45000, None),
+        ("2025-03-01 00:00:00", dt.date(2025, 3, 1)),
+    ],
 )
 def test_months_are_read_in_the_usual_spellings(cell, period):
     assert parse_month(cell) == period
@@ -326,7 +390,7 @@ def test_an_xlsx_upload_is_kept_as_csv_that_plans_the_same(client, auth, world, 
     sheet.append(["team", "measure_code", "month", "numerator", "denominator", "value", "comment"])
     sheet.append([world.own_team.id, world.measure.code, dt.datetime(2025, 3, 1), 4.0, 10, None, 12.0])
     sheet.append([world.own_team.name, count_measure.code, "2025-04", None, None, 2, dt.datetime(2025, 4, 2)])
-    sheet.append([world.own_team.name, count_measure.code, "2025-05", None, None, 3, "a, \"quoted\"\nline"])
+    sheet.append([world.own_team.name, count_measure.code, "2025-05", None, None, 3, 'a, "quoted"\nline'])
     sheet.append([world.own_team.name, count_measure.code, 45000, None, None, True, None])
     out = io.BytesIO()
     workbook.save(out)
@@ -342,8 +406,10 @@ def test_an_xlsx_upload_is_kept_as_csv_that_plans_the_same(client, auth, world, 
         cell.value = None
     out = io.BytesIO()
     workbook.save(out)
-    html = upload(client, f"/networks/{world.network.id}/import", out.getvalue(), "data.xlsx").get_data(as_text=True)
+    html = upload(client, f"/networks/{world.network.id}/import", out.getvalue(), "data.xlsx").get_data(
+        as_text=True
+    )
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
     assert client.post("/imports/commit", data={"key": key}).status_code == 302
     comments = sorted(db_session.scalars(select(Measurement.comment)))
-    assert comments == ["12", "2025-04-02 00:00:00", "a, \"quoted\"\nline"]
+    assert comments == ["12", "2025-04-02 00:00:00", 'a, "quoted"\nline']

@@ -63,11 +63,22 @@ def _objects(db_session, team, measure, user):
     settings = ChartSettings(team_id=team.id, measure_id=measure.id)
     settings.phases.append(ChartPhase(start_period=dt.date(2025, 3, 1), label="Ny rutine"))
     settings.exclusions.append(ChartExclusion(period=dt.date(2025, 2, 1), reason="Telling endret"))
-    session = LearningSession(network_id=team.network_id, number=1, date=dt.date(2025, 6, 1), title="Oppstart")
+    session = LearningSession(
+        network_id=team.network_id, number=1, date=dt.date(2025, 6, 1), title="Oppstart"
+    )
     db_session.add_all([cycle, settings, session])
     db_session.flush()
-    pack = SessionPack(session_id=session.id, status="done", progress=100, step="done", language="nb",
-                       data_until=dt.date(2025, 5, 1), error="", pdf=b"%PDF-1.4", png_zip=b"PK")
+    pack = SessionPack(
+        session_id=session.id,
+        status="done",
+        progress=100,
+        step="done",
+        language="nb",
+        data_until=dt.date(2025, 5, 1),
+        error="",
+        pdf=b"%PDF-1.4",
+        png_zip=b"PK",
+    )
     db_session.add(pack)
     db_session.flush()
     return {

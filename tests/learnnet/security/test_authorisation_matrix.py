@@ -25,7 +25,10 @@ KINDS = {
     "county": {"own": {"admin", "centre", "viewer"}, "other": {"admin", "centre", "viewer"}},
     # the county comparison: the centre and viewers, and facilitators for their own networks
     "compare": {"own": {"admin", "centre", "facilitator", "viewer"}, "other": {"admin", "centre", "viewer"}},
-    "create_network": {"own": {"admin", "centre", "facilitator"}, "other": {"admin", "centre", "facilitator"}},
+    "create_network": {
+        "own": {"admin", "centre", "facilitator"},
+        "other": {"admin", "centre", "facilitator"},
+    },
     "admin": {"own": {"admin"}, "other": {"admin"}},
     "import_network": {"own": {"admin", "facilitator"}, "other": {"admin"}},
     # The JSON API takes a personal token and nothing else: a logged-in browser session gets 401.
@@ -61,11 +64,11 @@ ACCESS = {
     "/account/api-tokens/": "user",
     "/account/api-tokens/<int:token_id>/revoke": "user",
     "/teams/<int:team_id>/import": "edit_team",
-    "/teams/<int:team_id>/import/template/<any(xlsx, csv, \"csv-semicolon\"):fmt>": "edit_team",
-    "/teams/<int:team_id>/export/<any(xlsx, csv, \"csv-semicolon\"):fmt>": "view_team",
+    '/teams/<int:team_id>/import/template/<any(xlsx, csv, "csv-semicolon"):fmt>': "edit_team",
+    '/teams/<int:team_id>/export/<any(xlsx, csv, "csv-semicolon"):fmt>': "view_team",
     "/networks/<int:network_id>/import": "import_network",
-    "/networks/<int:network_id>/import/template/<any(xlsx, csv, \"csv-semicolon\"):fmt>": "import_network",
-    "/networks/<int:network_id>/export/<any(xlsx, csv, \"csv-semicolon\"):fmt>": "view_network",
+    '/networks/<int:network_id>/import/template/<any(xlsx, csv, "csv-semicolon"):fmt>': "import_network",
+    '/networks/<int:network_id>/export/<any(xlsx, csv, "csv-semicolon"):fmt>': "view_network",
     "/imports/commit": "user",
     # the user's own upload only (its progress page and status): 404 for a key that is not theirs
     "/imports/<key>": "user",
