@@ -3,6 +3,7 @@
 The application factory is a short list of named steps; it has no side effects (no migrations, no
 network calls): migrations run at deploy time with ``flask db upgrade``.
 """
+
 from __future__ import annotations
 
 import os

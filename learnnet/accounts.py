@@ -1,4 +1,5 @@
 """Account rules shared by the CLI and the forms."""
+
 from __future__ import annotations
 
 MIN_PASSWORD_LENGTH = 10

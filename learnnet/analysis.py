@@ -3,6 +3,7 @@
 Views, packs and the API all get a chart's numbers from :func:`analyse`, so the chart a team sees,
 the one in the session pack and the one the API returns are the same.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -83,7 +84,11 @@ def load_series(team: Team, measure: MeasureDefinition, until: dt.date | None = 
         )
         .order_by(Measurement.period)
     ).all()
-    first = min([rows[0].period, network.start_date.replace(day=1)]) if rows else network.start_date.replace(day=1)
+    first = (
+        min([rows[0].period, network.start_date.replace(day=1)])
+        if rows
+        else network.start_date.replace(day=1)
+    )
     periods = tuple(months_between(first, last))
     by_period = {m.period: m for m in rows}
     return Series(
@@ -113,7 +118,9 @@ def scale_of(measure: MeasureDefinition) -> float:
     return measure.multiplier if measure.is_ratio else 1.0
 
 
-def analyse(series: Series, settings: ChartSettings | None = None, *, rule_set: str | None = None) -> Analysis:
+def analyse(
+    series: Series, settings: ChartSettings | None = None, *, rule_set: str | None = None
+) -> Analysis:
     """Choose the chart, compute it with the team's settings, and read it."""
     measure, team = series.measure, series.team
     scale = scale_of(measure)
@@ -132,7 +139,9 @@ def analyse(series: Series, settings: ChartSettings | None = None, *, rule_set: 
         k = series.index(settings.freeze_period)
         freeze = None if k is None else k + 1
         exclude = [k for k in (series.index(e.period) for e in settings.exclusions) if k is not None]
-    interventions = tuple(i for i in team.interventions if series.periods and i.start_date.replace(day=1) in series.periods)
+    interventions = tuple(
+        i for i in team.interventions if series.periods and i.start_date.replace(day=1) in series.periods
+    )
     base = dict(series=series, settings=settings, scale=scale, target=target, interventions=interventions)
     if not series.periods or all(v is None for v in series.y):
         return Analysis(choice=None, chart=None, reading=None, phase_labels=(), problem="no_data", **base)

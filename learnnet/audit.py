@@ -1,4 +1,5 @@
 """Writing audit events; every change a user makes leaves one."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -9,6 +9,7 @@ A backup is written to a temporary file beside ``PATH`` and renamed when complet
 backup never leaves a half-written file under the expected name. A restore refuses a database
 that already holds data unless ``--force`` is given; stop the app servers before restoring.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,6 +38,7 @@ class BackupError(click.ClickException):
 
 
 # --- what kind of database ------------------------------------------------------------------------
+
 
 def _sqlite_path(url: URL) -> Path:
     if not url.database or url.database == ":memory:":
@@ -76,6 +78,7 @@ def _unsupported(url: URL) -> BackupError:
 
 # --- create ---------------------------------------------------------------------------------------
 
+
 def create_backup(url: URL, target: Path) -> None:
     """Write a backup of the database at ``url`` to ``target``."""
     partial = target.with_name(target.name + ".partial")
@@ -86,8 +89,7 @@ def create_backup(url: URL, target: Path) -> None:
             _sqlite_backup(_sqlite_path(url), partial)
         elif backend == "postgresql":
             conninfo, environ = _libpq(url)
-            _run([_tool("pg_dump"), "--format=custom", "--file", str(partial), "--dbname", conninfo],
-                 environ)
+            _run([_tool("pg_dump"), "--format=custom", "--file", str(partial), "--dbname", conninfo], environ)
         else:
             raise _unsupported(url)
         os.replace(partial, target)
@@ -112,6 +114,7 @@ def _check_sqlite(connection: sqlite3.Connection, path: Path) -> None:
 
 
 # --- restore --------------------------------------------------------------------------------------
+
 
 def holds_data(engine: sa.Engine) -> bool:
     """Whether any table but Alembic's bookkeeping has a row."""
@@ -166,11 +169,25 @@ def _postgres_restore(source: Path, url: URL) -> None:
     conninfo, environ = _libpq(url)
     # --clean --if-exists: a migrated but empty database already has the tables; drop them first.
     # --no-owner --no-privileges: the roles of the backed-up server need not exist here.
-    _run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-          "--single-transaction", "--exit-on-error", "--dbname", conninfo, str(source)], environ)
+    _run(
+        [
+            _tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            "--dbname",
+            conninfo,
+            str(source),
+        ],
+        environ,
+    )
 
 
 # --- commands -------------------------------------------------------------------------------------
+
 
 @backup_cli.command("create")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))

@@ -1,4 +1,5 @@
 """Command-line tools: ``flask users``, ``flask templates`` and ``flask demo``."""
+
 from __future__ import annotations
 
 import click

@@ -3,6 +3,7 @@
 ``LEARNNET_ENV`` is ``development`` (the default), ``production`` or ``testing``.  In production the
 app refuses to start without a ``SECRET_KEY`` of its own.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,17 +34,15 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
     env = os.environ if environ is None else environ
     learnnet_env = env.get("LEARNNET_ENV", "development")
     if learnnet_env not in {"development", "production", "testing"}:
-        raise ConfigError(
-            f"LEARNNET_ENV must be development, production or testing, not {learnnet_env!r}"
-        )
+        raise ConfigError(f"LEARNNET_ENV must be development, production or testing, not {learnnet_env!r}")
     secret_key = env.get("SECRET_KEY", "")
     if learnnet_env == "production" and secret_key in {"", DEFAULT_SECRET_KEY}:
         raise ConfigError("SECRET_KEY must be set to a long random value in production")
     database_url = env.get("DATABASE_URL") or _default_database_url(instance_path)
     if database_url.startswith("postgres://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
     elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
     production = learnnet_env == "production"
     return {
         "LEARNNET_ENV": learnnet_env,

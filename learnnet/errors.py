@@ -1,4 +1,5 @@
 """Error pages in the user's language; no error reaches the user as a stack trace."""
+
 from __future__ import annotations
 
 from flask import Flask, render_template

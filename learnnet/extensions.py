@@ -1,4 +1,5 @@
 """Flask extensions, created unbound here and bound in :func:`learnnet.create_app`."""
+
 from __future__ import annotations
 
 import sqlite3

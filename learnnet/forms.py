@@ -1,4 +1,5 @@
 """The form base every learnnet form builds on."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm

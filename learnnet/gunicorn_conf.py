@@ -36,8 +36,11 @@ def _whole_number(name: str, default: int, minimum: int = 1) -> int:
     return int(value)
 
 
-bind = [address.strip() for address in os.environ.get("LEARNNET_BIND", "127.0.0.1:8000").split(",")
-        if address.strip()]
+bind = [
+    address.strip()
+    for address in os.environ.get("LEARNNET_BIND", "127.0.0.1:8000").split(",")
+    if address.strip()
+]
 
 workers = _whole_number("LEARNNET_WORKERS", min(2 * _cores() + 1, _MAX_WORKERS))
 # Threads let a worker serve other requests while one waits on the database or draws a chart.
@@ -66,9 +69,7 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LEARNNET_LOG_LEVEL", "info")
 # Client (as the proxy saw it), time, request, status, size, response time in ms, referrer, agent.
-access_log_format = (
-    '%({x-forwarded-for}i)s %(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
-)
+access_log_format = '%({x-forwarded-for}i)s %(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
 
 # The heartbeat file of each worker on a RAM disk where there is one (Docker's /tmp may be slow).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

@@ -1,4 +1,5 @@
 """Language choice and the date and number formats the templates use."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +15,11 @@ def select_locale() -> str:
     # An API request acts as its token's user, not as whoever a session cookie names.
     api_user = g.get("api_user")
     if api_user is not None:
-        return api_user.language if api_user.language in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+        return (
+            api_user.language
+            if api_user.language in languages
+            else current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
     if current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     chosen = session.get("language")

@@ -35,5 +35,7 @@ def start(name: str, row_id: int, work: Callable[[int], None], inline: Callable[
         inline()
     elif runner == "thread":
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        threading.Thread(target=run_by_id, args=(app, work, row_id), name=f"{name}-{row_id}", daemon=True).start()
+        threading.Thread(
+            target=run_by_id, args=(app, work, row_id), name=f"{name}-{row_id}", daemon=True
+        ).start()
     # "worker": `flask packs work` picks it up.

@@ -179,9 +179,7 @@ def validate_library(data: Any) -> dict[str, Any]:
         raise TemplateError("the library must be a JSON object with format, topics and templates")
     _check_keys("the library", data, {"format", "topics", "templates"})
     if data["format"] != LIBRARY_FORMAT:
-        raise TemplateError(
-            f"the library has format {data['format']!r}; this version reads {LIBRARY_FORMAT}"
-        )
+        raise TemplateError(f"the library has format {data['format']!r}; this version reads {LIBRARY_FORMAT}")
     topics = data["topics"]
     if not isinstance(topics, dict) or not topics:
         raise TemplateError("topics must be a non-empty object")
@@ -210,9 +208,7 @@ def _validate_template(template: dict[str, Any], topics: dict[str, Any]) -> None
     where = f"template {code or '(without code)'}"
     _check_keys(where, template, TEMPLATE_KEYS)
     if not isinstance(code, str) or not _CODE.match(code) or len(code) > _CODE_MAX:
-        raise TemplateError(
-            f"{where}: the code must look like 'topic.measure' (lower case, ≤ {_CODE_MAX})"
-        )
+        raise TemplateError(f"{where}: the code must look like 'topic.measure' (lower case, ≤ {_CODE_MAX})")
     if template["topic"] not in topics:
         raise TemplateError(f"{where}: unknown topic {template['topic']!r}")
     if not code.startswith(template["topic"] + "."):
@@ -252,9 +248,7 @@ def _validate_wording(where: str, template: dict[str, Any], language: str) -> No
         raise TemplateError(f"{where}: a {template['value_kind']} has no denominator")
     says_proposal = wording["notes"].startswith(PROPOSAL_PREFIX[language])
     if template["is_proposal"] and not says_proposal:
-        raise TemplateError(
-            f"{where}: a proposal's notes must start with {PROPOSAL_PREFIX[language]!r}"
-        )
+        raise TemplateError(f"{where}: a proposal's notes must start with {PROPOSAL_PREFIX[language]!r}")
     if not template["is_proposal"] and PROPOSAL_PREFIX[language] in wording["notes"]:
         raise TemplateError(f"{where}: calls itself a proposal but is_proposal is false")
 

@@ -1,4 +1,5 @@
 """Months as periods: a period is the first day of its month."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,7 +27,7 @@ def default_entry_period(today: dt.date) -> dt.date:
 
 
 def parse_period(text: str | None) -> dt.date | None:
-    """"2026-03" (or "2026-03-01") as the period 2026-03-01; None when it is not a month."""
+    """ "2026-03" (or "2026-03-01") as the period 2026-03-01; None when it is not a month."""
     if not text:
         return None
     parts = text.strip().split("-")

@@ -4,6 +4,7 @@ Roles: an *admin* and the *centre* see the whole county; a *facilitator* runs th
 facilitate; a *team member* works in the teams of the units they belong to; a *viewer* reads the
 teams of their units and the county overview with small numbers suppressed.
 """
+
 from __future__ import annotations
 
 from flask import abort
@@ -32,18 +33,16 @@ def is_team_lead(user: User, team: Team) -> bool:
 
 
 def can_view_team(user: User, team: Team) -> bool:
-    return (
-        sees_whole_county(user)
-        or facilitates(user, team.network)
-        or is_member_of_team(user, team)
-    )
+    return sees_whole_county(user) or facilitates(user, team.network) or is_member_of_team(user, team)
 
 
 def can_enter_data(user: User, team: Team) -> bool:
     if user.role == "viewer":
         return False
-    return user.role == "admin" or facilitates(user, team.network) or (
-        user.role == "team_member" and is_member_of_team(user, team)
+    return (
+        user.role == "admin"
+        or facilitates(user, team.network)
+        or (user.role == "team_member" and is_member_of_team(user, team))
     )
 
 
@@ -58,8 +57,10 @@ def can_import_network(user: User, network: Network) -> bool:
 
 
 def can_change_chart_settings(user: User, team: Team) -> bool:
-    return user.role == "admin" or facilitates(user, team.network) or (
-        user.role == "team_member" and is_team_lead(user, team)
+    return (
+        user.role == "admin"
+        or facilitates(user, team.network)
+        or (user.role == "team_member" and is_team_lead(user, team))
     )
 
 
@@ -82,9 +83,7 @@ def visible_teams(user: User) -> Select:
     query = select(Team).join(Team.network)
     if sees_whole_county(user):
         return query
-    facilitated = select(network_facilitator.c.network_id).where(
-        network_facilitator.c.user_id == user.id
-    )
+    facilitated = select(network_facilitator.c.network_id).where(network_facilitator.c.user_id == user.id)
     member_units = select(UnitMembership.unit_id).where(UnitMembership.user_id == user.id)
     if user.role == "facilitator":
         return query.where(Team.network_id.in_(facilitated) | Team.unit_id.in_(member_units))
@@ -95,9 +94,7 @@ def visible_networks(user: User) -> Select:
     query = select(Network)
     if sees_whole_county(user):
         return query
-    facilitated = select(network_facilitator.c.network_id).where(
-        network_facilitator.c.user_id == user.id
-    )
+    facilitated = select(network_facilitator.c.network_id).where(network_facilitator.c.user_id == user.id)
     return query.where(Network.id.in_(facilitated))
 
 

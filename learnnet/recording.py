@@ -3,6 +3,7 @@
 Forms, imports and the API all save through here, so the same rules hold everywhere. Functions
 add to the session and flush; the caller commits once at the request's boundary.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -147,16 +148,17 @@ def _check_ratio(measure: MeasureDefinition, values: Values) -> list[Problem]:
         problems.append(Problem("denominator", str(_l("The denominator must be more than 0."))))
     elif values.denominator > MAX_COUNT:
         problems.append(Problem("denominator", str(_l("The number is too large."))))
-    if (
-        not problems
-        and measure.value_kind == "proportion"
-        and values.numerator > values.denominator
-    ):
+    if not problems and measure.value_kind == "proportion" and values.numerator > values.denominator:
         problems.append(
             Problem(
                 "numerator",
-                str(_l("The numerator (%(num)d) cannot be larger than the denominator (%(den)d).",
-                       num=values.numerator, den=values.denominator)),
+                str(
+                    _l(
+                        "The numerator (%(num)d) cannot be larger than the denominator (%(den)d).",
+                        num=values.numerator,
+                        den=values.denominator,
+                    )
+                ),
             )
         )
     return problems
@@ -193,8 +195,13 @@ def _unusual(
             problems.append(
                 Problem(
                     "denominator",
-                    str(_l("The denominator %(den)d is far from the usual %(usual)d. Please check it.",
-                           den=values.denominator, usual=round(usual))),
+                    str(
+                        _l(
+                            "The denominator %(den)d is far from the usual %(usual)d. Please check it.",
+                            den=values.denominator,
+                            usual=round(usual),
+                        )
+                    ),
                     "warning",
                 )
             )
@@ -218,7 +225,11 @@ def _unusual(
         problems.append(
             Problem(
                 "numerator" if measure.is_ratio else "value",
-                str(_l("This is far outside the team's earlier months. Check the numbers and confirm to save.")),
+                str(
+                    _l(
+                        "This is far outside the team's earlier months. Check the numbers and confirm to save."
+                    )
+                ),
                 "warning",
             )
         )
@@ -373,7 +384,9 @@ def delete(m: Measurement, user: User | None, *, base_version: int) -> SaveResul
     return SaveResult("updated", m)
 
 
-def restore(m: Measurement, history: MeasurementHistory, user: User | None, *, base_version: int) -> SaveResult:
+def restore(
+    m: Measurement, history: MeasurementHistory, user: User | None, *, base_version: int
+) -> SaveResult:
     """Bring back the values of an earlier saved state (also undoes a delete)."""
     if m.version != base_version:
         return SaveResult("conflict", m)

@@ -10,6 +10,7 @@ The policy allows no inline script and no inline style: templates load scripts a
 hence ``img-src 'self' data:``. Charts must be ``<img src=...>``, not SVG pasted into the page
 (matplotlib's SVG carries ``style=`` attributes the policy refuses).
 """
+
 from __future__ import annotations
 
 from flask import Flask, Response

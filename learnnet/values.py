@@ -1,4 +1,5 @@
 """A measurement's value on the scale its measure is plotted on."""
+
 from __future__ import annotations
 
 from learnnet.models import MeasureDefinition, Measurement

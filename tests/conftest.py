@@ -4,6 +4,7 @@ The suite runs on a SQLite file by default and on PostgreSQL when ``TEST_DATABAS
 On PostgreSQL each run works in a database of its own, created here and dropped at the end, so the
 server's ``test`` database is never changed.
 """
+
 from __future__ import annotations
 
 import contextvars

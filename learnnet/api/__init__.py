@@ -1,4 +1,5 @@
 """The JSON API under /api/v1 (personal API tokens only) and the page where users manage their tokens."""
+
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -1,4 +1,5 @@
 """Personal API tokens: made, checked and revoked here. Only a token's SHA-256 is stored."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,9 +43,13 @@ def revoke_token(token: ApiToken, user: User) -> None:
 
 
 def user_tokens(user: User) -> list[ApiToken]:
-    return list(db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def user_for_secret(secret: str) -> User | None:
@@ -65,8 +70,9 @@ def require_user() -> User:
     header = request.headers.get("Authorization", "")
     scheme, _sep, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
-        raise ApiError(401, "unauthorized",
-                       _("Send your API token in the header: Authorization: Bearer <token>."))
+        raise ApiError(
+            401, "unauthorized", _("Send your API token in the header: Authorization: Bearer <token>.")
+        )
     user = user_for_secret(secret.strip())
     if user is None:
         raise ApiError(401, "unauthorized", _("The API token is not valid, or it has been revoked."))

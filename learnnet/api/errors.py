@@ -1,4 +1,5 @@
 """Errors under /api/v1 are JSON with a message in the user's language, never an HTML page."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -2,6 +2,7 @@
 
 The chart is one call, :func:`chart_of`, to the statistics package ``measures``.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -34,34 +35,54 @@ def month(period: dt.date) -> str:
 
 def network_json(network: Network) -> dict[str, Any]:
     return {
-        "id": network.id, "name": network.name, "topic": network.topic,
-        "start": month(network.start_date), "end": month(network.end_date),
-        "status": network.status, "rule_set": network.rule_set,
+        "id": network.id,
+        "name": network.name,
+        "topic": network.topic,
+        "start": month(network.start_date),
+        "end": month(network.end_date),
+        "status": network.status,
+        "rule_set": network.rule_set,
     }
 
 
 def team_json(team: Team) -> dict[str, Any]:
     return {
-        "id": team.id, "name": team.name, "network_id": team.network_id,
-        "unit": team.unit.name, "municipality": team.unit.municipality.name,
+        "id": team.id,
+        "name": team.name,
+        "network_id": team.network_id,
+        "unit": team.unit.name,
+        "municipality": team.unit.municipality.name,
     }
 
 
 def measure_json(measure: MeasureDefinition) -> dict[str, Any]:
     return {
-        "id": measure.id, "network_id": measure.network_id, "code": measure.code,
-        "name": measure.name, "short_name": measure.short_name, "measure_type": measure.measure_type,
-        "value_kind": measure.value_kind, "multiplier": measure.multiplier,
-        "unit_label": measure.unit_label, "direction": measure.direction, "target": measure.target,
+        "id": measure.id,
+        "network_id": measure.network_id,
+        "code": measure.code,
+        "name": measure.name,
+        "short_name": measure.short_name,
+        "measure_type": measure.measure_type,
+        "value_kind": measure.value_kind,
+        "multiplier": measure.multiplier,
+        "unit_label": measure.unit_label,
+        "direction": measure.direction,
+        "target": measure.target,
         "takes": "numerator_denominator" if measure.is_ratio else "value",
     }
 
 
 def measurement_json(measure: MeasureDefinition, m: Measurement) -> dict[str, Any]:
     return {
-        "period": month(m.period), "numerator": m.numerator, "denominator": m.denominator,
-        "value": m.value, "comment": m.comment, "version": m.version, "deleted": m.is_deleted,
-        "plotted_value": plotted_value(measure, m), "updated_at": m.updated_at.isoformat(),
+        "period": month(m.period),
+        "numerator": m.numerator,
+        "denominator": m.denominator,
+        "value": m.value,
+        "comment": m.comment,
+        "version": m.version,
+        "deleted": m.is_deleted,
+        "plotted_value": plotted_value(measure, m),
+        "updated_at": m.updated_at.isoformat(),
     }
 
 
@@ -83,8 +104,12 @@ def measure_of(team: Team, measure_id: int) -> MeasureDefinition:
 def period_or_422(text: str) -> dt.date:
     period = parse_period(text) if len(text) == 7 else None
     if period is None:
-        raise ApiError(422, "invalid", _("Some values cannot be saved."),
-                       problems=[{"field": "period", "message": _("Write the month as YYYY-MM."), "severity": "error"}])
+        raise ApiError(
+            422,
+            "invalid",
+            _("Some values cannot be saved."),
+            problems=[{"field": "period", "message": _("Write the month as YYYY-MM."), "severity": "error"}],
+        )
     return period
 
 
@@ -95,7 +120,8 @@ def series(team: Team, measure: MeasureDefinition, today: dt.date) -> dict[str, 
         m.period: m
         for m in db.session.scalars(
             select(Measurement).where(
-                Measurement.team_id == team.id, Measurement.measure_id == measure.id,
+                Measurement.team_id == team.id,
+                Measurement.measure_id == measure.id,
                 Measurement.deleted_at.is_(None),
             )
         )
@@ -123,8 +149,9 @@ def series(team: Team, measure: MeasureDefinition, today: dt.date) -> dict[str, 
     }
 
 
-def chart_of(team: Team, measure: MeasureDefinition, periods: list[dt.date],
-             saved: dict[dt.date, Measurement]) -> dict[str, Any]:
+def chart_of(
+    team: Team, measure: MeasureDefinition, periods: list[dt.date], saved: dict[dt.date, Measurement]
+) -> dict[str, Any]:
     """The run or control chart of the series (``measures.spc``) and its findings (``measures.rules``).
 
     ``records`` are ``SpcChart.to_records()`` with each month added; for p and u charts ``y``, the
@@ -142,8 +169,14 @@ def chart_of(team: Team, measure: MeasureDefinition, periods: list[dt.date],
     position = {p: k for k, p in enumerate(periods)}
     phases = exclude = freeze = None
     if settings is not None:
-        phases = sorted(position[ph.start_period] for ph in settings.phases
-                        if ph.start_period in position and position[ph.start_period] > 0) or None
+        phases = (
+            sorted(
+                position[ph.start_period]
+                for ph in settings.phases
+                if ph.start_period in position and position[ph.start_period] > 0
+            )
+            or None
+        )
         exclude = sorted(position[e.period] for e in settings.exclusions if e.period in position) or None
         if settings.freeze_period in position:
             freeze = position[settings.freeze_period] + 1
@@ -155,15 +188,24 @@ def chart_of(team: Team, measure: MeasureDefinition, periods: list[dt.date],
         return {"available": False, "reason": error.problem}
     records = [{"period": month(periods[k]), **record} for k, record in enumerate(chart.to_records())]
     findings = [
-        {**dataclasses.asdict(f), "first_period": month(periods[f.first]), "last_period": month(periods[f.last])}
+        {
+            **dataclasses.asdict(f),
+            "first_period": month(periods[f.first]),
+            "last_period": month(periods[f.last]),
+        }
         for f in evaluation
     ]
     return {
-        "available": True, "kind": chart.kind, "control_kind": choice.control_kind,
-        "trial_limits": choice.trial_limits, "warnings": list(choice.warnings),
+        "available": True,
+        "kind": chart.kind,
+        "control_kind": choice.control_kind,
+        "trial_limits": choice.trial_limits,
+        "warnings": list(choice.warnings),
         "multiplier": measure.multiplier if chart.kind in ("p", "pp", "u", "up") else 1.0,
-        "rule_set": evaluation.rule_set, "variation": evaluation.variation,
-        "records": records, "findings": findings,
+        "rule_set": evaluation.rule_set,
+        "variation": evaluation.variation,
+        "records": records,
+        "findings": findings,
     }
 
 
@@ -171,8 +213,12 @@ def chart_of(team: Team, measure: MeasureDefinition, periods: list[dt.date],
 def parse_input(body: Any) -> tuple[recording.Values, int, bool]:
     """The write body's values, the version the client saw and whether warnings are confirmed."""
     if not isinstance(body, dict):
-        raise ApiError(422, "invalid", _("Send a JSON object."), problems=[
-            {"field": "body", "message": _("Send a JSON object."), "severity": "error"}])
+        raise ApiError(
+            422,
+            "invalid",
+            _("Send a JSON object."),
+            problems=[{"field": "body", "message": _("Send a JSON object."), "severity": "error"}],
+        )
     problems = [
         {"field": key, "message": _("Unknown field."), "severity": "error"}
         for key in sorted(set(body) - WRITABLE)
@@ -218,16 +264,28 @@ def save(team: Team, measure: MeasureDefinition, period: dt.date, body: Any, use
     result = recording.save(team, measure, period, values, user, base_version=version, confirmed=confirm)
     if result.status == "invalid":
         warnings_only = all(p.severity == "warning" for p in result.problems)
-        message = (_("Some numbers look unusual. Check them and send again with \"confirm\": true.")
-                   if warnings_only else _("Some values cannot be saved."))
-        raise ApiError(422, "invalid", message, problems=[
-            {"field": p.field, "message": p.message, "severity": p.severity} for p in result.problems])
+        message = (
+            _('Some numbers look unusual. Check them and send again with "confirm": true.')
+            if warnings_only
+            else _("Some values cannot be saved.")
+        )
+        raise ApiError(
+            422,
+            "invalid",
+            message,
+            problems=[
+                {"field": p.field, "message": p.message, "severity": p.severity} for p in result.problems
+            ],
+        )
     if result.status == "conflict":
         current = result.measurement
         raise ApiError(
-            409, "conflict",
-            _("Someone else saved this month after the version you started from. "
-              "Nothing was saved; the current value is included."),
+            409,
+            "conflict",
+            _(
+                "Someone else saved this month after the version you started from. "
+                "Nothing was saved; the current value is included."
+            ),
             current=measurement_json(measure, current) if current is not None else None,
         )
     status = 201 if result.status == "created" else 200

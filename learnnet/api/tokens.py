@@ -1,4 +1,5 @@
 """The page where a logged-in user makes, lists and revokes their personal API tokens."""
+
 from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, url_for
@@ -15,8 +16,11 @@ from learnnet.models import ApiToken
 
 
 class TokenForm(BaseForm):
-    name = StringField(_l("What the token is for"), validators=[InputRequired(), Length(max=100)],
-                       render_kw={"placeholder": _l("e.g. the municipality's reporting system")})
+    name = StringField(
+        _l("What the token is for"),
+        validators=[InputRequired(), Length(max=100)],
+        render_kw={"placeholder": _l("e.g. the municipality's reporting system")},
+    )
 
 
 class RevokeForm(BaseForm):
@@ -32,10 +36,15 @@ def index():
         _token, secret = auth.create_token(current_user, form.name.data)
         db.session.commit()
         form = TokenForm(formdata=None)
-    response = make_response(render_template(
-        "api/tokens.html", form=form, secret=secret,
-        tokens=auth.user_tokens(current_user), revoke_form=RevokeForm(),
-    ))
+    response = make_response(
+        render_template(
+            "api/tokens.html",
+            form=form,
+            secret=secret,
+            tokens=auth.user_tokens(current_user),
+            revoke_form=RevokeForm(),
+        )
+    )
     # The secret is shown once; no cache may keep the page.
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -2,6 +2,7 @@
 
 Each view: check access through :mod:`learnnet.permissions`, call a service, return JSON.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,7 +44,9 @@ bp.register_error_handler(ApiError, api_error)
 
 def _team(team_id: int, *, edit: bool = False) -> Team:
     team = services.get_or_404(Team, team_id)
-    allowed = permissions.can_enter_data(g.api_user, team) if edit else permissions.can_view_team(g.api_user, team)
+    allowed = (
+        permissions.can_enter_data(g.api_user, team) if edit else permissions.can_view_team(g.api_user, team)
+    )
     if not allowed:
         raise ApiError(403, "forbidden", _("You do not have access to this team."))
     return team
@@ -67,13 +70,22 @@ def openapi():
 @bp.get("/me")
 def me():
     user = g.api_user
-    return jsonify({"id": user.id, "name": user.name, "email": user.email, "role": user.role,
-                    "language": user.language or "nb"})
+    return jsonify(
+        {
+            "id": user.id,
+            "name": user.name,
+            "email": user.email,
+            "role": user.role,
+            "language": user.language or "nb",
+        }
+    )
 
 
 @bp.get("/networks")
 def networks():
-    found = db.session.scalars(permissions.visible_networks(g.api_user).order_by(Network.start_date.desc(), Network.id))
+    found = db.session.scalars(
+        permissions.visible_networks(g.api_user).order_by(Network.start_date.desc(), Network.id)
+    )
     return jsonify({"networks": [services.network_json(n) for n in found]})
 
 
@@ -82,11 +94,13 @@ def network(network_id: int):
     found = services.get_or_404(Network, network_id)
     if not permissions.can_view_network(g.api_user, found):
         raise ApiError(403, "forbidden", _("You do not have access to this network."))
-    return jsonify({
-        **services.network_json(found),
-        "teams": [services.team_json(t) for t in found.teams],
-        "measures": [services.measure_json(m) for m in found.measures],
-    })
+    return jsonify(
+        {
+            **services.network_json(found),
+            "teams": [services.team_json(t) for t in found.teams],
+            "measures": [services.measure_json(m) for m in found.measures],
+        }
+    )
 
 
 @bp.get("/teams")
@@ -95,8 +109,14 @@ def teams():
     raw = request.args.get("network_id")
     if raw is not None:
         if not raw.isascii() or not raw.isdigit() or int(raw) > services.MAX_ID:
-            raise ApiError(422, "invalid", _("Some values cannot be saved."), problems=[
-                {"field": "network_id", "message": _("Enter a whole number."), "severity": "error"}])
+            raise ApiError(
+                422,
+                "invalid",
+                _("Some values cannot be saved."),
+                problems=[
+                    {"field": "network_id", "message": _("Enter a whole number."), "severity": "error"}
+                ],
+            )
         query = query.where(Team.network_id == int(raw))
     return jsonify({"teams": [services.team_json(t) for t in db.session.scalars(query)]})
 
@@ -104,8 +124,9 @@ def teams():
 @bp.get("/teams/<int:team_id>")
 def team(team_id: int):
     found = _team(team_id)
-    return jsonify({**services.team_json(found),
-                    "measures": [services.measure_json(m) for m in found.network.measures]})
+    return jsonify(
+        {**services.team_json(found), "measures": [services.measure_json(m) for m in found.network.measures]}
+    )
 
 
 @bp.get("/teams/<int:team_id>/measures")

@@ -5,6 +5,7 @@ Failed attempts are rows in the database (:class:`~learnnet.models.FailedLogin`)
 gunicorn worker on every server counts the same attempts. Attempts for e-mail addresses without
 an account count too, so the answer never tells whether an account exists.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -85,8 +86,9 @@ def login_block(
     return max(blocks, key=lambda block: block.retry_after, default=None)
 
 
-def record_failure(session: Session, email: str, address: str | None, now: dt.datetime,
-                   limits: ThrottleLimits) -> None:
+def record_failure(
+    session: Session, email: str, address: str | None, now: dt.datetime, limits: ThrottleLimits
+) -> None:
     """Count one failed log-in, and forget those too old to matter."""
     session.add(FailedLogin(at=now, email=account_key(email), address=address_key(address)))
     session.execute(delete(FailedLogin).where(FailedLogin.at < now - max(limits.window, RETENTION)))

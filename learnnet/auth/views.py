@@ -48,13 +48,17 @@ def login():
         address, now = request.remote_addr, utcnow()
         block = throttle.login_block(db.session, form.email.data, address, limits, now)
         if block is not None:
-            log.warning("log-in refused by the throttle (%s): %s from %s",
-                        block.reason, form.email.data, address)
-            flash(ngettext(
-                "Too many failed log-in attempts. Please wait %(num)d minute and try again.",
-                "Too many failed log-in attempts. Please wait %(num)d minutes and try again.",
-                block.minutes,
-            ), "danger")
+            log.warning(
+                "log-in refused by the throttle (%s): %s from %s", block.reason, form.email.data, address
+            )
+            flash(
+                ngettext(
+                    "Too many failed log-in attempts. Please wait %(num)d minute and try again.",
+                    "Too many failed log-in attempts. Please wait %(num)d minutes and try again.",
+                    block.minutes,
+                ),
+                "danger",
+            )
             retry_after = str(int(block.retry_after.total_seconds()) + 1)
             return render_template("auth/login.html", form=form), 429, {"Retry-After": retry_after}
         user = authenticate(form.email.data, form.password.data)

@@ -211,8 +211,7 @@ class _CountyBuilder:
 
     def _organisation(self, region: Region) -> dict[str, Unit]:
         municipalities = {
-            name: Municipality(region=region, name=name, number=number)
-            for name, number in MUNICIPALITIES
+            name: Municipality(region=region, name=name, number=number) for name, number in MUNICIPALITIES
         }
         units = {}
         for plan in UNITS:
@@ -229,14 +228,10 @@ class _CountyBuilder:
     def _users(self) -> dict[str, User]:
         users = {}
         for demo_user in DEMO_USERS:
-            user = User(
-                email=demo_user.email, name=demo_user.name, role=demo_user.role, language="nb"
-            )
+            user = User(email=demo_user.email, name=demo_user.name, role=demo_user.role, language="nb")
             user.set_password(demo_user.password)
             for unit_name in demo_user.units:
-                user.memberships.append(
-                    UnitMembership(unit=self.units[unit_name], is_lead=demo_user.is_lead)
-                )
+                user.memberships.append(UnitMembership(unit=self.units[unit_name], is_lead=demo_user.is_lead))
             self.session.add(user)
             users[demo_user.email] = user
         return users
@@ -273,9 +268,7 @@ class _CountyBuilder:
         templates = {
             t.code: t
             for t in self.session.scalars(
-                select(MeasureTemplate).where(
-                    MeasureTemplate.code.in_([m.code for m in plan.measures])
-                )
+                select(MeasureTemplate).where(MeasureTemplate.code.in_([m.code for m in plan.measures]))
             )
         }
         for position, measure_plan in enumerate(plan.measures):
@@ -288,9 +281,7 @@ class _CountyBuilder:
                 )
             )
         aim = plan.aim.format(end=month_name_nb(end))
-        teams = [
-            Team(network=network, unit=self.units[name], name=name, aim=aim) for name in plan.units
-        ]
+        teams = [Team(network=network, unit=self.units[name], name=name, aim=aim) for name in plan.units]
         self.session.add_all(teams)
         self.session.flush()
         self.teams += len(teams)
@@ -405,10 +396,7 @@ class _CountyBuilder:
             for row in rows
             if not (
                 row.period == last
-                and (
-                    row.team.id in late
-                    or (row.team.id == partial and code_of[row.measure_id] in half)
-                )
+                and (row.team.id in late or (row.team.id == partial and code_of[row.measure_id] in half))
             )
         ]
 
@@ -457,9 +445,7 @@ class _CountyBuilder:
                 first = row.numerator - 1
             row.first_numerator = first
             later = row.entered_at + dt.timedelta(days=int(self.rng.integers(2, 20)), hours=3)
-            row.corrected_at = min(
-                later, dt.datetime.combine(self.today, dt.time(6, 30), tzinfo=UTC)
-            )
+            row.corrected_at = min(later, dt.datetime.combine(self.today, dt.time(6, 30), tzinfo=UTC))
             row.corrected_at = max(row.corrected_at, row.entered_at + dt.timedelta(minutes=5))
             row.corrected_by = row.entered_by
             row.comment = CORRECTION_COMMENT
@@ -499,9 +485,7 @@ class _CountyBuilder:
                 froze = True
             elif course.improves:
                 settings = ChartSettings(team_id=team.id, measure_id=first_measure.id)
-                settings.phases.append(
-                    ChartPhase(start_period=course.change, label=first.short_label)
-                )
+                settings.phases.append(ChartPhase(start_period=course.change, label=first.short_label))
                 if team.unit.kind == "home_care_district":
                     # Large denominators make p chart limits too narrow; Laney's p' allows for it.
                     settings.chart_kind = "pp"
@@ -591,9 +575,7 @@ class _CountyBuilder:
                 "created_at": row.entered_at,
                 "created_by_id": row.entered_by,
                 "updated_at": row.corrected_at or row.entered_at,
-                "updated_by_id": row.corrected_by
-                if row.first_numerator is not None
-                else row.entered_by,
+                "updated_by_id": row.corrected_by if row.first_numerator is not None else row.entered_by,
                 "deleted_at": None,
             }
             for row in self.rows

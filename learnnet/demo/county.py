@@ -220,20 +220,14 @@ class NetworkPlan:
 
 # The last cycle of a change that a team gave up (the first cycles come from the idea itself).
 ABANDONED_CYCLE = CyclePlan(
-    plan=(
-        "Innføre endringen på alle vakter i fire uker. Prediksjon: samme resultat som i den lille "
-        "testen."
-    ),
+    plan=("Innføre endringen på alle vakter i fire uker. Prediksjon: samme resultat som i den lille testen."),
     do="Gjennomført delvis: mange vikarer og travle vakter gjorde at endringen ofte ble glemt.",
     study="Målingene viste ingen bedring, og personalet opplevde endringen som en ekstra oppgave.",
     act="Vi legger endringen bort og prøver heller en annen idé fra samlingen.",
 )
 # A third cycle for a change a team has made part of daily work.
 SPREAD_CYCLE = CyclePlan(
-    plan=(
-        "Innføre endringen i hele enheten, på alle vakter, i en måned. Prediksjon: nivået holder "
-        "seg."
-    ),
+    plan=("Innføre endringen i hele enheten, på alle vakter, i en måned. Prediksjon: nivået holder seg."),
     do="Gjennomført som planlagt. Endringen ble tatt inn i opplæringen av nye ansatte og vikarer.",
     study="Målingene holdt seg på det nye nivået hele måneden.",
     act="Endringen er nå en fast del av rutinen; teamet følger målingene videre hver måned.",
@@ -250,17 +244,12 @@ MALNUTRITION_IDEAS = (
                     "Legge MNA-SF inn i malen for innkomstsamtalen for de neste tre innkomstene. "
                     "Prediksjon: alle tre screenet innen fristen."
                 ),
-                do=(
-                    "To av tre innkomster fikk screening i samtalen; den tredje kom inn en fredag "
-                    "kveld."
-                ),
+                do=("To av tre innkomster fikk screening i samtalen; den tredje kom inn en fredag kveld."),
                 study="Fungerte godt i samtalen; pårørende kunne svare på spørsmålene om vekttap.",
                 act="Tilpasse: innkomster i helgene screenes av ansvarlig sykepleier på mandag.",
             ),
             CyclePlan(
-                plan=(
-                    "Screening i innkomstsamtalen for alle innkomster i fire uker, også i helgene."
-                ),
+                plan=("Screening i innkomstsamtalen for alle innkomster i fire uker, også i helgene."),
                 do="Gjennomført for alle sju innkomster.",
                 study="Alle sju ble screenet innen fristen.",
                 act="Malen for innkomstsamtalen er endret for godt.",
@@ -270,8 +259,7 @@ MALNUTRITION_IDEAS = (
     ChangeIdea(
         "Ernæringskontakt på hver vakt",
         "Ernæringskontakt",
-        "En navngitt ernæringskontakt på hver vakt følger opp screening, veiing og "
-        "ernæringsplaner.",
+        "En navngitt ernæringskontakt på hver vakt følger opp screening, veiing og ernæringsplaner.",
         (
             CyclePlan(
                 plan=(
@@ -291,9 +279,7 @@ MALNUTRITION_IDEAS = (
                     "Prediksjon: minst 80 % screenet innen fristen."
                 ),
                 do="Gjennomført med sjekkliste på vaktrommet. Én dag falt ut på grunn av sykdom.",
-                study=(
-                    "86 % var screenet innen fristen, og personalet syntes sjekklista var nyttig."
-                ),
+                study=("86 % var screenet innen fristen, og personalet syntes sjekklista var nyttig."),
                 act="Ta i bruk på alle vakter og ta rollen inn i opplæringen av nye ansatte.",
             ),
         ),
@@ -304,23 +290,15 @@ MALNUTRITION_IDEAS = (
         "Alle beboere veies første mandag i måneden, og vekten føres i journalen samme dag.",
         (
             CyclePlan(
-                plan=(
-                    "Veie beboerne på én gang første mandag i måneden. Prediksjon: minst 12 av 16 "
-                    "veid."
-                ),
+                plan=("Veie beboerne på én gang første mandag i måneden. Prediksjon: minst 12 av 16 veid."),
                 do="Veiet på formiddagen etter frokost; stolvekta måtte lånes fra naboavdelingen.",
                 study="13 av 16 ble veid. Tre var på sykehus eller ville ikke.",
                 act="Tilpasse: kjøpe egen stolvekt og veie dem som mangler, på tirsdag.",
             ),
             CyclePlan(
-                plan=(
-                    "Fast veiedag med egen vekt og oppfølging dagen etter. Prediksjon: over 90 % "
-                    "veid."
-                ),
+                plan=("Fast veiedag med egen vekt og oppfølging dagen etter. Prediksjon: over 90 % veid."),
                 do="Gjennomført to måneder på rad. Vekten føres rett i journalen på nettbrettet.",
-                study=(
-                    "94 % og 100 % veid. To beboere med vekttap ble oppdaget og fikk ny screening."
-                ),
+                study=("94 % og 100 % veid. To beboere med vekttap ble oppdaget og fikk ny screening."),
                 act="Veiedagen er fast og står i årshjulet.",
             ),
         ),
@@ -359,14 +337,8 @@ EARLY_DETECTION_IDEAS = (
                 act="Tilpasse: kort opplæring i å telle respirasjonsfrekvens på personalmøtet.",
             ),
             CyclePlan(
-                plan=(
-                    "NEWS2 ved alle innkomster i en måned, etter opplæringen. Prediksjon: minst "
-                    "90 %."
-                ),
-                do=(
-                    "Gjennomført for alle innkomster; ansvaret ligger hos sykepleieren som tar "
-                    "imot."
-                ),
+                plan=("NEWS2 ved alle innkomster i en måned, etter opplæringen. Prediksjon: minst 90 %."),
+                do=("Gjennomført for alle innkomster; ansvaret ligger hos sykepleieren som tar imot."),
                 study="92 % hadde full NEWS2 ved innkomst.",
                 act="Tatt inn i prosedyren for innkomst.",
             ),
@@ -375,8 +347,7 @@ EARLY_DETECTION_IDEAS = (
     ChangeIdea(
         "ISBAR-kort i lomma",
         "ISBAR-kort i lomma",
-        "Alle på vakt har et ISBAR-kort i lomma og bruker det når de ringer lege om endret "
-        "tilstand.",
+        "Alle på vakt har et ISBAR-kort i lomma og bruker det når de ringer lege om endret tilstand.",
         (
             CyclePlan(
                 plan=(
@@ -384,20 +355,11 @@ EARLY_DETECTION_IDEAS = (
                     "fleste legesamtaler følger ISBAR."
                 ),
                 do="Kortene ble delt ut; legevakten fikk seks telefoner i perioden.",
-                study=(
-                    "Fire av seks samtaler fulgte ISBAR. Legevakten sa at samtalene var lettere å "
-                    "følge."
-                ),
-                act=(
-                    "Tilpasse: gi kort til helsefagarbeiderne også, og øve på samtalen i "
-                    "rollespill."
-                ),
+                study=("Fire av seks samtaler fulgte ISBAR. Legevakten sa at samtalene var lettere å følge."),
+                act=("Tilpasse: gi kort til helsefagarbeiderne også, og øve på samtalen i rollespill."),
             ),
             CyclePlan(
-                plan=(
-                    "ISBAR-kort til alle, og rollespill på personalmøtet. Prediksjon: minst 80 % "
-                    "ISBAR."
-                ),
+                plan=("ISBAR-kort til alle, og rollespill på personalmøtet. Prediksjon: minst 80 % ISBAR."),
                 do="Rollespill gjennomført; kortene henger også ved telefonen.",
                 study="83 % av legekontaktene fulgte ISBAR i måneden etter.",
                 act="ISBAR er standard for alle legekontakter om endret tilstand.",
@@ -407,8 +369,7 @@ EARLY_DETECTION_IDEAS = (
     ChangeIdea(
         "Daglig tavlemøte om endret tilstand",
         "Tavlemøte kl. 13",
-        "Et kort tavlemøte hver dag klokka 13 der personalet går gjennom beboere med endret "
-        "tilstand.",
+        "Et kort tavlemøte hver dag klokka 13 der personalet går gjennom beboere med endret tilstand.",
         (
             CyclePlan(
                 plan=(
@@ -456,8 +417,7 @@ FALLS_IDEAS = (
             ),
             CyclePlan(
                 plan=(
-                    "To beboere på hver ukevisitt i seks uker. Prediksjon: alle med høy risiko "
-                    "gjennomgått."
+                    "To beboere på hver ukevisitt i seks uker. Prediksjon: alle med høy risiko gjennomgått."
                 ),
                 do="Gjennomført; farmasøyt fra kommunen deltok to ganger.",
                 study="Alle med høy fallrisiko fikk legemiddelgjennomgang; fallene gikk ned.",
@@ -471,10 +431,7 @@ FALLS_IDEAS = (
         "Faste tilsynsrunder hver time på kveld og natt, med spørsmål om toalettbesøk og smerter.",
         (
             CyclePlan(
-                plan=(
-                    "Tilsynsrunde hver time på kveldsvakt i én uke. Prediksjon: færre fall på "
-                    "kvelden."
-                ),
+                plan=("Tilsynsrunde hver time på kveldsvakt i én uke. Prediksjon: færre fall på kvelden."),
                 do="Rundene ble gått som planlagt sju av sju kvelder.",
                 study="Ingen fall på kvelden den uka (mot to i snitt), men rundene tok mye tid.",
                 act="Tilpasse: runder hver time bare for beboere med høy fallrisiko.",
@@ -484,13 +441,11 @@ FALLS_IDEAS = (
     ChangeIdea(
         "Fallrisikovurdering ved innkomst",
         "Fallrisiko ved innkomst",
-        "Alle nye beboere får en fallrisikovurdering første uke, med tiltak for dem med høy "
-        "risiko.",
+        "Alle nye beboere får en fallrisikovurdering første uke, med tiltak for dem med høy risiko.",
         (
             CyclePlan(
                 plan=(
-                    "Fallrisikovurdering for de neste fire innkomstene. Prediksjon: alle vurdert "
-                    "første uke."
+                    "Fallrisikovurdering for de neste fire innkomstene. Prediksjon: alle vurdert første uke."
                 ),
                 do="Fire innkomster, alle vurdert; fysioterapeuten deltok på to.",
                 study="Vurderingen tok 15 minutter og ga konkrete tiltak for tre av fire.",
@@ -498,8 +453,7 @@ FALLS_IDEAS = (
             ),
             CyclePlan(
                 plan=(
-                    "Vurdere alle beboere i avdelingen i løpet av fire uker. Prediksjon: over 90 % "
-                    "vurdert."
+                    "Vurdere alle beboere i avdelingen i løpet av fire uker. Prediksjon: over 90 % vurdert."
                 ),
                 do="Gjennomført på dagvakt; to beboere på sykehus ble vurdert da de kom tilbake.",
                 study="95 % av beboerne hadde en dokumentert vurdering.",
@@ -514,8 +468,7 @@ FALLS_IDEAS = (
         (
             CyclePlan(
                 plan=(
-                    "Sklisikre sokker og nattlys på fem rom i to uker. Prediksjon: ingen fall på "
-                    "de rommene."
+                    "Sklisikre sokker og nattlys på fem rom i to uker. Prediksjon: ingen fall på de rommene."
                 ),
                 do="Sokker og nattlys kom på plass; én beboer ville ikke bruke sokkene.",
                 study="Ett fall på de fem rommene, hos beboeren uten sokker.",
@@ -561,9 +514,7 @@ NETWORKS: tuple[NetworkPlan, ...] = (
         status="active",
         facilitated=True,
         sessions=(
-            SessionPlan(
-                D(2025, 10, 8), "Samling 1: Oppstart – forbedringsmodellen, mål og målinger"
-            ),
+            SessionPlan(D(2025, 10, 8), "Samling 1: Oppstart – forbedringsmodellen, mål og målinger"),
             SessionPlan(D(2026, 3, 11), "Samling 2: Hva forteller diagrammene? PDSA og variasjon"),
             SessionPlan(D(2027, 2, 10), "Samling 3: Resultater, spredning og videre drift"),
         ),
@@ -573,12 +524,8 @@ NETWORKS: tuple[NetworkPlan, ...] = (
                 SeriesModel("residents", (0.38, 0.52), (0.82, 0.92), record_as="screened"),
                 target=90.0,
             ),
-            MeasurePlan(
-                "malnutrition.plan", SeriesModel("at_risk", (0.55, 0.72), (0.85, 0.95)), 90.0
-            ),
-            MeasurePlan(
-                "malnutrition.weighed", SeriesModel("residents", (0.50, 0.68), (0.85, 0.95)), 90.0
-            ),
+            MeasurePlan("malnutrition.plan", SeriesModel("at_risk", (0.55, 0.72), (0.85, 0.95)), 90.0),
+            MeasurePlan("malnutrition.weighed", SeriesModel("residents", (0.50, 0.68), (0.85, 0.95)), 90.0),
             MeasurePlan("malnutrition.at_risk", SeriesModel("screened", (0.30, 0.40))),
         ),
         units=(
@@ -614,9 +561,7 @@ NETWORKS: tuple[NetworkPlan, ...] = (
         status="active",
         facilitated=True,
         sessions=(
-            SessionPlan(
-                D(2026, 1, 28), "Samling 1: Oppstart – NEWS2, ISBAR og forbedringsmodellen"
-            ),
+            SessionPlan(D(2026, 1, 28), "Samling 1: Oppstart – NEWS2, ISBAR og forbedringsmodellen"),
             SessionPlan(D(2026, 9, 16), "Samling 2: Målinger og erfaringer fra PDSA-syklusene"),
             SessionPlan(D(2027, 6, 9), "Samling 3: Resultater og spredning"),
         ),
@@ -681,17 +626,11 @@ NETWORKS: tuple[NetworkPlan, ...] = (
         measures=(
             MeasurePlan(
                 "falls.rate",
-                SeriesModel(
-                    "bed_days", (6.0, 10.0), (0.62, 0.70), relative=True, lag=1, record_as="falls"
-                ),
+                SeriesModel("bed_days", (6.0, 10.0), (0.62, 0.70), relative=True, lag=1, record_as="falls"),
                 target=5.0,
             ),
-            MeasurePlan(
-                "falls.injuries", SeriesModel("bed_days", (0.25, 0.35), thinned_from="falls")
-            ),
-            MeasurePlan(
-                "falls.risk_assessed", SeriesModel("residents", (0.40, 0.60), (0.85, 0.95)), 90.0
-            ),
+            MeasurePlan("falls.injuries", SeriesModel("bed_days", (0.25, 0.35), thinned_from="falls")),
+            MeasurePlan("falls.risk_assessed", SeriesModel("residents", (0.40, 0.60), (0.85, 0.95)), 90.0),
             MeasurePlan(
                 "medication_review.annual",
                 SeriesModel("long_term_67", (0.50, 0.66), (0.80, 0.92), lag=1),

@@ -68,9 +68,7 @@ def month_counts(unit: UnitPlan, period: dt.date, rng: np.random.Generator) -> d
     }
 
 
-def team_levels(
-    model: SeriesModel, course: TeamCourse, rng: np.random.Generator
-) -> tuple[float, float]:
+def team_levels(model: SeriesModel, course: TeamCourse, rng: np.random.Generator) -> tuple[float, float]:
     """A team's level before its change and after it (the same when the change does not work)."""
     before = float(rng.uniform(*model.baseline))
     after = before
@@ -81,9 +79,7 @@ def team_levels(
     return before, after
 
 
-def level_in(
-    period: dt.date, before: float, after: float, model: SeriesModel, course: TeamCourse
-) -> float:
+def level_in(period: dt.date, before: float, after: float, model: SeriesModel, course: TeamCourse) -> float:
     """The level in ``period``: ``before`` until the change (plus lag), then a ramp to ``after``."""
     if not course.improves or course.change is None or after == before:
         return before

@@ -1,4 +1,5 @@
 """Liveness and readiness probes for the load balancer and the process supervisor."""
+
 from flask import Blueprint
 
 bp = Blueprint("health", __name__)

@@ -3,6 +3,7 @@
 No login, no CSRF (GET only, and the blueprint is exempt), no session, and not counted by the
 login throttle. Probes must be cheap: ``/healthz`` touches nothing, ``/readyz`` runs ``SELECT 1``.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Where each role lands after logging in."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,7 +42,5 @@ def my_teams():
         teams=teams,
         period=period,
         done=completeness(teams, [period]),
-        active_ids={
-            n.id for n in db.session.scalars(select(Network).where(Network.status == "active"))
-        },
+        active_ids={n.id for n in db.session.scalars(select(Network).where(Network.status == "active"))},
     )

@@ -1,4 +1,5 @@
 """Import of measurement files (CSV, XLSX) with a preview, and export of a team's or network's data."""
+
 from flask import Blueprint
 
 bp = Blueprint("imports", __name__)

@@ -1,4 +1,5 @@
 """The upload form and the form that confirms a previewed import."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

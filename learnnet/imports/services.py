@@ -6,6 +6,7 @@ same rules as the monthly entry form, with each team's earlier months preloaded 
 per row, and written in bulk, with a history row per measurement and one audit event per import.
 Rows whose numbers are already saved are skipped, so importing the same file twice changes nothing.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -146,8 +147,17 @@ class ImportPlan:
         h = hashlib.sha256()
         for r in self.changes:
             v = r.values
-            key = [r.team.id, r.measure.id, r.period.isoformat(), v.numerator, v.denominator,
-                   v.value, v.comment, r.action, r.existing.version if r.existing else 0]
+            key = [
+                r.team.id,
+                r.measure.id,
+                r.period.isoformat(),
+                v.numerator,
+                v.denominator,
+                v.value,
+                v.comment,
+                r.action,
+                r.existing.version if r.existing else 0,
+            ]
             h.update(json.dumps(key).encode())
         for p in self.problems:
             h.update(json.dumps([p.row, p.column, p.severity]).encode())
@@ -300,14 +310,20 @@ class _Lookup:
         if team is None:
             named = self.by_name.get(text.casefold(), [])
             if len(named) > 1:
-                raise ValueError(str(_l("Several teams are called %(name)s; use the team's number.", name=text)))
+                raise ValueError(
+                    str(_l("Several teams are called %(name)s; use the team's number.", name=text))
+                )
             team = named[0] if named else None
         if team is None:
             raise ValueError(str(_l("There is no team %(name)s in this network.", name=text)))
         if self.scope.team is not None and team.id != self.scope.team.id:
             raise ValueError(
-                str(_l("This file is imported for %(team)s only; the row names another team.",
-                       team=self.scope.team.name))
+                str(
+                    _l(
+                        "This file is imported for %(team)s only; the row names another team.",
+                        team=self.scope.team.name,
+                    )
+                )
             )
         return team
 
@@ -317,7 +333,9 @@ class _Lookup:
             raise ValueError(str(_l("Enter the measure code.")))
         measure = self.measures.get(text.casefold())
         if measure is None:
-            raise ValueError(str(_l("There is no measure with the code %(code)s in this network.", code=text)))
+            raise ValueError(
+                str(_l("There is no measure with the code %(code)s in this network.", code=text))
+            )
         return measure
 
 
@@ -358,17 +376,27 @@ def _parse_rows(table: Table, lookup: _Lookup) -> tuple[list[_Parsed], list[RowP
             continue
         key = (found["team"].id, found["measure_code"].id, found["month"])
         if key in seen:
-            problems.append(RowProblem(
-                raw.number, "month",
-                str(_l("The same team, measure and month as row %(row)d.", row=seen[key])),
-            ))
+            problems.append(
+                RowProblem(
+                    raw.number,
+                    "month",
+                    str(_l("The same team, measure and month as row %(row)d.", row=seen[key])),
+                )
+            )
             continue
         seen[key] = raw.number
-        parsed.append(_Parsed(
-            raw.number, found["team"], found["measure_code"], found["month"],
-            found["numerator"], found["denominator"], found["value"],
-            comment if has_comment else None,
-        ))
+        parsed.append(
+            _Parsed(
+                raw.number,
+                found["team"],
+                found["measure_code"],
+                found["month"],
+                found["numerator"],
+                found["denominator"],
+                found["value"],
+                comment if has_comment else None,
+            )
+        )
     return parsed, problems, blank
 
 
@@ -377,7 +405,9 @@ def _month(cell: Any) -> dt.date:
         raise ValueError(str(_l("Enter the month as YYYY-MM.")))
     period = parse_month(cell)
     if period is None:
-        raise ValueError(str(_l("%(text)s is not a month; write it as YYYY-MM, e.g. 2025-03.", text=_text(cell))))
+        raise ValueError(
+            str(_l("%(text)s is not a month; write it as YYYY-MM, e.g. 2025-03.", text=_text(cell)))
+        )
     return period
 
 
@@ -390,13 +420,28 @@ def _load_existing(
         return {}
     m = Measurement
     rows = db.session.execute(
-        select(m.id, m.team_id, m.measure_id, m.period, m.numerator, m.denominator, m.value,
-               m.comment, m.version, m.deleted_at)
-        .where(m.team_id.in_(team_ids), m.measure_id.in_(measure_ids))
+        select(
+            m.id,
+            m.team_id,
+            m.measure_id,
+            m.period,
+            m.numerator,
+            m.denominator,
+            m.value,
+            m.comment,
+            m.version,
+            m.deleted_at,
+        ).where(m.team_id.in_(team_ids), m.measure_id.in_(measure_ids))
     )
     return {
         (r.team_id, r.measure_id, r.period): Existing(
-            r.id, r.period, r.numerator, r.denominator, r.value, r.comment, r.version,
+            r.id,
+            r.period,
+            r.numerator,
+            r.denominator,
+            r.value,
+            r.comment,
+            r.version,
             r.deleted_at is not None,
         )
         for r in rows
@@ -420,7 +465,7 @@ class _Series:
         periods = self._periods.get((team_id, measure_id), [])
         points = self._points.get((team_id, measure_id), {})
         end = bisect.bisect_left(periods, period)
-        return [points[p] for p in reversed(periods[max(0, end - months):end])]
+        return [points[p] for p in reversed(periods[max(0, end - months) : end])]
 
 
 def plan_import(scope: Scope, table: Table, progress: Progress | None = None) -> ImportPlan:
@@ -450,7 +495,10 @@ def plan_import(scope: Scope, table: Table, progress: Progress | None = None) ->
         elif current.deleted:
             action = "restore"
         elif (current.numerator, current.denominator, current.value, current.comment) == (
-            values.numerator, values.denominator, values.value, values.comment
+            values.numerator,
+            values.denominator,
+            values.value,
+            values.comment,
         ):
             action = "unchanged"
         else:
@@ -458,7 +506,11 @@ def plan_import(scope: Scope, table: Table, progress: Progress | None = None) ->
         if action != "unchanged":
             # Rows that change nothing are not checked again: re-importing is always harmless.
             found = recording.check(
-                p.team, p.measure, p.period, values, earliest=earliest,
+                p.team,
+                p.measure,
+                p.period,
+                values,
+                earliest=earliest,
                 history=series.earlier(p.team.id, p.measure.id, p.period),
             )
             if found:
@@ -498,16 +550,26 @@ def commit_import(scope: Scope, plan: ImportPlan, user: User, *, filename: str =
         if creates:
             # Plain executemany without RETURNING: returned ids in parameter order cost a round trip
             # per row on SQLite. The new rows' ids are read back by their keys in one query.
-            db.session.execute(insert(Measurement.__table__), [
-                {
-                    "team_id": r.team.id, "measure_id": r.measure.id, "period": r.period,
-                    "numerator": r.values.numerator, "denominator": r.values.denominator,
-                    "value": r.values.value, "comment": r.values.comment, "version": 1,
-                    "created_at": now, "updated_at": now,
-                    "created_by_id": user_id, "updated_by_id": user_id,
-                }
-                for r in creates
-            ])
+            db.session.execute(
+                insert(Measurement.__table__),
+                [
+                    {
+                        "team_id": r.team.id,
+                        "measure_id": r.measure.id,
+                        "period": r.period,
+                        "numerator": r.values.numerator,
+                        "denominator": r.values.denominator,
+                        "value": r.values.value,
+                        "comment": r.values.comment,
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                        "created_by_id": user_id,
+                        "updated_by_id": user_id,
+                    }
+                    for r in creates
+                ],
+            )
             ids = _ids_by_key(scope, creates)
             history += [
                 _history_row(r, ids[(r.team.id, r.measure.id, r.period)], "create", 1, user_id, now)
@@ -529,7 +591,9 @@ def commit_import(scope: Scope, plan: ImportPlan, user: User, *, filename: str =
     db.session.expire_all()
     counts = plan.counts
     audit.record(
-        user, "measurement.import", scope.owner,
+        user,
+        "measurement.import",
+        scope.owner,
         after={"file": filename, "rows": len(plan.rows), **counts},
     )
     db.session.flush()
@@ -554,40 +618,59 @@ def _update_existing(rows: list[PlannedRow], user_id: int | None, now: dt.dateti
         update(table)
         .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
         .values(
-            numerator=bindparam("b_numerator"), denominator=bindparam("b_denominator"),
-            value=bindparam("b_value"), comment=bindparam("b_comment"),
-            version=bindparam("b_new_version"), deleted_at=None,
-            updated_by_id=bindparam("b_user"), updated_at=bindparam("b_now"),
+            numerator=bindparam("b_numerator"),
+            denominator=bindparam("b_denominator"),
+            value=bindparam("b_value"),
+            comment=bindparam("b_comment"),
+            version=bindparam("b_new_version"),
+            deleted_at=None,
+            updated_by_id=bindparam("b_user"),
+            updated_at=bindparam("b_now"),
         )
     )
-    result = db.session.execute(statement, [
-        {
-            "b_id": r.existing.id, "b_version": r.existing.version,
-            "b_new_version": r.existing.version + 1,
-            "b_numerator": r.values.numerator, "b_denominator": r.values.denominator,
-            "b_value": r.values.value, "b_comment": r.values.comment,
-            "b_user": user_id, "b_now": now,
-        }
-        for r in rows
-    ])
+    result = db.session.execute(
+        statement,
+        [
+            {
+                "b_id": r.existing.id,
+                "b_version": r.existing.version,
+                "b_new_version": r.existing.version + 1,
+                "b_numerator": r.values.numerator,
+                "b_denominator": r.values.denominator,
+                "b_value": r.values.value,
+                "b_comment": r.values.comment,
+                "b_user": user_id,
+                "b_now": now,
+            }
+            for r in rows
+        ],
+    )
     # Optimistic locking in bulk: a row whose version moved on is not updated, so fewer rows
     # than planned means someone else saved one of these months in the meantime.
     if result.rowcount != len(rows):
         raise _LostRace()
 
 
-def _history_row(r: PlannedRow, measurement_id: int, action: str, version: int,
-                 user_id: int | None, now: dt.datetime) -> dict:
+def _history_row(
+    r: PlannedRow, measurement_id: int, action: str, version: int, user_id: int | None, now: dt.datetime
+) -> dict:
     return {
-        "measurement_id": measurement_id, "action": action, "version": version,
-        "numerator": r.values.numerator, "denominator": r.values.denominator,
-        "value": r.values.value, "comment": r.values.comment,
-        "changed_at": now, "changed_by_id": user_id,
+        "measurement_id": measurement_id,
+        "action": action,
+        "version": version,
+        "numerator": r.values.numerator,
+        "denominator": r.values.denominator,
+        "value": r.values.value,
+        "comment": r.values.comment,
+        "changed_at": now,
+        "changed_by_id": user_id,
     }
 
 
 # --------------------------------------------------------------------------- uploads
-def start_upload(scope: Scope, user: User, filename: str, content: bytes, language: str = "nb") -> ImportUpload:
+def start_upload(
+    scope: Scope, user: User, filename: str, content: bytes, language: str = "nb"
+) -> ImportUpload:
     """Keep an uploaded file as it came, before it is read, in the phase "reading".
 
     :func:`upload_read` replaces the content by the rows as CSV once the file could be read.
@@ -639,7 +722,10 @@ def is_ready(upload: ImportUpload, now: dt.datetime | None = None) -> bool:
     moved = upload.progress_at or upload.created_at
     if moved is None:
         return False
-    return upload.phase in ("reading", "checking", "queued", "saving") and (now or utcnow()) - moved > STALLED_AFTER
+    return (
+        upload.phase in ("reading", "checking", "queued", "saving")
+        and (now or utcnow()) - moved > STALLED_AFTER
+    )
 
 
 def _numbers_text(measure: MeasureDefinition, numerator, denominator, value) -> str:
@@ -664,10 +750,14 @@ def plan_summary(plan: ImportPlan, shown: int = 500) -> dict:
         ],
         "updates": [
             {
-                "row": r.row, "team": r.team.name, "measure": r.measure.code,
-                "period": r.period.isoformat(), "action": r.action,
-                "saved": None if r.action == "restore" else _numbers_text(
-                    r.measure, r.existing.numerator, r.existing.denominator, r.existing.value),
+                "row": r.row,
+                "team": r.team.name,
+                "measure": r.measure.code,
+                "period": r.period.isoformat(),
+                "action": r.action,
+                "saved": None
+                if r.action == "restore"
+                else _numbers_text(r.measure, r.existing.numerator, r.existing.denominator, r.existing.value),
                 "new": _numbers_text(r.measure, r.values.numerator, r.values.denominator, r.values.value),
             }
             for r in updates
@@ -691,7 +781,9 @@ def check_upload(upload: ImportUpload) -> None:
             upload_read(upload, table)
             db.session.commit()
             scope = upload_scope(upload)
-            plan = plan_import(scope, table, lambda done, all_: record_progress(upload, "checking", done, all_))
+            plan = plan_import(
+                scope, table, lambda done, all_: record_progress(upload, "checking", done, all_)
+            )
             upload.plan_digest = plan.digest
             upload.result = {"outcome": "checked", "preview": plan_summary(plan), "language": language}
             record_progress(upload, "checked", len(table.rows), len(table.rows))
@@ -764,7 +856,9 @@ def claim_next_upload() -> tuple[str, ImportUpload] | None:
         claimed = db.session.execute(
             update(ImportUpload)
             .where(ImportUpload.id == found.id, waiting)
-            .values(phase="checking" if found.phase == "queued" else "reading", rows_done=0, progress_at=utcnow())
+            .values(
+                phase="checking" if found.phase == "queued" else "reading", rows_done=0, progress_at=utcnow()
+            )
         ).rowcount
         db.session.commit()
         if claimed:
@@ -777,8 +871,9 @@ def progress_of(upload: ImportUpload) -> dict:
         "phase": upload.phase,
         "rows_done": upload.rows_done,
         "rows_total": total,
-        "percent": 100 if upload.phase in ("checked", "done") else
-        (int(100 * upload.rows_done / total) if total else 0),
+        "percent": 100
+        if upload.phase in ("checked", "done")
+        else (int(100 * upload.rows_done / total) if total else 0),
         "finished": upload.phase in ("checked", "done", "failed"),
     }
 
@@ -857,7 +952,15 @@ def export_rows(scope: Scope) -> list[list[Any]]:
     order = {t.id: i for i, t in enumerate(scope.teams)}
     rows = sorted(result, key=lambda r: order.get(r.team_id, 0))
     body = [
-        [labels[r.team_id], r.code, month_text(r.period), r.numerator, r.denominator, r.value, r.comment or None]
+        [
+            labels[r.team_id],
+            r.code,
+            month_text(r.period),
+            r.numerator,
+            r.denominator,
+            r.value,
+            r.comment or None,
+        ]
         for r in rows
     ]
     return [list(COLUMNS), *body]

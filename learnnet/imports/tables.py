@@ -6,6 +6,7 @@ UTF-8 with or without a byte-order mark (Windows-1252, which older Excel writes,
 XLSX is read with openpyxl in read-only mode and written in write-only mode, so a file of 50,000
 rows never holds a whole workbook of cell objects in memory.
 """
+
 from __future__ import annotations
 
 import csv
@@ -69,7 +70,7 @@ def read_table(filename: str, content: bytes) -> Table:
     if content.startswith(XLSX_MAGIC):
         lines = _xlsx_lines(content)
     elif filename.lower().endswith(".xlsx"):
-        raise FileProblem(str(_l("The file is not a readable Excel (XLSX) file.")))
+        raise FileProblem(str(_l("The file is not a readable Excel (XLSX) file."))) from error
     else:
         lines = _csv_lines(content)
     return _table(lines)
@@ -114,8 +115,12 @@ def _table(lines: _Numbered) -> Table:
     missing = [column for column in REQUIRED if column not in positions]
     if missing:
         raise FileProblem(
-            str(_l("The first row must name the columns; missing: %(columns)s. Download the template to see them.",
-                   columns=", ".join(missing)))
+            str(
+                _l(
+                    "The first row must name the columns; missing: %(columns)s. Download the template to see them.",
+                    columns=", ".join(missing),
+                )
+            )
         )
     rows = []
     heading_row = lines.heading_number
@@ -153,13 +158,17 @@ def _decode(content: bytes) -> str:
     try:
         return content.decode("cp1252")
     except UnicodeDecodeError:
-        raise FileProblem(str(_l("The file is not a readable text (CSV) file. Save it as CSV UTF-8 or XLSX.")))
+        raise FileProblem(
+            str(_l("The file is not a readable text (CSV) file. Save it as CSV UTF-8 or XLSX."))
+        ) from None
 
 
 def _csv_lines(content: bytes) -> _Numbered:
     text = _decode(content)
     if "\x00" in text:
-        raise FileProblem(str(_l("The file is not a readable text (CSV) file. Save it as CSV UTF-8 or XLSX.")))
+        raise FileProblem(
+            str(_l("The file is not a readable text (CSV) file. Save it as CSV UTF-8 or XLSX."))
+        ) from None
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -170,7 +179,7 @@ def _guard_csv(reader) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as error:
-        raise FileProblem(str(_l("The CSV file could not be read: %(error)s", error=str(error))))
+        raise FileProblem(str(_l("The CSV file could not be read: %(error)s", error=str(error)))) from error
 
 
 def _xlsx_lines(content: bytes) -> _Numbered:
@@ -184,7 +193,7 @@ def _xlsx_lines(content: bytes) -> _Numbered:
         workbook.close()
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as error:
         log.info("unreadable xlsx upload: %r", error)
-        raise FileProblem(str(_l("The file is not a readable Excel (XLSX) file.")))
+        raise FileProblem(str(_l("The file is not a readable Excel (XLSX) file."))) from error
     return _Numbered(lines)
 
 

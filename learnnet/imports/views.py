@@ -1,4 +1,5 @@
 """Upload → preview → confirm for imports; file downloads for templates and exports."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,11 +18,10 @@ from learnnet.imports.services import (
     HISTORY_MONTHS,
     MAX_UPLOAD_BYTES,
     Scope,
-    commit_import,
-    export_rows,
-    file_stem,
     check_upload,
     check_upload_by_id,
+    export_rows,
+    file_stem,
     find_upload,
     is_ready,
     kept_table,
@@ -40,7 +40,7 @@ from learnnet.imports.tables import write_csv, write_xlsx
 
 # Problems and updates listed on the preview page; the rest are counted.
 SHOWN = 500
-FORMATS = "any(xlsx, csv, \"csv-semicolon\")"
+FORMATS = 'any(xlsx, csv, "csv-semicolon")'
 MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -116,7 +116,9 @@ def _upload(scope: Scope):
             form.file.errors.append(_("The file is larger than %(size)d MB.", size=MAX_UPLOAD_BYTES // 2**20))
         else:
             # Kept as it came, then read and checked after this request, with its progress shown.
-            kept = start_upload(scope, current_user, upload.filename or "", content, str(get_locale() or "nb")[:2])
+            kept = start_upload(
+                scope, current_user, upload.filename or "", content, str(get_locale() or "nb")[:2]
+            )
             db.session.commit()
             jobs.start("import-check", kept.id, check_upload_by_id, lambda: check_upload(kept))
             return _checked(kept, form)
@@ -125,8 +127,12 @@ def _upload(scope: Scope):
 
 def _upload_page(scope: Scope, form: UploadForm):
     return render_template(
-        "imports/upload.html", scope=scope, form=form, history_months=HISTORY_MONTHS,
-        back=_scope_url(scope), template_links=_template_links(scope),
+        "imports/upload.html",
+        scope=scope,
+        form=form,
+        history_months=HISTORY_MONTHS,
+        back=_scope_url(scope),
+        template_links=_template_links(scope),
     )
 
 
@@ -179,9 +185,17 @@ def _preview(scope: Scope, preview: dict, filename: str, confirm: ConfirmForm, s
     """The preview page, from :func:`plan_summary` of the plan."""
     updates = [{**u, "period": dt.date.fromisoformat(u["period"])} for u in preview["updates"]]
     return render_template(
-        "imports/preview.html", scope=scope, plan=preview, filename=filename, confirm=confirm,
-        counts=preview["counts"], problems=preview["problems"], updates=updates,
-        upload_form=UploadForm(), upload_url=_import_url(scope), back=_scope_url(scope),
+        "imports/preview.html",
+        scope=scope,
+        plan=preview,
+        filename=filename,
+        confirm=confirm,
+        counts=preview["counts"],
+        problems=preview["problems"],
+        updates=updates,
+        upload_form=UploadForm(),
+        upload_url=_import_url(scope),
+        back=_scope_url(scope),
     ), status
 
 
@@ -201,7 +215,8 @@ def commit():
         return redirect(url_for("home.index"))
     scope = upload_scope(upload)
     allowed = (
-        permissions.can_import_team(current_user, scope.team) if scope.team is not None
+        permissions.can_import_team(current_user, scope.team)
+        if scope.team is not None
         else permissions.can_import_network(current_user, scope.network)
     )
     if not allowed:
@@ -215,7 +230,10 @@ def commit():
     if plan.digest != upload.plan_digest:
         upload.plan_digest = plan.digest
         db.session.commit()
-        flash(_("The saved numbers changed since the preview. Nothing was imported; check the new preview."), "warning")
+        flash(
+            _("The saved numbers changed since the preview. Nothing was imported; check the new preview."),
+            "warning",
+        )
         return _preview(scope, plan_summary(plan, SHOWN), upload.filename, ConfirmForm(key=upload.key), 409)
     if plan.warnings and not form.accept_warnings.data:
         form.accept_warnings.errors = [_("Tick the box to import rows with warnings.")]
@@ -234,17 +252,26 @@ def _after_saving(upload):
     if upload.phase == "done" and outcome == "done":
         counts = upload.result["counts"]
         flash(
-            _("Imported %(file)s: %(created)d new, %(updated)d changed, %(unchanged)d already saved.",
-              file=upload.filename, created=counts["create"], updated=counts["update"] + counts["restore"],
-              unchanged=counts["unchanged"]),
+            _(
+                "Imported %(file)s: %(created)d new, %(updated)d changed, %(unchanged)d already saved.",
+                file=upload.filename,
+                created=counts["create"],
+                updated=counts["update"] + counts["restore"],
+                unchanged=counts["unchanged"],
+            ),
             "success",
         )
         db.session.delete(upload)
         db.session.commit()
         return redirect(_scope_url(scope))
     if outcome in ("changed", "conflict"):
-        flash(_("Someone saved some of these months while the file was imported. "
-                "Nothing was imported; please upload it again."), "warning")
+        flash(
+            _(
+                "Someone saved some of these months while the file was imported. "
+                "Nothing was imported; please upload it again."
+            ),
+            "warning",
+        )
         return redirect(_import_url(scope))
     if outcome == "error" or (upload.phase != "checked" and is_ready(upload)):
         flash(_("The import failed. Nothing was imported; please upload the file again."), "danger")
@@ -261,11 +288,16 @@ def progress(key: str):
     upload = find_upload(key, current_user)
     if upload is None:
         abort(404)
-    running = ("queued", "checking", "saving") if (upload.result or {}).get("saving") else ("reading", "checking")
+    running = (
+        ("queued", "checking", "saving") if (upload.result or {}).get("saving") else ("reading", "checking")
+    )
     if upload.phase not in running or is_ready(upload):
         return _after_saving(upload) if (upload.result or {}).get("saving") else _checked(upload)
     return render_template(
-        "imports/progress.html", upload=upload, status=progress_of(upload), phase_text=PHASES,
+        "imports/progress.html",
+        upload=upload,
+        status=progress_of(upload),
+        phase_text=PHASES,
         scope=upload_scope(upload),
     )
 
@@ -285,7 +317,9 @@ PHASES = {
 def _template_links(scope: Scope) -> dict[str, str]:
     if scope.team is not None:
         return {fmt: url_for("imports.team_template", team_id=scope.team.id, fmt=fmt) for fmt in MIMETYPES}
-    return {fmt: url_for("imports.network_template", network_id=scope.network.id, fmt=fmt) for fmt in MIMETYPES}
+    return {
+        fmt: url_for("imports.network_template", network_id=scope.network.id, fmt=fmt) for fmt in MIMETYPES
+    }
 
 
 @bp.route(f"/networks/<int:network_id>/import/template/<{FORMATS}:fmt>")

@@ -1,4 +1,5 @@
 """The domain model; importing this package registers every table on ``db.metadata``."""
+
 from learnnet.models.accounts import ROLES, UnitMembership, User
 from learnnet.models.audit import AuditEvent
 from learnnet.models.data import (
@@ -9,8 +10,8 @@ from learnnet.models.data import (
     MeasurementHistory,
 )
 from learnnet.models.definitions import MeasureDefinition, MeasureTemplate
-from learnnet.models.logins import FailedLogin
 from learnnet.models.imports import ImportUpload
+from learnnet.models.logins import FailedLogin
 from learnnet.models.networks import LearningSession, Network, Team, network_facilitator
 from learnnet.models.org import Municipality, Region, Unit
 from learnnet.models.packs import SessionPack

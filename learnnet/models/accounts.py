@@ -1,4 +1,5 @@
 """Users, their roles and their memberships in units."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Monthly measurements with their history, and the chart settings of a team's measure."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -50,13 +51,9 @@ class Measurement(db.Model):
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     version: Mapped[int] = mapped_column(sa.Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    updated_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     team: Mapped[Team] = relationship()
@@ -92,9 +89,7 @@ class MeasurementHistory(db.Model):
     value: Mapped[float | None] = mapped_column(sa.Float)
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    changed_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
     measurement: Mapped[Measurement] = relationship(back_populates="history")
     changed_by: Mapped[User | None] = relationship()

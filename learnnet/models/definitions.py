@@ -1,4 +1,5 @@
 """Measure templates (the library shipped with the app) and the measure definitions of a network."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Uploaded import files, kept between the preview and the commit."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,9 +25,7 @@ class ImportUpload(db.Model):
     """
 
     __tablename__ = "import_upload"
-    __table_args__ = (
-        sa.CheckConstraint("(network_id IS NULL) <> (team_id IS NULL)", name="one_scope"),
-    )
+    __table_args__ = (sa.CheckConstraint("(network_id IS NULL) <> (team_id IS NULL)", name="one_scope"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(64), unique=True)

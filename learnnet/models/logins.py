@@ -3,6 +3,7 @@
 Kept in the database rather than in process memory, because several gunicorn workers on several
 servers share one PostgreSQL and must see the same count.
 """
+
 from __future__ import annotations
 
 import datetime as dt

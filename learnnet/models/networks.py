@@ -1,4 +1,5 @@
 """Learning networks, their learning sessions and the teams enrolled in them."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """The organisation: county (region) → municipality → unit."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

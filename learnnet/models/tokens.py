@@ -1,4 +1,5 @@
 """Personal API tokens: a user's key to the JSON API, stored only as a hash."""
+
 from __future__ import annotations
 
 import datetime as dt

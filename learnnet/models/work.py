@@ -1,4 +1,5 @@
 """Change ideas a team tests (interventions) and the PDSA cycles under each."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,9 +19,7 @@ PDSA_OUTCOMES = ("adopt", "adapt", "abandon")
 
 class Intervention(db.Model):
     __tablename__ = "intervention"
-    __table_args__ = (
-        sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
-    )
+    __table_args__ = (sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(sa.ForeignKey("team.id", ondelete="CASCADE"), index=True)
@@ -31,9 +30,7 @@ class Intervention(db.Model):
     start_date: Mapped[dt.date] = mapped_column(sa.Date)
     end_date: Mapped[dt.date | None] = mapped_column(sa.Date)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
     team: Mapped[Team] = relationship(back_populates="interventions")
     cycles: Mapped[list[PdsaCycle]] = relationship(
@@ -51,9 +48,7 @@ class PdsaCycle(db.Model):
         sa.UniqueConstraint("intervention_id", "number"),
         sa.CheckConstraint("number >= 1", name="number_positive"),
         sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
-        sa.CheckConstraint(
-            "outcome IS NULL OR " + choice_check("outcome", PDSA_OUTCOMES), name="outcome"
-        ),
+        sa.CheckConstraint("outcome IS NULL OR " + choice_check("outcome", PDSA_OUTCOMES), name="outcome"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -155,7 +155,9 @@ def add_exclusion(team_id: int, measure_id: int):
 @bp.route("/<int:team_id>/measures/<int:measure_id>/exclusions/<int:exclusion_id>/delete", methods=["POST"])
 @login_required
 def delete_exclusion(team_id: int, measure_id: int, exclusion_id: int):
-    return _remove(team_id, measure_id, "exclusions", exclusion_id, _("The month is back in the calculation."))
+    return _remove(
+        team_id, measure_id, "exclusions", exclusion_id, _("The month is back in the calculation.")
+    )
 
 
 def _remove(team_id: int, measure_id: int, collection: str, item_id: int, message: str):

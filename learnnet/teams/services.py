@@ -1,4 +1,5 @@
 """What a team has entered and what is still due."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,8 +50,7 @@ def team_status(team: Team, period: dt.date, months_back: int = 6) -> list[Measu
     statuses = []
     for measure in team.network.measures:
         recent = [
-            (month, plotted_value(measure, found.get((team.id, measure.id, month))))
-            for month in months
+            (month, plotted_value(measure, found.get((team.id, measure.id, month)))) for month in months
         ]
         statuses.append(MeasureStatus(measure, found.get((team.id, measure.id, period)), recent))
     return statuses
@@ -117,7 +117,9 @@ class MonthSave:
         )
 
 
-def save_month(team: Team, period: dt.date, rows: list[RowInput], user: User, *, confirmed: bool) -> MonthSave:
+def save_month(
+    team: Team, period: dt.date, rows: list[RowInput], user: User, *, confirmed: bool
+) -> MonthSave:
     """Save every filled row for ``period`` together, or none of them.
 
     Blank rows are left as they are (blanking a field never deletes a value; deleting is its own
@@ -135,8 +137,13 @@ def save_month(team: Team, period: dt.date, rows: list[RowInput], user: User, *,
                 ]
             continue
         result = recording.save(
-            team, row.measure, period, row.values, user,
-            base_version=row.base_version, confirmed=confirmed,
+            team,
+            row.measure,
+            period,
+            row.values,
+            user,
+            base_version=row.base_version,
+            confirmed=confirmed,
         )
         if result.status == "invalid":
             problems[row.measure.id] = list(result.problems)

@@ -6,6 +6,7 @@
 
 Run ``make translations`` first to extract new messages and afterwards to compile.
 """
+
 from __future__ import annotations
 
 import json

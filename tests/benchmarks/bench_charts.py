@@ -12,6 +12,7 @@ the same machine, and the machine's load average (other work on the machine slow
 
 Options: --quick (fewer repetitions, a 4-team pack), --repeat N, --teams N.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,9 +65,11 @@ def plain_matplotlib() -> bytes:
 
 def ms(times: tuple[list[float], list[float]]) -> str:
     wall, cpu = times
-    return (f"median {statistics.median(wall) * 1000:6.1f} ms wall, "
-            f"{statistics.median(cpu) * 1000:6.1f} ms CPU  (min wall {min(wall) * 1000:6.1f}, "
-            f"n={len(wall)})")
+    return (
+        f"median {statistics.median(wall) * 1000:6.1f} ms wall, "
+        f"{statistics.median(cpu) * 1000:6.1f} ms CPU  (min wall {min(wall) * 1000:6.1f}, "
+        f"n={len(wall)})"
+    )
 
 
 def main() -> None:
@@ -78,20 +81,26 @@ def main() -> None:
     repeat = args.repeat or (10 if args.quick else 40)
     teams = args.teams or (4 if args.quick else 20)
 
-    print(f"charts benchmark · {os.cpu_count()} CPUs · load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"charts benchmark · {os.cpu_count()} CPUs · load average "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
     # computed by measures (p chart, two phases, Anhøj rules, ITS counterfactual), with five
     # intervention/PDSA annotations, a target and a missing month
     chart = samples.measured_p_chart(36)
     sz = style.size("web")
     assert sz.pixels == (800, 450)
-    render_spc(chart)                                     # warm-up: fonts, caches
+    render_spc(chart)  # warm-up: fonts, caches
     plain_matplotlib()
     print(f"  36-month annotated p chart, PNG 800×450:   {ms(timed(lambda: render_spc(chart), repeat))}")
-    print(f"    of which building the figure:           "
-          f"{ms(timed(lambda: build_spc_figure(chart, sz), repeat))}")
-    print(f"  same chart, SVG:                           "
-          f"{ms(timed(lambda: render_spc(chart, 'svg'), max(3, repeat // 4)))}")
+    print(
+        f"    of which building the figure:           "
+        f"{ms(timed(lambda: build_spc_figure(chart, sz), repeat))}"
+    )
+    print(
+        f"  same chart, SVG:                           "
+        f"{ms(timed(lambda: render_spc(chart, 'svg'), max(3, repeat // 4)))}"
+    )
     print(f"  for scale, plain matplotlib line chart:    {ms(timed(plain_matplotlib, repeat))}")
 
     pack = samples.pack(teams, 6, measured=True)
@@ -103,14 +112,18 @@ def main() -> None:
         files = render_pack(pack, workers=workers, png_size=png_size)
         wall = time.perf_counter() - t
         cpu = _children_cpu() - before
-        print(f"  pack {teams} teams × 6 measures ({n_charts} charts), PDF + {png_size} PNG ZIP, "
-              f"{workers} processes: {wall:6.2f} s wall, {cpu:6.2f} s CPU in the workers "
-              f"(PDF {len(files.pdf) / 1e6:.1f} MB, ZIP {len(files.zip) / 1e6:.1f} MB)")
+        print(
+            f"  pack {teams} teams × 6 measures ({n_charts} charts), PDF + {png_size} PNG ZIP, "
+            f"{workers} processes: {wall:6.2f} s wall, {cpu:6.2f} s CPU in the workers "
+            f"(PDF {len(files.pdf) / 1e6:.1f} MB, ZIP {len(files.zip) / 1e6:.1f} MB)"
+        )
     if not args.quick:
         pdf_t = timed(lambda: render_pack_pdf(pack), 1)
         zip_t = timed(lambda: render_pack_zip(pack, "slide"), 1)
-        print(f"    in this one process: PDF {pdf_t[0][0]:6.2f} s wall / {pdf_t[1][0]:6.2f} s CPU, "
-              f"slide ZIP {zip_t[0][0]:6.2f} s wall / {zip_t[1][0]:6.2f} s CPU")
+        print(
+            f"    in this one process: PDF {pdf_t[0][0]:6.2f} s wall / {pdf_t[1][0]:6.2f} s CPU, "
+            f"slide ZIP {zip_t[0][0]:6.2f} s wall / {zip_t[1][0]:6.2f} s CPU"
+        )
 
 
 if __name__ == "__main__":

@@ -55,14 +55,23 @@ def timed(label: str, results: dict):
 
 
 def build_world():
-    network = f.NetworkFactory(name="Benchmark network", start_date=dt.date(2021, 1, 1),
-                               end_date=dt.date(2026, 12, 31))
+    network = f.NetworkFactory(
+        name="Benchmark network", start_date=dt.date(2021, 1, 1), end_date=dt.date(2026, 12, 31)
+    )
     teams = [f.TeamFactory(network=network, name=f"Team {k:02d}") for k in range(TEAMS)]
     measures = []
     for k in range(MEASURES):
         if k % 2:
-            measures.append(f.MeasureFactory(network=network, code=f"count-{k}", value_kind="count",
-                                             multiplier=1.0, unit_label="", direction="down"))
+            measures.append(
+                f.MeasureFactory(
+                    network=network,
+                    code=f"count-{k}",
+                    value_kind="count",
+                    multiplier=1.0,
+                    unit_label="",
+                    direction="down",
+                )
+            )
         else:
             measures.append(f.MeasureFactory(network=network, code=f"share-{k}"))
     admin = f.UserFactory(role="admin", email="bench-admin@example.no")
@@ -79,7 +88,9 @@ def file_rows(teams, measures, seed: int = 1) -> list[list]:
                 month = add_months(FIRST, k).strftime("%Y-%m")
                 if measure.is_ratio:
                     den = int(rng.integers(30, 40))
-                    rows.append([team.name, measure.code, month, int(rng.binomial(den, 0.6)), den, None, None])
+                    rows.append(
+                        [team.name, measure.code, month, int(rng.binomial(den, 0.6)), den, None, None]
+                    )
                 else:
                     rows.append([team.name, measure.code, month, None, None, int(rng.poisson(3)), None])
     return rows
@@ -97,8 +108,10 @@ def run(database_url: str) -> dict:
         rows = file_rows(teams, measures)
         csv_content = write_csv(rows, excel_nb=True)
         xlsx_content = write_xlsx([("Data", rows)])
-        print(f"  file: {len(rows) - 1:,} rows; CSV {len(csv_content) / 2**20:.1f} MB, "
-              f"XLSX {len(xlsx_content) / 2**20:.1f} MB")
+        print(
+            f"  file: {len(rows) - 1:,} rows; CSV {len(csv_content) / 2**20:.1f} MB, "
+            f"XLSX {len(xlsx_content) / 2**20:.1f} MB"
+        )
 
         with app.test_request_context():
             with timed("read CSV (; and decimal commas)", results):
@@ -131,11 +144,14 @@ def run(database_url: str) -> dict:
             assert result.status == "done" and plan.counts["update"] == 5_000, plan.counts
 
         # The whole path a user takes, with a fresh network so every row is new.
-        network2 = f.NetworkFactory(name="Benchmark network 2", start_date=dt.date(2021, 1, 1),
-                                    end_date=dt.date(2026, 12, 31))
+        network2 = f.NetworkFactory(
+            name="Benchmark network 2", start_date=dt.date(2021, 1, 1), end_date=dt.date(2026, 12, 31)
+        )
         teams2 = [f.TeamFactory(network=network2, name=f"Team {k:02d}") for k in range(TEAMS)]
-        measures2 = [f.MeasureFactory(network=network2, code=m.code, value_kind=m.value_kind,
-                                      multiplier=m.multiplier) for m in measures]
+        measures2 = [
+            f.MeasureFactory(network=network2, code=m.code, value_kind=m.value_kind, multiplier=m.multiplier)
+            for m in measures
+        ]
         db.session.commit()
         content = write_xlsx([("Data", file_rows(teams2, measures2, seed=2))])
         network2_id = network2.id
@@ -145,9 +161,11 @@ def run(database_url: str) -> dict:
     client = app.test_client()
     client.post("/login", data={"email": "bench-admin@example.no", "password": f.PASSWORD})
     with timed("HTTP: upload XLSX → preview page", results):
-        response = client.post(f"/networks/{network2_id}/import",
-                               data={"file": (io.BytesIO(content), "bench.xlsx")},
-                               content_type="multipart/form-data")
+        response = client.post(
+            f"/networks/{network2_id}/import",
+            data={"file": (io.BytesIO(content), "bench.xlsx")},
+            content_type="multipart/form-data",
+        )
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', response.get_data(as_text=True))
     assert key, response.status_code
     with timed("HTTP: confirm → all 50,000 rows saved", results):

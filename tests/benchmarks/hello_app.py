@@ -1,4 +1,5 @@
 """A bare Flask "hello" view: the yardstick the web load benchmark compares learnnet with."""
+
 from flask import Flask
 
 app = Flask(__name__)

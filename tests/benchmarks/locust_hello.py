@@ -1,4 +1,5 @@
 """Locust users for the bare "hello" view."""
+
 from locust import FastHttpUser, task
 
 

@@ -1,5 +1,6 @@
 """Locust users for learnnet with the demo county: team members entering months, facilitators
 opening dashboards and charts."""
+
 from __future__ import annotations
 
 import random
@@ -7,7 +8,10 @@ import re
 
 from locust import FastHttpUser, between, task
 
-TEAM_MEMBERS = [("team@demo.learnnet.no", "demo-team-2026"), ("teamleder@demo.learnnet.no", "demo-teamleder-2026")]
+TEAM_MEMBERS = [
+    ("team@demo.learnnet.no", "demo-team-2026"),
+    ("teamleder@demo.learnnet.no", "demo-teamleder-2026"),
+]
 FACILITATOR = ("veileder@demo.learnnet.no", "demo-veileder-2026")
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
@@ -59,7 +63,9 @@ class TeamMember(_LoggedIn):
             data[name] = value
         for name, value in re.findall(r'id="((?:num|den|val)_\d+)"[^>]*value="([^"]*)"', page):
             data[name] = value
-        with self.client.post(url, data=data, name="save month", allow_redirects=False, catch_response=True) as r:
+        with self.client.post(
+            url, data=data, name="save month", allow_redirects=False, catch_response=True
+        ) as r:
             # 302: saved; 200: shown again (a conflict with another user, or nothing to save).
             if r.status_code in (200, 302):
                 r.success()

@@ -8,6 +8,7 @@ Hello and the entry-page run send requests back to back (throughput); the mixed 
 The database is a scratch PostgreSQL database (from BENCH_DATABASE_URL or TEST_DATABASE_URL, default
 the local server), created here and dropped at the end.
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,8 +30,10 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 USERS = int(os.environ.get("BENCH_USERS", "32"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
-SERVER = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") or (
-    "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+SERVER = (
+    os.environ.get("BENCH_DATABASE_URL")
+    or os.environ.get("TEST_DATABASE_URL")
+    or ("postgresql+psycopg://postgres@127.0.0.1:5432/test")
 )
 
 
@@ -55,16 +58,40 @@ def gunicorn(app: str, port: int, env: dict) -> subprocess.Popen:
     env = dict(env, LEARNNET_BIND=f"127.0.0.1:{port}")
     return subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "python:learnnet.gunicorn_conf", "--access-logfile", "/dev/null", app],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
 def locust(locustfile: str, port: int, out: Path, *classes: str) -> dict[str, dict[str, str]]:
     result = subprocess.run(
-        [str(BIN / "locust"), "-f", str(ROOT / "tests" / "benchmarks" / locustfile), *classes, "--headless",
-         "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s", "--host", f"http://127.0.0.1:{port}",
-         "--csv", str(out), "--only-summary", "--loglevel", "WARNING"],
-        cwd=ROOT, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "tests" / "benchmarks" / locustfile),
+            *classes,
+            "--headless",
+            "-u",
+            str(USERS),
+            "-r",
+            str(USERS),
+            "-t",
+            f"{SECONDS}s",
+            "--host",
+            f"http://127.0.0.1:{port}",
+            "--csv",
+            str(out),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     if not Path(f"{out}_stats.csv").exists():
         raise RuntimeError(f"locust failed: {result.stderr[-2000:]}")
@@ -76,8 +103,10 @@ def show(title: str, stats: dict[str, dict[str, str]]) -> None:
     print(f"\n{title} ({USERS} users, {SECONDS} s)")
     print(f"  {'request':<20} {'count':>7} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
     for name, row in stats.items():
-        print(f"  {name:<20} {row['Request Count']:>7} {row['Failure Count']:>7} "
-              f"{float(row['Requests/s']):>8.1f} {row['50%']:>8} {row['99%']:>8}")
+        print(
+            f"  {name:<20} {row['Request Count']:>7} {row['Failure Count']:>7} "
+            f"{float(row['Requests/s']):>8.1f} {row['50%']:>8} {row['99%']:>8}"
+        )
 
 
 def main() -> int:
@@ -89,15 +118,27 @@ def main() -> int:
     with admin.connect() as connection:
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     database_url = url.set(database=name).render_as_string(hide_password=False)
-    env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="bench-" + uuid.uuid4().hex,
-               LEARNNET_ENV="development", FLASK_APP="wsgi.py",
-               LEARNNET_LOGIN_FAILURES_PER_ADDRESS="0")
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        SECRET_KEY="bench-" + uuid.uuid4().hex,
+        LEARNNET_ENV="development",
+        FLASK_APP="wsgi.py",
+        LEARNNET_LOGIN_FAILURES_PER_ADDRESS="0",
+    )
     servers: list[subprocess.Popen] = []
     try:
-        subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run([str(BIN / "flask"), "demo", "load"], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(BIN / "flask"), "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        subprocess.run(
+            [str(BIN / "flask"), "demo", "load"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+        )
         with tempfile.TemporaryDirectory() as tmp:
             hello_port, app_port = free_port(), free_port()
             hello_env = dict(env, PYTHONPATH=str(ROOT))
@@ -112,17 +153,21 @@ def main() -> int:
             mixed = locust("locust_learnnet.py", app_port, Path(tmp) / "mixed", "TeamMember", "Facilitator")
         show("bare Flask hello", hello)
         show("learnnet entry page only", entry)
-        show("learnnet mixed, 1–2 s between pages: team members entering, facilitators on dashboards and charts",
-             mixed)
+        show(
+            "learnnet mixed, 1–2 s between pages: team members entering, facilitators on dashboards and charts",
+            mixed,
+        )
         if "entry page" not in entry or "entry page" not in mixed:
             print("\nThe users did not get past logging in within the run; run longer (BENCH_SECONDS).")
             return 1
         hello_rps = float(hello["hello"]["Requests/s"])
         entry_rps = float(entry["entry page"]["Requests/s"])
         errors = sum(int(run["Aggregated"]["Failure Count"]) for run in (entry, mixed))
-        print(f"\nentry page at {entry_rps / hello_rps:.0%} of hello's requests per second (target >= 40 %); "
-              f"entry page p99 {entry['entry page']['99%']} ms alone, {mixed['entry page']['99%']} ms mixed "
-              f"(target < 100 ms); errors {errors} (target 0)")
+        print(
+            f"\nentry page at {entry_rps / hello_rps:.0%} of hello's requests per second (target >= 40 %); "
+            f"entry page p99 {entry['entry page']['99%']} ms alone, {mixed['entry page']['99%']} ms mixed "
+            f"(target < 100 ms); errors {errors} (target 0)"
+        )
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)

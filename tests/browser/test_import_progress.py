@@ -25,15 +25,23 @@ def network(live_app):
         last = default_entry_period(dt.date.today())
         start = add_months(last, -11)
         network = f.NetworkFactory(start_date=start, end_date=add_months(last, 12))
-        team = f.TeamFactory(network=network, name="Importteam")
+        f.TeamFactory(network=network, name="Importteam")
         measure = f.MeasureFactory(network=network, code="screening")
         facilitator = f.UserFactory(role="facilitator")
         network.facilitators.append(facilitator)
         db.session.commit()
-        rows = "\n".join(f"Importteam,screening,{p:%Y-%m},{8 + k % 5},16" for k, p in enumerate(months_between(start, last)))
-        world = SimpleNamespace(network_id=network.id, email=facilitator.email, password=f.PASSWORD,
-                                csv="team,measure_code,month,numerator,denominator\n" + rows + "\n",
-                                months=len(months_between(start, last)), measure_id=measure.id)
+        rows = "\n".join(
+            f"Importteam,screening,{p:%Y-%m},{8 + k % 5},16"
+            for k, p in enumerate(months_between(start, last))
+        )
+        world = SimpleNamespace(
+            network_id=network.id,
+            email=facilitator.email,
+            password=f.PASSWORD,
+            csv="team,measure_code,month,numerator,denominator\n" + rows + "\n",
+            months=len(months_between(start, last)),
+            measure_id=measure.id,
+        )
         db.session.remove()
     return world
 
@@ -51,5 +59,7 @@ def test_import_with_progress_in_a_background_thread(new_page, network, live_app
     page.get_by_role("button", name=re.compile("Importer")).click()
     expect(page.get_by_text(re.compile("Importerte data.csv"))).to_be_visible(timeout=30_000)
     with live_app.app_context():
-        assert db.session.query(Measurement).filter_by(measure_id=network.measure_id).count() == network.months
+        assert (
+            db.session.query(Measurement).filter_by(measure_id=network.measure_id).count() == network.months
+        )
         db.session.remove()

@@ -1,4 +1,5 @@
 """factory_boy factories for the domain model; each flushes into the test's session."""
+
 from __future__ import annotations
 
 import datetime as dt

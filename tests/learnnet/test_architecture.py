@@ -1,4 +1,5 @@
 """Imports flow one way: learnnet → charts → measures."""
+
 import subprocess
 import sys
 from pathlib import Path

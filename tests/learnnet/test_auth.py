@@ -60,9 +60,21 @@ def test_users_create_cli(runner, db_session):
     unit = f.UnitFactory(name="Tjøme omsorgssenter")
     db_session.flush()
     result = runner.invoke(
-        args=["users", "create", "--email", "Ola@Example.no", "--name", "Ola Nordmann",
-              "--role", "team_member", "--password", "a long secret phrase",
-              "--unit", "Tjøme omsorgssenter", "--lead"]
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Ola@Example.no",
+            "--name",
+            "Ola Nordmann",
+            "--role",
+            "team_member",
+            "--password",
+            "a long secret phrase",
+            "--unit",
+            "Tjøme omsorgssenter",
+            "--lead",
+        ]
     )
     assert result.exit_code == 0, result.output
     user = db_session.scalar(db_session.query(User).filter_by(email="ola@example.no").statement)
@@ -73,8 +85,18 @@ def test_users_create_cli(runner, db_session):
 
 def test_users_create_cli_refuses_a_weak_password(runner, db_session):
     result = runner.invoke(
-        args=["users", "create", "--email", "a@example.no", "--name", "A", "--role", "viewer",
-              "--password", "1234567890"]
+        args=[
+            "users",
+            "create",
+            "--email",
+            "a@example.no",
+            "--name",
+            "A",
+            "--role",
+            "viewer",
+            "--password",
+            "1234567890",
+        ]
     )
     assert result.exit_code != 0
     assert "too simple" in result.output
@@ -84,8 +106,18 @@ def test_users_create_cli_refuses_a_duplicate(runner, db_session):
     f.UserFactory(email="dup@example.no")
     db_session.flush()
     result = runner.invoke(
-        args=["users", "create", "--email", "dup@example.no", "--name", "A", "--role", "viewer",
-              "--password", "a long secret phrase"]
+        args=[
+            "users",
+            "create",
+            "--email",
+            "dup@example.no",
+            "--name",
+            "A",
+            "--role",
+            "viewer",
+            "--password",
+            "a long secret phrase",
+        ]
     )
     assert result.exit_code != 0
     assert "already exists" in result.output

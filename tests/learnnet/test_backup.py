@@ -3,6 +3,7 @@
 These tests work in scratch databases of their own (SQLite files, or PostgreSQL databases when
 ``TEST_DATABASE_URL`` is set), committed for real, never inside the rolled-back test transaction.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,21 +24,41 @@ from tests.learnnet import factories as f
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 SERVER = os.environ.get("TEST_DATABASE_URL")
 MAIN_TABLES = {
-    "alembic_version", "region", "municipality", "unit", "network", "learning_session", "team",
-    "measure_template", "measure_definition", "measurement", "measurement_history",
-    "chart_settings", "chart_phase", "chart_exclusion", "intervention", "pdsa_cycle",
-    "user_account", "unit_membership", "network_facilitator", "audit_event", "failed_login",
+    "alembic_version",
+    "region",
+    "municipality",
+    "unit",
+    "network",
+    "learning_session",
+    "team",
+    "measure_template",
+    "measure_definition",
+    "measurement",
+    "measurement_history",
+    "chart_settings",
+    "chart_phase",
+    "chart_exclusion",
+    "intervention",
+    "pdsa_cycle",
+    "user_account",
+    "unit_membership",
+    "network_facilitator",
+    "audit_event",
+    "failed_login",
 }
 
 needs_postgres = pytest.mark.skipif(not SERVER, reason="TEST_DATABASE_URL not set")
-BACKENDS = [pytest.param("sqlite", id="sqlite"),
-            pytest.param("postgresql", id="postgresql", marks=[pytest.mark.postgres, needs_postgres])]
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=[pytest.mark.postgres, needs_postgres]),
+]
 
 
 @pytest.fixture
 def scratch(tmp_path):
     """Makes empty scratch databases of one backend: ``scratch(backend, name)`` gives a URL."""
     with ExitStack() as stack:
+
         def make(backend: str, name: str) -> str:
             if backend == "postgresql":
                 return stack.enter_context(scratch_postgres_database(SERVER, f"backup_{name}"))
@@ -70,9 +91,12 @@ class Database:
             metadata.reflect(engine)
             with engine.connect() as connection:
                 return {
-                    name: [tuple(row) for row in connection.execute(
-                        sa.select(table).order_by(*(table.primary_key.columns or table.columns))
-                    )]
+                    name: [
+                        tuple(row)
+                        for row in connection.execute(
+                            sa.select(table).order_by(*(table.primary_key.columns or table.columns))
+                        )
+                    ]
                     for name, table in metadata.tables.items()
                 }
         finally:
@@ -92,37 +116,65 @@ def _fill(database: Database) -> None:
         municipality = f.MunicipalityFactory(region=region, name="Tønsberg")
         units = [f.UnitFactory(municipality=municipality, name=f"Bøkeskogen, avd. {k}") for k in (1, 2)]
         template = models.MeasureTemplate(
-            code="mal-screening", topic="malnutrition", measure_type="process",
-            value_kind="proportion", multiplier=100.0, unit_label="%", direction="up",
+            code="mal-screening",
+            topic="malnutrition",
+            measure_type="process",
+            value_kind="proportion",
+            multiplier=100.0,
+            unit_label="%",
+            direction="up",
             texts={"nb": {"name": "Ernæringsscreening"}, "en": {"name": "Screening"}},
         )
         session.add(template)
         network = f.NetworkFactory(region=region, name="Underernæring 2025–26")
-        session.add(models.LearningSession(network=network, number=1, date=dt.date(2025, 2, 4),
-                                           title="Første samling"))
+        session.add(
+            models.LearningSession(
+                network=network, number=1, date=dt.date(2025, 2, 4), title="Første samling"
+            )
+        )
         teams = [f.TeamFactory(network=network, unit=unit) for unit in units]
         measure = f.MeasureFactory(network=network, template=template)
         users = [f.UserFactory(role="facilitator"), f.UserFactory(role="team_member")]
         network.facilitators.append(users[0])
         users[1].memberships.append(models.UnitMembership(unit=units[0], is_lead=True))
         for month in (1, 2, 3):
-            measurement = f.MeasurementFactory(team=teams[0], measure=measure,
-                                               period=dt.date(2025, month, 1), numerator=month + 4,
-                                               denominator=16, comment="målt på fredag")
-            session.add(models.MeasurementHistory(
-                measurement=measurement, action="create", version=1,
-                numerator=measurement.numerator, denominator=16, changed_by=users[1]))
+            measurement = f.MeasurementFactory(
+                team=teams[0],
+                measure=measure,
+                period=dt.date(2025, month, 1),
+                numerator=month + 4,
+                denominator=16,
+                comment="målt på fredag",
+            )
+            session.add(
+                models.MeasurementHistory(
+                    measurement=measurement,
+                    action="create",
+                    version=1,
+                    numerator=measurement.numerator,
+                    denominator=16,
+                    changed_by=users[1],
+                )
+            )
         settings = models.ChartSettings(team_id=teams[0].id, measure_id=measure.id, chart_kind="p")
         settings.phases.append(models.ChartPhase(start_period=dt.date(2025, 3, 1), label="Etter tiltak"))
         settings.exclusions.append(models.ChartExclusion(period=dt.date(2025, 2, 1), reason="Ferie"))
         session.add(settings)
         intervention = f.InterventionFactory(team=teams[0])
-        session.add(models.PdsaCycle(intervention=intervention, number=1, plan="Veie alle",
-                                     start_date=dt.date(2025, 6, 2)))
+        session.add(
+            models.PdsaCycle(
+                intervention=intervention, number=1, plan="Veie alle", start_date=dt.date(2025, 6, 2)
+            )
+        )
         session.flush()
         audit.record(users[0], "network.create", network, after={"name": network.name})
-        session.add(models.FailedLogin(email="x@example.no", address="192.0.2.1",
-                                       at=dt.datetime(2025, 5, 1, 8, 30, 15, 123456, dt.UTC)))
+        session.add(
+            models.FailedLogin(
+                email="x@example.no",
+                address="192.0.2.1",
+                at=dt.datetime(2025, 5, 1, 8, 30, 15, 123456, dt.UTC),
+            )
+        )
         session.commit()
         db.engine.dispose()
 

@@ -59,11 +59,7 @@ def series(session, network: Network) -> dict[tuple[str, str], list[Measurement]
 
 
 def ratio(measurements: list[Measurement], multiplier: float) -> float:
-    return (
-        sum(m.numerator for m in measurements)
-        / sum(m.denominator for m in measurements)
-        * multiplier
-    )
+    return sum(m.numerator for m in measurements) / sum(m.denominator for m in measurements) * multiplier
 
 
 def digest(session) -> str:
@@ -75,9 +71,7 @@ def digest(session) -> str:
         .order_by(Unit.name)
     ).all()
     parts += session.execute(
-        select(Network.name, Network.start_date, Network.end_date, Network.status).order_by(
-            Network.name
-        )
+        select(Network.name, Network.start_date, Network.end_date, Network.status).order_by(Network.name)
     ).all()
     parts += session.execute(
         select(Network.name, LearningSession.number, LearningSession.date, LearningSession.title)
@@ -85,9 +79,7 @@ def digest(session) -> str:
         .order_by(Network.name, LearningSession.number)
     ).all()
     parts += session.execute(
-        select(
-            Network.name, MeasureDefinition.code, MeasureDefinition.name, MeasureDefinition.target
-        )
+        select(Network.name, MeasureDefinition.code, MeasureDefinition.name, MeasureDefinition.target)
         .join(MeasureDefinition.network)
         .order_by(Network.name, MeasureDefinition.position)
     ).all()
@@ -264,9 +256,7 @@ def test_every_series_has_24_to_36_months_of_plausible_counts(demo, db_session):
     assert demo.measurements == db_session.scalar(select(func.count()).select_from(Measurement))
 
 
-def test_active_networks_run_to_last_month_with_gaps_and_the_closed_one_to_its_end(
-    demo, db_session
-):
+def test_active_networks_run_to_last_month_with_gaps_and_the_closed_one_to_its_end(demo, db_session):
     for network in db_session.scalars(select(Network)):
         found = series(db_session, network)
         last_periods = {key: ms[-1].period for key, ms in found.items()}
@@ -312,9 +302,7 @@ def test_some_teams_improve_and_others_vary_around_a_stable_level(demo, db_sessi
 def test_every_measurement_has_history_and_some_were_corrected(demo, db_session):
     count = db_session.scalar(select(func.count()).select_from(Measurement))
     creates = db_session.scalar(
-        select(func.count())
-        .select_from(MeasurementHistory)
-        .where(MeasurementHistory.action == "create")
+        select(func.count()).select_from(MeasurementHistory).where(MeasurementHistory.action == "create")
     )
     assert creates == count
     updates = list(
@@ -367,9 +355,7 @@ def test_interventions_have_pdsa_cycles_and_some_charts_have_phases(demo, db_ses
     for chart, phase in phases:
         labels = {
             i.short_label
-            for i in db_session.scalars(
-                select(Intervention).where(Intervention.team_id == chart.team_id)
-            )
+            for i in db_session.scalars(select(Intervention).where(Intervention.team_id == chart.team_id))
         }
         assert phase.label in labels
     assert sum(1 for s in settings if s.freeze_period is not None) == 1
@@ -401,9 +387,7 @@ def test_loaded_later_the_active_networks_are_still_running(db_session):
     for network in db_session.scalars(select(Network).where(Network.status == "active")):
         assert network.start_date < last <= network.end_date
         latest = db_session.scalar(
-            select(func.max(Measurement.period))
-            .join(Measurement.team)
-            .where(Team.network_id == network.id)
+            select(func.max(Measurement.period)).join(Measurement.team).where(Team.network_id == network.id)
         )
         assert latest == last
 

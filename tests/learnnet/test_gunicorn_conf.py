@@ -1,4 +1,5 @@
 """The gunicorn configuration module loads in gunicorn and gives sane values."""
+
 from __future__ import annotations
 
 import importlib
@@ -17,8 +18,14 @@ from gunicorn.app.base import Application
 import learnnet.gunicorn_conf
 
 ROOT = Path(__file__).resolve().parents[2]
-VARIABLES = ("LEARNNET_BIND", "LEARNNET_WORKERS", "LEARNNET_THREADS", "LEARNNET_TIMEOUT",
-             "LEARNNET_FORWARDED_ALLOW_IPS", "LEARNNET_LOG_LEVEL")
+VARIABLES = (
+    "LEARNNET_BIND",
+    "LEARNNET_WORKERS",
+    "LEARNNET_THREADS",
+    "LEARNNET_TIMEOUT",
+    "LEARNNET_FORWARDED_ALLOW_IPS",
+    "LEARNNET_LOG_LEVEL",
+)
 
 
 @pytest.fixture
@@ -65,7 +72,8 @@ def test_every_public_name_is_a_gunicorn_setting(conf):
     module = conf()
     settings = _ConfigOnly().cfg.settings
     public = {
-        name for name, value in vars(module).items()
+        name
+        for name, value in vars(module).items()
         if not name.startswith("_") and not isinstance(value, types.ModuleType)
     }
     assert public <= set(settings), public - set(settings)
@@ -83,8 +91,12 @@ def test_gunicorn_loads_it(conf):
 
 
 def test_environment_overrides(conf):
-    module = conf(LEARNNET_WORKERS="12", LEARNNET_THREADS="2", LEARNNET_TIMEOUT="120",
-                  LEARNNET_FORWARDED_ALLOW_IPS="10.0.0.5")
+    module = conf(
+        LEARNNET_WORKERS="12",
+        LEARNNET_THREADS="2",
+        LEARNNET_TIMEOUT="120",
+        LEARNNET_FORWARDED_ALLOW_IPS="10.0.0.5",
+    )
     assert (module.workers, module.threads, module.timeout) == (12, 2, 120)
     assert module.forwarded_allow_ips == "10.0.0.5"
 
@@ -104,11 +116,19 @@ def _free_port() -> int:
 @pytest.mark.slow
 def test_gunicorn_serves_the_app_with_this_config(tmp_path):
     port = _free_port()
-    environ = {**os.environ, "LEARNNET_BIND": f"127.0.0.1:{port}", "LEARNNET_WORKERS": "1",
-               "LEARNNET_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path}/g.sqlite3"}
+    environ = {
+        **os.environ,
+        "LEARNNET_BIND": f"127.0.0.1:{port}",
+        "LEARNNET_WORKERS": "1",
+        "LEARNNET_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/g.sqlite3",
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "python:learnnet.gunicorn_conf", "wsgi:app"],
-        cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 30

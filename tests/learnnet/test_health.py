@@ -1,4 +1,5 @@
 """The liveness and readiness probes."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,8 +24,10 @@ def test_readyz_when_the_database_answers(client):
 
 
 @pytest.fixture(
-    params=["sqlite:////nonexistent-folder/learnnet/closed.sqlite3",
-            "postgresql+psycopg://nobody@127.0.0.1:1/learnnet?connect_timeout=2"],
+    params=[
+        "sqlite:////nonexistent-folder/learnnet/closed.sqlite3",
+        "postgresql+psycopg://nobody@127.0.0.1:1/learnnet?connect_timeout=2",
+    ],
     ids=["sqlite", "postgresql"],
 )
 def app_without_database(request):

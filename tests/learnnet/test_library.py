@@ -195,18 +195,14 @@ def test_load_templates_inserts_every_template(db_session):
 
 def test_load_templates_is_idempotent_and_repairs_edited_rows(db_session):
     load_templates(db_session)
-    row = db_session.scalar(
-        select(MeasureTemplate).where(MeasureTemplate.code == "malnutrition.screened")
-    )
+    row = db_session.scalar(select(MeasureTemplate).where(MeasureTemplate.code == "malnutrition.screened"))
     first_id = row.id
     row.direction = "down"
     row.texts = {"nb": {"name": "edited"}}
     db_session.flush()
     assert load_templates(db_session) == len(read_templates())
     db_session.expire_all()
-    assert db_session.scalar(select(func.count()).select_from(MeasureTemplate)) == len(
-        read_templates()
-    )
+    assert db_session.scalar(select(func.count()).select_from(MeasureTemplate)) == len(read_templates())
     row = db_session.get(MeasureTemplate, first_id)
     assert row.direction == "up"
     assert row.texts == by_code()["malnutrition.screened"]["texts"]
@@ -230,9 +226,7 @@ def test_load_templates_leaves_templates_no_longer_in_the_file(db_session):
 @pytest.mark.parametrize("language", ["nb", "en"])
 def test_definition_from_template_copies_the_wording_of_one_language(db_session, language):
     load_templates(db_session)
-    template = db_session.scalar(
-        select(MeasureTemplate).where(MeasureTemplate.code == "falls.rate")
-    )
+    template = db_session.scalar(select(MeasureTemplate).where(MeasureTemplate.code == "falls.rate"))
     wording = by_code()["falls.rate"]["texts"][language]
     definition = definition_from_template(template, language, position=3, target=5.0)
     assert definition.template is template
@@ -266,8 +260,6 @@ def test_a_definition_joins_the_network_its_caller_gives_it(db_session):
 
 def test_definition_from_template_refuses_an_unknown_language(db_session):
     load_templates(db_session)
-    template = db_session.scalar(
-        select(MeasureTemplate).where(MeasureTemplate.code == "falls.rate")
-    )
+    template = db_session.scalar(select(MeasureTemplate).where(MeasureTemplate.code == "falls.rate"))
     with pytest.raises(ValueError, match="language"):
         definition_from_template(template, "sv")

@@ -1,4 +1,5 @@
 """`flask db upgrade` on an empty database gives exactly the models."""
+
 import os
 
 import pytest

@@ -1,4 +1,5 @@
 """Each role lands on its own home page and reaches only what it may."""
+
 import pytest
 
 HOMES = {

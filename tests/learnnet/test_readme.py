@@ -1,4 +1,5 @@
 """The README tells the truth about the demo logins."""
+
 from pathlib import Path
 
 from learnnet.demo import DEMO_USERS

@@ -1,4 +1,5 @@
 """Security headers, cookies, CSRF and the absence of inline script and style."""
+
 from __future__ import annotations
 
 import re
@@ -34,6 +35,7 @@ def _directives(response) -> dict[str, str]:
 
 # --- headers -------------------------------------------------------------------------------------
 
+
 def test_security_headers_on_every_page(client):
     response = client.get("/login")
     directives = _directives(response)
@@ -63,12 +65,14 @@ def test_no_hsts_outside_production(client):
 @pytest.fixture
 def production_app(monkeypatch, tmp_path):
     monkeypatch.delenv("LEARNNET_PROXY_FIX", raising=False)
-    app = create_app({
-        "LEARNNET_ENV": "production",
-        "SECRET_KEY": "s" * 40,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/production.sqlite3",
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    })
+    app = create_app(
+        {
+            "LEARNNET_ENV": "production",
+            "SECRET_KEY": "s" * 40,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/production.sqlite3",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
     with app.app_context():
         db.create_all()
         user = User(email="kari@example.no", name="Kari", role="viewer")
@@ -113,6 +117,7 @@ def test_production_sends_hsts_and_secure_cookies(production_app):
 
 
 # --- CSRF ----------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def csrf_on(app, monkeypatch):
@@ -164,6 +169,7 @@ def test_csrf_message_in_english(client, db_session, csrf_on):
 
 # --- no inline script or style -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: p.name)
 def test_templates_have_no_inline_script_or_style(template):
     source = template.read_text(encoding="utf-8")
@@ -206,6 +212,7 @@ def test_rendered_pages_cover_the_app(app, world):
 
 
 # --- reverse proxy -------------------------------------------------------------------------------
+
 
 def _probe_app(monkeypatch, tmp_path, proxies: str | None):
     if proxies is None:

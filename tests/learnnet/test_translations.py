@@ -1,4 +1,5 @@
 """Every UI string is translated in Norwegian bokmål and English, and the compiled catalogues are current."""
+
 from pathlib import Path
 
 import pytest

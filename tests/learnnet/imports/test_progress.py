@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from sqlalchemy import func, select
+
 from learnnet.imports import services
 from learnnet.imports.services import Scope, plan_import
 from learnnet.imports.tables import read_table
-from sqlalchemy import func, select
-
 from learnnet.models import ImportUpload, Measurement
 from tests.learnnet.imports.conftest import csv_bytes, upload
 
