@@ -70,7 +70,7 @@ def read_table(filename: str, content: bytes) -> Table:
     if content.startswith(XLSX_MAGIC):
         lines = _xlsx_lines(content)
     elif filename.lower().endswith(".xlsx"):
-        raise FileProblem(str(_l("The file is not a readable Excel (XLSX) file."))) from error
+        raise FileProblem(str(_l("The file is not a readable Excel (XLSX) file.")))
     else:
         lines = _csv_lines(content)
     return _table(lines)
@@ -168,7 +168,7 @@ def _csv_lines(content: bytes) -> _Numbered:
     if "\x00" in text:
         raise FileProblem(
             str(_l("The file is not a readable text (CSV) file. Save it as CSV UTF-8 or XLSX."))
-        ) from None
+        )
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

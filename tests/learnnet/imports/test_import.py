@@ -413,3 +413,11 @@ def test_an_xlsx_upload_is_kept_as_csv_that_plans_the_same(client, auth, world, 
     assert client.post("/imports/commit", data={"key": key}).status_code == 302
     comments = sorted(db_session.scalars(select(Measurement.comment)))
     assert comments == ["12", "2025-04-02 00:00:00", 'a, "quoted"\nline']
+
+
+def test_a_file_named_xlsx_that_is_not_one_is_refused_with_a_message(client, auth, world, db_session):
+    auth.login(world.users["facilitator"])
+    response = upload(client, f"/networks/{world.network.id}/import", b"team;month\n", "data.xlsx")
+    assert response.status_code < 500
+    assert "Filen er ikke en lesbar Excel-fil (XLSX)." in response.get_data(as_text=True)
+    assert count_measurements(db_session) == 0
