@@ -73,11 +73,6 @@ class Earlier(Protocol):
     value: float | None
 
 
-def month_in_network(team: Team, period: dt.date) -> bool:
-    network = team.network
-    return network.start_date.replace(day=1) <= period <= network.end_date.replace(day=1)
-
-
 def history_values(team: Team, measure: MeasureDefinition, before: dt.date, months: int = 24):
     """The team's live measurements of this measure before ``before``, newest first."""
     return list(

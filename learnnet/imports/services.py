@@ -28,6 +28,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy import or_ as sa_or
 from sqlalchemy.exc import IntegrityError
 
+from charts.pack import slug
 from learnnet import audit, recording
 from learnnet.extensions import db
 from learnnet.imports.tables import COLUMNS, FileProblem, Table, month_text, read_table, to_csv
@@ -992,5 +993,4 @@ def reference_sheets(scope: Scope) -> list[tuple[str, list[list[Any]]]]:
 
 
 def file_stem(scope: Scope, today: dt.date) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", scope.name.encode("ascii", "ignore").decode()).strip("-").lower()
-    return f"{slug or 'learnnet'}-{today.isoformat()}"
+    return f"{slug(scope.name)}-{today.isoformat()}"

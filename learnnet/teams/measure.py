@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from charts.pack import slug
 from learnnet import audit, permissions
 from learnnet.analysis import analyse, analyse_team_measure, chart_settings, load_series
 from learnnet.chartdata import FORMATS, SIZES, etag, figure_data, render
@@ -172,20 +170,6 @@ def _remove(team_id: int, measure_id: int, collection: str, item_id: int, messag
     return _done(team, measure, settings, before, message)
 
 
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize(
-        "NFKD",
-        text.replace("ø", "o")
-        .replace("Ø", "O")
-        .replace("æ", "ae")
-        .replace("Æ", "Ae")
-        .replace("å", "a")
-        .replace("Å", "A"),
-    )
-    ascii_text = ascii_text.encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower() or "chart"
-
-
 @bp.route("/<int:team_id>/measures/<int:measure_id>/chart.<fmt>")
 @login_required
 def measure_chart(team_id: int, measure_id: int, fmt: str):
@@ -208,6 +192,6 @@ def measure_chart(team_id: int, measure_id: int, fmt: str):
     response.set_etag(tag)
     response.headers["Cache-Control"] = "private, no-cache"
     if request.args.get("download"):
-        filename = f"{_slug(team.name)}-{_slug(measure.label)}.{fmt}"
+        filename = f"{slug(team.name)}-{slug(measure.label)}.{fmt}"
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -86,11 +86,6 @@ def complete_teams_per_network(networks: list[Network], period: dt.date) -> dict
     }
 
 
-def in_network_period(team: Team, period: dt.date) -> bool:
-    network = team.network
-    return network.start_date.replace(day=1) <= period <= network.end_date
-
-
 @dataclass(frozen=True)
 class RowInput:
     """One measure's fields as the user sent them."""
