@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import abort
 from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 
 from learnnet.extensions import db
 from learnnet.models import Network, Team, UnitMembership, User, network_facilitator
@@ -100,7 +101,7 @@ def visible_networks(user: User) -> Select:
 
 def team_or_abort(team_id: int, user: User, *, edit: bool = False) -> Team:
     """The team, or 404 when there is none, or 403 when ``user`` may not see (or edit) it."""
-    team = db.session.get(Team, team_id)
+    team = db.session.get(Team, team_id, options=[joinedload(Team.network)])
     if team is None:
         abort(404)
     allowed = can_enter_data(user, team) if edit else can_view_team(user, team)

@@ -7,6 +7,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from learnnet import audit
 from learnnet.auth import bp, throttle
@@ -23,7 +24,8 @@ log = logging.getLogger(__name__)
 def load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
-    return db.session.get(User, int(user_id))
+    # Every page asks for the memberships (navigation, permissions): loaded with the user.
+    return db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
 
 
 def _safe_next(target: str | None) -> str | None:

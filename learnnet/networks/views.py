@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from learnnet import permissions
+from learnnet import pagecache, permissions
 from learnnet.county.suppression import policy
 from learnnet.exports import FORMATS, Table, download
 from learnnet.extensions import db
@@ -62,6 +62,20 @@ def _dashboard(network: Network):
 @login_required
 def network(network_id: int):
     network = permissions.network_or_abort(network_id, current_user)
+    # Computing every cell's chart is the expensive part: the page is kept until the network's
+    # data, settings or learning sessions change, or a chart pack is made.
+    packs = {s.id: packs_of(s)[:1] for s in network.sessions}
+    key = (
+        "networks.network",
+        pagecache.network_stamp(network),
+        permissions.facilitates(current_user, network),
+        tuple((s.id, s.number, s.date, s.title) for s in network.sessions),
+        tuple((p.id, p.status, p.finished_at) for found in packs.values() for p in found),
+    )
+    return pagecache.cached_page(key, lambda: _network_page(network, packs))
+
+
+def _network_page(network: Network, packs: dict) -> str:
     board, municipality_id = _dashboard(network)
     last = min(default_entry_period(dt.date.today()), network.end_date.replace(day=1))
     periods = months_between(max(add_months(last, -5), network.start_date.replace(day=1)), last)
@@ -78,7 +92,7 @@ def network(network_id: int):
         can_build=permissions.can_build_pack(current_user, network),
         can_compare=permissions.can_compare(current_user, network),
         next_session=svc.next_session(network, dt.date.today()),
-        packs={s.id: packs_of(s)[:1] for s in network.sessions},
+        packs=packs,
     )
 
 

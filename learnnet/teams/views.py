@@ -6,10 +6,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from learnnet import permissions, recording
+from learnnet import pagecache, permissions, recording
 from learnnet.extensions import db
 from learnnet.i18n import month_name
-from learnnet.models import Measurement, MeasurementHistory
+from learnnet.models import Measurement, MeasurementHistory, Team
 from learnnet.periods import default_entry_period, parse_period
 from learnnet.teams import bp
 from learnnet.teams.forms import PATIENT_WARNING, entry_form
@@ -62,6 +62,13 @@ def _fill_row(row, measurement: Measurement | None) -> None:
 @login_required
 def entry(team_id: int):
     team = permissions.team_or_abort(team_id, current_user, edit=True)
+    if request.method == "GET":
+        # Opened far more often than saved: kept until the team's numbers or definitions change.
+        return pagecache.cached_page(("teams.entry", pagecache.team_stamp(team)), lambda: _entry(team))
+    return _entry(team)
+
+
+def _entry(team: Team):
     today = dt.date.today()
     periods = entry_periods(team, today)
     period = parse_period(request.args.get("period")) or (periods[0] if periods else None)

@@ -182,3 +182,27 @@ def test_definition_of_another_network_is_not_found(client, auth, world):
     other = f.MeasureFactory(network=world.other_network)
     auth.login(world.users["admin"])
     assert client.get(f"/networks/{world.network.id}/measures/{other.id}").status_code == 404
+
+
+def test_the_kept_dashboard_shows_a_change_at_the_next_open(client, auth, county, world, db_session):
+    from learnnet.models import LearningSession, Measurement
+
+    auth.login(world.users["facilitator"])
+    url = f"/networks/{county.network.id}"
+    team = county.teams[0]
+
+    def late_teams() -> str:
+        page = client.get(url).get_data(as_text=True)
+        return page[page.index('data-testid="late-teams"') :][:400]
+
+    assert team.name not in late_teams()
+    for m in db_session.query(Measurement).filter_by(team_id=team.id, period=networkdata.LAST):
+        db_session.delete(m)
+    db_session.commit()
+    assert team.name in late_teams()
+
+    db_session.add(
+        LearningSession(network=county.network, number=9, date=networkdata.LAST, title="Sluttkonferanse")
+    )
+    db_session.commit()
+    assert "Sluttkonferanse" in client.get(url).get_data(as_text=True)

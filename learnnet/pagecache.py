@@ -1,0 +1,182 @@
+"""Pages kept in memory, rendered once for each state of the data they show.
+
+Some pages are opened far more often than their data changes: a team's entry page on a tablet, a
+network's dashboard on a facilitator's laptop. A view that caches its page names it by a key that
+holds a *stamp* of the data shown (counts, sums of versions and the latest change times, read in
+one query) and everything else that changes the page: the user, the language, the day and the
+address with its query string. Any save changes a stamp, so a page from before a save is never
+served after it — whichever server or worker made the save.
+
+The stamp is read *before* the data the page is rendered from. A page can then hold data newer
+than its stamp (harmless: that stamp is never current again), never data older than it.
+
+Each worker process keeps its own bounded cache (the least recently used page goes first), so
+several servers sharing one database need nothing more. A page is never cached or served from the
+cache while the session holds flashed messages (a message shows once), and the CSRF token a cached
+page carries is replaced by the current session's token on the way out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import threading
+from collections.abc import Callable, Hashable
+
+import sqlalchemy as sa
+from cachetools import LRUCache
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
+
+from learnnet.extensions import db
+from learnnet.models import (
+    ChartExclusion,
+    ChartPhase,
+    ChartSettings,
+    Intervention,
+    MeasureDefinition,
+    Measurement,
+    Network,
+    Team,
+    User,
+)
+
+_EXTENSION = "learnnet.pagecache"
+
+
+class _Pages:
+    def __init__(self, size: int) -> None:
+        self.lock = threading.Lock()
+        self.pages: LRUCache = LRUCache(maxsize=size)
+
+
+def register(app: Flask) -> None:
+    size = app.config["PAGE_CACHE_SIZE"]
+    app.extensions[_EXTENSION] = _Pages(size) if size else None
+
+
+def clear() -> None:
+    pages = current_app.extensions.get(_EXTENSION)
+    if pages is not None:
+        with pages.lock:
+            pages.pages.clear()
+
+
+def cached_page(key: Hashable, render: Callable[[], str]) -> str:
+    """The page for ``key``: from the cache, or rendered by ``render()`` and kept.
+
+    ``key`` must hold a stamp read before ``render`` reads its data (see the module's notes); the
+    current user, language, day and address are added here.
+    """
+    pages: _Pages | None = current_app.extensions.get(_EXTENSION)
+    if pages is None or request.method != "GET" or session.get("_flashes"):
+        return render()
+    key = (key, request_key())
+    token = generate_csrf()
+    with pages.lock:
+        hit = pages.pages.get(key)
+    if hit is not None:
+        html, its_token = hit
+        return html if its_token == token else html.replace(its_token, token)
+    html = render()
+    with pages.lock:
+        pages.pages[key] = (html, token)
+    return html
+
+
+def request_key() -> tuple:
+    """What a page shows of the request and its user besides the data: the address with its query,
+    the language, today's date (months "not entered yet" depend on it) and the user as the
+    navigation shows them."""
+    from flask_login import current_user
+
+    user: User = current_user
+    return (
+        request.full_path,
+        str(get_locale()),
+        dt.date.today(),
+        user.get_id(),
+        user.name,
+        user.role,
+        frozenset(user.unit_ids),
+    )
+
+
+def _row(obj) -> tuple:
+    """Every column of a loaded row, as a tuple (a team's or network's own fields)."""
+    return tuple(getattr(obj, attr.key) for attr in sa.inspect(type(obj)).column_attrs)
+
+
+def _changes(model, *where, join=None) -> sa.Select:
+    """Count, sum of ids, largest id, sum of versions and latest change of the rows ``where``
+    selects (the last two where the table has them): any insert, update or delete changes one of
+    them, as ids only grow and every save raises a version and its time."""
+    version = sa.func.sum(model.version) if hasattr(model, "version") else sa.literal(0)
+    changed = (
+        sa.func.max(model.updated_at)
+        if hasattr(model, "updated_at")
+        else sa.cast(sa.null(), sa.DateTime(timezone=True))
+    )
+    query = sa.select(
+        sa.func.count(),
+        sa.func.coalesce(sa.func.sum(model.id), 0),
+        sa.func.coalesce(sa.func.max(model.id), 0),
+        sa.func.coalesce(version, 0),
+        changed,
+    ).select_from(model)
+    if join is not None:
+        query = query.join(*join)
+    return query.where(*where)
+
+
+def _union(*queries: sa.Select) -> sa.CompoundSelect:
+    """The queries as one statement (one round trip), each row tagged with its query's place."""
+    return sa.union_all(*[query.add_columns(sa.literal(i)) for i, query in enumerate(queries)])
+
+
+def _stamp(statement: sa.CompoundSelect, **params) -> tuple:
+    rows = db.session.execute(statement, params).all()
+    return tuple(sorted((tuple(row) for row in rows), key=lambda row: row[-1]))
+
+
+@functools.cache
+def _team_statement() -> sa.CompoundSelect:
+    return _union(
+        _changes(Measurement, Measurement.team_id == sa.bindparam("team_id")),
+        _changes(MeasureDefinition, MeasureDefinition.network_id == sa.bindparam("network_id")),
+    )
+
+
+@functools.cache
+def _network_statement() -> sa.CompoundSelect:
+    in_network = Team.network_id == sa.bindparam("network_id")
+    return _union(
+        _changes(Team, in_network),
+        _changes(Measurement, in_network, join=(Team, Team.id == Measurement.team_id)),
+        _changes(MeasureDefinition, MeasureDefinition.network_id == sa.bindparam("network_id")),
+        _changes(ChartSettings, in_network, join=(Team, Team.id == ChartSettings.team_id)),
+        _changes(
+            ChartPhase, in_network, join=(ChartSettings, ChartSettings.id == ChartPhase.settings_id)
+        ).join(Team, Team.id == ChartSettings.team_id),
+        _changes(
+            ChartExclusion, in_network, join=(ChartSettings, ChartSettings.id == ChartExclusion.settings_id)
+        ).join(Team, Team.id == ChartSettings.team_id),
+        _changes(Intervention, in_network, join=(Team, Team.id == Intervention.team_id)),
+    )
+
+
+def team_stamp(team: Team) -> tuple:
+    """Changes to a team's measurements (and so their history), to its network's measure
+    definitions, and to the team's and network's own fields."""
+    return (
+        _row(team),
+        _row(team.network),
+        _stamp(_team_statement(), team_id=team.id, network_id=team.network_id),
+    )
+
+
+def network_stamp(network: Network) -> tuple:
+    """Changes to anything a network's dashboard is computed from: its teams, their measurements,
+    chart settings (with phases and exclusions) and interventions, and the measure definitions."""
+    return _row(network), _stamp(_network_statement(), network_id=network.id)

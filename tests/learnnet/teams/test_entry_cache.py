@@ -1,0 +1,167 @@
+"""The entry page is kept between opens (it is opened far more often than saved), and is never
+shown stale: whatever changes what it shows, and whoever changes it, shows at the next open."""
+
+import datetime as dt
+import re
+
+import pytest
+from flask import template_rendered
+
+from learnnet.models import Measurement
+from learnnet.periods import default_entry_period
+from tests.learnnet import factories as f
+
+PERIOD = default_entry_period(dt.date.today())
+URL = "/teams/{}/entry?period=" + PERIOD.strftime("%Y-%m")
+
+
+@pytest.fixture
+def renders(app):
+    """The names of the templates rendered while the test runs."""
+    names = []
+
+    def record(sender, template, context, **extra):
+        names.append(template.name)
+
+    template_rendered.connect(record, app)
+    yield names
+    template_rendered.disconnect(record, app)
+
+
+@pytest.fixture
+def member(world, client, auth):
+    auth.login(world.users["team_member"])
+    return client
+
+
+def _field(page: str, name: str) -> str:
+    match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', page) or re.search(
+        rf'value="([^"]*)"[^>]*name="{name}"', page
+    )
+    return match.group(1) if match else ""
+
+
+def _without_tokens(page: str) -> str:
+    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]*', r"\1", page)
+
+
+def test_a_second_open_is_served_without_rendering_the_page_again(member, world, renders):
+    url = URL.format(world.own_team.id)
+    first = member.get(url)
+    assert first.status_code == 200
+    assert "teams/entry.html" in renders
+    renders.clear()
+    second = member.get(url)
+    assert second.status_code == 200
+    assert renders == []
+    # the same page, but for the CSRF token, which is signed afresh for every request
+    assert _without_tokens(second.get_data(as_text=True)) == _without_tokens(first.get_data(as_text=True))
+
+
+def test_a_month_saved_by_someone_else_shows_at_the_next_open(member, world, app, renders):
+    url = URL.format(world.own_team.id)
+    measure = world.measure
+    assert _field(member.get(url).get_data(as_text=True), f"num_{measure.id}") == ""
+
+    facilitator = app.test_client()
+    facilitator.post("/login", data={"email": world.users["facilitator"].email, "password": f.PASSWORD})
+    saved = facilitator.post(
+        url,
+        data={f"num_{measure.id}": "11", f"den_{measure.id}": "17", f"version_{measure.id}": "0"},
+    )
+    assert saved.status_code == 302
+
+    page = member.get(url).get_data(as_text=True)
+    assert _field(page, f"num_{measure.id}") == "11"
+    assert _field(page, f"den_{measure.id}") == "17"
+
+
+def test_a_change_made_in_the_database_shows_at_the_next_open(member, world, db_session):
+    url = URL.format(world.own_team.id)
+    measure = world.measure
+    m = f.MeasurementFactory(team=world.own_team, measure=measure, period=PERIOD, numerator=5, denominator=9)
+    db_session.commit()
+    assert _field(member.get(url).get_data(as_text=True), f"num_{measure.id}") == "5"
+
+    m.numerator = 6
+    db_session.commit()
+    assert _field(member.get(url).get_data(as_text=True), f"num_{measure.id}") == "6"
+
+    db_session.delete(m)
+    db_session.commit()
+    assert db_session.get(Measurement, m.id) is None
+    assert _field(member.get(url).get_data(as_text=True), f"num_{measure.id}") == ""
+
+
+def test_a_new_definition_shows_at_the_next_open(member, world, db_session):
+    url = URL.format(world.own_team.id)
+    assert "Matvaner i endring" not in member.get(url).get_data(as_text=True)
+    world.measure.name = "Matvaner i endring"
+    db_session.commit()
+    assert "Matvaner i endring" in member.get(url).get_data(as_text=True)
+
+
+def test_each_user_sees_their_own_name_and_language(member, world, app):
+    url = URL.format(world.own_team.id)
+    assert world.users["team_member"].name in member.get(url).get_data(as_text=True)
+
+    admin = app.test_client()
+    admin.post("/login", data={"email": world.users["admin"].email, "password": f.PASSWORD})
+    page = admin.get(url).get_data(as_text=True)
+    assert world.users["admin"].name in page
+    assert world.users["team_member"].name not in page
+
+    member.post("/language", data={"language": "en", "next": url})
+    english = member.get(url).get_data(as_text=True)
+    assert "Save" in english and 'lang="en"' in english
+
+
+def test_a_message_shows_once_and_is_never_kept(member, world):
+    url = URL.format(world.own_team.id)
+    member.get(url)
+    measure = world.measure
+    saved = member.post(
+        url, data={f"num_{measure.id}": "3", f"den_{measure.id}": "4", f"version_{measure.id}": "0"}
+    )
+    after_save = member.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "alert-success" in after_save
+    again = member.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "alert-success" not in again
+    assert _field(again, f"num_{measure.id}") == "3"
+
+
+def test_a_kept_page_carries_each_session_its_own_working_csrf_token(app, world, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    url = URL.format(world.own_team.id)
+    measure = world.measure
+
+    def logged_in():
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        client.post(
+            "/login",
+            data={
+                "csrf_token": _field(page, "csrf_token"),
+                "email": world.users["team_member"].email,
+                "password": f.PASSWORD,
+            },
+        )
+        return client
+
+    tablet, laptop = logged_in(), logged_in()
+    on_tablet = tablet.get(url).get_data(as_text=True)
+    on_laptop = laptop.get(url).get_data(as_text=True)
+    tablet_token, laptop_token = _field(on_tablet, "csrf_token"), _field(on_laptop, "csrf_token")
+    assert tablet_token and laptop_token and tablet_token != laptop_token
+    assert tablet_token not in on_laptop
+
+    saved = laptop.post(
+        url,
+        data={
+            "csrf_token": laptop_token,
+            f"num_{measure.id}": "2",
+            f"den_{measure.id}": "5",
+            f"version_{measure.id}": "0",
+        },
+    )
+    assert saved.status_code == 302
