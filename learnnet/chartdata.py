@@ -6,8 +6,10 @@ Everything visible on a chart is translated here; ``charts`` itself knows no lan
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Sequence
 
+from cachetools import LRUCache
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -114,5 +116,21 @@ def etag(data: SpcFigureData, fmt: str, size: str) -> str:
     return hashlib.sha256(key).hexdigest()[:32]
 
 
-def render(data: SpcFigureData, fmt: str, size: str) -> bytes:
-    return render_spc(data, fmt, size)
+# Drawn charts by their tag, per process: the same chart asked for again (a team page opened on
+# several tablets, a projector refreshing) is drawn once. Rendering is deterministic and the tag
+# covers everything drawn, so a kept image is never out of date. Bounded by bytes, oldest out first.
+_drawn: LRUCache = LRUCache(maxsize=64 * 2**20, getsizeof=len)
+_drawn_lock = threading.Lock()
+
+
+def render(data: SpcFigureData, fmt: str, size: str, tag: str | None = None) -> bytes:
+    """The chart's bytes; with its ``etag``, kept for the next request for the same chart."""
+    if tag is None:
+        return render_spc(data, fmt, size)
+    with _drawn_lock:
+        found = _drawn.get(tag)
+    if found is None:
+        found = render_spc(data, fmt, size)
+        with _drawn_lock:
+            _drawn[tag] = found
+    return found

@@ -188,7 +188,7 @@ def measure_chart(team_id: int, measure_id: int, fmt: str):
     if request.if_none_match.contains(tag):
         response = Response(status=304)
     else:
-        response = Response(render(data, fmt, size), mimetype=FORMATS[fmt])
+        response = Response(render(data, fmt, size, tag), mimetype=FORMATS[fmt])
     response.set_etag(tag)
     response.headers["Cache-Control"] = "private, no-cache"
     if request.args.get("download"):

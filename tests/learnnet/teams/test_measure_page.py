@@ -164,6 +164,33 @@ def test_chart_changes_when_a_month_is_entered(client, auth, db_session, world, 
     assert client.get(url).headers["ETag"] != before
 
 
+def test_a_chart_asked_for_again_is_drawn_once_and_redrawn_after_a_change(
+    client, auth, db_session, world, improving, monkeypatch
+):
+    from cachetools import LRUCache
+
+    from learnnet import chartdata
+
+    drawn = []
+
+    def counting(data, fmt, size):
+        drawn.append(fmt)
+        return render_spc(data, fmt, size)
+
+    render_spc = chartdata.render_spc
+    monkeypatch.setattr(chartdata, "render_spc", counting)
+    monkeypatch.setattr(chartdata, "_drawn", LRUCache(maxsize=2**24, getsizeof=len))
+    team, measure = improving
+    auth.login(world.users["team_member"])
+    url = f"/teams/{team.id}/measures/{measure.id}/chart.png"
+    first, second = client.get(url).get_data(), client.get(url).get_data()
+    assert first == second and drawn == ["png"]
+
+    f.MeasurementFactory(team=team, measure=measure, period=dt.date(2023, 6, 1), numerator=2, denominator=19)
+    db_session.flush()
+    assert client.get(url).get_data() != first and drawn == ["png", "png"]
+
+
 def test_another_teams_chart_is_refused(client, auth, world, improving):
     team, measure = improving
     auth.login(world.users["team_member"])
