@@ -119,7 +119,7 @@ def etag(data: SpcFigureData, fmt: str, size: str) -> str:
 # Drawn charts by their tag, per process: the same chart asked for again (a team page opened on
 # several tablets, a projector refreshing) is drawn once. Rendering is deterministic and the tag
 # covers everything drawn, so a kept image is never out of date. Bounded by bytes, oldest out first.
-_drawn: LRUCache = LRUCache(maxsize=64 * 2**20, getsizeof=len)
+_drawn: LRUCache = LRUCache(maxsize=32 * 2**20, getsizeof=len)
 _drawn_lock = threading.Lock()
 
 
