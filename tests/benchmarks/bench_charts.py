@@ -10,10 +10,11 @@ Targets from the charts issue:
 Also printed, for scale: a minimal matplotlib line chart with default axes, same size, on
 the same machine, and the machine's load average (other work on the machine slows it all).
 
-Rendering one chart again and again would flatter anything kept between figures (caches):
-the single-chart figures cycle through as many different charts (other teams, titles, data
-and annotation labels, tests/charts/samples.varied_p_charts) as there are repetitions, and
-the first render in a fresh process (cold caches) is printed too.
+Rendering one chart again and again would flatter anything kept between figures (charts.agg
+keeps text layouts and glyph bitmaps): the single-chart figures cycle through as many
+different charts (other teams, titles, data and annotation labels,
+tests/charts/samples.varied_p_charts) as there are repetitions, and the first render in a
+fresh process (cold caches) is printed too, with the text caches' hit rates.
 
 Options: --quick (fewer repetitions, a 4-team pack), --repeat N, --teams N.
 """
@@ -35,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from charts import style  # noqa: E402
+from charts import agg, style  # noqa: E402
 from charts.pack import render_pack, render_pack_pdf, render_pack_zip  # noqa: E402
 from charts.spc import build_spc_figure, render_spc  # noqa: E402
 from tests.charts import samples  # noqa: E402
@@ -110,6 +111,10 @@ def main() -> None:
         f"{ms(timed(lambda i: render_spc(charts[i], 'svg'), max(3, repeat // 4)))}"
     )
     print(f"  for scale, plain matplotlib line chart:    {ms(timed(plain_matplotlib, repeat))}")
+    info = agg.cache_info()
+    print("  text caches after these: " + ", ".join(
+        f"{name} {c.hits / max(1, c.hits + c.misses):.0%} hits ({c.currsize} kept)"
+        for name, c in info.items()))
 
     pack = samples.pack(teams, 6, measured=True)
     n_charts = sum(len(t.charts) for t in pack.teams)
