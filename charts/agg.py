@@ -45,9 +45,24 @@ STRINGS = 4096          # metrics and layouts of this many strings (≈ 1 kB eac
 GLYPHS = 32768          # glyph bitmaps (≈ 0.3 kB each at 11 pt, 100 dpi)
 
 
+_FAMILY_LISTS = ("font.serif", "font.sans-serif", "font.cursive", "font.fantasy", "font.monospace")
+_FONTS: dict[tuple, tuple] = {}
+
+
 def _fonts(prop) -> tuple:
-    """The font files (with fallbacks) that matplotlib uses for ``prop``."""
-    return tuple(fontManager._find_fonts_by_props(prop))
+    """The font files (with fallbacks) that matplotlib uses for ``prop``
+    (``fontManager._find_fonts_by_props``), kept by the properties' values, the rcParams'
+    family lists and the number of fonts known (``addfont``)."""
+    key = (tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(),
+           prop.get_stretch(), prop.get_size(), prop.get_file(),
+           tuple(tuple(mpl.rcParams[k]) for k in _FAMILY_LISTS), len(fontManager.ttflist))
+    fonts = _FONTS.get(key)
+    if fonts is None:
+        fonts = tuple(fontManager._find_fonts_by_props(prop))
+        if len(_FONTS) >= 256:
+            _FONTS.clear()
+        _FONTS[key] = fonts
+    return fonts
 
 
 def _font_options() -> tuple:
@@ -72,6 +87,24 @@ def _metrics(s: str, fonts: tuple, size: float, dpi: float, flags, options: tupl
     w, h = font.get_width_height()
     d = font.get_descent()
     return w / 64.0, h / 64.0, d / 64.0
+
+
+@functools.lru_cache(maxsize=256)
+def _height_metrics(fonts: tuple, size: float, dpi: float, options: tuple
+                    ) -> tuple[float | None, float | None, float | None]:
+    """(ascent, descent, line gap) of the font in pixels from its OS/2 or hhea table, as
+    ``Text._get_layout`` reads them when the renderer does not give them."""
+    font = get_font(fonts)
+    for table_name, linegap_key, ascent_key, descent_key in (
+            ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+            ("hhea", "lineGap", "ascent", "descent")):
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        units_per_em = font.get_sfnt_table("head")["unitsPerEm"]
+        scale = 1 / units_per_em * size * dpi / 72
+        return table[ascent_key] * scale, -table[descent_key] * scale, table[linegap_key] * scale
+    return None, None, None
 
 
 @functools.lru_cache(maxsize=STRINGS)
@@ -112,6 +145,15 @@ def _hashable(v):
 class Renderer(RendererAgg):
     """``RendererAgg`` whose text metrics, layouts and glyph bitmaps come from the
     process-wide caches above (same pixels)."""
+
+    def _get_font_height_metrics(self, prop):
+        # Text._get_layout asks the renderer first (the PDF and PS backends answer for AFM
+        # fonts) and otherwise reads the font's tables itself, at the figure's dpi, which
+        # is the renderer's whenever the figure is drawn on this canvas.
+        if not ACTIVE:
+            return None, None, None
+        return _height_metrics(_fonts(prop), prop.get_size_in_points(), self.dpi,
+                               _font_options())
 
     def get_text_width_height_descent(self, s, prop, ismath):
         if ismath or not ACTIVE:
@@ -166,5 +208,6 @@ def cache_info() -> dict[str, object]:
 
 
 def clear_caches() -> None:
-    for f in (_metrics, _layout, _glyph):
+    _FONTS.clear()
+    for f in (_height_metrics, _metrics, _layout, _glyph):
         f.cache_clear()
