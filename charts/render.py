@@ -141,8 +141,11 @@ def png_bytes(rgba: np.ndarray, dpi: float, md: dict | None = None) -> bytes:
     """An 8-bit RGB PNG of an (height, width, 4) RGBA array, alpha dropped; ``md`` gives
     text chunks (None values are left out) and ``dpi`` the pHYs chunk."""
     h, w = rgba.shape[:2]
-    rows = np.zeros((h, 1 + 3 * w), np.uint8)   # a leading 0 per row: filter type None
-    rows[:, 1:] = rgba[..., :3].reshape(h, 3 * w)
+    rows = np.empty((h, 1 + 3 * w), np.uint8)
+    rows[:, 0] = 0                                # filter type None
+    rgb = rows[:, 1:].reshape(h, w, 3)            # a view
+    for c in range(3):                            # channel by channel: ~4× faster than [..., :3]
+        rgb[..., c] = rgba[..., c]
     ppm = int(dpi / 0.0254 + 0.5)                # pixels per metre
     parts = [b"\x89PNG\r\n\x1a\n",
              _png_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)),
