@@ -19,5 +19,7 @@ Entry points, one per figure (``size`` is "web", "tablet", "slide" or "a4"):
   :func:`~charts.pack.render_pack_zip` do one each in the calling process);
 * :func:`charts.months.month_label` — "jan. 2026" / "Jan 2026" without system locales.
 
-Style (colours, fonts, sizes) lives in :mod:`charts.style` only.
+Style (colours, fonts, sizes) lives in :mod:`charts.style` only. Figures get their canvas
+and bytes from :mod:`charts.render`; PNGs are drawn by :mod:`charts.agg`, matplotlib's Agg
+renderer with text layouts and glyph bitmaps kept between figures.
 """

@@ -285,8 +285,9 @@ def render_pack(pack: PackData, *, workers: int | None = None, png_size: str = "
         return PackFiles(render_pack_pdf(pack), render_pack_zip(pack, png_size))
     ctx = multiprocessing.get_context(mp_context)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as ex:
+        # the PDF, by far the largest job, first; the teams' PNGs fill the other worker
+        # and then every worker, so the pool finishes together
         pdf_future = ex.submit(render_pack_pdf, pack)
-        # larger jobs first so the pool finishes together
         png_futures = [ex.submit(_team_pngs, k, team, png_size)
                        for k, team in enumerate(pack.teams)]
         files = [f for fut in png_futures for f in fut.result()]

@@ -7,29 +7,29 @@ id salt is fixed (``svg.hashsalt`` in :func:`charts.style.rc`), and every figure
 inside ``matplotlib.rc_context`` so no process-wide rcParams leak in or out.
 
 Figures are always ``matplotlib.figure.Figure`` objects with an Agg canvas, never pyplot's
-global state, which is not thread-safe.
+global state, which is not thread-safe. The canvas is :class:`charts.agg.FigureCanvas`,
+which keeps text layouts and glyph bitmaps between figures (same pixels, less work).
 """
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import io
+import struct
 import threading
+import zlib
 from dataclasses import dataclass
 from typing import Iterator
 from xml.sax.saxutils import escape
 
 import matplotlib
 import numpy as np
-from PIL import Image
-from PIL.PngImagePlugin import PngInfo
 
 matplotlib.use("Agg", force=False)
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from charts import style  # noqa: E402
+from charts import agg, style  # noqa: E402
 
 FORMATS = ("png", "svg", "pdf")
 MIME_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
@@ -61,7 +61,7 @@ def context(sz: style.Size) -> Iterator[None]:
 def new_figure(sz: style.Size) -> Figure:
     """A blank figure of the given size with an Agg canvas (for text measurement)."""
     fig = Figure(figsize=(sz.width, sz.height), dpi=sz.dpi)
-    FigureCanvasAgg(fig)
+    agg.FigureCanvas(fig)
     return fig
 
 
@@ -110,22 +110,49 @@ def figure_bytes(fig: Figure, fmt: str, sz: style.Size, alt: AltText | None = No
 
 
 def _save_png(fig: Figure, buf: io.BytesIO, sz: style.Size, md: dict) -> None:
-    """PNG as opaque RGB at zlib level 3.
+    """PNG as opaque RGB, every row unfiltered, zlib level 3.
 
-    The figure is opaque, so the alpha channel matplotlib writes is dead weight; RGB at
-    level 3 encodes about 30 % faster than matplotlib's RGBA at level 6 with files of about
-    the same size. (An 8-bit palette would be 3× smaller, but PIL's fast quantiser shifts
-    white to off-white and the exact one costs more than it saves.)"""
+    The figure is opaque, so the alpha channel matplotlib writes is dead weight. Charts are
+    mostly flat colour, which deflate packs well as it is: unfiltered rows give files about
+    12 % smaller than Pillow's adaptive per-row filters and take a third of the time (and
+    level 3 is about 30 % faster than matplotlib's level 6 for about the same size). An
+    8-bit palette would be 3× smaller, but PIL's fast quantiser shifts white to off-white
+    and the exact one costs more than it saves."""
     if fig.dpi != sz.dpi:
         fig.set_dpi(sz.dpi)
     fig.canvas.draw()
-    rgb = np.ascontiguousarray(np.asarray(fig.canvas.buffer_rgba())[..., :3])
-    info = PngInfo()
-    for key, value in md.items():
-        if value is not None:
-            info.add_text(key, value)
-    Image.fromarray(rgb, "RGB").save(buf, format="png", pnginfo=info, compress_level=3,
-                                     dpi=(sz.dpi, sz.dpi))
+    buf.write(png_bytes(np.asarray(fig.canvas.buffer_rgba()), sz.dpi, md))
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _png_text(key: str, value: str) -> bytes:
+    """A tEXt chunk, or iTXt (UTF-8) when the value is not Latin-1, as Pillow writes them."""
+    try:
+        return _png_chunk(b"tEXt", key.encode("latin-1") + b"\0" + value.encode("latin-1"))
+    except UnicodeEncodeError:
+        # keyword, no compression (flag, method), no language tag, no translated keyword
+        return _png_chunk(b"iTXt", key.encode("latin-1") + b"\0\0\0\0\0" + value.encode("utf-8"))
+
+
+def png_bytes(rgba: np.ndarray, dpi: float, md: dict | None = None) -> bytes:
+    """An 8-bit RGB PNG of an (height, width, 4) RGBA array, alpha dropped; ``md`` gives
+    text chunks (None values are left out) and ``dpi`` the pHYs chunk."""
+    h, w = rgba.shape[:2]
+    rows = np.empty((h, 1 + 3 * w), np.uint8)
+    rows[:, 0] = 0                                # filter type None
+    rgb = rows[:, 1:].reshape(h, w, 3)            # a view
+    for c in range(3):                            # channel by channel: ~4× faster than [..., :3]
+        rgb[..., c] = rgba[..., c]
+    ppm = int(dpi / 0.0254 + 0.5)                # pixels per metre
+    parts = [b"\x89PNG\r\n\x1a\n",
+             _png_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)),
+             _png_chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1))]
+    parts += [_png_text(k, v) for k, v in (md or {}).items() if v is not None]
+    parts += [_png_chunk(b"IDAT", zlib.compress(rows, 3)), _png_chunk(b"IEND", b"")]
+    return b"".join(parts)
 
 
 def _svg_accessible(data: bytes, alt: AltText | None) -> bytes:

@@ -302,12 +302,25 @@ def _segments_of(values: np.ndarray, segs: Iterable[tuple[int, int]]):
         yield first, last, values[first:last + 1]
 
 
+def _line(ax: Axes, x, y, **kw: Any) -> Line2D:
+    """``ax.plot`` of one line, without its argument parsing and data-limit bookkeeping
+    (every chart sets its limits itself). Lines without ``color`` have no visible stroke."""
+    line = Line2D(x, y, **kw)
+    ax.add_artist(line)
+    return line
+
+
+def _vline(ax: Axes, x: float, **kw: Any) -> Line2D:
+    """``ax.axvline``: a line at data x across the height of the axes."""
+    return _line(ax, [x, x], [0, 1], transform=ax.get_xaxis_transform(which="grid"), **kw)
+
+
 def _draw_series(ax: Axes, d: SpcFigureData, a: _Arrays, sz: style.Size, *,
                  annotations: bool = True) -> None:
     x = a.x
     # phase breaks: between the last point of one phase and the first of the next
     for first, _ in a.segments[1:]:
-        ax.axvline(first - 0.5, color=style.PHASE_BREAK, lw=sz.lw("phase"), zorder=1)
+        _vline(ax, first - 0.5, color=style.PHASE_BREAK, lw=sz.lw("phase"), zorder=1)
     # limits: a light band and stepped lines per phase (varying n gives steps)
     for first, last in a.segments:
         xs = x[first:last + 1]
@@ -319,50 +332,51 @@ def _draw_series(ax: Axes, d: SpcFigureData, a: _Arrays, sz: style.Size, *,
                                 lw=0, zorder=0, interpolate=False)
         for lim in (a.lcl, a.ucl):
             if lim is not None:
-                ax.plot(xs, lim[first:last + 1], drawstyle="steps-mid", color=style.LIMIT,
-                        lw=sz.lw("limit"), zorder=2)
+                _line(ax, xs, lim[first:last + 1], drawstyle="steps-mid", color=style.LIMIT,
+                      lw=sz.lw("limit"), zorder=2)
         for lim in (a.lcl95, a.ucl95):
             if lim is not None:
-                ax.plot(xs, lim[first:last + 1], drawstyle="steps-mid", color=style.LIMIT_INNER,
-                        lw=sz.lw("limit_inner"), ls=(0, (2, 2)), zorder=2)
+                _line(ax, xs, lim[first:last + 1], drawstyle="steps-mid", color=style.LIMIT_INNER,
+                      lw=sz.lw("limit_inner"), ls=(0, (2, 2)), zorder=2)
         if a.cl is not None:
             cl = a.cl[first:last + 1]
             dashed = d.runs_signal is not None and any(d.runs_signal[first:last + 1])
-            ax.plot(xs, cl, drawstyle="steps-mid", color=style.CENTRE, lw=sz.lw("centre"),
-                    ls=(0, (5, 3)) if dashed else "-", zorder=3)
+            _line(ax, xs, cl, drawstyle="steps-mid", color=style.CENTRE, lw=sz.lw("centre"),
+                  ls=(0, (5, 3)) if dashed else "-", zorder=3)
     if d.target is not None:
-        ax.axhline(d.target, color=style.TARGET, lw=sz.lw("target"), ls=(0, (6, 3)), zorder=3)
+        _line(ax, [0, 1], [d.target, d.target], transform=ax.get_yaxis_transform(which="grid"),
+              color=style.TARGET, lw=sz.lw("target"), ls=(0, (6, 3)), zorder=3)
     if a.cf is not None:
-        ax.plot(x, a.cf, color=style.COUNTERFACTUAL, lw=sz.lw("counterfactual"),
-                ls=(0, (1.5, 1.5)), zorder=4, solid_capstyle="round")
+        _line(ax, x, a.cf, color=style.COUNTERFACTUAL, lw=sz.lw("counterfactual"),
+              ls=(0, (1.5, 1.5)), zorder=4, solid_capstyle="round")
     if annotations:
         for an in d.annotations:
-            ax.axvline(an.index, color=style.ANNOTATION, lw=sz.lw("annotation"),
-                       ls=style.ANNOTATION_LINESTYLES[an.kind], zorder=1, alpha=0.8)
+            _vline(ax, an.index, color=style.ANNOTATION, lw=sz.lw("annotation"),
+                   ls=style.ANNOTATION_LINESTYLES[an.kind], zorder=1, alpha=0.8)
     # highlight runs and trends: a translucent stroke under the points of the finding
     for s in d.signals:
         if s.kind in ("shift", "run", "trend") and s.last > s.first:
             seg = slice(s.first, s.last + 1)
-            ax.plot(x[seg], a.y[seg], color=style.SIGNAL_COLOURS[s.direction],
-                    lw=sz.lw("highlight"), alpha=style.HIGHLIGHT_ALPHA, zorder=4,
-                    solid_capstyle="round", solid_joinstyle="round")
+            _line(ax, x[seg], a.y[seg], color=style.SIGNAL_COLOURS[s.direction],
+                  lw=sz.lw("highlight"), alpha=style.HIGHLIGHT_ALPHA, zorder=4,
+                  solid_capstyle="round", solid_joinstyle="round")
     # the data: a line broken at missing months, and points
-    ax.plot(x, a.y, color=style.DATA, lw=sz.lw("data"), zorder=5)
+    _line(ax, x, a.y, color=style.DATA, lw=sz.lw("data"), zorder=5)
     excluded = set(d.excluded)
     normal = [i for i in range(len(x)) if np.isfinite(a.y[i]) and i not in excluded]
     marks = _point_signals(d)
     plain = [i for i in normal if i not in marks]
-    ax.plot(x[plain], a.y[plain], ls="none", marker="o", ms=sz.ms("point"), color=style.DATA,
-            mec="white", mew=sz.lw("axis") * 0.6, zorder=6)
+    _line(ax, x[plain], a.y[plain], ls="none", marker="o", ms=sz.ms("point"), color=style.DATA,
+          mec="white", mew=sz.lw("axis") * 0.6, zorder=6)
     ex = [i for i in sorted(excluded) if 0 <= i < len(x) and np.isfinite(a.y[i])]
     if ex:
-        ax.plot(x[ex], a.y[ex], ls="none", marker="o", ms=sz.ms("point") * 1.1, mfc="white",
-                mec=style.DATA, mew=sz.lw("data") * 0.8, zorder=6)
+        _line(ax, x[ex], a.y[ex], ls="none", marker="o", ms=sz.ms("point") * 1.1, mfc="white",
+              mec=style.DATA, mew=sz.lw("data") * 0.8, zorder=6)
     groups: dict[tuple[str, str], list[int]] = {}
     for i, key in sorted(marks.items()):
         groups.setdefault(key, []).append(i)
     for (kind, direction), idx in sorted(groups.items()):
-        ax.plot(x[idx], a.y[idx], **_signal_marker_style(kind, direction, sz), zorder=7)
+        _line(ax, x[idx], a.y[idx], **_signal_marker_style(kind, direction, sz), zorder=7)
 
 
 def _signal_marker_style(kind: str, direction: str, sz: style.Size, scale: float = 1.0) -> dict:
@@ -390,8 +404,8 @@ def _frame(ax: Axes, d: SpcFigureData, ticks: np.ndarray, sz: style.Size, *,
         k += 1
     inside = inside[::k]
     ax.hlines(inside, -0.6, n - 0.4, colors=style.GRID, lw=sz.lw("axis"), zorder=-1)
-    ax.plot([0, 1], [0, 0], transform=ax.transAxes, color=style.AXIS, lw=sz.lw("axis"),
-            clip_on=False, zorder=2)
+    _line(ax, [0, 1], [0, 0], transform=ax.transAxes, color=style.AXIS, lw=sz.lw("axis"),
+          clip_on=False, zorder=2)
     fig = ax.figure
     if y_labels:
         nf = d.text.numbers
@@ -407,8 +421,8 @@ def _frame(ax: Axes, d: SpcFigureData, ticks: np.ndarray, sz: style.Size, *,
     tick_len = sz.base_pt * 0.35
     for idx, length in ((x_major, tick_len), (x_minor, tick_len * 0.5)):
         if len(idx):
-            ax.plot(list(idx), [0] * len(idx), transform=xbase, ls="none", marker=TICKDOWN,
-                    ms=length, mew=sz.lw("axis"), color=style.AXIS, clip_on=False, zorder=2)
+            _line(ax, list(idx), [0] * len(idx), transform=xbase, ls="none", marker=TICKDOWN,
+                  ms=length, mew=sz.lw("axis"), color=style.AXIS, clip_on=False, zorder=2)
     if len(x_labels):
         xtrans = offset_copy(xbase, fig, y=-(tick_len + sz.base_pt * 0.3), units="points")
         for i, label in zip(x_major, x_labels, strict=True):

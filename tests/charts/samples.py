@@ -236,3 +236,26 @@ def measured_p_chart(n_months: int = 36, seed: int = 1, rule_set: str = "anhoej"
         multiplier=100, is_percent=True, improvement="up",
         counterfactual=tuple(None if i < 12 else 100 * float(v)
                              for i, v in enumerate(effect.counterfactual)))
+
+
+ANNOTATION_LABELS = ("Screening tool on tablets", "Nutrition bundle", "PDSA 1: weekly weighing",
+                     "PDSA 2: kitchen", "New routine for admission", "Weekly huddle",
+                     "MNA-SF training", "PDSA: snacks", "Dietitian visit", "PDSA: night shift",
+                     "Menu with the residents", "Audit of care plans")
+
+
+def varied_p_charts(n: int = 40, n_months: int = 36) -> tuple[SpcFigureData, ...]:
+    """``n`` different measured p charts, as the charts of a network's teams differ: other
+    data, team names, titles and annotation labels. What repeats between them is what
+    repeats between teams in the app (month labels, tick values, the legend)."""
+    from dataclasses import replace
+    out = []
+    for k in range(n):
+        d = measured_p_chart(n_months, seed=2000 + k)
+        team = TEAMS[k % len(TEAMS)] + (f" {k // len(TEAMS) + 1}" if k >= len(TEAMS) else "")
+        labels = [ANNOTATION_LABELS[(k + 3 * j) % len(ANNOTATION_LABELS)] for j in range(5)]
+        anns = tuple(replace(a, label=label) for a, label in zip(d.annotations, labels, strict=True))
+        out.append(replace(d, annotations=anns, text=replace(
+            d.text, title=MEASURES[k % len(MEASURES)],
+            subtitle=f"Team {team} · Horten · Jan 2024 – Dec 2026")))
+    return tuple(out)
