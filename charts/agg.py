@@ -18,6 +18,7 @@ per thread, as matplotlib's ``get_font`` hands them out). Mathtext and TeX go th
 uncached way, and so does everything when the matplotlib in use draws text differently
 from the version this mirrors (then :data:`ACTIVE` is false).
 """
+
 from __future__ import annotations
 
 import functools
@@ -32,19 +33,22 @@ from matplotlib.ft2font import FT2Font
 try:
     from matplotlib.font_manager import FontPath
     from matplotlib.ft2font import RenderMode
-except ImportError:     # matplotlib < 3.11
+except ImportError:  # matplotlib < 3.11
     FontPath = RenderMode = None
 
 # What the cached drawing reproduces: matplotlib ≥ 3.11 draws each glyph on its own at its
 # sub-pixel position (RendererAgg._draw_text_glyphs_and_boxes).
-ACTIVE = (FontPath is not None and RenderMode is not None
-          and all(hasattr(FT2Font, name) for name in ("_layout", "_render_glyph", "_set_transform"))
-          and hasattr(RendererAgg, "_draw_text_glyphs_and_boxes"))
+ACTIVE = (
+    FontPath is not None
+    and RenderMode is not None
+    and all(hasattr(FT2Font, name) for name in ("_layout", "_render_glyph", "_set_transform"))
+    and hasattr(RendererAgg, "_draw_text_glyphs_and_boxes")
+)
 
 # Bounds (least recently used entries go first). A process drawing all four sizes of 30
 # charts keeps ~400 strings and ~7,000 glyphs, about 6 MB in all.
-STRINGS = 4096          # metrics and layouts of this many strings (≤ 1 kB each)
-GLYPHS = 16384          # glyph bitmaps (≈ 0.9 kB each with their keys): ≤ 15 MB
+STRINGS = 4096  # metrics and layouts of this many strings (≤ 1 kB each)
+GLYPHS = 16384  # glyph bitmaps (≈ 0.9 kB each with their keys): ≤ 15 MB
 
 
 _FAMILY_LISTS = ("font.serif", "font.sans-serif", "font.cursive", "font.fantasy", "font.monospace")
@@ -55,9 +59,17 @@ def _fonts(prop) -> tuple:
     """The font files (with fallbacks) that matplotlib uses for ``prop``
     (``fontManager._find_fonts_by_props``), kept by the properties' values, the rcParams'
     family lists and the number of fonts known (``addfont``)."""
-    key = (tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(),
-           prop.get_stretch(), prop.get_size(), prop.get_file(),
-           tuple(tuple(mpl.rcParams[k]) for k in _FAMILY_LISTS), len(fontManager.ttflist))
+    key = (
+        tuple(prop.get_family()),
+        prop.get_style(),
+        prop.get_variant(),
+        prop.get_weight(),
+        prop.get_stretch(),
+        prop.get_size(),
+        prop.get_file(),
+        tuple(tuple(mpl.rcParams[k]) for k in _FAMILY_LISTS),
+        len(fontManager.ttflist),
+    )
     fonts = _FONTS.get(key)
     if fonts is None:
         fonts = tuple(fontManager._find_fonts_by_props(prop))
@@ -81,8 +93,9 @@ def _font(fonts: tuple, size: float, dpi: float) -> FT2Font:
 
 
 @functools.lru_cache(maxsize=STRINGS)
-def _metrics(s: str, fonts: tuple, size: float, dpi: float, flags, options: tuple
-             ) -> tuple[float, float, float]:
+def _metrics(
+    s: str, fonts: tuple, size: float, dpi: float, flags, options: tuple
+) -> tuple[float, float, float]:
     """(width, height, descent) in pixels, as ``RendererAgg.get_text_width_height_descent``."""
     font = _font(fonts, size, dpi)
     font.set_text(s, 0.0, flags=flags)
@@ -92,14 +105,16 @@ def _metrics(s: str, fonts: tuple, size: float, dpi: float, flags, options: tupl
 
 
 @functools.lru_cache(maxsize=256)
-def _height_metrics(fonts: tuple, size: float, dpi: float, options: tuple
-                    ) -> tuple[float | None, float | None, float | None]:
+def _height_metrics(
+    fonts: tuple, size: float, dpi: float, options: tuple
+) -> tuple[float | None, float | None, float | None]:
     """(ascent, descent, line gap) of the font in pixels from its OS/2 or hhea table, as
     ``Text._get_layout`` reads them when the renderer does not give them."""
     font = get_font(fonts)
     for table_name, linegap_key, ascent_key, descent_key in (
-            ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
-            ("hhea", "lineGap", "ascent", "descent")):
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
         table = font.get_sfnt_table(table_name)
         if table is None:
             continue
@@ -110,31 +125,40 @@ def _height_metrics(fonts: tuple, size: float, dpi: float, options: tuple
 
 
 @functools.lru_cache(maxsize=STRINGS)
-def _layout(s: str, fonts: tuple, size: float, dpi: float, flags, features, language,
-            options: tuple) -> tuple[tuple[str, int, int, float, float], ...]:
+def _layout(
+    s: str, fonts: tuple, size: float, dpi: float, flags, features, language, options: tuple
+) -> tuple[tuple[str, int, int, float, float], ...]:
     """(font file, face index, glyph index, x, y) of each glyph of ``s``, as
     ``FT2Font._layout`` places them."""
-    items = _font(fonts, size, dpi)._layout(s, flags=flags, features=features,
-                                             language=language)
-    return tuple((item.ft_object.fname, item.ft_object.face_index, item.glyph_index,
-                  item.x, item.y) for item in items)
+    items = _font(fonts, size, dpi)._layout(s, flags=flags, features=features, language=language)
+    return tuple(
+        (item.ft_object.fname, item.ft_object.face_index, item.glyph_index, item.x, item.y) for item in items
+    )
 
 
 @functools.lru_cache(maxsize=GLYPHS)
-def _glyph(fname: str, face_index: int, size: float, dpi: float, index: int, flags,
-           antialiased: bool, matrix: tuple[int, int, int, int], fx: int, fy: int
-           ) -> tuple[np.ndarray, int, int]:
+def _glyph(
+    fname: str,
+    face_index: int,
+    size: float,
+    dpi: float,
+    index: int,
+    flags,
+    antialiased: bool,
+    matrix: tuple[int, int, int, int],
+    fx: int,
+    fy: int,
+) -> tuple[np.ndarray, int, int]:
     """A glyph's coverage bitmap and its left and top pixel, rendered with its origin at
     (fx, fy) 64ths of a pixel; at (fx + 64 i, fy + 64 j) the same bitmap lies i pixels
     further right and j pixels further up."""
     font = get_font(FontPath(fname, face_index))
     font.set_size(size, dpi)
     font._set_transform(np.array(matrix).reshape(2, 2), [fx, fy])
-    bitmap = font._render_glyph(index, flags,
-                                RenderMode.NORMAL if antialiased else RenderMode.MONO)
+    bitmap = font._render_glyph(index, flags, RenderMode.NORMAL if antialiased else RenderMode.MONO)
     buffer = np.array(bitmap.buffer)
     if not antialiased:
-        buffer *= 0xff
+        buffer *= 0xFF
     return buffer, bitmap.left, bitmap.top
 
 
@@ -154,14 +178,14 @@ class Renderer(RendererAgg):
         # is the renderer's whenever the figure is drawn on this canvas.
         if not ACTIVE:
             return None, None, None
-        return _height_metrics(_fonts(prop), prop.get_size_in_points(), self.dpi,
-                               _font_options())
+        return _height_metrics(_fonts(prop), prop.get_size_in_points(), self.dpi, _font_options())
 
     def get_text_width_height_descent(self, s, prop, ismath):
         if ismath or not ACTIVE:
             return super().get_text_width_height_descent(s, prop, ismath)
-        return _metrics(s, _fonts(prop), prop.get_size_in_points(), self.dpi,
-                        get_hinting_flag(), _font_options())
+        return _metrics(
+            s, _fonts(prop), prop.get_size_in_points(), self.dpi, get_hinting_flag(), _font_options()
+        )
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
         if ismath or not ACTIVE:
@@ -170,15 +194,25 @@ class Renderer(RendererAgg):
         size = prop.get_size_in_points()
         dpi = self.dpi
         items = _layout(
-            s, _fonts(prop), size, dpi, flags,
+            s,
+            _fonts(prop),
+            size,
+            dpi,
+            flags,
             _hashable(mtext.get_fontfeatures()) if mtext is not None else None,
             _hashable(mtext.get_language()) if mtext is not None else None,
-            _font_options())
+            _font_options(),
+        )
         # the arithmetic of RendererAgg._draw_text_glyphs_and_boxes, term for term
         cos = math.cos(math.radians(angle))
         sin = math.sin(math.radians(angle))
-        matrix = tuple((0x10000 * np.array([[cos, -sin], [sin, cos]]) @ [[1, 0], [0, 1]])
-                       .round().astype(int).ravel().tolist())
+        matrix = tuple(
+            (0x10000 * np.array([[cos, -sin], [sin, cos]]) @ [[1, 0], [0, 1]])
+            .round()
+            .astype(int)
+            .ravel()
+            .tolist()
+        )
         antialiased = bool(gc.get_antialiased())
         height = self.height
         bottom = int(height)
@@ -186,8 +220,9 @@ class Renderer(RendererAgg):
         for fname, face_index, index, dx, dy in items:
             tx = round(0x40 * (x + dx * cos - dy * sin))
             ty = round(0x40 * (height - y + dx * sin + dy * cos))
-            buffer, left, top = _glyph(fname, face_index, size, dpi, index, flags,
-                                       antialiased, matrix, tx & 63, ty & 63)
+            buffer, left, top = _glyph(
+                fname, face_index, size, dpi, index, flags, antialiased, matrix, tx & 63, ty & 63
+            )
             draw(buffer, left + (tx >> 6), bottom - (top + (ty >> 6)) + buffer.shape[0], 0, gc)
 
 
@@ -205,8 +240,7 @@ class FigureCanvas(FigureCanvasAgg):
 
 def cache_info() -> dict[str, object]:
     """Hits, misses and sizes of the three caches (for benchmarks)."""
-    return {"metrics": _metrics.cache_info(), "layout": _layout.cache_info(),
-            "glyphs": _glyph.cache_info()}
+    return {"metrics": _metrics.cache_info(), "layout": _layout.cache_info(), "glyphs": _glyph.cache_info()}
 
 
 def clear_caches() -> None:

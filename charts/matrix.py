@@ -8,6 +8,7 @@ special cause concern high/low (orange, H/L), special cause without a direction
 hit and miss (grey, ?). Variation icons are circles and assurance icons rounded squares, and
 each carries a letter, so the matrix reads without colour.
 """
+
 from __future__ import annotations
 
 import math
@@ -21,8 +22,16 @@ from matplotlib.patches import Circle, FancyBboxPatch
 from charts import page, render, style
 from charts.text import Measurer
 
-VARIATIONS = ("common", "improvement_high", "improvement_low", "concern_high", "concern_low",
-              "neutral_high", "neutral_low", "neutral")
+VARIATIONS = (
+    "common",
+    "improvement_high",
+    "improvement_low",
+    "concern_high",
+    "concern_low",
+    "neutral_high",
+    "neutral_low",
+    "neutral",
+)
 ASSURANCES = ("pass", "fail", "hit_and_miss")
 
 
@@ -51,19 +60,21 @@ class MatrixText:
     variation_heading: str = "Variation"
     assurance_heading: str = "Assurance"
     missing: str = "Not enough data"
-    legend: Mapping[str, str] = field(default_factory=lambda: {
-        "common": "Common cause",
-        "improvement_high": "Improvement (higher)",
-        "improvement_low": "Improvement (lower)",
-        "concern_high": "Concern (higher)",
-        "concern_low": "Concern (lower)",
-        "neutral_high": "Special cause (higher)",
-        "neutral_low": "Special cause (lower)",
-        "neutral": "Special cause (runs)",
-        "pass": "Meets the target",
-        "fail": "Misses the target",
-        "hit_and_miss": "Hit and miss",
-    })
+    legend: Mapping[str, str] = field(
+        default_factory=lambda: {
+            "common": "Common cause",
+            "improvement_high": "Improvement (higher)",
+            "improvement_low": "Improvement (lower)",
+            "concern_high": "Concern (higher)",
+            "concern_low": "Concern (lower)",
+            "neutral_high": "Special cause (higher)",
+            "neutral_low": "Special cause (lower)",
+            "neutral": "Special cause (runs)",
+            "pass": "Meets the target",
+            "fail": "Misses the target",
+            "hit_and_miss": "Hit and miss",
+        }
+    )
     alt_description: str = ""
 
 
@@ -77,8 +88,7 @@ class SummaryMatrixData:
     text: MatrixText = field(default_factory=MatrixText)
 
     def __post_init__(self) -> None:
-        if len(self.cells) != len(self.teams) or any(len(r) != len(self.measures)
-                                                      for r in self.cells):
+        if len(self.cells) != len(self.teams) or any(len(r) != len(self.measures) for r in self.cells):
             raise ValueError("cells must have one row per team and one cell per measure")
 
     @property
@@ -86,8 +96,7 @@ class SummaryMatrixData:
         return render.AltText(self.text.title, self.text.alt_description)
 
 
-def render_matrix(data: SummaryMatrixData, fmt: str = "png",
-                  size: str | style.Size = "a4") -> bytes:
+def render_matrix(data: SummaryMatrixData, fmt: str = "png", size: str | style.Size = "a4") -> bytes:
     """Render the summary matrix as PNG, SVG or PDF bytes (deterministic)."""
     sz = style.size(size)
     return render.figure_bytes(build_matrix_figure(data, sz), fmt, sz, alt=data.alt)
@@ -109,7 +118,7 @@ def _icon_style(code: str) -> tuple[str, str, str]:
         cls = {"pass": "improvement", "fail": "concern", "hit_and_miss": "common"}[code]
         fill = style.COMMON_CAUSE if cls == "common" else style.SIGNAL_COLOURS[cls]
         return fill, {"pass": "P", "fail": "F", "hit_and_miss": "?"}[code], style.ON_SIGNAL_COLOURS[cls]
-    if code == "neutral":      # a runs signal without a side (too few crossings)
+    if code == "neutral":  # a runs signal without a side (too few crossings)
         return style.SIGNAL_COLOURS["neutral"], "±", style.ON_SIGNAL_COLOURS["neutral"]
     cls, side = code.split("_")
     return style.SIGNAL_COLOURS[cls], "H" if side == "high" else "L", style.ON_SIGNAL_COLOURS[cls]
@@ -121,21 +130,41 @@ def draw_icon(fig: Figure, code: str, cx: float, cy: float, d: float, sz: style.
     fill, letter, ink = _icon_style(code)
     if code in ASSURANCES:
         s = d * 0.86
-        patch = FancyBboxPatch((cx - s / 2, cy - s / 2), s, s,
-                               boxstyle=f"round,pad=0,rounding_size={s * 0.22}",
-                               transform=fig.dpi_scale_trans, fc=fill, ec="white",
-                               lw=sz.lw("axis"))
+        patch = FancyBboxPatch(
+            (cx - s / 2, cy - s / 2),
+            s,
+            s,
+            boxstyle=f"round,pad=0,rounding_size={s * 0.22}",
+            transform=fig.dpi_scale_trans,
+            fc=fill,
+            ec="white",
+            lw=sz.lw("axis"),
+        )
     else:
-        patch = Circle((cx, cy), d / 2, transform=fig.dpi_scale_trans, fc=fill, ec="white",
-                       lw=sz.lw("axis"))
+        patch = Circle((cx, cy), d / 2, transform=fig.dpi_scale_trans, fc=fill, ec="white", lw=sz.lw("axis"))
     fig.add_artist(patch)
     pt = d * 72 * 0.55
-    fig.text(cx / W, cy / H, letter, fontsize=pt, weight="bold", color=ink, ha="center",
-             va="center", parse_math=False)
+    fig.text(
+        cx / W,
+        cy / H,
+        letter,
+        fontsize=pt,
+        weight="bold",
+        color=ink,
+        ha="center",
+        va="center",
+        parse_math=False,
+    )
 
 
-def draw_matrix(fig: Figure, data: SummaryMatrixData, sz: style.Size,
-                box: tuple[float, float, float, float], *, show_title: bool = True) -> None:
+def draw_matrix(
+    fig: Figure,
+    data: SummaryMatrixData,
+    sz: style.Size,
+    box: tuple[float, float, float, float],
+    *,
+    show_title: bool = True,
+) -> None:
     m = Measurer(fig)
     t = data.text
     bx, by, bw, bh = box
@@ -158,8 +187,7 @@ def draw_matrix(fig: Figure, data: SummaryMatrixData, sz: style.Size,
     pt = body_pt * max(scale, 0.55)
     lh = m.line_height(pt)
     row_h = min(lh * 1.9, avail / max(n_t, 1)) if n_t else lh
-    team_w = min(max((m.width(s, pt, "bold") for s in data.teams), default=0.0) + 0.6 * L,
-                 bw * 0.28)
+    team_w = min(max((m.width(s, pt, "bold") for s in data.teams), default=0.0) + 0.6 * L, bw * 0.28)
     col_w = (bw - 2 * pad - team_w) / max(n_m, 1)
     # column headings, wrapped to three lines
     head_pt = pt * 0.95
@@ -171,40 +199,67 @@ def draw_matrix(fig: Figure, data: SummaryMatrixData, sz: style.Size,
             lines[-1] = m.truncate(lines[-1] + "…", head_pt, col_w - 0.3 * L, "bold")
         y = top
         for line in lines:
-            page.put(fig, x0 + (j + 0.5) * col_w, y, line, head_pt, weight="bold",
-                     color=style.INK, ha="center", va="top")
+            page.put(
+                fig,
+                x0 + (j + 0.5) * col_w,
+                y,
+                line,
+                head_pt,
+                weight="bold",
+                color=style.INK,
+                ha="center",
+                va="top",
+            )
             y -= m.line_height(head_pt)
         head_h = max(head_h, top - y)
-    page.put(fig, bx + pad, top, t.team_heading, head_pt, weight="bold", color=style.INK,
-             ha="left", va="top")
+    page.put(fig, bx + pad, top, t.team_heading, head_pt, weight="bold", color=style.INK, ha="left", va="top")
     y_rows = top - head_h - 0.3 * L
     icon_d = min(row_h * 0.78, col_w / 2.9)
     W, H = fig.get_size_inches()
     for i, team in enumerate(data.teams):
         cy = y_rows - (i + 0.5) * row_h
         if i % 2 == 0:
-            fig.add_artist(FancyBboxPatch((bx + pad, cy - row_h / 2), bw - 2 * pad, row_h,
-                                          boxstyle="square,pad=0", transform=fig.dpi_scale_trans,
-                                          fc="#F5F5F5", ec="none", zorder=0))
+            fig.add_artist(
+                FancyBboxPatch(
+                    (bx + pad, cy - row_h / 2),
+                    bw - 2 * pad,
+                    row_h,
+                    boxstyle="square,pad=0",
+                    transform=fig.dpi_scale_trans,
+                    fc="#F5F5F5",
+                    ec="none",
+                    zorder=0,
+                )
+            )
         name = m.truncate(team, pt, team_w - 0.4 * L, "bold")
-        page.put(fig, bx + pad + 0.2 * L, cy, name, pt, weight="bold", color=style.TEXT,
-                 ha="left", va="center_baseline")
+        page.put(
+            fig,
+            bx + pad + 0.2 * L,
+            cy,
+            name,
+            pt,
+            weight="bold",
+            color=style.TEXT,
+            ha="left",
+            va="center_baseline",
+        )
         for j, cell in enumerate(data.cells[i]):
             cx = x0 + (j + 0.5) * col_w
             if cell.variation is None and cell.assurance is None:
-                page.put(fig, cx, cy, "–", pt, color=style.MUTED, ha="center",
-                         va="center_baseline")
+                page.put(fig, cx, cy, "–", pt, color=style.MUTED, ha="center", va="center_baseline")
                 continue
             if cell.variation is not None:
                 draw_icon(fig, cell.variation, cx - icon_d * 0.58, cy, icon_d, sz)
             if cell.assurance is not None:
                 draw_icon(fig, cell.assurance, cx + icon_d * 0.58, cy, icon_d, sz)
-    fig.add_artist(Line2D([(bx + pad) / W, (bx + bw - pad) / W], [y_rows / H] * 2,
-                          color=style.AXIS, lw=sz.lw("axis")))
+    fig.add_artist(
+        Line2D([(bx + pad) / W, (bx + bw - pad) / W], [y_rows / H] * 2, color=style.AXIS, lw=sz.lw("axis"))
+    )
 
 
-def _legend(fig: Figure, m: Measurer, data: SummaryMatrixData, sz: style.Size, x0: float,
-            y0: float, width: float) -> float:
+def _legend(
+    fig: Figure, m: Measurer, data: SummaryMatrixData, sz: style.Size, x0: float, y0: float, width: float
+) -> float:
     """Icons and their meanings in two rows (variation, assurance); returns the y above."""
     t = data.text
     pt = sz.pt("legend")
@@ -242,8 +297,7 @@ def _legend(fig: Figure, m: Measurer, data: SummaryMatrixData, sz: style.Size, x
     return y + 0.2 * L - 0.5 * L
 
 
-def cell_from_measures(evaluation: Any | None, assurance: Any | None = None,
-                       value: str = "") -> MatrixCell:
+def cell_from_measures(evaluation: Any | None, assurance: Any | None = None, value: str = "") -> MatrixCell:
     """A cell from ``measures.rules.evaluate(...)`` and ``measures.rules.assurance(...)``.
 
     The variation is read at the latest point (``evaluation.variation``:
@@ -258,11 +312,13 @@ def cell_from_measures(evaluation: Any | None, assurance: Any | None = None,
         elif v.startswith("special_cause_"):
             cls = v.removeprefix("special_cause_")
             latest = evaluation.latest
-            moves = [f.movement for f in evaluation.findings
-                     if f.direction == cls and latest is not None and f.first <= latest <= f.last]
+            moves = [
+                f.movement
+                for f in evaluation.findings
+                if f.direction == cls and latest is not None and f.first <= latest <= f.last
+            ]
             move = next((mv for mv in moves if mv is not None), None)
-            variation = (f"{cls}_{'high' if move == 'up' else 'low'}" if move is not None
-                         else "neutral")
+            variation = f"{cls}_{'high' if move == 'up' else 'low'}" if move is not None else "neutral"
     status = getattr(assurance, "status", None)
     return MatrixCell(variation, status if status in ASSURANCES else None, value)
 

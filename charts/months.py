@@ -4,6 +4,7 @@ Servers rarely have the ``nb_NO`` locale installed, and ``locale.setlocale`` is
 process-global (not safe in a threaded web server), so the names are spelt out here.
 Bokmål abbreviations follow the Unicode CLDR (``jan.``, ``feb.``, ``mai``, ``des.``).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -11,22 +12,50 @@ from typing import Iterable
 
 _NAMES = {
     "nb": (
-        "januar", "februar", "mars", "april", "mai", "juni",
-        "juli", "august", "september", "oktober", "november", "desember",
+        "januar",
+        "februar",
+        "mars",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
     ),
     "en": (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ),
 }
 _ABBREVIATIONS = {
-    "nb": ("jan.", "feb.", "mar.", "apr.", "mai", "jun.",
-           "jul.", "aug.", "sep.", "okt.", "nov.", "des."),
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
-           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "nb": ("jan.", "feb.", "mar.", "apr.", "mai", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "des."),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
 }
-_ALIASES = {"nb": "nb", "no": "nb", "nn": "nb", "nb_no": "nb", "nb-no": "nb",
-            "en": "en", "en_gb": "en", "en-gb": "en", "en_us": "en", "en-us": "en"}
+_ALIASES = {
+    "nb": "nb",
+    "no": "nb",
+    "nn": "nb",
+    "nb_no": "nb",
+    "nb-no": "nb",
+    "en": "en",
+    "en_gb": "en",
+    "en-gb": "en",
+    "en_us": "en",
+    "en-us": "en",
+}
 
 STYLES = ("short", "long", "month", "month_long", "compact")
 

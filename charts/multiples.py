@@ -4,6 +4,7 @@ team (each panel with its own axis).
 Panels are drawn with :func:`charts.spc.draw_spc_panel`, so a panel reads like a small
 version of the full chart: limits, centre line, target, signals by shape and colour.
 """
+
 from __future__ import annotations
 
 import math
@@ -47,18 +48,18 @@ class SmallMultiplesData:
         return render.AltText(self.title, self.alt_description)
 
 
-PANEL_SCALE = 0.78   # panel text relative to the size's base font
+PANEL_SCALE = 0.78  # panel text relative to the size's base font
 
 
-def render_small_multiples(data: SmallMultiplesData, fmt: str = "png",
-                           size: str | style.Size = "slide") -> bytes:
+def render_small_multiples(
+    data: SmallMultiplesData, fmt: str = "png", size: str | style.Size = "slide"
+) -> bytes:
     """Render small multiples as PNG, SVG or PDF bytes (deterministic)."""
     sz = style.size(size)
     return render.figure_bytes(build_small_multiples_figure(data, sz), fmt, sz, alt=data.alt)
 
 
-def build_small_multiples_figure(data: SmallMultiplesData,
-                                 size: str | style.Size = "slide") -> Figure:
+def build_small_multiples_figure(data: SmallMultiplesData, size: str | style.Size = "slide") -> Figure:
     sz = style.size(size)
     with render.context(sz):
         fig = render.new_figure(sz)
@@ -73,9 +74,14 @@ def grid_shape(n: int, width: float, height: float, columns: int | None = None) 
     return columns, math.ceil(n / columns)
 
 
-def draw_small_multiples(fig: Figure, data: SmallMultiplesData, sz: style.Size,
-                         box: tuple[float, float, float, float], *,
-                         show_title: bool = True) -> None:
+def draw_small_multiples(
+    fig: Figure,
+    data: SmallMultiplesData,
+    sz: style.Size,
+    box: tuple[float, float, float, float],
+    *,
+    show_title: bool = True,
+) -> None:
     """Draw the panels (with heading, legend and footnote) inside ``box`` (inches)."""
     m = Measurer(fig)
     bx, by, bw, bh = box
@@ -96,8 +102,11 @@ def draw_small_multiples(fig: Figure, data: SmallMultiplesData, sz: style.Size,
     cols, rows = grid_shape(n, bw, top - bottom, data.columns)
     shared = y_range(data.panels) if data.shared_y else None
     ranges = [shared or y_range([p]) for p in data.panels]
-    ytick_w = max(m.width(s, psz.pt("tick")) for p, r in zip(data.panels, ranges, strict=True)
-                  for s in tick_texts(p, r[2]) or [""])
+    ytick_w = max(
+        m.width(s, psz.pt("tick"))
+        for p, r in zip(data.panels, ranges, strict=True)
+        for s in tick_texts(p, r[2]) or [""]
+    )
     left_margin = ytick_w + 0.5 * pl
     grid_left = bx + pad + (left_margin if shared else 0.0)
     cell_w = (bx + bw - pad - grid_left) / cols
@@ -118,19 +127,43 @@ def draw_small_multiples(fig: Figure, data: SmallMultiplesData, sz: style.Size,
         cl_text = _latest_centre(panel)
         cl_w = m.width(cl_text, psz.pt("panel")) + 0.4 * pl if cl_text else 0.0
         name = m.truncate(panel.text.title, psz.pt("panel"), ax_w - cl_w, "bold")
-        page.put(fig, ax_x, y_top - title_h / 2, name, psz.pt("panel"), weight="bold",
-                 color=style.INK, va="center_baseline", ha="left")
+        page.put(
+            fig,
+            ax_x,
+            y_top - title_h / 2,
+            name,
+            psz.pt("panel"),
+            weight="bold",
+            color=style.INK,
+            va="center_baseline",
+            ha="left",
+        )
         if cl_text:
-            page.put(fig, ax_x + ax_w, y_top - title_h / 2, cl_text, psz.pt("panel"),
-                     color=style.MUTED, va="center_baseline", ha="right")
+            page.put(
+                fig,
+                ax_x + ax_w,
+                y_top - title_h / 2,
+                cl_text,
+                psz.pt("panel"),
+                color=style.MUTED,
+                va="center_baseline",
+                ha="right",
+            )
         W, H = fig.get_size_inches()
         ax = fig.add_axes((ax_x / W, ax_y / H, ax_w / W, max(ax_h, 0.2) / H))
         slot = ax_w / (len(panel.periods) + 0.2)
         major, labels, minor = month_ticks(panel, m, psz, slot)
         show_x = last_row or not shared
-        draw_spc_panel(ax, panel, psz, y_labels=(c == 0) or not shared,
-                       x_major=major, x_labels=labels if show_x else (), x_minor=minor,
-                       ylim=ranges[k])
+        draw_spc_panel(
+            ax,
+            panel,
+            psz,
+            y_labels=(c == 0) or not shared,
+            x_major=major,
+            x_labels=labels if show_x else (),
+            x_minor=minor,
+            ylim=ranges[k],
+        )
 
 
 def _latest_centre(d: SpcFigureData) -> str:
@@ -140,6 +173,9 @@ def _latest_centre(d: SpcFigureData) -> str:
     vals = [v for v in d.cl if v is not None]
     if not vals:
         return ""
-    dec = d.decimals if d.decimals is not None else auto_decimals(
-        [v for v in d.y if v is not None], d.is_percent)
+    dec = (
+        d.decimals
+        if d.decimals is not None
+        else auto_decimals([v for v in d.y if v is not None], d.is_percent)
+    )
     return d.text.numbers.value(vals[-1], dec, d.is_percent)

@@ -7,6 +7,7 @@ in its metadata; the ZIP has fixed timestamps and a fixed order. :func:`render_p
 both at once on several cores: the PDF in one worker process while the others render the
 PNGs, team by team (matplotlib is single-threaded, so processes, not threads).
 """
+
 from __future__ import annotations
 
 import io
@@ -55,9 +56,9 @@ class PackText:
 class PackData:
     title: str
     teams: tuple[TeamSection, ...]
-    subtitle: str = ""            # the network
-    date_text: str = ""           # "Learning session 3 · 12 March 2026"
-    footer: str = ""              # on every page, e.g. "learnnet · USHT Vestfold"
+    subtitle: str = ""  # the network
+    date_text: str = ""  # "Learning session 3 · 12 March 2026"
+    footer: str = ""  # on every page, e.g. "learnnet · USHT Vestfold"
     matrix: SummaryMatrixData | None = None
     text: PackText = field(default_factory=PackText)
 
@@ -71,7 +72,7 @@ class PackFiles:
 PAGE = style.SIZES["a4"]
 CHARTS_PER_PAGE = 2
 MATRIX_ROWS_PER_PAGE = 22
-CHART_SCALE = 0.72          # chart text on a half A4 page, relative to the a4 size's base
+CHART_SCALE = 0.72  # chart text on a half A4 page, relative to the a4 size's base
 
 
 def _team_pages(team: TeamSection) -> int:
@@ -92,7 +93,7 @@ class _Plan:
 
 
 def _plan(pack: PackData) -> _Plan:
-    n = 2                       # cover, contents
+    n = 2  # cover, contents
     matrix_first = n + 1
     n += _matrix_pages(pack)
     firsts = []
@@ -123,8 +124,7 @@ def _pages(pack: PackData, plan: _Plan):
     if pack.matrix is not None:
         for k in range(_matrix_pages(pack)):
             rows = slice(k * MATRIX_ROWS_PER_PAGE, (k + 1) * MATRIX_ROWS_PER_PAGE)
-            part = replace(pack.matrix, teams=pack.matrix.teams[rows],
-                           cells=pack.matrix.cells[rows])
+            part = replace(pack.matrix, teams=pack.matrix.teams[rows], cells=pack.matrix.cells[rows])
             fig, m = _new_page(pack, plan, pageno)
             draw_matrix(fig, part, PAGE, (0, 0.45, PAGE.width, PAGE.height - 0.45))
             pageno += 1
@@ -143,29 +143,40 @@ def _new_page(pack: PackData, plan: _Plan, pageno: int) -> tuple[Figure, Measure
     y = 0.45 * L
     if pack.footer:
         page.put(fig, 0.45 * L, y, pack.footer, pt, color=style.MUTED, va="baseline")
-    page.put(fig, PAGE.width - 0.45 * L, y,
-             pack.text.page.format(page=pageno, pages=plan.pages), pt, color=style.MUTED,
-             ha="right", va="baseline")
+    page.put(
+        fig,
+        PAGE.width - 0.45 * L,
+        y,
+        pack.text.page.format(page=pageno, pages=plan.pages),
+        pt,
+        color=style.MUTED,
+        ha="right",
+        va="baseline",
+    )
     return fig, m
 
 
 def _cover(pack: PackData, plan: _Plan) -> Figure:
     fig, m = _new_page(pack, plan, 1)
     x, w = 1.0, PAGE.width - 2.0
-    fig.add_artist(Line2D([x / PAGE.width, (x + 1.2) / PAGE.width], [0.66, 0.66],
-                          color=style.BLUE, lw=6))
+    fig.add_artist(Line2D([x / PAGE.width, (x + 1.2) / PAGE.width], [0.66, 0.66], color=style.BLUE, lw=6))
     top = PAGE.height * 0.62
-    top = page.paragraph(fig, m, x, top, w, pack.title, PAGE.base_pt * 2.6, weight="bold",
-                         color=style.INK)
+    top = page.paragraph(fig, m, x, top, w, pack.title, PAGE.base_pt * 2.6, weight="bold", color=style.INK)
     top -= 0.2
     if pack.subtitle:
-        top = page.paragraph(fig, m, x, top, w, pack.subtitle, PAGE.base_pt * 1.6,
-                             color=style.TEXT)
+        top = page.paragraph(fig, m, x, top, w, pack.subtitle, PAGE.base_pt * 1.6, color=style.TEXT)
     if pack.date_text:
-        top = page.paragraph(fig, m, x, top - 0.1, w, pack.date_text, PAGE.base_pt * 1.3,
-                             color=style.MUTED)
-    page.paragraph(fig, m, x, top - 0.3, w, pack.text.teams_count.format(n=len(pack.teams)),
-                   PAGE.base_pt * 1.1, color=style.MUTED)
+        top = page.paragraph(fig, m, x, top - 0.1, w, pack.date_text, PAGE.base_pt * 1.3, color=style.MUTED)
+    page.paragraph(
+        fig,
+        m,
+        x,
+        top - 0.3,
+        w,
+        pack.text.teams_count.format(n=len(pack.teams)),
+        PAGE.base_pt * 1.1,
+        color=style.MUTED,
+    )
     return fig
 
 
@@ -173,8 +184,7 @@ def _contents(pack: PackData, plan: _Plan) -> Figure:
     fig, m = _new_page(pack, plan, 2)
     L = m.line_height(PAGE.base_pt)
     x0 = 0.45 * L + 0.3
-    top = page.heading(fig, m, PAGE, x0, PAGE.height - 0.5, PAGE.width - 2 * x0,
-                       pack.text.contents) - 0.3
+    top = page.heading(fig, m, PAGE, x0, PAGE.height - 0.5, PAGE.width - 2 * x0, pack.text.contents) - 0.3
     entries = []
     if pack.matrix is not None:
         entries.append((pack.text.summary, plan.matrix_first, True))
@@ -183,7 +193,7 @@ def _contents(pack: PackData, plan: _Plan) -> Figure:
     lh = m.line_height(pt) * 1.35
     per_col = max(1, int((top - 0.8) / lh))
     cols = max(1, math.ceil(len(entries) / per_col))
-    if cols > 3:   # many teams: smaller text rather than entries off the page
+    if cols > 3:  # many teams: smaller text rather than entries off the page
         pt *= 3 / cols
         lh = m.line_height(pt) * 1.35
         per_col = max(1, int((top - 0.8) / lh))
@@ -208,15 +218,23 @@ def _team_page(pack: PackData, plan: _Plan, team: TeamSection, k: int, pageno: i
     t = pack.text
     top = H - pad * 0.8
     title = team.name if k == 0 else f"{team.name} ({k + 1}/{_team_pages(team)})"
-    top = page.heading(fig, m, PAGE, pad, top, W - 2 * pad, title,
-                       team.subtitle if k == 0 else "")
+    top = page.heading(fig, m, PAGE, pad, top, W - 2 * pad, title, team.subtitle if k == 0 else "")
     if k == 0:
         items = " · ".join(team.interventions) if team.interventions else t.no_interventions
-        top = page.paragraph(fig, m, pad, top - 0.05, W - 2 * pad, f"{t.interventions}: {items}",
-                             PAGE.pt("footnote"), max_lines=2, color=style.TEXT)
+        top = page.paragraph(
+            fig,
+            m,
+            pad,
+            top - 0.05,
+            W - 2 * pad,
+            f"{t.interventions}: {items}",
+            PAGE.pt("footnote"),
+            max_lines=2,
+            color=style.TEXT,
+        )
     top -= 0.1
     bottom = 0.45 * L + m.line_height(PAGE.pt("footnote")) + 0.1
-    charts = team.charts[k * CHARTS_PER_PAGE:(k + 1) * CHARTS_PER_PAGE]
+    charts = team.charts[k * CHARTS_PER_PAGE : (k + 1) * CHARTS_PER_PAGE]
     slot_h = (top - bottom) / CHARTS_PER_PAGE
     csz = replace(PAGE, base_pt=PAGE.base_pt * CHART_SCALE)
     chart_w = W * 0.7
@@ -232,8 +250,11 @@ def _team_page(pack: PackData, plan: _Plan, team: TeamSection, k: int, pageno: i
         max_lines = int((slot_h - 0.9 * L) / (m.line_height(pt) * 1.12)) - 1
         page.paragraph(fig, m, rx, ry - 0.05, rw, reading, pt, max_lines=max(1, max_lines))
         if j:
-            fig.add_artist(Line2D([pad / W, (W - pad) / W], [(y0 + slot_h) / H] * 2,
-                                  color=style.GRID, lw=PAGE.lw("axis")))
+            fig.add_artist(
+                Line2D(
+                    [pad / W, (W - pad) / W], [(y0 + slot_h) / H] * 2, color=style.GRID, lw=PAGE.lw("axis")
+                )
+            )
     return fig
 
 
@@ -253,8 +274,10 @@ def slug(s: str, max_len: int = 48) -> str:
 
 def _team_pngs(k: int, team: TeamSection, size: str) -> list[tuple[str, bytes]]:
     folder = f"{k + 1:02d}-{slug(team.name)}"
-    return [(f"{folder}/{j + 1:02d}-{slug(c.text.title)}.png", render_spc(c, "png", size))
-            for j, c in enumerate(team.charts)]
+    return [
+        (f"{folder}/{j + 1:02d}-{slug(c.text.title)}.png", render_spc(c, "png", size))
+        for j, c in enumerate(team.charts)
+    ]
 
 
 def _zip(files: Sequence[tuple[str, bytes]]) -> bytes:
@@ -263,7 +286,7 @@ def _zip(files: Sequence[tuple[str, bytes]]) -> bytes:
         for name, data in files:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr = 0o644 << 16
-            zf.writestr(info, data)   # PNGs are compressed already: stored, not deflated
+            zf.writestr(info, data)  # PNGs are compressed already: stored, not deflated
     return buf.getvalue()
 
 
@@ -273,8 +296,9 @@ def render_pack_zip(pack: PackData, size: str = "slide") -> bytes:
     return _zip(files)
 
 
-def render_pack(pack: PackData, *, workers: int | None = None, png_size: str = "slide",
-                mp_context: str = "spawn") -> PackFiles:
+def render_pack(
+    pack: PackData, *, workers: int | None = None, png_size: str = "slide", mp_context: str = "spawn"
+) -> PackFiles:
     """The PDF and the PNG ZIP, rendered in ``workers`` processes (default: all CPUs).
 
     "spawn" is the safe default inside a threaded web server (forking a process that holds
@@ -288,7 +312,6 @@ def render_pack(pack: PackData, *, workers: int | None = None, png_size: str = "
         # the PDF, by far the largest job, first; the teams' PNGs fill the other worker
         # and then every worker, so the pool finishes together
         pdf_future = ex.submit(render_pack_pdf, pack)
-        png_futures = [ex.submit(_team_pngs, k, team, png_size)
-                       for k, team in enumerate(pack.teams)]
+        png_futures = [ex.submit(_team_pngs, k, team, png_size) for k, team in enumerate(pack.teams)]
         files = [f for fut in png_futures for f in fut.result()]
         return PackFiles(pdf_future.result(), _zip(files))

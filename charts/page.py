@@ -3,6 +3,7 @@
 Positions are in figure inches (origin bottom left); each helper returns where the next
 element may start, so figures stack their parts without overlap.
 """
+
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -21,11 +22,22 @@ def put(fig: Figure, x: float, y: float, s: str, size_pt: float, **kw: Any) -> T
     return fig.text(x / W, y / H, s, fontsize=size_pt, parse_math=False, **kw)
 
 
-def heading(fig: Figure, m: Measurer, sz: style.Size, x: float, top: float, width: float,
-            title: str, subtitle: str = "", title_role: str = "title") -> float:
+def heading(
+    fig: Figure,
+    m: Measurer,
+    sz: style.Size,
+    x: float,
+    top: float,
+    width: float,
+    title: str,
+    subtitle: str = "",
+    title_role: str = "title",
+) -> float:
     """Draw a bold title and a muted subtitle from ``top`` down; returns the y below them."""
-    for role, s, weight, colour in ((title_role, title, "bold", style.INK),
-                                    ("subtitle", subtitle, "normal", style.MUTED)):
+    for role, s, weight, colour in (
+        (title_role, title, "bold", style.INK),
+        ("subtitle", subtitle, "normal", style.MUTED),
+    ):
         if not s:
             continue
         pt = sz.pt(role)
@@ -35,8 +47,17 @@ def heading(fig: Figure, m: Measurer, sz: style.Size, x: float, top: float, widt
     return top
 
 
-def paragraph(fig: Figure, m: Measurer, x: float, top: float, width: float, s: str,
-              size_pt: float, max_lines: int | None = None, **kw: Any) -> float:
+def paragraph(
+    fig: Figure,
+    m: Measurer,
+    x: float,
+    top: float,
+    width: float,
+    s: str,
+    size_pt: float,
+    max_lines: int | None = None,
+    **kw: Any,
+) -> float:
     """Wrapped text from ``top`` down (at most ``max_lines``); returns the y below it."""
     lines = m.wrap(s, size_pt, width, kw.get("weight", "normal"))
     if max_lines is not None and len(lines) > max_lines:
@@ -49,8 +70,16 @@ def paragraph(fig: Figure, m: Measurer, x: float, top: float, width: float, s: s
     return top
 
 
-def footnote(fig: Figure, m: Measurer, sz: style.Size, x: float, bottom: float, width: float,
-             parts: Sequence[str], max_lines: int | None = None) -> float:
+def footnote(
+    fig: Figure,
+    m: Measurer,
+    sz: style.Size,
+    x: float,
+    bottom: float,
+    width: float,
+    parts: Sequence[str],
+    max_lines: int | None = None,
+) -> float:
     """Muted footnote lines from ``bottom`` up (at most ``max_lines``, the last one cut
     with an ellipsis); returns the y above them."""
     pt = sz.pt("footnote")

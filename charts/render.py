@@ -10,6 +10,7 @@ Figures are always ``matplotlib.figure.Figure`` objects with an Agg canvas, neve
 global state, which is not thread-safe. The canvas is :class:`charts.agg.FigureCanvas`,
 which keeps text layouts and glyph bitmaps between figures (same pixels, less work).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -142,14 +143,16 @@ def png_bytes(rgba: np.ndarray, dpi: float, md: dict | None = None) -> bytes:
     text chunks (None values are left out) and ``dpi`` the pHYs chunk."""
     h, w = rgba.shape[:2]
     rows = np.empty((h, 1 + 3 * w), np.uint8)
-    rows[:, 0] = 0                                # filter type None
-    rgb = rows[:, 1:].reshape(h, w, 3)            # a view
-    for c in range(3):                            # channel by channel: ~4× faster than [..., :3]
+    rows[:, 0] = 0  # filter type None
+    rgb = rows[:, 1:].reshape(h, w, 3)  # a view
+    for c in range(3):  # channel by channel: ~4× faster than [..., :3]
         rgb[..., c] = rgba[..., c]
-    ppm = int(dpi / 0.0254 + 0.5)                # pixels per metre
-    parts = [b"\x89PNG\r\n\x1a\n",
-             _png_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)),
-             _png_chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1))]
+    ppm = int(dpi / 0.0254 + 0.5)  # pixels per metre
+    parts = [
+        b"\x89PNG\r\n\x1a\n",
+        _png_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)),
+        _png_chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1)),
+    ]
     parts += [_png_text(k, v) for k, v in (md or {}).items() if v is not None]
     parts += [_png_chunk(b"IDAT", zlib.compress(rows, 3)), _png_chunk(b"IEND", b"")]
     return b"".join(parts)
@@ -180,7 +183,7 @@ def _svg_accessible(data: bytes, alt: AltText | None) -> bytes:
     if tag.endswith("/"):
         return data
     tag += f' role="img" aria-labelledby="{" ".join(ids)}"'
-    text = text[:start] + tag + ">\n " + "\n ".join(children) + text[end + 1:]
+    text = text[:start] + tag + ">\n " + "\n ".join(children) + text[end + 1 :]
     return text.encode("utf-8")
 
 

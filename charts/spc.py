@@ -13,6 +13,7 @@ tests), :func:`draw_spc` (into a region of an existing figure, used by the pack)
 :func:`draw_spc_panel` (the series alone, into an axes: small multiples).
 :func:`from_measures` turns a ``measures.spc`` result into :class:`SpcFigureData`.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -40,8 +41,8 @@ ANNOTATION_KINDS = ("intervention", "pdsa", "event")
 class Signal:
     """A rule finding over subgroup positions ``first``..``last`` (0-based, inclusive)."""
 
-    kind: str                 # outside | two_of_three | shift | run | trend
-    direction: str            # improvement | concern | neutral
+    kind: str  # outside | two_of_three | shift | run | trend
+    direction: str  # improvement | concern | neutral
     first: int
     last: int
 
@@ -58,8 +59,8 @@ class Signal:
 class Annotation:
     """An intervention, PDSA cycle or event drawn as a marker at a period."""
 
-    index: int                # period position (0-based)
-    label: str                # short label, already translated
+    index: int  # period position (0-based)
+    label: str  # short label, already translated
     kind: str = "intervention"
 
     def __post_init__(self) -> None:
@@ -72,9 +73,9 @@ class ChartText:
     """Every visible word of a chart; the app passes them translated (defaults: English)."""
 
     title: str = ""
-    subtitle: str = ""            # team, unit, period
-    y_label: str = ""             # the measure's unit, e.g. "% of residents"
-    footnote: str = ""            # source line
+    subtitle: str = ""  # team, unit, period
+    y_label: str = ""  # the measure's unit, e.g. "% of residents"
+    footnote: str = ""  # source line
     target: str = "Target"
     counterfactual: str = "Expected without the change"
     legend_signal: str = "{kind} ({direction})"
@@ -89,8 +90,8 @@ class ChartText:
     runs_signal: str = "Dashed centre line: non-random variation"
     excluded: str = "Excluded from the calculation"
     notes_separator: str = "  ·  "
-    alt_title: str = ""           # defaults to title
-    alt_description: str = ""     # the chart's plain reading
+    alt_title: str = ""  # defaults to title
+    alt_description: str = ""  # the chart's plain reading
     numbers: NumberFormat = field(default_factory=NumberFormat)
 
     def kind(self, kind: str) -> str:
@@ -117,7 +118,7 @@ class SpcFigureData:
     cl: tuple[Num, ...] | None = None
     lcl: tuple[Num, ...] | None = None
     ucl: tuple[Num, ...] | None = None
-    lcl95: tuple[Num, ...] | None = None      # 2-sigma limits, drawn when given
+    lcl95: tuple[Num, ...] | None = None  # 2-sigma limits, drawn when given
     ucl95: tuple[Num, ...] | None = None
     phase: tuple[int, ...] | None = None
     phase_labels: tuple[str, ...] = ()
@@ -129,13 +130,23 @@ class SpcFigureData:
     excluded: tuple[int, ...] = ()
     is_percent: bool = False
     decimals: int | None = None
-    period_dates: tuple[_dt.date, ...] | None = None   # aligns month labels to quarters
+    period_dates: tuple[_dt.date, ...] | None = None  # aligns month labels to quarters
     text: ChartText = field(default_factory=ChartText)
 
     def __post_init__(self) -> None:
         n = len(self.periods)
-        for name in ("y", "cl", "lcl", "ucl", "lcl95", "ucl95", "phase", "runs_signal",
-                     "counterfactual", "period_dates"):
+        for name in (
+            "y",
+            "cl",
+            "lcl",
+            "ucl",
+            "lcl95",
+            "ucl95",
+            "phase",
+            "runs_signal",
+            "counterfactual",
+            "period_dates",
+        ):
             v = getattr(self, name)
             if v is not None and len(v) != n:
                 raise ValueError(f"{name} has {len(v)} values for {n} periods")
@@ -182,7 +193,7 @@ class _Arrays:
     ucl95: np.ndarray | None
     cf: np.ndarray | None
     phase: np.ndarray
-    segments: tuple[tuple[int, int], ...]   # (first, last) per phase, inclusive
+    segments: tuple[tuple[int, int], ...]  # (first, last) per phase, inclusive
 
 
 def _arr(v: Sequence[Num] | None) -> np.ndarray | None:
@@ -200,8 +211,18 @@ def _arrays(d: SpcFigureData) -> _Arrays:
         if i == n or phase[i] != phase[start]:
             segments.append((start, i - 1))
             start = i
-    return _Arrays(np.arange(n, dtype=float), _arr(d.y), _arr(d.cl), _arr(d.lcl), _arr(d.ucl),
-                   _arr(d.lcl95), _arr(d.ucl95), _arr(d.counterfactual), phase, tuple(segments))
+    return _Arrays(
+        np.arange(n, dtype=float),
+        _arr(d.y),
+        _arr(d.cl),
+        _arr(d.lcl),
+        _arr(d.ucl),
+        _arr(d.lcl95),
+        _arr(d.ucl95),
+        _arr(d.counterfactual),
+        phase,
+        tuple(segments),
+    )
 
 
 def _y_range(d: SpcFigureData, a: _Arrays) -> tuple[float, float, np.ndarray]:
@@ -261,8 +282,9 @@ def legend_entries(datas: Sequence[SpcFigureData], sz: style.Size) -> list[tuple
     return out
 
 
-def draw_legend(fig: Figure, entries: list[tuple[dict, str]], sz: style.Size, x0: float,
-                y0: float, width: float) -> float:
+def draw_legend(
+    fig: Figure, entries: list[tuple[dict, str]], sz: style.Size, x0: float, y0: float, width: float
+) -> float:
     """Draw legend entries in rows from ``y0`` upwards; returns the y above the legend."""
     return _draw_legend(fig, Measurer(fig), entries, sz, x0, y0, width)
 
@@ -281,11 +303,18 @@ def _point_signals(d: SpcFigureData) -> dict[int, tuple[str, str]]:
     return out
 
 
-def draw_spc_panel(ax: Axes, data: SpcFigureData, sz: style.Size, *,
-                   annotations: bool = True, y_labels: bool = True,
-                   x_major: Sequence[int] = (), x_labels: Sequence[str] = (),
-                   x_minor: Sequence[int] = (), ylim: tuple[float, float, np.ndarray] | None = None
-                   ) -> None:
+def draw_spc_panel(
+    ax: Axes,
+    data: SpcFigureData,
+    sz: style.Size,
+    *,
+    annotations: bool = True,
+    y_labels: bool = True,
+    x_major: Sequence[int] = (),
+    x_labels: Sequence[str] = (),
+    x_minor: Sequence[int] = (),
+    ylim: tuple[float, float, np.ndarray] | None = None,
+) -> None:
     """Draw the series of a chart into ``ax`` (limits, centre line, target, counterfactual,
     phase breaks, data, signals, annotation lines) without titles or outside labels."""
     a = _arrays(data)
@@ -293,13 +322,12 @@ def draw_spc_panel(ax: Axes, data: SpcFigureData, sz: style.Size, *,
     _draw_series(ax, data, a, sz, annotations=annotations)
     ax.set_xlim(-0.6, len(data.periods) - 0.4)
     ax.set_ylim(lo, hi)
-    _frame(ax, data, ticks, sz, y_labels=y_labels, x_major=x_major, x_labels=x_labels,
-           x_minor=x_minor)
+    _frame(ax, data, ticks, sz, y_labels=y_labels, x_major=x_major, x_labels=x_labels, x_minor=x_minor)
 
 
 def _segments_of(values: np.ndarray, segs: Iterable[tuple[int, int]]):
     for first, last in segs:
-        yield first, last, values[first:last + 1]
+        yield first, last, values[first : last + 1]
 
 
 def _line(ax: Axes, x, y, **kw: Any) -> Line2D:
@@ -315,63 +343,145 @@ def _vline(ax: Axes, x: float, **kw: Any) -> Line2D:
     return _line(ax, [x, x], [0, 1], transform=ax.get_xaxis_transform(which="grid"), **kw)
 
 
-def _draw_series(ax: Axes, d: SpcFigureData, a: _Arrays, sz: style.Size, *,
-                 annotations: bool = True) -> None:
+def _draw_series(ax: Axes, d: SpcFigureData, a: _Arrays, sz: style.Size, *, annotations: bool = True) -> None:
     x = a.x
     # phase breaks: between the last point of one phase and the first of the next
     for first, _ in a.segments[1:]:
         _vline(ax, first - 0.5, color=style.PHASE_BREAK, lw=sz.lw("phase"), zorder=1)
     # limits: a light band and stepped lines per phase (varying n gives steps)
     for first, last in a.segments:
-        xs = x[first:last + 1]
+        xs = x[first : last + 1]
         if a.lcl is not None and a.ucl is not None:
-            lo, hi = a.lcl[first:last + 1], a.ucl[first:last + 1]
+            lo, hi = a.lcl[first : last + 1], a.ucl[first : last + 1]
             ok = np.isfinite(lo) & np.isfinite(hi)
             if ok.any():
-                ax.fill_between(xs, lo, hi, where=ok, step="mid", color=style.LIMIT_BAND,
-                                lw=0, zorder=0, interpolate=False)
+                ax.fill_between(
+                    xs,
+                    lo,
+                    hi,
+                    where=ok,
+                    step="mid",
+                    color=style.LIMIT_BAND,
+                    lw=0,
+                    zorder=0,
+                    interpolate=False,
+                )
         for lim in (a.lcl, a.ucl):
             if lim is not None:
-                _line(ax, xs, lim[first:last + 1], drawstyle="steps-mid", color=style.LIMIT,
-                      lw=sz.lw("limit"), zorder=2)
+                _line(
+                    ax,
+                    xs,
+                    lim[first : last + 1],
+                    drawstyle="steps-mid",
+                    color=style.LIMIT,
+                    lw=sz.lw("limit"),
+                    zorder=2,
+                )
         for lim in (a.lcl95, a.ucl95):
             if lim is not None:
-                _line(ax, xs, lim[first:last + 1], drawstyle="steps-mid", color=style.LIMIT_INNER,
-                      lw=sz.lw("limit_inner"), ls=(0, (2, 2)), zorder=2)
+                _line(
+                    ax,
+                    xs,
+                    lim[first : last + 1],
+                    drawstyle="steps-mid",
+                    color=style.LIMIT_INNER,
+                    lw=sz.lw("limit_inner"),
+                    ls=(0, (2, 2)),
+                    zorder=2,
+                )
         if a.cl is not None:
-            cl = a.cl[first:last + 1]
-            dashed = d.runs_signal is not None and any(d.runs_signal[first:last + 1])
-            _line(ax, xs, cl, drawstyle="steps-mid", color=style.CENTRE, lw=sz.lw("centre"),
-                  ls=(0, (5, 3)) if dashed else "-", zorder=3)
+            cl = a.cl[first : last + 1]
+            dashed = d.runs_signal is not None and any(d.runs_signal[first : last + 1])
+            _line(
+                ax,
+                xs,
+                cl,
+                drawstyle="steps-mid",
+                color=style.CENTRE,
+                lw=sz.lw("centre"),
+                ls=(0, (5, 3)) if dashed else "-",
+                zorder=3,
+            )
     if d.target is not None:
-        _line(ax, [0, 1], [d.target, d.target], transform=ax.get_yaxis_transform(which="grid"),
-              color=style.TARGET, lw=sz.lw("target"), ls=(0, (6, 3)), zorder=3)
+        _line(
+            ax,
+            [0, 1],
+            [d.target, d.target],
+            transform=ax.get_yaxis_transform(which="grid"),
+            color=style.TARGET,
+            lw=sz.lw("target"),
+            ls=(0, (6, 3)),
+            zorder=3,
+        )
     if a.cf is not None:
-        _line(ax, x, a.cf, color=style.COUNTERFACTUAL, lw=sz.lw("counterfactual"),
-              ls=(0, (1.5, 1.5)), zorder=4, solid_capstyle="round")
+        _line(
+            ax,
+            x,
+            a.cf,
+            color=style.COUNTERFACTUAL,
+            lw=sz.lw("counterfactual"),
+            ls=(0, (1.5, 1.5)),
+            zorder=4,
+            solid_capstyle="round",
+        )
     if annotations:
         for an in d.annotations:
-            _vline(ax, an.index, color=style.ANNOTATION, lw=sz.lw("annotation"),
-                   ls=style.ANNOTATION_LINESTYLES[an.kind], zorder=1, alpha=0.8)
+            _vline(
+                ax,
+                an.index,
+                color=style.ANNOTATION,
+                lw=sz.lw("annotation"),
+                ls=style.ANNOTATION_LINESTYLES[an.kind],
+                zorder=1,
+                alpha=0.8,
+            )
     # highlight runs and trends: a translucent stroke under the points of the finding
     for s in d.signals:
         if s.kind in ("shift", "run", "trend") and s.last > s.first:
             seg = slice(s.first, s.last + 1)
-            _line(ax, x[seg], a.y[seg], color=style.SIGNAL_COLOURS[s.direction],
-                  lw=sz.lw("highlight"), alpha=style.HIGHLIGHT_ALPHA, zorder=4,
-                  solid_capstyle="round", solid_joinstyle="round")
+            _line(
+                ax,
+                x[seg],
+                a.y[seg],
+                color=style.SIGNAL_COLOURS[s.direction],
+                lw=sz.lw("highlight"),
+                alpha=style.HIGHLIGHT_ALPHA,
+                zorder=4,
+                solid_capstyle="round",
+                solid_joinstyle="round",
+            )
     # the data: a line broken at missing months, and points
     _line(ax, x, a.y, color=style.DATA, lw=sz.lw("data"), zorder=5)
     excluded = set(d.excluded)
     normal = [i for i in range(len(x)) if np.isfinite(a.y[i]) and i not in excluded]
     marks = _point_signals(d)
     plain = [i for i in normal if i not in marks]
-    _line(ax, x[plain], a.y[plain], ls="none", marker="o", ms=sz.ms("point"), color=style.DATA,
-          mec="white", mew=sz.lw("axis") * 0.6, zorder=6)
+    _line(
+        ax,
+        x[plain],
+        a.y[plain],
+        ls="none",
+        marker="o",
+        ms=sz.ms("point"),
+        color=style.DATA,
+        mec="white",
+        mew=sz.lw("axis") * 0.6,
+        zorder=6,
+    )
     ex = [i for i in sorted(excluded) if 0 <= i < len(x) and np.isfinite(a.y[i])]
     if ex:
-        _line(ax, x[ex], a.y[ex], ls="none", marker="o", ms=sz.ms("point") * 1.1, mfc="white",
-              mec=style.DATA, mew=sz.lw("data") * 0.8, zorder=6)
+        _line(
+            ax,
+            x[ex],
+            a.y[ex],
+            ls="none",
+            marker="o",
+            ms=sz.ms("point") * 1.1,
+            mfc="white",
+            mec=style.DATA,
+            mew=sz.lw("data") * 0.8,
+            zorder=6,
+        )
     groups: dict[tuple[str, str], list[int]] = {}
     for i, key in sorted(marks.items()):
         groups.setdefault(key, []).append(i)
@@ -380,14 +490,27 @@ def _draw_series(ax: Axes, d: SpcFigureData, a: _Arrays, sz: style.Size, *,
 
 
 def _signal_marker_style(kind: str, direction: str, sz: style.Size, scale: float = 1.0) -> dict:
-    return dict(ls="none", marker=style.SIGNAL_MARKERS[kind], ms=sz.ms("signal") * scale,
-                mfc=style.SIGNAL_COLOURS[direction], mec="white" if direction == "improvement"
-                else style.INK, mew=sz.lw("axis") * 0.9)
+    return dict(
+        ls="none",
+        marker=style.SIGNAL_MARKERS[kind],
+        ms=sz.ms("signal") * scale,
+        mfc=style.SIGNAL_COLOURS[direction],
+        mec="white" if direction == "improvement" else style.INK,
+        mew=sz.lw("axis") * 0.9,
+    )
 
 
-def _frame(ax: Axes, d: SpcFigureData, ticks: np.ndarray, sz: style.Size, *,
-           y_labels: bool = True, x_major: Sequence[int] = (), x_labels: Sequence[str] = (),
-           x_minor: Sequence[int] = ()) -> None:
+def _frame(
+    ax: Axes,
+    d: SpcFigureData,
+    ticks: np.ndarray,
+    sz: style.Size,
+    *,
+    y_labels: bool = True,
+    x_major: Sequence[int] = (),
+    x_labels: Sequence[str] = (),
+    x_minor: Sequence[int] = (),
+) -> None:
     """Grid, baseline, tick marks and tick labels, drawn as a handful of artists.
 
     matplotlib's own Axis machinery creates a Tick (two lines, two texts) per tick and costs
@@ -404,30 +527,69 @@ def _frame(ax: Axes, d: SpcFigureData, ticks: np.ndarray, sz: style.Size, *,
         k += 1
     inside = inside[::k]
     ax.hlines(inside, -0.6, n - 0.4, colors=style.GRID, lw=sz.lw("axis"), zorder=-1)
-    _line(ax, [0, 1], [0, 0], transform=ax.transAxes, color=style.AXIS, lw=sz.lw("axis"),
-          clip_on=False, zorder=2)
+    _line(
+        ax,
+        [0, 1],
+        [0, 0],
+        transform=ax.transAxes,
+        color=style.AXIS,
+        lw=sz.lw("axis"),
+        clip_on=False,
+        zorder=2,
+    )
     fig = ax.figure
     if y_labels:
         nf = d.text.numbers
         step = float(ticks[1] - ticks[0]) if len(ticks) > 1 else 1.0
         dec = tick_decimals(step)
-        ytrans = offset_copy(blended_transform_factory(ax.transAxes, ax.transData), fig,
-                             x=-sz.base_pt * 0.35, units="points")
+        ytrans = offset_copy(
+            blended_transform_factory(ax.transAxes, ax.transData), fig, x=-sz.base_pt * 0.35, units="points"
+        )
         for v in inside:
-            ax.text(0, v, nf.value(v, dec, d.is_percent), transform=ytrans, ha="right",
-                    va="center_baseline", fontsize=sz.pt("tick"), color=style.MUTED,
-                    clip_on=False, parse_math=False)
+            ax.text(
+                0,
+                v,
+                nf.value(v, dec, d.is_percent),
+                transform=ytrans,
+                ha="right",
+                va="center_baseline",
+                fontsize=sz.pt("tick"),
+                color=style.MUTED,
+                clip_on=False,
+                parse_math=False,
+            )
     xbase = blended_transform_factory(ax.transData, ax.transAxes)
     tick_len = sz.base_pt * 0.35
     for idx, length in ((x_major, tick_len), (x_minor, tick_len * 0.5)):
         if len(idx):
-            _line(ax, list(idx), [0] * len(idx), transform=xbase, ls="none", marker=TICKDOWN,
-                  ms=length, mew=sz.lw("axis"), color=style.AXIS, clip_on=False, zorder=2)
+            _line(
+                ax,
+                list(idx),
+                [0] * len(idx),
+                transform=xbase,
+                ls="none",
+                marker=TICKDOWN,
+                ms=length,
+                mew=sz.lw("axis"),
+                color=style.AXIS,
+                clip_on=False,
+                zorder=2,
+            )
     if len(x_labels):
         xtrans = offset_copy(xbase, fig, y=-(tick_len + sz.base_pt * 0.3), units="points")
         for i, label in zip(x_major, x_labels, strict=True):
-            ax.text(i, 0, label, transform=xtrans, ha="center", va="top",
-                    fontsize=sz.pt("tick"), color=style.MUTED, clip_on=False, parse_math=False)
+            ax.text(
+                i,
+                0,
+                label,
+                transform=xtrans,
+                ha="center",
+                va="top",
+                fontsize=sz.pt("tick"),
+                color=style.MUTED,
+                clip_on=False,
+                parse_math=False,
+            )
 
 
 # --- the full chart --------------------------------------------------------------------
@@ -443,8 +605,14 @@ class _Box:
     h: float
 
 
-def draw_spc(fig: Figure, data: SpcFigureData, sz: style.Size,
-             box: tuple[float, float, float, float], *, show_title: bool = True) -> Axes:
+def draw_spc(
+    fig: Figure,
+    data: SpcFigureData,
+    sz: style.Size,
+    box: tuple[float, float, float, float],
+    *,
+    show_title: bool = True,
+) -> Axes:
     """Lay out and draw the full chart inside ``box`` (x, y, width, height in inches) of
     ``fig``: titles, annotation lanes, phase labels, the plot, right-hand value labels,
     month labels, the legend and the footnote. Returns the plot's axes."""
@@ -456,8 +624,11 @@ def draw_spc(fig: Figure, data: SpcFigureData, sz: style.Size,
     a = _arrays(d)
     n = len(d.periods)
     lo, hi, ticks = _y_range(d, a)
-    dec = d.decimals if d.decimals is not None else auto_decimals(
-        [v for v in d.y if v is not None], d.is_percent)
+    dec = (
+        d.decimals
+        if d.decimals is not None
+        else auto_decimals([v for v in d.y if v is not None], d.is_percent)
+    )
     nf = t.numbers
 
     def fx(v: float) -> float:
@@ -512,16 +683,16 @@ def draw_spc(fig: Figure, data: SpcFigureData, sz: style.Size,
             fixed.append(LaneItem(xin(first - 0.5), left, left + w, 0))
             phase_texts.append((left, label))
     anns = sorted(d.annotations, key=lambda an: (an.index, an.label))
-    labels, placed, notes = _place_annotations(anns, m, sz, xin, bx + pad, bx + bw - pad, gap,
-                                               fixed, d.text)
+    labels, placed, notes = _place_annotations(anns, m, sz, xin, bx + pad, bx + bw - pad, gap, fixed, d.text)
     n_lanes = max([p.lane + 1 for p in placed if p] + [1 if fixed else 0])
     lanes_top = top
     ax_top = lanes_top - n_lanes * lane_h - (0.25 * L if n_lanes else 0)
 
     # --- bottom: footnote, legend, month labels ---
     bottom = by + pad * 0.8
-    bottom = page.footnote(fig, m, sz, bx + pad, bottom, bw - 2 * pad,
-                           [t.notes_separator.join(notes), t.footnote])
+    bottom = page.footnote(
+        fig, m, sz, bx + pad, bottom, bw - 2 * pad, [t.notes_separator.join(notes), t.footnote]
+    )
     legend = _legend_entries(d, sz)
     if legend:
         bottom = _draw_legend(fig, m, legend, sz, bx + pad, bottom, bw - 2 * pad)
@@ -537,50 +708,111 @@ def draw_spc(fig: Figure, data: SpcFigureData, sz: style.Size,
     _frame(ax, d, ticks, sz, x_major=major, x_labels=labels_x, x_minor=minor)
     if t.y_label:
         yl = m.truncate(t.y_label, sz.pt("axis"), ax_h)
-        put(bx + pad + m.line_height(sz.pt("axis")) / 2, ax_bottom + ax_h / 2, yl, "axis",
-            rotation=90, va="center", ha="center", color=style.TEXT)
+        put(
+            bx + pad + m.line_height(sz.pt("axis")) / 2,
+            ax_bottom + ax_h / 2,
+            yl,
+            "axis",
+            rotation=90,
+            va="center",
+            ha="center",
+            color=style.TEXT,
+        )
 
     # phase labels and annotation labels in their lanes
     mark_w = sz.ms("annotation") / 72.0
+
     def lane_y(lane: int) -> float:
         return ax_top + 0.25 * L + (lane + 0.5) * lane_h
 
     for first, _ in a.segments[1:]:
         if has_phase_labels:
-            fig.add_artist(Line2D([fx(xin(first - 0.5))] * 2,
-                                  [fy(ax_top), fy(lane_y(0) + lane_h * 0.45)],
-                                  color=style.PHASE_BREAK, lw=sz.lw("phase")))
+            fig.add_artist(
+                Line2D(
+                    [fx(xin(first - 0.5))] * 2,
+                    [fy(ax_top), fy(lane_y(0) + lane_h * 0.45)],
+                    color=style.PHASE_BREAK,
+                    lw=sz.lw("phase"),
+                )
+            )
     for left, label in phase_texts:
-        put(left, lane_y(0), label, "phase", weight="bold", color=style.TEXT, va="center_baseline",
-            ha="left", zorder=3,
-            bbox=dict(boxstyle="square,pad=0.15", fc=style.BACKGROUND, ec="none"))
+        put(
+            left,
+            lane_y(0),
+            label,
+            "phase",
+            weight="bold",
+            color=style.TEXT,
+            va="center_baseline",
+            ha="left",
+            zorder=3,
+            bbox=dict(boxstyle="square,pad=0.15", fc=style.BACKGROUND, ec="none"),
+        )
     for an, label, p in zip(anns, labels, placed, strict=True):
         if p is None:
             continue
         yl = lane_y(p.lane)
-        fig.add_artist(Line2D([fx(p.anchor)] * 2, [fy(ax_top), fy(yl)], color=style.ANNOTATION,
-                              lw=sz.lw("annotation"), alpha=0.8))
-        fig.add_artist(Line2D([fx(p.anchor)], [fy(yl)], ls="none",
-                              marker=style.ANNOTATION_MARKERS[an.kind], ms=sz.ms("annotation"),
-                              color=style.ANNOTATION, mec="white", mew=0.5))
-        if p.left < p.anchor - mark_w:   # label to the left of its marker
-            put(p.right - mark_w - 0.2 * L, yl, label, "annotation", ha="right",
-                va="center_baseline", color=style.TEXT)
+        fig.add_artist(
+            Line2D(
+                [fx(p.anchor)] * 2,
+                [fy(ax_top), fy(yl)],
+                color=style.ANNOTATION,
+                lw=sz.lw("annotation"),
+                alpha=0.8,
+            )
+        )
+        fig.add_artist(
+            Line2D(
+                [fx(p.anchor)],
+                [fy(yl)],
+                ls="none",
+                marker=style.ANNOTATION_MARKERS[an.kind],
+                ms=sz.ms("annotation"),
+                color=style.ANNOTATION,
+                mec="white",
+                mew=0.5,
+            )
+        )
+        if p.left < p.anchor - mark_w:  # label to the left of its marker
+            put(
+                p.right - mark_w - 0.2 * L,
+                yl,
+                label,
+                "annotation",
+                ha="right",
+                va="center_baseline",
+                color=style.TEXT,
+            )
         else:
-            put(p.left + mark_w + 0.2 * L, yl, label, "annotation", ha="left",
-                va="center_baseline", color=style.TEXT)
+            put(
+                p.left + mark_w + 0.2 * L,
+                yl,
+                label,
+                "annotation",
+                ha="left",
+                va="center_baseline",
+                color=style.TEXT,
+            )
 
     # right-hand value labels (centre line, limits, target), spread so they never overlap
     if right_labels:
+
         def yin(v: float) -> float:
             return ax_bottom + (v - lo) / (hi - lo) * ax_h
 
         hts = [m.line_height(sz.pt("value")) * 1.05 for _ in right_labels]
-        ys = spread([yin(v) for _, v, _, _ in right_labels], hts, ax_bottom - hts[0] / 2,
-                    ax_top + hts[0] / 2)
+        ys = spread([yin(v) for _, v, _, _ in right_labels], hts, ax_bottom - hts[0] / 2, ax_top + hts[0] / 2)
         for (s, _, colour, weight), yv in zip(right_labels, ys, strict=True):
-            put(ax_right + 0.3 * L, yv, s, "value", color=colour, weight=weight,
-                va="center_baseline", ha="left")
+            put(
+                ax_right + 0.3 * L,
+                yv,
+                s,
+                "value",
+                color=colour,
+                weight=weight,
+                va="center_baseline",
+                ha="left",
+            )
     return ax
 
 
@@ -588,9 +820,17 @@ MAX_LABEL_LANES = 3
 MAX_NUMBER_LANES = 6
 
 
-def _place_annotations(anns: Sequence[Annotation], m: Measurer, sz: style.Size, xin,
-                       lo: float, hi: float, gap: float, fixed: Sequence[LaneItem],
-                       t: ChartText) -> tuple[list[str], list[LaneItem | None], list[str]]:
+def _place_annotations(
+    anns: Sequence[Annotation],
+    m: Measurer,
+    sz: style.Size,
+    xin,
+    lo: float,
+    hi: float,
+    gap: float,
+    fixed: Sequence[LaneItem],
+    t: ChartText,
+) -> tuple[list[str], list[LaneItem | None], list[str]]:
     """Labels for the annotations and their lanes. Labels that cannot be placed in three
     lanes become numbers, explained in the footnote ("1 Nutrition bundle")."""
     mark_w = sz.ms("annotation") / 72.0
@@ -602,8 +842,7 @@ def _place_annotations(anns: Sequence[Annotation], m: Measurer, sz: style.Size, 
         w = mark_w + 0.2 * L + m.width(label, pt)
         right = (a, a - mark_w / 2, a - mark_w / 2 + w)
         left = (a, a + mark_w / 2 - w, a + mark_w / 2)
-        return [c for c in (right, left) if c[1] >= lo and c[2] <= hi] or [
-            right if right[2] <= hi else left]
+        return [c for c in (right, left) if c[1] >= lo and c[2] <= hi] or [right if right[2] <= hi else left]
 
     labels = [an.label for an in anns]
     numbered: set[int] = set()
@@ -612,8 +851,9 @@ def _place_annotations(anns: Sequence[Annotation], m: Measurer, sz: style.Size, 
         # numbers follow the order of the markers along the time axis
         numbers = {i: str(k + 1) for k, i in enumerate(sorted(numbered))}
         labels = [numbers.get(i, an.label) for i, an in enumerate(anns)]
-        placed = allocate_lanes([candidates(an.index, lab) for an, lab in zip(anns, labels, strict=True)],
-                                gap, max_lanes, fixed)
+        placed = allocate_lanes(
+            [candidates(an.index, lab) for an, lab in zip(anns, labels, strict=True)], gap, max_lanes, fixed
+        )
         missing = {i for i, p in enumerate(placed) if p is None}
         if not missing:
             break
@@ -631,7 +871,7 @@ def _right_labels(d: SpcFigureData, a: _Arrays, dec: int) -> list[tuple[str, flo
         if v is None:
             return None
         first, lastp = a.segments[-1]
-        seg = v[first:lastp + 1]
+        seg = v[first : lastp + 1]
         ok = np.flatnonzero(np.isfinite(seg))
         return float(seg[ok[-1]]) if ok.size else None
 
@@ -643,13 +883,15 @@ def _right_labels(d: SpcFigureData, a: _Arrays, dec: int) -> list[tuple[str, flo
         if v is not None:
             out.append((nf.value(v, dec, d.is_percent), v, style.LIMIT, "normal"))
     if d.target is not None:
-        out.append((f"{d.text.target} {nf.value(d.target, dec, d.is_percent)}", d.target,
-                    style.TARGET, "bold"))
+        out.append(
+            (f"{d.text.target} {nf.value(d.target, dec, d.is_percent)}", d.target, style.TARGET, "bold")
+        )
     return out
 
 
-def month_ticks(d: SpcFigureData, m: Measurer, sz: style.Size,
-                 slot: float) -> tuple[list[int], list[str], list[int]]:
+def month_ticks(
+    d: SpcFigureData, m: Measurer, sz: style.Size, slot: float
+) -> tuple[list[int], list[str], list[int]]:
     """Label every k-th month, k the smallest of 1, 2, 3, 4, 6, 12 for which labels fit;
     with dates, labels fall on months divisible by k (quarters, January).
     Returns (labelled positions, their labels, unlabelled positions)."""
@@ -673,23 +915,47 @@ def _legend_entries(d: SpcFigureData, sz: style.Size) -> list[tuple[dict, str]]:
     for kind in style.SIGNAL_PRIORITY:
         for direction in DIRECTIONS:
             if (kind, direction) in present:
-                entries.append((_signal_marker_style(kind, direction, sz, 0.9),
-                                t.legend_signal.format(kind=t.kind(kind),
-                                                       direction=t.direction(direction))))
+                entries.append(
+                    (
+                        _signal_marker_style(kind, direction, sz, 0.9),
+                        t.legend_signal.format(kind=t.kind(kind), direction=t.direction(direction)),
+                    )
+                )
     if d.excluded:
-        entries.append((dict(ls="none", marker="o", ms=sz.ms("point") * 1.1, mfc="white",
-                             mec=style.DATA, mew=sz.lw("data") * 0.8), t.excluded))
+        entries.append(
+            (
+                dict(
+                    ls="none",
+                    marker="o",
+                    ms=sz.ms("point") * 1.1,
+                    mfc="white",
+                    mec=style.DATA,
+                    mew=sz.lw("data") * 0.8,
+                ),
+                t.excluded,
+            )
+        )
     if d.counterfactual is not None and t.counterfactual:
-        entries.append((dict(color=style.COUNTERFACTUAL, lw=sz.lw("counterfactual"),
-                             ls=(0, (1.5, 1.5))), t.counterfactual))
+        entries.append(
+            (
+                dict(color=style.COUNTERFACTUAL, lw=sz.lw("counterfactual"), ls=(0, (1.5, 1.5))),
+                t.counterfactual,
+            )
+        )
     if d.runs_signal is not None and any(d.runs_signal) and d.cl is not None and t.runs_signal:
-        entries.append((dict(color=style.CENTRE, lw=sz.lw("centre"), ls=(0, (5, 3))),
-                        t.runs_signal))
+        entries.append((dict(color=style.CENTRE, lw=sz.lw("centre"), ls=(0, (5, 3))), t.runs_signal))
     return entries
 
 
-def _draw_legend(fig: Figure, m: Measurer, entries: list[tuple[dict, str]], sz: style.Size,
-                 x0: float, y0: float, width: float) -> float:
+def _draw_legend(
+    fig: Figure,
+    m: Measurer,
+    entries: list[tuple[dict, str]],
+    sz: style.Size,
+    x0: float,
+    y0: float,
+    width: float,
+) -> float:
     """Draw legend entries left to right, wrapping rows, from the bottom ``y0`` upwards.
     Returns the y above the legend."""
     W, H = fig.get_size_inches()
@@ -716,8 +982,16 @@ def _draw_legend(fig: Figure, m: Measurer, entries: list[tuple[dict, str]], sz: 
             else:
                 xs, ys = [x / W, (x + sym_w) / W], [y / H] * 2
             fig.add_artist(Line2D(xs, ys, **st))
-            fig.text((x + sym_w + 0.3 * L) / W, y / H, label, fontsize=pt, color=style.TEXT,
-                     va="center_baseline", ha="left", parse_math=False)
+            fig.text(
+                (x + sym_w + 0.3 * L) / W,
+                y / H,
+                label,
+                fontsize=pt,
+                color=style.TEXT,
+                va="center_baseline",
+                ha="left",
+                parse_math=False,
+            )
             x += w + 1.0 * L
         y -= row_h
     return y0 + len(rows) * row_h + 0.2 * L
@@ -728,15 +1002,27 @@ def _draw_legend(fig: Figure, m: Measurer, entries: list[tuple[dict, str]], sz: 
 # measures.rules names (beyond_limits, shift, trend, two_of_three, few_crossings, few_runs,
 # many_runs); other spellings are matched loosely.
 _RULE_KINDS = {
-    "beyond_limits": "outside", "shift": "shift", "trend": "trend",
-    "two_of_three": "two_of_three", "astronomical": "outside", "long_run": "run",
+    "beyond_limits": "outside",
+    "shift": "shift",
+    "trend": "trend",
+    "two_of_three": "two_of_three",
+    "astronomical": "outside",
+    "long_run": "run",
 }
 # Rules about a whole phase rather than some points: drawn as a dashed centre line.
 _PHASE_RULES = ("crossing", "few_runs", "many_runs", "runs_count")
 _LOOSE_KINDS = (
-    ("two", "two_of_three"), ("2of3", "two_of_three"), ("outside", "outside"),
-    ("sigma", "outside"), ("limit", "outside"), ("astronom", "outside"), ("point", "outside"),
-    ("trend", "trend"), ("shift", "shift"), ("side", "shift"), ("run", "run"),
+    ("two", "two_of_three"),
+    ("2of3", "two_of_three"),
+    ("outside", "outside"),
+    ("sigma", "outside"),
+    ("limit", "outside"),
+    ("astronom", "outside"),
+    ("point", "outside"),
+    ("trend", "trend"),
+    ("shift", "shift"),
+    ("side", "shift"),
+    ("run", "run"),
 )
 
 
@@ -759,15 +1045,24 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
     return getattr(obj, name, default)
 
 
-def from_measures(chart: Any, *, periods: Sequence[str], findings: Iterable[Any] = (),
-                  text: ChartText | None = None, annotations: Sequence[Annotation] = (),
-                  phase_labels: Sequence[str] = (), target: float | None = None,
-                  multiplier: float = 1.0, is_percent: bool = False,
-                  improvement: str | None = None,
-                  counterfactual: Sequence[Num] | None = None,
-                  period_dates: Sequence[_dt.date] | None = None,
-                  excluded: Sequence[int] = (), show_2sigma: bool | None = None,
-                  decimals: int | None = None) -> SpcFigureData:
+def from_measures(
+    chart: Any,
+    *,
+    periods: Sequence[str],
+    findings: Iterable[Any] = (),
+    text: ChartText | None = None,
+    annotations: Sequence[Annotation] = (),
+    phase_labels: Sequence[str] = (),
+    target: float | None = None,
+    multiplier: float = 1.0,
+    is_percent: bool = False,
+    improvement: str | None = None,
+    counterfactual: Sequence[Num] | None = None,
+    period_dates: Sequence[_dt.date] | None = None,
+    excluded: Sequence[int] = (),
+    show_2sigma: bool | None = None,
+    decimals: int | None = None,
+) -> SpcFigureData:
     """Map a ``measures.spc.compute`` result onto :class:`SpcFigureData`.
 
     ``chart.to_records()`` gives one dict per subgroup (y, cl, lcl, ucl, lcl95, ucl95,
@@ -789,15 +1084,16 @@ def from_measures(chart: Any, *, periods: Sequence[str], findings: Iterable[Any]
         vals = [r.get(key) for r in records]
         if all(v is None for v in vals):
             return None
-        return tuple(None if v is None or (isinstance(v, float) and math.isnan(v))
-                     else float(v) * multiplier for v in vals)
+        return tuple(
+            None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) * multiplier
+            for v in vals
+        )
 
     y = col("y") or tuple(None for _ in records)
     cl, lcl, ucl = col("cl"), col("lcl"), col("ucl")
     findings = list(findings)
-    if show_2sigma is None:     # the 2-sigma lines explain a "2 of 3 beyond 2 sigma" signal
-        show_2sigma = any(_finding_kind(str(_get(f, "rule", ""))) == "two_of_three"
-                          for f in findings)
+    if show_2sigma is None:  # the 2-sigma lines explain a "2 of 3 beyond 2 sigma" signal
+        show_2sigma = any(_finding_kind(str(_get(f, "rule", ""))) == "two_of_three" for f in findings)
     lcl95 = col("lcl95") if show_2sigma else None
     ucl95 = col("ucl95") if show_2sigma else None
     raw_phase = [r.get("phase") for r in records]
@@ -811,8 +1107,7 @@ def from_measures(chart: Any, *, periods: Sequence[str], findings: Iterable[Any]
         kind = _finding_kind(str(_get(f, "rule", "")))
         if kind is None:
             # too few crossings / too few or many runs: the phase's centre line is dashed
-            for i in range(max(0, int(_get(f, "first"))),
-                           min(len(runs_flags), int(_get(f, "last")) + 1)):
+            for i in range(max(0, int(_get(f, "first"))), min(len(runs_flags), int(_get(f, "last")) + 1)):
                 runs_flags[i] = True
             continue
         direction = _get(f, "direction", "neutral") or "neutral"
@@ -820,8 +1115,14 @@ def from_measures(chart: Any, *, periods: Sequence[str], findings: Iterable[Any]
             direction = "neutral"
         signals.append(Signal(kind, direction, int(_get(f, "first")), int(_get(f, "last"))))
     if not findings:
-        up = {"up": True, "higher": True, "increase": True,
-              "down": False, "lower": False, "decrease": False}.get(improvement or "")
+        up = {
+            "up": True,
+            "higher": True,
+            "increase": True,
+            "down": False,
+            "lower": False,
+            "decrease": False,
+        }.get(improvement or "")
         for i, r in enumerate(records):
             if r.get("sigma_signal") and y[i] is not None:
                 if up is None or cl is None or cl[i] is None:
@@ -831,14 +1132,26 @@ def from_measures(chart: Any, *, periods: Sequence[str], findings: Iterable[Any]
                 signals.append(Signal("outside", direction, i, i))
     t = text or ChartText()
     return SpcFigureData(
-        periods=tuple(periods), y=y, cl=cl, lcl=lcl, ucl=ucl, lcl95=lcl95, ucl95=ucl95,
-        phase=phase, phase_labels=tuple(phase_labels), signals=tuple(signals),
+        periods=tuple(periods),
+        y=y,
+        cl=cl,
+        lcl=lcl,
+        ucl=ucl,
+        lcl95=lcl95,
+        ucl95=ucl95,
+        phase=phase,
+        phase_labels=tuple(phase_labels),
+        signals=tuple(signals),
         runs_signal=_whole_phases(runs_flags, phase) if any(runs_flags) else None,
         target=target,
         annotations=tuple(annotations),
         counterfactual=tuple(counterfactual) if counterfactual is not None else None,
-        excluded=tuple(excluded), is_percent=is_percent, decimals=decimals,
-        period_dates=tuple(period_dates) if period_dates is not None else None, text=t)
+        excluded=tuple(excluded),
+        is_percent=is_percent,
+        decimals=decimals,
+        period_dates=tuple(period_dates) if period_dates is not None else None,
+        text=t,
+    )
 
 
 def _whole_phases(flags: Sequence[bool], phase: Sequence[int]) -> tuple[bool, ...]:

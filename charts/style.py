@@ -12,6 +12,7 @@ shape, so colour is never the only carrier of meaning.
 Fonts: DejaVu Sans, which ships with matplotlib, so output does not depend on the fonts
 installed on the server (and image baselines stay stable).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,18 +29,18 @@ VERMILLION = "#D55E00"
 REDDISH_PURPLE = "#CC79A7"
 
 # --- roles ---------------------------------------------------------------------------------
-INK = "#222222"            # titles and important text
-TEXT = "#333333"           # ordinary text
-MUTED = "#666666"          # subtitles, footnotes, tick labels
-DATA = "#3C3C3C"           # the data line and ordinary points
+INK = "#222222"  # titles and important text
+TEXT = "#333333"  # ordinary text
+MUTED = "#666666"  # subtitles, footnotes, tick labels
+DATA = "#3C3C3C"  # the data line and ordinary points
 GRID = "#E6E6E6"
 AXIS = "#9A9A9A"
-CENTRE = "#3C3C3C"         # centre line
-LIMIT = "#8A8A8A"          # 3-sigma limits
-LIMIT_BAND = "#EDEDED"     # shaded band between the 3-sigma limits
-LIMIT_INNER = "#B5B5B5"    # 2-sigma limits
+CENTRE = "#3C3C3C"  # centre line
+LIMIT = "#8A8A8A"  # 3-sigma limits
+LIMIT_BAND = "#EDEDED"  # shaded band between the 3-sigma limits
+LIMIT_INNER = "#B5B5B5"  # 2-sigma limits
 PHASE_BREAK = "#7A7A7A"
-ANNOTATION = "#444444"     # intervention and PDSA markers
+ANNOTATION = "#444444"  # intervention and PDSA markers
 TARGET = BLUISH_GREEN
 COUNTERFACTUAL = REDDISH_PURPLE
 BACKGROUND = "#FFFFFF"
@@ -56,15 +57,15 @@ ON_SIGNAL_COLOURS: Mapping[str, str] = {
     "neutral": "#000000",
     "common": "#FFFFFF",
 }
-COMMON_CAUSE = "#7F7F7F"   # grey icons for common-cause variation / hit-and-miss
+COMMON_CAUSE = "#7F7F7F"  # grey icons for common-cause variation / hit-and-miss
 
 # Marker shape per signal kind (the shape names the kind, the colour names the class).
 SIGNAL_MARKERS: Mapping[str, str] = {
-    "outside": "D",        # a point outside the 3-sigma limits
-    "shift": "s",          # part of a shift / unusually long run
-    "trend": "^",          # part of a trend
-    "two_of_three": "p",   # two of three beyond 2 sigma
-    "run": "s",            # synonym used by some rule sets
+    "outside": "D",  # a point outside the 3-sigma limits
+    "shift": "s",  # part of a shift / unusually long run
+    "trend": "^",  # part of a trend
+    "two_of_three": "p",  # two of three beyond 2 sigma
+    "run": "s",  # synonym used by some rule sets
 }
 SIGNAL_PRIORITY = ("outside", "two_of_three", "shift", "run", "trend")
 
@@ -116,7 +117,7 @@ FONT_SCALE: Mapping[str, float] = {
     "subtitle": 1.05,
     "axis": 1.0,
     "tick": 1.0,
-    "value": 1.0,       # centre-line, limit and target labels
+    "value": 1.0,  # centre-line, limit and target labels
     "phase": 1.0,
     "annotation": 0.95,
     "legend": 0.95,
@@ -164,9 +165,7 @@ def size(name_or_size: str | Size) -> Size:
     try:
         return SIZES[name_or_size]
     except KeyError:
-        raise ValueError(
-            f"unknown size {name_or_size!r}; choose one of {', '.join(SIZES)}"
-        ) from None
+        raise ValueError(f"unknown size {name_or_size!r}; choose one of {', '.join(SIZES)}") from None
 
 
 def rc(sz: Size) -> dict:

@@ -3,6 +3,7 @@
 Text is measured from DejaVu Sans's advance widths (see :class:`_Advances`); units are
 inches unless a name says otherwise.
 """
+
 from __future__ import annotations
 
 import io
@@ -41,8 +42,7 @@ class _Advances:
                     path = findfont(font(10, weight), fallback_to_default=True)
                     with open(path, "rb") as fh:
                         tt = TTFont(io.BytesIO(fh.read()))
-                    t = (dict(tt.getBestCmap()), dict(tt["hmtx"].metrics),
-                         tt["head"].unitsPerEm)
+                    t = (dict(tt.getBestCmap()), dict(tt["hmtx"].metrics), tt["head"].unitsPerEm)
                     cls._tables[weight] = t
         return t
 
@@ -58,7 +58,7 @@ class _Advances:
 class Measurer:
     """Measures strings in inches for a figure; caches by (text, size, weight)."""
 
-    SAFETY = 1.02   # covers the few strings whose rendered width exceeds the advance sum
+    SAFETY = 1.02  # covers the few strings whose rendered width exceeds the advance sum
 
     def __init__(self, fig: Figure):
         self.fig = fig
@@ -87,7 +87,7 @@ class Measurer:
         """Greedy word wrap to ``max_width`` inches; explicit newlines are kept."""
         lines: list[str] = []
         for para in s.split("\n"):
-            words = [w for w in para.split(" ") if w]   # no-break spaces hold words together
+            words = [w for w in para.split(" ") if w]  # no-break spaces hold words together
             if not words:
                 lines.append("")
                 continue
@@ -126,8 +126,12 @@ class LaneItem:
     lane: int
 
 
-def allocate_lanes(items: Sequence[Sequence[tuple[float, float, float]]], gap: float,
-                   max_lanes: int, fixed: Sequence[LaneItem] = ()) -> list[LaneItem | None]:
+def allocate_lanes(
+    items: Sequence[Sequence[tuple[float, float, float]]],
+    gap: float,
+    max_lanes: int,
+    fixed: Sequence[LaneItem] = (),
+) -> list[LaneItem | None]:
     """Place labels in horizontal lanes above a plot.
 
     Each item offers candidate spans (anchor, left, right), best first (e.g. the label to
@@ -147,13 +151,17 @@ def allocate_lanes(items: Sequence[Sequence[tuple[float, float, float]]], gap: f
         done = False
         for a, left, right in items[i]:
             for lane in range(max_lanes):
-                if any(j != i and j not in placed and abs(anchors[j] - a) > 1e-9
-                       and left - gap / 2 <= anchors[j] <= right + gap / 2
-                       for j in range(len(items))):
-                    break   # it would cover the stem of a label still to be placed
-                if all(_compatible(a, left, right, lane, p, gap) for p in placed.values()) and \
-                        all(p.lane != lane or right + gap <= p.left or p.right + gap <= left
-                            for p in fixed):
+                if any(
+                    j != i
+                    and j not in placed
+                    and abs(anchors[j] - a) > 1e-9
+                    and left - gap / 2 <= anchors[j] <= right + gap / 2
+                    for j in range(len(items))
+                ):
+                    break  # it would cover the stem of a label still to be placed
+                if all(_compatible(a, left, right, lane, p, gap) for p in placed.values()) and all(
+                    p.lane != lane or right + gap <= p.left or p.right + gap <= left for p in fixed
+                ):
                     placed[i] = LaneItem(a, left, right, lane)
                     done = True
                     break
@@ -165,7 +173,7 @@ def allocate_lanes(items: Sequence[Sequence[tuple[float, float, float]]], gap: f
 def _compatible(a: float, left: float, right: float, lane: int, p: LaneItem, gap: float) -> bool:
     if p.lane == lane:
         return right + gap <= p.left or p.right + gap <= left
-    if p.lane > lane:       # p's stem passes through our lane: we must not cover it
+    if p.lane > lane:  # p's stem passes through our lane: we must not cover it
         return not (left - gap / 2 <= p.anchor <= right + gap / 2)
     # our stem passes through p's lane: it must not cross p
     return not (p.left - gap / 2 <= a <= p.right + gap / 2)

@@ -98,10 +98,13 @@ def main() -> None:
     assert sz.pixels == (800, 450)
     plain_matplotlib()  # warm-up: matplotlib's font list and fonts
     cold = timed(lambda i: render_spc(charts[-1]), 1)
-    print(f"  36-month annotated p chart, PNG 800×450, first in the process (cold caches): "
-          f"{cold[0][0] * 1000:6.1f} ms wall, {cold[1][0] * 1000:6.1f} ms CPU")
-    print(f"  36-month annotated p chart, PNG 800×450:   "
-          f"{ms(timed(lambda i: render_spc(charts[i]), repeat))}")
+    print(
+        f"  36-month annotated p chart, PNG 800×450, first in the process (cold caches): "
+        f"{cold[0][0] * 1000:6.1f} ms wall, {cold[1][0] * 1000:6.1f} ms CPU"
+    )
+    print(
+        f"  36-month annotated p chart, PNG 800×450:   {ms(timed(lambda i: render_spc(charts[i]), repeat))}"
+    )
     print(
         f"    of which building the figure:           "
         f"{ms(timed(lambda i: build_spc_figure(charts[i], sz), repeat))}"
@@ -112,9 +115,13 @@ def main() -> None:
     )
     print(f"  for scale, plain matplotlib line chart:    {ms(timed(plain_matplotlib, repeat))}")
     info = agg.cache_info()
-    print("  text caches after these: " + ", ".join(
-        f"{name} {c.hits / max(1, c.hits + c.misses):.0%} hits ({c.currsize} kept)"
-        for name, c in info.items()))
+    print(
+        "  text caches after these: "
+        + ", ".join(
+            f"{name} {c.hits / max(1, c.hits + c.misses):.0%} hits ({c.currsize} kept)"
+            for name, c in info.items()
+        )
+    )
 
     pack = samples.pack(teams, 6, measured=True)
     n_charts = sum(len(t.charts) for t in pack.teams)

@@ -8,6 +8,7 @@ of the look, run
 then look at every changed PNG before committing it. Rendered images and diffs of failed
 comparisons are written to tests/charts/result_images/ (ignored by git).
 """
+
 from __future__ import annotations
 
 import os
@@ -37,7 +38,8 @@ def assert_matches_baseline(name: str, png: bytes) -> None:
         expected.write_bytes(png)
         return
     assert expected.exists(), (
-        f"no baseline {expected}; create it with LEARNNET_UPDATE_BASELINES=1 and review it")
+        f"no baseline {expected}; create it with LEARNNET_UPDATE_BASELINES=1 and review it"
+    )
     err = compare_images(str(expected), str(actual), tol=TOLERANCE, in_decorator=True)
     assert err is None, f"{name} differs from its baseline: {err}"
 
@@ -61,9 +63,8 @@ def assert_no_overlaps(fig: Figure, slack: float = 0.5) -> None:
     for i, (ta, a) in enumerate(boxes):
         if a.x0 < -slack or a.y0 < -slack or a.x1 > w + slack or a.y1 > h + slack:
             problems.append(f"{ta!r} outside the figure: {a}")
-        for tb, b in boxes[i + 1:]:
-            if (min(a.x1, b.x1) - max(a.x0, b.x0) > slack
-                    and min(a.y1, b.y1) - max(a.y0, b.y0) > slack):
+        for tb, b in boxes[i + 1 :]:
+            if min(a.x1, b.x1) - max(a.x0, b.x0) > slack and min(a.y1, b.y1) - max(a.y0, b.y0) > slack:
                 problems.append(f"{ta!r} overlaps {tb!r}")
     assert not problems, "\n".join(problems)
 

@@ -3,6 +3,7 @@
 The p-chart limits are computed here with the textbook formula (Montgomery):
 CL = Σnum/Σden per phase, limits CL ± 3·sqrt(CL(1−CL)/n_i).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,11 +17,18 @@ from charts.text import NumberFormat
 NB_NUMBERS = NumberFormat(decimal_mark=",", thousands_sep="\u00a0", percent_suffix="\u00a0%")
 
 
-def p_chart(n_months: int = 36, *, seed: int = 1, locale: str = "en", break_at: int = 12,
-            annotations: tuple[Annotation, ...] | None = None, missing: tuple[int, ...] = (4,),
-            title: str = "Residents screened for malnutrition risk",
-            subtitle: str = "Team Borre · Horten · Jan 2024 – Dec 2026",
-            counterfactual: bool = False) -> SpcFigureData:
+def p_chart(
+    n_months: int = 36,
+    *,
+    seed: int = 1,
+    locale: str = "en",
+    break_at: int = 12,
+    annotations: tuple[Annotation, ...] | None = None,
+    missing: tuple[int, ...] = (4,),
+    title: str = "Residents screened for malnutrition risk",
+    subtitle: str = "Team Borre · Horten · Jan 2024 – Dec 2026",
+    counterfactual: bool = False,
+) -> SpcFigureData:
     rnd = random.Random(seed)
     dates = period_range(dt.date(2024, 1, 1), n_months)
     den = [rnd.randint(18, 26) for _ in range(n_months)]
@@ -68,7 +76,7 @@ def p_chart(n_months: int = 36, *, seed: int = 1, locale: str = "en", break_at: 
         y_label="% of residents" if not nb else "% av beboere",
         footnote="Source: learnnet, monthly counts entered by the team. p chart, 3-sigma limits.",
         alt_description="The proportion screened rose from 45 % to about 75 % after the "
-                        "nutrition bundle; the shift signals an improvement.",
+        "nutrition bundle; the shift signals an improvement.",
         numbers=NB_NUMBERS if nb else NumberFormat(),
         counterfactual="Expected without the bundle",
     )
@@ -76,10 +84,21 @@ def p_chart(n_months: int = 36, *, seed: int = 1, locale: str = "en", break_at: 
     if counterfactual:
         cf = tuple(None if i < break_at else 45.0 + 0.1 * (i - break_at) for i in range(n_months))
     return SpcFigureData(
-        periods=month_labels(dates, locale), y=tuple(y), cl=tuple(cl), lcl=tuple(lcl),
-        ucl=tuple(ucl), phase=phase, phase_labels=("Baseline", "After the nutrition bundle"),
-        signals=tuple(signals), target=80.0, annotations=annotations, is_percent=True,
-        period_dates=dates, text=text, counterfactual=cf)
+        periods=month_labels(dates, locale),
+        y=tuple(y),
+        cl=tuple(cl),
+        lcl=tuple(lcl),
+        ucl=tuple(ucl),
+        phase=phase,
+        phase_labels=("Baseline", "After the nutrition bundle"),
+        signals=tuple(signals),
+        target=80.0,
+        annotations=annotations,
+        is_percent=True,
+        period_dates=dates,
+        text=text,
+        counterfactual=cf,
+    )
 
 
 def run_chart(n_months: int = 14, seed: int = 3) -> SpcFigureData:
@@ -89,41 +108,84 @@ def run_chart(n_months: int = 14, seed: int = 3) -> SpcFigureData:
     y = [round(rnd.uniform(2.0, 8.0), 2) for _ in range(n_months)]
     med = sorted(y)[len(y) // 2]
     return SpcFigureData(
-        periods=month_labels(dates, "nb"), y=tuple(y), cl=tuple(med for _ in y),
-        period_dates=dates, target=3.0,
+        periods=month_labels(dates, "nb"),
+        y=tuple(y),
+        cl=tuple(med for _ in y),
+        period_dates=dates,
+        target=3.0,
         runs_signal=tuple(False for _ in y),
-        text=ChartText(title="Fall per 1 000 liggedøgn", subtitle="Tjølling · Larvik",
-                       y_label="per 1 000 liggedøgn", target="Mål", numbers=NB_NUMBERS,
-                       footnote="Kilde: learnnet"))
+        text=ChartText(
+            title="Fall per 1 000 liggedøgn",
+            subtitle="Tjølling · Larvik",
+            y_label="per 1 000 liggedøgn",
+            target="Mål",
+            numbers=NB_NUMBERS,
+            footnote="Kilde: learnnet",
+        ),
+    )
 
 
 def crowded(n_months: int = 24) -> SpcFigureData:
     """Many annotations in neighbouring months, short phases with long labels."""
     base = p_chart(n_months, seed=7, break_at=8, annotations=())
     anns = tuple(
-        Annotation(i, label, kind) for i, label, kind in [
-            (2, "Tablet screening", "intervention"), (3, "PDSA: night shift", "pdsa"),
-            (4, "PDSA: relatives", "pdsa"), (5, "Weekly huddle", "intervention"),
-            (6, "MNA-SF training", "intervention"), (8, "Nutrition bundle", "intervention"),
-            (9, "PDSA: snacks", "pdsa"), (10, "PDSA: menu", "pdsa"),
-            (11, "Dietitian visit", "event"), (20, "Audit", "event"),
-            (21, "Routine in procedure", "intervention"), (22, "PDSA: weighing", "pdsa"),
+        Annotation(i, label, kind)
+        for i, label, kind in [
+            (2, "Tablet screening", "intervention"),
+            (3, "PDSA: night shift", "pdsa"),
+            (4, "PDSA: relatives", "pdsa"),
+            (5, "Weekly huddle", "intervention"),
+            (6, "MNA-SF training", "intervention"),
+            (8, "Nutrition bundle", "intervention"),
+            (9, "PDSA: snacks", "pdsa"),
+            (10, "PDSA: menu", "pdsa"),
+            (11, "Dietitian visit", "event"),
+            (20, "Audit", "event"),
+            (21, "Routine in procedure", "intervention"),
+            (22, "PDSA: weighing", "pdsa"),
             (23, "Celebration at the end of the network", "event"),
-        ] if i < n_months)
+        ]
+        if i < n_months
+    )
     from dataclasses import replace
-    return replace(base, annotations=anns,
-                   phase_labels=("Baseline measurement before the network started",
-                                 "Testing changes in PDSA cycles after the first session"))
+
+    return replace(
+        base,
+        annotations=anns,
+        phase_labels=(
+            "Baseline measurement before the network started",
+            "Testing changes in PDSA cycles after the first session",
+        ),
+    )
 
 
-TEAMS = ("Borre", "Indre havn", "Åsgårdstrand", "Smidsrød helsehus", "Bjønnesåsen",
-         "Tjøme omsorgssenter", "Holmestrand", "Sande", "Hof", "Stavern", "Tjølling",
-         "Furuheim", "Brunlanes", "Tanum", "Berg", "Nygård bo- og behandlingssenter",
-         "Tønsberg 1", "Tønsberg 2", "Tønsberg 3", "Horten sentrum")
+TEAMS = (
+    "Borre",
+    "Indre havn",
+    "Åsgårdstrand",
+    "Smidsrød helsehus",
+    "Bjønnesåsen",
+    "Tjøme omsorgssenter",
+    "Holmestrand",
+    "Sande",
+    "Hof",
+    "Stavern",
+    "Tjølling",
+    "Furuheim",
+    "Brunlanes",
+    "Tanum",
+    "Berg",
+    "Nygård bo- og behandlingssenter",
+    "Tønsberg 1",
+    "Tønsberg 2",
+    "Tønsberg 3",
+    "Horten sentrum",
+)
 
 
 def team_panels(n_teams: int = 12, n_months: int = 24):
     from dataclasses import replace
+
     out = []
     for k in range(n_teams):
         d = p_chart(n_months, seed=100 + k, break_at=6 + k % 8, annotations=())
@@ -134,6 +196,7 @@ def team_panels(n_teams: int = 12, n_months: int = 24):
 def funnel(n_units: int = 16, seed: int = 11, adjusted: bool = False):
     """A funnel plot of a proportion (percent) with binomial limits (normal approximation)."""
     from charts.funnel import FunnelFigureData, FunnelText, FunnelUnit
+
     rnd = random.Random(seed)
     p = 0.62
     units = []
@@ -147,24 +210,42 @@ def funnel(n_units: int = 16, seed: int = 11, adjusted: bool = False):
 
     def lim(z, sign):
         return tuple(100 * min(1, max(0, p + sign * z * math.sqrt(phi * p * (1 - p) / n))) for n in dens)
+
     return FunnelFigureData(
-        units=tuple(units), centre=100 * p, denominators=tuple(float(x) for x in dens),
-        lower95=lim(1.96, -1), upper95=lim(1.96, 1), lower998=lim(3.09, -1), upper998=lim(3.09, 1),
-        adjusted=adjusted, is_percent=True, improvement="up",
-        text=FunnelText(title="Residents with a nutrition plan, 2025",
-                        subtitle="16 units in the network · all of 2025",
-                        x_label="Residents at risk (denominator)", y_label="% with a plan",
-                        footnote="Source: learnnet",
-                        alt_description="Two units lie outside the 99.8% limits."))
+        units=tuple(units),
+        centre=100 * p,
+        denominators=tuple(float(x) for x in dens),
+        lower95=lim(1.96, -1),
+        upper95=lim(1.96, 1),
+        lower998=lim(3.09, -1),
+        upper998=lim(3.09, 1),
+        adjusted=adjusted,
+        is_percent=True,
+        improvement="up",
+        text=FunnelText(
+            title="Residents with a nutrition plan, 2025",
+            subtitle="16 units in the network · all of 2025",
+            x_label="Residents at risk (denominator)",
+            y_label="% with a plan",
+            footnote="Source: learnnet",
+            alt_description="Two units lie outside the 99.8% limits.",
+        ),
+    )
 
 
-MEASURES = ("Screened for malnutrition risk", "At risk with a nutrition plan",
-            "Weighed last month", "Falls per 1,000 bed-days", "Fall-risk assessment",
-            "Unplanned admissions per 1,000 bed-days")
+MEASURES = (
+    "Screened for malnutrition risk",
+    "At risk with a nutrition plan",
+    "Weighed last month",
+    "Falls per 1,000 bed-days",
+    "Fall-risk assessment",
+    "Unplanned admissions per 1,000 bed-days",
+)
 
 
 def matrix(n_teams: int = 20):
     from charts.matrix import ASSURANCES, VARIATIONS, MatrixCell, MatrixText, SummaryMatrixData
+
     rnd = random.Random(5)
     cells = []
     for i in range(n_teams):
@@ -175,12 +256,14 @@ def matrix(n_teams: int = 20):
             else:
                 row.append(MatrixCell(rnd.choice(VARIATIONS), rnd.choice(ASSURANCES + (None,))))
         cells.append(tuple(row))
-    teams = tuple(TEAMS[k % len(TEAMS)] + (f" {k // len(TEAMS) + 1}" if k >= len(TEAMS) else "")
-                  for k in range(n_teams))
+    teams = tuple(
+        TEAMS[k % len(TEAMS)] + (f" {k // len(TEAMS) + 1}" if k >= len(TEAMS) else "") for k in range(n_teams)
+    )
     text = MatrixText(
         title="Summary: where are we?",
         subtitle="Learning session 3 · Vestfold malnutrition and falls network",
-        footnote="Variation: NHS Making Data Count rules. Assurance against each measure's target.")
+        footnote="Variation: NHS Making Data Count rules. Assurance against each measure's target.",
+    )
     return SummaryMatrixData(teams=teams, measures=MEASURES, cells=tuple(cells), text=text)
 
 
@@ -189,6 +272,7 @@ def pack(n_teams: int = 3, n_measures: int = 6, n_months: int = 24, measured: bo
     from dataclasses import replace
 
     from charts.pack import PackData, TeamSection
+
     teams = []
     for k in range(n_teams):
         charts = []
@@ -197,17 +281,36 @@ def pack(n_teams: int = 3, n_measures: int = 6, n_months: int = 24, measured: bo
                 d = measured_p_chart(36, seed=1000 + 10 * k + j)
             else:
                 d = p_chart(n_months, seed=1000 + 10 * k + j, break_at=6 + (k + j) % 10)
-            charts.append(replace(d, text=replace(
-                d.text, title=MEASURES[j % len(MEASURES)],
-                subtitle=f"{TEAMS[k % len(TEAMS)]} · {n_months} months")))
-        teams.append(TeamSection(
-            name=TEAMS[k % len(TEAMS)], subtitle="Horten kommune · sykehjem",
-            charts=tuple(charts),
-            interventions=("Mar 2026: Nutrition bundle", "Apr 2026: PDSA weekly weighing",
-                           "May 2026: Kitchen snacks")))
-    return PackData(title="Learning session 3", subtitle="Malnutrition and falls network, Vestfold",
-                    date_text="12 March 2026", footer="learnnet · USHT Vestfold",
-                    teams=tuple(teams), matrix=matrix(n_teams))
+            charts.append(
+                replace(
+                    d,
+                    text=replace(
+                        d.text,
+                        title=MEASURES[j % len(MEASURES)],
+                        subtitle=f"{TEAMS[k % len(TEAMS)]} · {n_months} months",
+                    ),
+                )
+            )
+        teams.append(
+            TeamSection(
+                name=TEAMS[k % len(TEAMS)],
+                subtitle="Horten kommune · sykehjem",
+                charts=tuple(charts),
+                interventions=(
+                    "Mar 2026: Nutrition bundle",
+                    "Apr 2026: PDSA weekly weighing",
+                    "May 2026: Kitchen snacks",
+                ),
+            )
+        )
+    return PackData(
+        title="Learning session 3",
+        subtitle="Malnutrition and falls network, Vestfold",
+        date_text="12 March 2026",
+        footer="learnnet · USHT Vestfold",
+        teams=tuple(teams),
+        matrix=matrix(n_teams),
+    )
 
 
 def measured_p_chart(n_months: int = 36, seed: int = 1, rule_set: str = "anhoej"):
@@ -217,6 +320,7 @@ def measured_p_chart(n_months: int = 36, seed: int = 1, rule_set: str = "anhoej"
     from measures.effects import interrupted_time_series
     from measures.rules import evaluate
     from measures.spc import compute
+
     rnd = random.Random(seed)
     dates = period_range(dt.date(2024, 1, 1), n_months)
     den = [rnd.randint(18, 26) for _ in range(n_months)]
@@ -230,18 +334,35 @@ def measured_p_chart(n_months: int = 36, seed: int = 1, rule_set: str = "anhoej"
     effect = interrupted_time_series("proportion", num, den, at=12)
     base = p_chart(n_months, seed=seed)
     return from_measures(
-        chart, periods=month_labels(dates, "en"), period_dates=dates, findings=evaluation,
-        text=base.text, annotations=base.annotations,
-        phase_labels=("Baseline", "After the nutrition bundle"), target=80.0,
-        multiplier=100, is_percent=True, improvement="up",
-        counterfactual=tuple(None if i < 12 else 100 * float(v)
-                             for i, v in enumerate(effect.counterfactual)))
+        chart,
+        periods=month_labels(dates, "en"),
+        period_dates=dates,
+        findings=evaluation,
+        text=base.text,
+        annotations=base.annotations,
+        phase_labels=("Baseline", "After the nutrition bundle"),
+        target=80.0,
+        multiplier=100,
+        is_percent=True,
+        improvement="up",
+        counterfactual=tuple(None if i < 12 else 100 * float(v) for i, v in enumerate(effect.counterfactual)),
+    )
 
 
-ANNOTATION_LABELS = ("Screening tool on tablets", "Nutrition bundle", "PDSA 1: weekly weighing",
-                     "PDSA 2: kitchen", "New routine for admission", "Weekly huddle",
-                     "MNA-SF training", "PDSA: snacks", "Dietitian visit", "PDSA: night shift",
-                     "Menu with the residents", "Audit of care plans")
+ANNOTATION_LABELS = (
+    "Screening tool on tablets",
+    "Nutrition bundle",
+    "PDSA 1: weekly weighing",
+    "PDSA 2: kitchen",
+    "New routine for admission",
+    "Weekly huddle",
+    "MNA-SF training",
+    "PDSA: snacks",
+    "Dietitian visit",
+    "PDSA: night shift",
+    "Menu with the residents",
+    "Audit of care plans",
+)
 
 
 def varied_p_charts(n: int = 40, n_months: int = 36) -> tuple[SpcFigureData, ...]:
@@ -249,13 +370,22 @@ def varied_p_charts(n: int = 40, n_months: int = 36) -> tuple[SpcFigureData, ...
     data, team names, titles and annotation labels. What repeats between them is what
     repeats between teams in the app (month labels, tick values, the legend)."""
     from dataclasses import replace
+
     out = []
     for k in range(n):
         d = measured_p_chart(n_months, seed=2000 + k)
         team = TEAMS[k % len(TEAMS)] + (f" {k // len(TEAMS) + 1}" if k >= len(TEAMS) else "")
         labels = [ANNOTATION_LABELS[(k + 3 * j) % len(ANNOTATION_LABELS)] for j in range(5)]
         anns = tuple(replace(a, label=label) for a, label in zip(d.annotations, labels, strict=True))
-        out.append(replace(d, annotations=anns, text=replace(
-            d.text, title=MEASURES[k % len(MEASURES)],
-            subtitle=f"Team {team} · Horten · Jan 2024 – Dec 2026")))
+        out.append(
+            replace(
+                d,
+                annotations=anns,
+                text=replace(
+                    d.text,
+                    title=MEASURES[k % len(MEASURES)],
+                    subtitle=f"Team {team} · Horten · Jan 2024 – Dec 2026",
+                ),
+            )
+        )
     return tuple(out)

@@ -1,4 +1,5 @@
 """charts.agg: the cached text drawing gives the same bytes as matplotlib's own."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -36,19 +37,25 @@ def both(build, size: str) -> tuple[bytes, bytes, bytes]:
 
 def dollar_chart():
     d = samples.p_chart(12)
-    return replace(d, text=replace(d.text, title="Cost $5 and $6, Åsgårdstrand −3 % …"),
-                   annotations=(Annotation(3, "$x$ tested"),))
+    return replace(
+        d,
+        text=replace(d.text, title="Cost $5 and $6, Åsgårdstrand −3 % …"),
+        annotations=(Annotation(3, "$x$ tested"),),
+    )
 
 
-@pytest.mark.parametrize("name,build", [
-    ("p36", lambda sz: build_spc_figure(samples.measured_p_chart(36), sz)),
-    ("crowded", lambda sz: build_spc_figure(samples.crowded(), sz)),
-    ("run_nb", lambda sz: build_spc_figure(samples.run_chart(), sz)),
-    ("dollars", lambda sz: build_spc_figure(dollar_chart(), sz)),
-    ("multiples", lambda sz: build_small_multiples_figure(teams_multiples(6), sz)),
-    ("funnel", lambda sz: build_funnel_figure(samples.funnel(20, 4, True), sz)),
-    ("matrix", lambda sz: build_matrix_figure(samples.matrix(8), sz)),
-])
+@pytest.mark.parametrize(
+    "name,build",
+    [
+        ("p36", lambda sz: build_spc_figure(samples.measured_p_chart(36), sz)),
+        ("crowded", lambda sz: build_spc_figure(samples.crowded(), sz)),
+        ("run_nb", lambda sz: build_spc_figure(samples.run_chart(), sz)),
+        ("dollars", lambda sz: build_spc_figure(dollar_chart(), sz)),
+        ("multiples", lambda sz: build_small_multiples_figure(teams_multiples(6), sz)),
+        ("funnel", lambda sz: build_funnel_figure(samples.funnel(20, 4, True), sz)),
+        ("matrix", lambda sz: build_matrix_figure(samples.matrix(8), sz)),
+    ],
+)
 @pytest.mark.parametrize("size", ["web", "slide", "a4"])
 def test_same_bytes_as_matplotlib(name, build, size):
     plain, cold, warm = both(build, size)
@@ -58,6 +65,7 @@ def test_same_bytes_as_matplotlib(name, build, size):
 
 def test_rotated_bold_aliased_and_math_text():
     """Text the charts do not draw today, so the cache stays exact for it too."""
+
     def build(sz):
         fig = render.new_figure(sz)
         with render.context(sz):
@@ -80,8 +88,9 @@ def test_different_charts_in_a_row_match():
     sz = style.size("web")
     agg.clear_caches()
     for d in charts:
-        assert (png(build_spc_figure(d, sz), sz, agg.FigureCanvas)
-                == png(build_spc_figure(d, sz), sz, FigureCanvasAgg))
+        assert png(build_spc_figure(d, sz), sz, agg.FigureCanvas) == png(
+            build_spc_figure(d, sz), sz, FigureCanvasAgg
+        )
     assert agg.cache_info()["glyphs"].hits > 0
 
 

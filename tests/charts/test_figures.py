@@ -1,4 +1,5 @@
 """Small multiples, funnel plot, summary matrix: rendering, determinism, collisions, baselines."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -18,8 +19,12 @@ from tests.charts.conftest import assert_no_overlaps
 
 
 def teams_multiples(n: int = 12) -> SmallMultiplesData:
-    return SmallMultiplesData(samples.team_panels(n), title="Residents screened",
-                              subtitle="One measure, many teams", footnote="Source: learnnet")
+    return SmallMultiplesData(
+        samples.team_panels(n),
+        title="Residents screened",
+        subtitle="One measure, many teams",
+        footnote="Source: learnnet",
+    )
 
 
 def team_measures() -> SmallMultiplesData:
@@ -29,8 +34,9 @@ def team_measures() -> SmallMultiplesData:
     return SmallMultiplesData(panels, title="Team Borre: all measures", shared_y=False)
 
 
-@pytest.mark.parametrize("factory", [teams_multiples, team_measures,
-                                     lambda: teams_multiples(20), lambda: teams_multiples(1)])
+@pytest.mark.parametrize(
+    "factory", [teams_multiples, team_measures, lambda: teams_multiples(20), lambda: teams_multiples(1)]
+)
 @pytest.mark.parametrize("size", ["web", "slide", "a4"])
 def test_multiples_labels_do_not_overlap(factory, size):
     assert_no_overlaps(build_small_multiples_figure(factory(), size))
@@ -55,8 +61,9 @@ def test_multiples_need_panels():
         SmallMultiplesData(())
 
 
-@pytest.mark.parametrize("factory", [samples.funnel, lambda: samples.funnel(20, 4, True),
-                                     lambda: samples.funnel(40, 9)])
+@pytest.mark.parametrize(
+    "factory", [samples.funnel, lambda: samples.funnel(20, 4, True), lambda: samples.funnel(40, 9)]
+)
 @pytest.mark.parametrize("size", ["web", "slide"])
 def test_funnel_labels_do_not_overlap(factory, size):
     assert_no_overlaps(build_funnel_figure(factory(), size))
@@ -86,12 +93,13 @@ def test_funnel_adjusted_note_and_baseline(baseline):
 
 def test_funnel_from_measures():
     from measures.funnel import funnel, funnel_limits
+
     num = [30, 45, 80, 12, 150, 60]
     den = [50, 70, 100, 40, 200, 150]
-    res = funnel("proportion", num, den, labels=["A", "B", "C", "D", "E", "F"],
-                 adjust="multiplicative")
-    curves = funnel_limits("proportion", res.target, n_min=10, n_max=250, phi=res.phi,
-                           adjustment="multiplicative")
+    res = funnel("proportion", num, den, labels=["A", "B", "C", "D", "E", "F"], adjust="multiplicative")
+    curves = funnel_limits(
+        "proportion", res.target, n_min=10, n_max=250, phi=res.phi, adjustment="multiplicative"
+    )
     d = from_measures(res, curves, multiplier=100, is_percent=True, improvement="up")
     assert d.centre == pytest.approx(100 * res.target)
     assert [u.label for u in d.units] == list("ABCDEF")
@@ -129,17 +137,28 @@ def test_same_bytes_under_other_hash_seeds():
     import subprocess
     import sys
     from pathlib import Path
-    code = ("import hashlib; from tests.charts import samples; "
-            "from charts.funnel import render_funnel; from charts.matrix import render_matrix; "
-            "from tests.charts.test_figures import teams_multiples; "
-            "from charts.multiples import render_small_multiples; "
-            "print(' '.join(hashlib.sha256(b).hexdigest() for b in ("
-            "render_funnel(samples.funnel(20, 4, True), 'svg'), render_matrix(samples.matrix(8), 'svg'),"
-            "render_small_multiples(teams_multiples(6), 'svg'))))")
+
+    code = (
+        "import hashlib; from tests.charts import samples; "
+        "from charts.funnel import render_funnel; from charts.matrix import render_matrix; "
+        "from tests.charts.test_figures import teams_multiples; "
+        "from charts.multiples import render_small_multiples; "
+        "print(' '.join(hashlib.sha256(b).hexdigest() for b in ("
+        "render_funnel(samples.funnel(20, 4, True), 'svg'), render_matrix(samples.matrix(8), 'svg'),"
+        "render_small_multiples(teams_multiples(6), 'svg'))))"
+    )
     root = Path(__file__).resolve().parents[2]
-    outs = {subprocess.run([sys.executable, "-c", code], cwd=root, check=True, text=True,
-                           capture_output=True, env=dict(os.environ, PYTHONHASHSEED=seed)
-                           ).stdout.strip() for seed in ("1", "2", "3")}
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            check=True,
+            text=True,
+            capture_output=True,
+            env=dict(os.environ, PYTHONHASHSEED=seed),
+        ).stdout.strip()
+        for seed in ("1", "2", "3")
+    }
     assert len(outs) == 1
 
 
@@ -147,6 +166,7 @@ def test_matrix_cells_from_measures():
     from charts.matrix import cell_from_measures
     from measures.rules import assurance, evaluate
     from measures.spc import compute
+
     flat = compute("i", [5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6])
     cell = cell_from_measures(evaluate(flat, "mdc", "up"), assurance(flat, 2.0, "up"))
     assert cell.variation == "common" and cell.assurance == "pass"
@@ -154,5 +174,4 @@ def test_matrix_cells_from_measures():
     cell = cell_from_measures(evaluate(jump, "mdc", "down"), assurance(jump, 50.0, "down"))
     assert cell.variation == "concern_high"
     run = compute("run", [5, 6, 5, 6, 5, 6])
-    assert cell_from_measures(evaluate(run, "anhoej", "up"), assurance(run, 5.0, "up")
-                              ).assurance is None
+    assert cell_from_measures(evaluate(run, "anhoej", "up"), assurance(run, 5.0, "up")).assurance is None

@@ -1,4 +1,5 @@
 """The learning-session pack: PDF pages, determinism, the PNG ZIP, parallel rendering."""
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """charts.render: PNG bytes written without Pillow decode to the canvas's pixels."""
+
 from __future__ import annotations
 
 import io
@@ -21,7 +22,7 @@ def test_png_has_the_canvas_pixels_and_metadata():
     assert im.mode == "RGB" and im.size == sz.pixels
     rgba = np.asarray(fig.canvas.buffer_rgba())
     assert np.array_equal(np.asarray(im), rgba[..., :3])
-    assert im.info["Title"] == alt.title           # iTXt: not Latin-1
+    assert im.info["Title"] == alt.title  # iTXt: not Latin-1
     assert im.info["Description"] == alt.description
     assert round(im.info["dpi"][0]) == sz.dpi
     assert "Software" not in im.info

@@ -8,6 +8,7 @@ regenerate them with
 
 and review every changed PNG before committing (see tests/charts/conftest.py).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -56,13 +57,16 @@ def test_same_input_same_bytes(p36):
 
 def test_same_bytes_in_another_process(p36):
     """Caching by content hash must hold across gunicorn workers (other hash seeds)."""
-    code = ("import hashlib,sys; from tests.charts import samples; from charts.spc import "
-            "render_spc; d=samples.p_chart(36, counterfactual=True); "
-            "print(' '.join(hashlib.sha256(render_spc(d,f)).hexdigest() "
-            "for f in ('png','svg','pdf')))")
+    code = (
+        "import hashlib,sys; from tests.charts import samples; from charts.spc import "
+        "render_spc; d=samples.p_chart(36, counterfactual=True); "
+        "print(' '.join(hashlib.sha256(render_spc(d,f)).hexdigest() "
+        "for f in ('png','svg','pdf')))"
+    )
     env = dict(os.environ, PYTHONHASHSEED="12345")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
-                         capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout.split()
     here = [hashlib.sha256(render_spc(p36, f)).hexdigest() for f in ("png", "svg", "pdf")]
     assert out == here
 
@@ -88,17 +92,20 @@ def test_alt_text(p36):
 
 def test_svg_escapes_text():
     d = samples.p_chart(12)
-    d = replace(d, text=replace(d.text, title="<b> & \"quotes\"", alt_description="a < b"))
+    d = replace(d, text=replace(d.text, title='<b> & "quotes"', alt_description="a < b"))
     svg = render_spc(d, "svg").decode()
     assert "<title id=" in svg and "&lt;b&gt; &amp;" in svg and "a &lt; b</desc>" in svg
 
 
-@pytest.mark.parametrize("name,factory", [
-    ("p36", lambda: samples.p_chart(36, counterfactual=True)),
-    ("crowded", samples.crowded),
-    ("run_nb", samples.run_chart),
-    ("p12_nb", lambda: samples.p_chart(12, locale="nb", break_at=12, missing=(3, 4))),
-])
+@pytest.mark.parametrize(
+    "name,factory",
+    [
+        ("p36", lambda: samples.p_chart(36, counterfactual=True)),
+        ("crowded", samples.crowded),
+        ("run_nb", samples.run_chart),
+        ("p12_nb", lambda: samples.p_chart(12, locale="nb", break_at=12, missing=(3, 4))),
+    ],
+)
 @pytest.mark.parametrize("size", ["web", "slide", "tablet", "a4"])
 def test_labels_do_not_overlap(name, factory, size):
     assert_no_overlaps(build_spc_figure(factory(), size))
@@ -112,18 +119,20 @@ def test_numbered_annotations_explained_in_footnote():
 
 def test_dollar_signs_are_not_mathtext():
     d = samples.p_chart(12)
-    d = replace(d, text=replace(d.text, title="Cost $5 and $6"),
-                annotations=(Annotation(3, "$x$ tested"),))
+    d = replace(d, text=replace(d.text, title="Cost $5 and $6"), annotations=(Annotation(3, "$x$ tested"),))
     fig = build_spc_figure(d)
     assert_no_overlaps(fig)
 
 
-@pytest.mark.parametrize("name,factory,size", [
-    ("spc_p36_web.png", lambda: samples.p_chart(36, counterfactual=True), "web"),
-    ("spc_crowded_web.png", samples.crowded, "web"),
-    ("spc_run_nb_web.png", samples.run_chart, "web"),
-    ("spc_p36_slide.png", lambda: samples.p_chart(36), "slide"),
-])
+@pytest.mark.parametrize(
+    "name,factory,size",
+    [
+        ("spc_p36_web.png", lambda: samples.p_chart(36, counterfactual=True), "web"),
+        ("spc_crowded_web.png", samples.crowded, "web"),
+        ("spc_run_nb_web.png", samples.run_chart, "web"),
+        ("spc_p36_slide.png", lambda: samples.p_chart(36), "slide"),
+    ],
+)
 def test_baseline(name, factory, size, baseline):
     baseline(name, render_spc(factory(), "png", size))
 
@@ -165,17 +174,36 @@ def _records():
     for i in range(8):
         ph = 1 if i < 4 else 2
         cl = 0.5 if ph == 1 else 0.7
-        recs.append(dict(y=None if i == 2 else cl + (0.25 if i == 6 else 0.02), cl=cl,
-                         lcl=cl - 0.2, ucl=cl + 0.2, lcl95=cl - 0.13, ucl95=cl + 0.13,
-                         sigma_signal=i == 6, phase=ph, runs_signal=ph == 1,
-                         longest_run=2, longest_run_max=6, n_crossings=1, n_crossings_min=1,
-                         n_useful=3))
+        recs.append(
+            dict(
+                y=None if i == 2 else cl + (0.25 if i == 6 else 0.02),
+                cl=cl,
+                lcl=cl - 0.2,
+                ucl=cl + 0.2,
+                lcl95=cl - 0.13,
+                ucl95=cl + 0.13,
+                sigma_signal=i == 6,
+                phase=ph,
+                runs_signal=ph == 1,
+                longest_run=2,
+                longest_run_max=6,
+                n_crossings=1,
+                n_crossings_min=1,
+                n_useful=3,
+            )
+        )
     return recs
 
 
 def test_from_measures_records_only():
-    d = from_measures(FakeChart(_records()), periods=tuple("abcdefgh"), multiplier=100,
-                      is_percent=True, improvement="up", phase_labels=("Before", "After"))
+    d = from_measures(
+        FakeChart(_records()),
+        periods=tuple("abcdefgh"),
+        multiplier=100,
+        is_percent=True,
+        improvement="up",
+        phase_labels=("Before", "After"),
+    )
     assert d.y[2] is None and d.y[0] == pytest.approx(52.0)
     assert d.cl[5] == pytest.approx(70.0) and d.ucl[5] == pytest.approx(90.0)
     assert d.lcl95 is None
@@ -186,11 +214,18 @@ def test_from_measures_records_only():
 
 
 def test_from_measures_with_findings():
-    findings = [dict(rule="sigma", first=6, last=6, direction="concern"),
-                type("F", (), dict(rule="shift", first=4, last=7, direction="improvement"))(),
-                dict(rule="crossings", first=0, last=3, direction="neutral")]
-    d = from_measures(FakeChart(_records()), periods=tuple("abcdefgh"), findings=findings,
-                      show_2sigma=True, text=ChartText(title="T"))
+    findings = [
+        dict(rule="sigma", first=6, last=6, direction="concern"),
+        type("F", (), dict(rule="shift", first=4, last=7, direction="improvement"))(),
+        dict(rule="crossings", first=0, last=3, direction="neutral"),
+    ]
+    d = from_measures(
+        FakeChart(_records()),
+        periods=tuple("abcdefgh"),
+        findings=findings,
+        show_2sigma=True,
+        text=ChartText(title="T"),
+    )
     assert d.signals == (Signal("outside", "concern", 6, 6), Signal("shift", "improvement", 4, 7))
     assert d.ucl95 is not None and d.text.title == "T"
 
@@ -214,19 +249,25 @@ def test_from_real_measures(rule_set):
 def test_real_measures_signals_classed_by_direction():
     from measures.rules import evaluate
     from measures.spc import compute
+
     y = [10] * 6 + [11] * 6 + [30] + [10, 11] * 3
     for direction, expected in (("up", "improvement"), ("down", "concern")):
         chart = compute("i", y, freeze=12)
-        d = from_measures(chart, periods=[str(i) for i in range(len(y))],
-                          findings=evaluate(chart, "anhoej", direction))
+        d = from_measures(
+            chart, periods=[str(i) for i in range(len(y))], findings=evaluate(chart, "anhoej", direction)
+        )
         assert Signal("outside", expected, 12, 12) in d.signals
 
 
 def test_threads_get_the_same_bytes():
     """The app renders in a threaded server: concurrent renders must not disturb each other."""
     from concurrent.futures import ThreadPoolExecutor
-    jobs = [(samples.p_chart(24, seed=s), fmt, size) for s in (1, 2)
-            for fmt, size in (("png", "web"), ("svg", "slide"), ("pdf", "a4"))]
+
+    jobs = [
+        (samples.p_chart(24, seed=s), fmt, size)
+        for s in (1, 2)
+        for fmt, size in (("png", "web"), ("svg", "slide"), ("pdf", "a4"))
+    ]
     serial = [render_spc(d, f, z) for d, f, z in jobs]
     with ThreadPoolExecutor(4) as ex:
         parallel = list(ex.map(lambda j: render_spc(*j), jobs * 2))
