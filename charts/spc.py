@@ -682,7 +682,7 @@ def draw_spc(
             w = m.width(label, phase_pt, "bold")
             fixed.append(LaneItem(xin(first - 0.5), left, left + w, 0))
             phase_texts.append((left, label))
-    anns = sorted(d.annotations, key=lambda an: (an.index, an.label))
+    anns = same_month_together(d.annotations)
     labels, placed, notes = _place_annotations(anns, m, sz, xin, bx + pad, bx + bw - pad, gap, fixed, d.text)
     n_lanes = max([p.lane + 1 for p in placed if p] + [1 if fixed else 0])
     lanes_top = top
@@ -814,6 +814,20 @@ def draw_spc(
                 ha="left",
             )
     return ax
+
+
+def same_month_together(annotations: Iterable[Annotation]) -> list[Annotation]:
+    """One marker and one label per month ("PDSA 2, PDSA 3"), in time order: two markers on one
+    stem could never both be labelled. An intervention's marker wins over a PDSA cycle's."""
+    by_month: dict[int, list[Annotation]] = {}
+    for an in sorted(annotations, key=lambda an: (an.index, an.label)):
+        by_month.setdefault(an.index, []).append(an)
+    together = []
+    for index, group in by_month.items():
+        kinds = [an.kind for an in group]
+        kind = "intervention" if "intervention" in kinds else kinds[0]
+        together.append(Annotation(index, ", ".join(an.label for an in group), kind))
+    return together
 
 
 MAX_LABEL_LANES = 3

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -115,6 +116,32 @@ def test_numbered_annotations_explained_in_footnote():
     fig = build_spc_figure(samples.crowded(), "web")
     texts = [t.get_text() for t in fig.texts]
     assert any("Celebration at the end of the network" in t for t in texts)
+
+
+def test_a_month_with_two_annotations_gets_one_marker_and_both_labels():
+    d = replace(
+        samples.p_chart(24),
+        annotations=(
+            Annotation(10, "PDSA 3", "pdsa"),
+            Annotation(9, "Screening on admission", "intervention"),
+            Annotation(10, "PDSA 2", "pdsa"),
+        ),
+    )
+    fig = build_spc_figure(d, "slide")
+    texts = [t.get_text() for t in fig.texts]
+    assert "PDSA 2, PDSA 3" in texts and "Screening on admission" in texts
+    # nothing was left for the footnote to explain
+    assert not any("PDSA 3" in t and t != "PDSA 2, PDSA 3" for t in texts)
+    assert_no_overlaps(fig)
+
+
+def test_every_number_the_footnote_explains_is_on_the_chart():
+    fig = build_spc_figure(samples.crowded(), "web")
+    texts = [t.get_text() for t in fig.texts]
+    footnote = next(t for t in texts if "Celebration at the end of the network" in t)
+    numbers = re.findall(r"(?:^|\s)(\d+)\u00a0", footnote)
+    assert numbers
+    assert all(n in texts for n in numbers)
 
 
 def test_dollar_signs_are_not_mathtext():
