@@ -54,9 +54,11 @@ graceful_timeout = 30
 # The reverse proxy keeps its connections to gunicorn open a little while between requests.
 keepalive = 5
 
-# Restart each worker now and then, staggered, so slow leaks (matplotlib caches) cannot build up.
-max_requests = 1000
-max_requests_jitter = 100
+# Restart each worker now and then, staggered, so a slow leak cannot build up. Not often: a new
+# worker imports the statistics and chart libraries again (over a second of CPU) and starts with
+# empty page and chart caches (which are bounded, so they are no leak).
+max_requests = 20000
+max_requests_jitter = 2000
 
 # Each worker opens its own database connections after the fork: nothing shared across processes.
 preload_app = False
