@@ -14,12 +14,14 @@ which keeps text layouts and glyph bitmaps between figures (same pixels, less wo
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import struct
 import threading
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterator
 from xml.sax.saxutils import escape
 
@@ -190,3 +192,14 @@ def _svg_accessible(data: bytes, alt: AltText | None) -> bytes:
 def content_hash(data: bytes) -> str:
     """A strong ETag value for rendered bytes."""
     return hashlib.sha256(data).hexdigest()
+
+
+@functools.cache
+def drawing_version() -> str:
+    """Changes whenever the drawing does: a hash of this package's source and matplotlib's
+    version. A cache tag made from a chart's data alone would outlive a new look of the chart."""
+    h = hashlib.sha256(matplotlib.__version__.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]

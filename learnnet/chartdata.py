@@ -13,6 +13,7 @@ from cachetools import LRUCache
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from charts.render import drawing_version
 from charts.spc import Annotation, ChartText, SpcFigureData, from_measures, render_spc
 from charts.text import NumberFormat
 from learnnet.analysis import Analysis
@@ -112,7 +113,7 @@ def figure_data(
 
 def etag(data: SpcFigureData, fmt: str, size: str) -> str:
     """A tag that changes whenever anything drawn changes (rendering is deterministic)."""
-    key = repr((data, fmt, size, str(get_locale()))).encode()
+    key = repr((data, fmt, size, str(get_locale()), drawing_version())).encode()
     return hashlib.sha256(key).hexdigest()[:32]
 
 

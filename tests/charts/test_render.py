@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -35,3 +36,19 @@ def test_png_latin1_text_and_no_metadata():
     assert im.info["Title"] == "Åsgårdstrand"
     assert np.asarray(im)[1, 2].tolist() == [10, 200, 30]
     assert Image.open(io.BytesIO(render.png_bytes(rgba, 100))).size == (5, 3)
+
+
+def test_the_drawing_version_follows_the_chart_code(tmp_path, monkeypatch):
+    before = render.drawing_version()
+    assert before == render.drawing_version()
+    copy = tmp_path / "render.py"
+    copy.write_text(Path(render.__file__).read_text() + "\n# a changed look\n")
+    (tmp_path / "spc.py").write_text("")
+    monkeypatch.setattr(render, "__file__", str(copy))
+    render.drawing_version.cache_clear()
+    try:
+        assert render.drawing_version() != before
+    finally:
+        monkeypatch.undo()
+        render.drawing_version.cache_clear()
+    assert render.drawing_version() == before
