@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from learnnet import recording
 from learnnet.extensions import db
@@ -156,9 +157,12 @@ def save_month(
 
 
 def month_measurements(team: Team, period: dt.date) -> dict[int, Measurement]:
-    """This month's measurements of the team by measure, deleted ones included."""
+    """This month's measurements of the team by measure, deleted ones included, with their history
+    (the entry page shows it)."""
     rows = db.session.scalars(
-        select(Measurement).where(Measurement.team_id == team.id, Measurement.period == period)
+        select(Measurement)
+        .where(Measurement.team_id == team.id, Measurement.period == period)
+        .options(selectinload(Measurement.history))
     )
     return {m.measure_id: m for m in rows}
 
