@@ -7,11 +7,12 @@ import datetime as dt
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from learnnet import permissions
 from learnnet.extensions import db
 from learnnet.home import bp
-from learnnet.models import Network, Team
+from learnnet.models import Network, Team, Unit
 from learnnet.periods import default_entry_period
 from learnnet.teams.services import completeness
 
@@ -35,7 +36,15 @@ def index():
 @login_required
 def my_teams():
     period = default_entry_period(dt.date.today())
-    query = permissions.visible_teams(current_user).order_by(Network.start_date.desc(), Team.name)
+    query = (
+        permissions.visible_teams(current_user)
+        .order_by(Network.start_date.desc(), Team.name)
+        # what each card shows, loaded with the teams rather than one query per team
+        .options(
+            contains_eager(Team.network).selectinload(Network.measures),
+            joinedload(Team.unit).joinedload(Unit.municipality),
+        )
+    )
     teams = list(db.session.scalars(query))
     return render_template(
         "home/my_teams.html",
