@@ -129,3 +129,12 @@ class EntryPageOnly(_LoggedIn):
     @task
     def entry_page(self):
         self.client.get(f"/teams/{random.choice(self.teams)}/entry", name="entry page")
+
+
+class ReadinessOnly(FastHttpUser):
+    """/readyz only (no login; one ``SELECT 1``), back to back: what a single database round trip
+    costs under the same server, for scale beside hello and the entry page."""
+
+    @task
+    def ready(self):
+        self.client.get("/readyz", name="readyz")

@@ -3,6 +3,8 @@
 It serves learnnet and a bare Flask "hello" view under the same gunicorn settings
 (learnnet/gunicorn_conf.py), drives each with locust at 32 concurrent users, and prints requests
 per second, p50/p99 per request kind, errors, and the entry page's throughput as a share of hello's.
+For scale it also drives learnnet's /readyz (no login, one ``SELECT 1``): the cost of a single
+database round trip under the same server.
 Hello and the entry-page run send requests back to back (throughput); the mixed run's users wait
 1–2 s between pages, as people at a tablet or laptop do (latency under a realistic load). The
 learnnet runs count from the moment every user has logged in (see locust_learnnet.py).
@@ -150,9 +152,11 @@ def main() -> int:
 
             servers.append(gunicorn("wsgi:app", app_port, env))
             wait_for(f"http://127.0.0.1:{app_port}/healthz")
+            ready = locust("locust_learnnet.py", app_port, Path(tmp) / "ready", "ReadinessOnly")
             entry = locust("locust_learnnet.py", app_port, Path(tmp) / "entry", "EntryPageOnly")
             mixed = locust("locust_learnnet.py", app_port, Path(tmp) / "mixed", "TeamMember", "Facilitator")
         show("bare Flask hello", hello)
+        show("learnnet /readyz only: no login, one database query", ready)
         show("learnnet entry page only", entry)
         show(
             "learnnet mixed, 1–2 s between pages: team members entering, "
@@ -166,7 +170,8 @@ def main() -> int:
         entry_rps = float(entry["entry page"]["Requests/s"])
         errors = sum(int(run["Aggregated"]["Failure Count"]) for run in (entry, mixed))
         print(
-            f"\nentry page at {entry_rps / hello_rps:.0%} of hello's requests per second (target >= 40 %)"
+            f"\nentry page at {entry_rps / hello_rps:.0%} of hello's requests per second (target >= 40 %); "
+            f"/readyz, one query and no login, at {float(ready['readyz']['Requests/s']) / hello_rps:.0%}"
             f"\nentry page p99 with 32 users at work {mixed['entry page']['99%']} ms (target < 100 ms); "
             f"back to back {entry['entry page']['99%']} ms (hello back to back: {hello['hello']['99%']} ms)"
             f"\nerrors {errors} (target 0)"
