@@ -176,8 +176,9 @@ def compare(
 ) -> Comparison:
     """The measure's units (or municipalities) over ``window``: funnel, z-scores and positions.
 
-    The funnel's target and limits use every unit with data, suppressed or not (the pooled value
-    reveals no unit), so everyone sees the same limits; suppressed rows carry no numbers.
+    Suppressed rows carry no numbers, and the funnel's target and limits are pooled from the rows
+    shown: a pooled value that included a suppressed unit, beside every other unit's numbers,
+    would give the suppressed unit's numbers away. Those who see every unit see every unit pooled.
     """
     if level not in LEVELS:
         level = "unit"
@@ -190,8 +191,15 @@ def compare(
     for label, municipality, members in _groups(teams, level):
         num = sum(totals[t.id][0] for t in members if t.id in totals)
         den = sum(totals[t.id][1] for t in members if t.id in totals)
-        groups.append((label, municipality, members, num, den, any(t.id in totals for t in members)))
-    with_data = [g for g in groups if g[5] and g[4] > 0]
+        has_data = any(t.id in totals for t in members)
+        # A municipality whose total would let a suppressed unit's count be worked out (its total
+        # minus the units shown in the unit view) is suppressed with it.
+        hidden = has_data and (
+            is_hidden(suppression, members, num, den)
+            or any(is_hidden(suppression, t, *totals[t.id]) for t in members if t.id in totals)
+        )
+        groups.append((label, municipality, members, num, den, has_data, hidden))
+    with_data = [g for g in groups if g[5] and g[4] > 0 and not g[6]]
     base = dict(
         measure=measure,
         window=window,
@@ -234,13 +242,7 @@ def compare(
         for unit in result.units:
             by_label[with_data[unit.label][0]] = unit
     rows = []
-    for label, municipality, members, num, den, has_data in groups:
-        # A municipality whose total would let a suppressed unit's count be worked out (its total
-        # minus the units shown in the unit view) is suppressed with it.
-        hidden = has_data and (
-            is_hidden(suppression, members, num, den)
-            or any(is_hidden(suppression, t, *totals[t.id]) for t in members if t.id in totals)
-        )
+    for label, municipality, members, num, den, has_data, hidden in groups:
         unit = by_label.get(label)
         side = unit.side if unit is not None else None
         if hidden or not has_data:

@@ -71,9 +71,21 @@ def test_comparison_rows_carry_no_numbers_when_suppressed(county, world):
     )
     assert comparison.hidden_count == 1
     assert county.tiny.name not in [r.label for r in comparison.shown]
-    # the limits are the same for everyone: the target pools every unit
+    # The funnel pools the rows shown: a target that pooled the small unit too would, beside every
+    # other unit's numbers, give its numbers away (the total minus the rest).
+    shown = comparison.shown
+    assert comparison.result.target == pytest.approx(
+        sum(r.numerator for r in shown) / sum(r.denominator for r in shown)
+    )
+    assert comparison.unit_labels == tuple(r.label for r in shown)
+    # whoever may open every unit gets every unit pooled
     open_rule = policy(world.users["centre"], list(county.network.teams), 5)
-    assert services.compare(county.screening, window, open_rule).result.target == comparison.result.target
+    everyone = services.compare(county.screening, window, open_rule)
+    assert len(everyone.unit_labels) == len(shown) + 1
+    assert everyone.result.target == pytest.approx(
+        sum(r.numerator for r in everyone.shown) / sum(r.denominator for r in everyone.shown)
+    )
+    assert everyone.result.target != pytest.approx(comparison.result.target)
 
 
 def test_charts_and_effects_hide_the_small_unit_for_outsiders(county, world):
