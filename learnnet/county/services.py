@@ -422,6 +422,8 @@ def network_effect(
 ) -> NetworkEffect:
     """Before against after ``change`` for the whole network (teams pooled) and for each team.
 
+    The pooled series holds the teams and months this viewer is shown, as the comparison does.
+
     ``first`` (the comparison window's first month) limits the "after" average to this period.
     """
     change = month_start(change)
@@ -434,8 +436,14 @@ def network_effect(
     for team in sorted(measure.network.teams, key=lambda t: (t.name, t.id)):
         series = load_series(team, measure, until=last)
         y, n = _its_input(series, kind)
+        num = sum(v for v in y if v is not None) if kind != "continuous" else None
+        hidden = is_hidden(suppression, team, num)
         for k, period in enumerate(series.periods):
             if y[k] is None or (n is not None and n[k] is None):
+                continue
+            # Pooled from what this viewer is shown: a pooled month that held a suppressed team
+            # (or a suppressed month of a team), beside the other teams' months, would give it away.
+            if hidden or is_hidden(suppression, team, *_counts(series, k)):
                 continue
             total = sums.setdefault(period, [0.0, 0.0, 0])
             total[0] += y[k]
@@ -451,11 +459,10 @@ def network_effect(
             except MeasureInputError as error:
                 problem = error.problem
             else:
-                ys.append(y)
-                ns.append(n)
-                ats.append(at)
-        num = sum(v for v in y if v is not None) if kind != "continuous" else None
-        hidden = is_hidden(suppression, team, num)
+                if not hidden:
+                    ys.append(y)
+                    ns.append(n)
+                    ats.append(at)
         before = _mean(series, kind, lambda p: p < change)
         after = _mean(series, kind, lambda p: max(change, first) <= p)
         team_effects.append(

@@ -99,6 +99,25 @@ def test_charts_and_effects_hide_the_small_unit_for_outsiders(county, world):
     assert not [t for t in effect.teams if t.team is county.tiny][0].hidden
 
 
+def test_the_network_series_pools_only_the_months_a_viewer_is_shown(county, world, db_session):
+    from learnnet.models import Measurement
+
+    last, change = dt.date(2026, 10, 1), dt.date(2025, 1, 1)
+    teams = list(county.network.teams)
+    viewer = services.network_effect(county.screening, change, last, policy(world.users["viewer"], teams, 5))
+    centre = services.network_effect(county.screening, change, last, policy(world.users["centre"], teams, 5))
+    month = db_session.query(Measurement).filter_by(measure_id=county.screening.id, period=last).all()
+    others = [m for m in month if m.team_id != county.tiny.id]
+    assert len(others) == len(month) - 1
+
+    def pooled(rows):
+        return sum(m.numerator for m in rows) / sum(m.denominator for m in rows)
+
+    assert centre.observed[centre.periods.index(last)] == pytest.approx(pooled(month))
+    # the small ward's month is hidden from the viewer, so it is not in the viewer's network line
+    assert viewer.observed[viewer.periods.index(last)] == pytest.approx(pooled(others))
+
+
 def test_dashboard_cells_hide_small_latest_months_for_outsiders(county, world):
     rule = policy(world.users["viewer"], list(county.network.teams), 5)
     board = dashboard(county.network, rule)
