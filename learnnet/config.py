@@ -70,8 +70,8 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "LOGIN_FAILURE_WINDOW": _count(env, "LEARNNET_LOGIN_FAILURE_WINDOW", 15 * 60),
         # Learning-session packs and imports (see learnnet/jobs.py): run in a thread of the request
         # ("thread"), or left for `flask packs work` ("worker"); PACK_WORKERS processes draw the charts.
-        # Rendered pages each worker process keeps (learnnet/pagecache.py); 0 turns the cache off.
-        "PAGE_CACHE_SIZE": _count(env, "LEARNNET_PAGE_CACHE_SIZE", 500),
+        # Megabytes of rendered pages each worker process keeps (learnnet/pagecache.py); 0: none.
+        "PAGE_CACHE_MB": _count(env, "LEARNNET_PAGE_CACHE_MB", 32),
         "PACK_RUNNER": env.get("LEARNNET_PACK_RUNNER", "thread"),
         "PACK_WORKERS": _count(env, "LEARNNET_PACK_WORKERS", min(4, os.cpu_count() or 1)),
     }

@@ -18,6 +18,7 @@ page carries is replaced by the current session's token on the way out.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import threading
@@ -37,6 +38,7 @@ from learnnet.models import (
     Intervention,
     MeasureDefinition,
     Measurement,
+    MeasurementHistory,
     Network,
     Team,
     User,
@@ -46,14 +48,15 @@ _EXTENSION = "learnnet.pagecache"
 
 
 class _Pages:
-    def __init__(self, size: int) -> None:
+    def __init__(self, megabytes: int) -> None:
         self.lock = threading.Lock()
-        self.pages: LRUCache = LRUCache(maxsize=size)
+        # (page, token) by key, bounded by the pages' length (about their size in bytes)
+        self.pages: LRUCache = LRUCache(maxsize=megabytes * 2**20, getsizeof=lambda kept: len(kept[0]))
 
 
 def register(app: Flask) -> None:
-    size = app.config["PAGE_CACHE_SIZE"]
-    app.extensions[_EXTENSION] = _Pages(size) if size else None
+    megabytes = app.config["PAGE_CACHE_MB"]
+    app.extensions[_EXTENSION] = _Pages(megabytes) if megabytes else None
 
 
 def clear() -> None:
@@ -80,7 +83,7 @@ def cached_page(key: Hashable, render: Callable[[], str]) -> str:
         html, its_token = hit
         return html if its_token == token else html.replace(its_token, token)
     html = render()
-    with pages.lock:
+    with pages.lock, contextlib.suppress(ValueError):  # ValueError: larger than the whole cache
         pages.pages[key] = (html, token)
     return html
 
@@ -110,8 +113,11 @@ def _row(obj) -> tuple:
 
 def _changes(model, *where, join=None) -> sa.Select:
     """Count, sum of ids, largest id, sum of versions and latest change of the rows ``where``
-    selects (the last two where the table has them): any insert, update or delete changes one of
-    them, as ids only grow and every save raises a version and its time."""
+    selects (the last two where the table has them): an insert, update or delete changes one of
+    them, as every save raises a version and its time. Rows without either (chart phases and
+    exclusions) are only added and removed, and SQLite gives a new row the id of a just-deleted
+    highest one: removing and adding such rows must also touch a parent's change time (a chart's
+    settings do, in learnnet/teams/measure.py)."""
     version = sa.func.sum(model.version) if hasattr(model, "version") else sa.literal(0)
     changed = (
         sa.func.max(model.updated_at)
@@ -142,8 +148,15 @@ def _stamp(statement: sa.CompoundSelect, **params) -> tuple:
 
 @functools.cache
 def _team_statement() -> sa.CompoundSelect:
+    in_team = Measurement.team_id == sa.bindparam("team_id")
     return _union(
-        _changes(Measurement, Measurement.team_id == sa.bindparam("team_id")),
+        _changes(Measurement, in_team),
+        # A restore to the values already saved adds a history line and changes nothing else.
+        _changes(
+            MeasurementHistory,
+            in_team,
+            join=(Measurement, Measurement.id == MeasurementHistory.measurement_id),
+        ),
         _changes(MeasureDefinition, MeasureDefinition.network_id == sa.bindparam("network_id")),
     )
 
@@ -167,8 +180,8 @@ def _network_statement() -> sa.CompoundSelect:
 
 
 def team_stamp(team: Team) -> tuple:
-    """Changes to a team's measurements (and so their history), to its network's measure
-    definitions, and to the team's and network's own fields."""
+    """Changes to a team's measurements and their history, to its network's measure definitions,
+    and to the team's and network's own fields."""
     return (
         _row(team),
         _row(team.network),

@@ -12,6 +12,7 @@ from learnnet.analysis import analyse, analyse_team_measure, chart_settings, loa
 from learnnet.chartdata import FORMATS, SIZES, etag, figure_data, render
 from learnnet.extensions import db
 from learnnet.models import ChartExclusion, ChartPhase, ChartSettings, MeasureDefinition
+from learnnet.models.types import utcnow
 from learnnet.periods import parse_period
 from learnnet.readings import describe
 from learnnet.teams import bp
@@ -81,6 +82,9 @@ def _settings_for_change(team_id: int, measure_id: int):
 
 
 def _done(team, measure, settings, before: dict, message: str):
+    # The settings' time moves with every change, to their phases and exclusions too: cached
+    # pages (learnnet/pagecache.py) notice a change by it.
+    settings.updated_at = utcnow()
     db.session.flush()
     db.session.refresh(settings)
     audit.record(

@@ -206,3 +206,65 @@ def test_the_kept_dashboard_shows_a_change_at_the_next_open(client, auth, county
     )
     db_session.commit()
     assert "Sluttkonferanse" in client.get(url).get_data(as_text=True)
+
+
+def test_a_second_open_of_the_dashboard_is_served_without_computing_it(client, auth, county, world, app):
+    from flask import template_rendered
+
+    rendered = []
+
+    def record(sender, template, context, **extra):
+        rendered.append(template.name)
+
+    auth.login(world.users["facilitator"])
+    url = f"/networks/{county.network.id}"
+    with template_rendered.connected_to(record, app):
+        client.get(url)
+        assert "networks/network.html" in rendered
+        rendered.clear()
+        assert client.get(url).status_code == 200
+    assert rendered == []
+
+
+def test_a_finished_chart_pack_shows_at_the_next_open(client, auth, county, world, db_session):
+    from learnnet.models import SessionPack
+
+    auth.login(world.users["facilitator"])
+    url = f"/networks/{county.network.id}"
+    session = county.sessions[0]
+    pack = SessionPack(session_id=session.id, data_until=networkdata.LAST, status="running")
+    db_session.add(pack)
+    db_session.commit()
+    assert f"/packs/{pack.id}/" not in client.get(url).get_data(as_text=True)
+    pack.status = "done"
+    db_session.commit()
+    assert f"/packs/{pack.id}/" in client.get(url).get_data(as_text=True)
+
+
+def test_moving_a_chart_phase_changes_the_network_stamp(client, auth, county, world, app):
+    """Phases have no version of their own, and SQLite may give a new phase the id of the one just
+    removed: the chart's settings carry the change."""
+    from learnnet import pagecache
+    from learnnet.models import ChartSettings
+
+    auth.login(world.users["facilitator"])
+    team, measure = county.teams[0], county.screening
+    base = f"/teams/{team.id}/measures/{measure.id}"
+
+    def stamp():
+        with app.test_request_context():
+            return pagecache.network_stamp(county.network)
+
+    assert (
+        client.post(f"{base}/phases", data={"start_period": "2025-06", "label": "Ny rutine"}).status_code
+        == 302
+    )
+    before = stamp()
+    settings = ChartSettings.query.filter_by(team_id=team.id, measure_id=measure.id).one()
+    phase = settings.phases[0]
+    assert client.post(f"{base}/phases/{phase.id}/delete").status_code == 302
+    assert (
+        client.post(f"{base}/phases", data={"start_period": "2025-08", "label": "Ny rutine"}).status_code
+        == 302
+    )
+    assert stamp() != before

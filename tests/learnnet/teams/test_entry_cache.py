@@ -6,6 +6,7 @@ import re
 
 import pytest
 from flask import template_rendered
+from sqlalchemy import select
 
 from learnnet.models import Measurement
 from learnnet.periods import default_entry_period
@@ -165,3 +166,27 @@ def test_a_kept_page_carries_each_session_its_own_working_csrf_token(app, world,
         },
     )
     assert saved.status_code == 302
+
+
+def test_a_restore_that_changes_no_value_still_shows_in_the_history(member, world, db_session):
+    url = URL.format(world.own_team.id)
+    measure = world.measure
+
+    def save(num, den, version):
+        data = {f"num_{measure.id}": num, f"den_{measure.id}": den, f"version_{measure.id}": version}
+        assert member.post(url, data=data).status_code == 302
+
+    save("3", "4", "0")
+    save("5", "6", "1")
+    m = db_session.scalars(select(Measurement).where(Measurement.team_id == world.own_team.id)).one()
+    first = min(m.history, key=lambda h: h.id)
+    restore = f"/teams/{world.own_team.id}/measurements/{m.id}/restore/{first.id}"
+    assert member.post(restore, data={"version": "2"}).status_code == 302
+    member.get(url)  # shows the message "restored"; pages with a message are not kept
+    lines = member.get(url).get_data(as_text=True).count('id="restore-')  # kept
+    # the same earlier value again: nothing changes but the history
+    assert member.post(restore, data={"version": "3"}).status_code == 302
+    db_session.expire_all()
+    assert len(db_session.get(Measurement, m.id).history) == 4
+    member.get(url)
+    assert member.get(url).get_data(as_text=True).count('id="restore-') == lines + 1
