@@ -27,6 +27,7 @@ from sqlalchemy import select, update
 
 from charts.matrix import MatrixCell, MatrixText, SummaryMatrixData
 from charts.pack import PackData, PackText, TeamSection, render_pack, slug
+from charts.render import drawing_version
 from learnnet import jobs
 from learnnet.analysis import analyse_team_measure
 from learnnet.chartdata import figure_data
@@ -172,8 +173,9 @@ def pack_data(session: LearningSession) -> PackData:
 
 
 def content_hash(data: PackData) -> str:
-    """A hash of everything drawn (the frozen data objects' repr is stable)."""
-    return hashlib.sha256(repr(data).encode("utf-8")).hexdigest()
+    """A hash of everything drawn (the frozen data objects' repr is stable) and of how it is drawn
+    (a pack made before an upgrade of the charts is not reused after it)."""
+    return hashlib.sha256(f"{drawing_version()}\n{data!r}".encode()).hexdigest()
 
 
 # --- building --------------------------------------------------------------------------------
