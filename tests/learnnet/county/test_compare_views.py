@@ -114,3 +114,13 @@ def test_malformed_parameters_fall_back_to_defaults(client, auth, county, world)
     assert response.status_code == 200
     assert client.get("/county/compare", query_string={"measure": 999999}).status_code == 404
     assert client.get("/county/compare/funnel.gif", query_string=_args(county)).status_code == 404
+
+
+def test_facilitators_reach_the_comparison_from_the_menu(client, auth, county, world):
+    auth.login(world.users["facilitator"])
+    home = client.get("/networks/").get_data(as_text=True)
+    assert 'href="/county/compare"' in home
+    page = client.get("/county/compare")
+    assert page.status_code == 200
+    # the networks they facilitate are offered
+    assert county.network.name in page.get_data(as_text=True)
