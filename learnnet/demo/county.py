@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from charts.months import month_label
+
 D = dt.date
 
 
@@ -478,24 +480,9 @@ FALLS_IDEAS = (
     ),
 )
 
-_MONTHS_NB = (
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-)
-
 
 def month_name_nb(day: dt.date) -> str:
-    return f"{_MONTHS_NB[day.month - 1]} {day.year}"
+    return month_label(day, "nb", "long")
 
 
 NETWORKS: tuple[NetworkPlan, ...] = (
