@@ -6,10 +6,8 @@ Everything visible on a chart is translated here; ``charts`` itself knows no lan
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Sequence
 
-from cachetools import LRUCache
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -18,6 +16,7 @@ from charts.spc import Annotation, ChartText, SpcFigureData, from_measures, rend
 from charts.text import NumberFormat
 from learnnet.analysis import Analysis
 from learnnet.i18n import month_label, month_name
+from learnnet.pagecache import Kept
 from learnnet.readings import describe
 
 SIZES = ("web", "tablet", "slide", "a4")
@@ -119,19 +118,16 @@ def etag(data: SpcFigureData, fmt: str, size: str) -> str:
 
 # Drawn charts by their tag, per process: the same chart asked for again (a team page opened on
 # several tablets, a projector refreshing) is drawn once. Rendering is deterministic and the tag
-# covers everything drawn, so a kept image is never out of date. Bounded by bytes, oldest out first.
-_drawn: LRUCache = LRUCache(maxsize=32 * 2**20, getsizeof=len)
-_drawn_lock = threading.Lock()
+# covers everything drawn, so a kept image is never out of date. At most 32 MB.
+_drawn = Kept(32 * 2**20, len)
 
 
 def render(data: SpcFigureData, fmt: str, size: str, tag: str | None = None) -> bytes:
     """The chart's bytes; with its ``etag``, kept for the next request for the same chart."""
     if tag is None:
         return render_spc(data, fmt, size)
-    with _drawn_lock:
-        found = _drawn.get(tag)
+    found = _drawn.get(tag)
     if found is None:
         found = render_spc(data, fmt, size)
-        with _drawn_lock:
-            _drawn[tag] = found
+        _drawn.put(tag, found)
     return found

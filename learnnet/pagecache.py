@@ -23,11 +23,13 @@ import datetime as dt
 import functools
 import threading
 from collections.abc import Callable, Hashable
+from typing import Any
 
 import sqlalchemy as sa
 from cachetools import LRUCache
 from flask import Flask, current_app, request, session
 from flask_babel import get_locale
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from learnnet.extensions import db
@@ -47,23 +49,40 @@ from learnnet.models import (
 _EXTENSION = "learnnet.pagecache"
 
 
-class _Pages:
-    def __init__(self, megabytes: int) -> None:
-        self.lock = threading.Lock()
-        # (page, token) by key, bounded by the pages' length (about their size in bytes)
-        self.pages: LRUCache = LRUCache(maxsize=megabytes * 2**20, getsizeof=lambda kept: len(kept[0]))
+class Kept:
+    """A bounded map, least recently used out first, that a worker's threads may share.
+
+    ``getsizeof`` measures a value; the sizes add up to at most ``maxsize``. A value larger than
+    the whole map is not kept."""
+
+    def __init__(self, maxsize: int, getsizeof: Callable[[Any], int]) -> None:
+        self._lock = threading.Lock()
+        self._values: LRUCache = LRUCache(maxsize=maxsize, getsizeof=getsizeof)
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            return self._values.get(key)
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock, contextlib.suppress(ValueError):  # ValueError: larger than the whole map
+            self._values[key] = value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
 
 
 def register(app: Flask) -> None:
     megabytes = app.config["PAGE_CACHE_MB"]
-    app.extensions[_EXTENSION] = _Pages(megabytes) if megabytes else None
+    # (page, its CSRF token) by key, bounded by the pages' length (about their size in bytes)
+    pages = Kept(megabytes * 2**20, lambda kept: len(kept[0])) if megabytes else None
+    app.extensions[_EXTENSION] = pages
 
 
 def clear() -> None:
     pages = current_app.extensions.get(_EXTENSION)
     if pages is not None:
-        with pages.lock:
-            pages.pages.clear()
+        pages.clear()
 
 
 def cached_page(key: Hashable, render: Callable[[], str]) -> str:
@@ -72,19 +91,17 @@ def cached_page(key: Hashable, render: Callable[[], str]) -> str:
     ``key`` must hold a stamp read before ``render`` reads its data (see the module's notes); the
     current user, language, day and address are added here.
     """
-    pages: _Pages | None = current_app.extensions.get(_EXTENSION)
+    pages: Kept | None = current_app.extensions.get(_EXTENSION)
     if pages is None or request.method != "GET" or session.get("_flashes"):
         return render()
     key = (key, request_key())
     token = generate_csrf()
-    with pages.lock:
-        hit = pages.pages.get(key)
+    hit = pages.get(key)
     if hit is not None:
         html, its_token = hit
         return html if its_token == token else html.replace(its_token, token)
     html = render()
-    with pages.lock, contextlib.suppress(ValueError):  # ValueError: larger than the whole cache
-        pages.pages[key] = (html, token)
+    pages.put(key, (html, token))
     return html
 
 
@@ -92,8 +109,6 @@ def request_key() -> tuple:
     """What a page shows of the request and its user besides the data: the address with its query,
     the language, today's date (months "not entered yet" depend on it) and the user as the
     navigation shows them."""
-    from flask_login import current_user
-
     user: User = current_user
     return (
         request.full_path,

@@ -167,9 +167,8 @@ def test_chart_changes_when_a_month_is_entered(client, auth, db_session, world, 
 def test_a_chart_asked_for_again_is_drawn_once_and_redrawn_after_a_change(
     client, auth, db_session, world, improving, monkeypatch
 ):
-    from cachetools import LRUCache
-
     from learnnet import chartdata
+    from learnnet.pagecache import Kept
 
     drawn = []
 
@@ -179,7 +178,7 @@ def test_a_chart_asked_for_again_is_drawn_once_and_redrawn_after_a_change(
 
     render_spc = chartdata.render_spc
     monkeypatch.setattr(chartdata, "render_spc", counting)
-    monkeypatch.setattr(chartdata, "_drawn", LRUCache(maxsize=2**24, getsizeof=len))
+    monkeypatch.setattr(chartdata, "_drawn", Kept(2**24, len))
     team, measure = improving
     auth.login(world.users["team_member"])
     url = f"/teams/{team.id}/measures/{measure.id}/chart.png"
