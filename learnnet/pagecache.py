@@ -180,7 +180,6 @@ def _team_statement() -> sa.CompoundSelect:
 def _network_statement() -> sa.CompoundSelect:
     in_network = Team.network_id == sa.bindparam("network_id")
     return _union(
-        _changes(Team, in_network),
         _changes(Measurement, in_network, join=(Team, Team.id == Measurement.team_id)),
         _changes(MeasureDefinition, MeasureDefinition.network_id == sa.bindparam("network_id")),
         _changes(ChartSettings, in_network, join=(Team, Team.id == ChartSettings.team_id)),
@@ -205,6 +204,11 @@ def team_stamp(team: Team) -> tuple:
 
 
 def network_stamp(network: Network) -> tuple:
-    """Changes to anything a network's dashboard is computed from: its teams, their measurements,
-    chart settings (with phases and exclusions) and interventions, and the measure definitions."""
-    return _row(network), _stamp(_network_statement(), network_id=network.id)
+    """Changes to anything a network's dashboard is computed from: its own fields and its teams',
+    their measurements, chart settings (with phases and exclusions) and interventions, and the
+    measure definitions."""
+    return (
+        _row(network),
+        tuple(_row(team) for team in network.teams),
+        _stamp(_network_statement(), network_id=network.id),
+    )

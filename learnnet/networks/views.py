@@ -68,7 +68,6 @@ def network(network_id: int):
     key = (
         "networks.network",
         pagecache.network_stamp(network),
-        tuple((t.id, t.name, t.unit_id) for t in network.teams),
         permissions.facilitates(current_user, network),
         tuple((s.id, s.number, s.date, s.title) for s in network.sessions),
         tuple((p.id, p.status, p.finished_at) for found in packs.values() for p in found),
