@@ -48,7 +48,6 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "LEARNNET_ENV": learnnet_env,
         "SECRET_KEY": secret_key or DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BOOTSTRAP_SERVE_LOCAL": True,
         "BABEL_DEFAULT_LOCALE": "nb",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
