@@ -31,6 +31,7 @@ from flask import Flask, current_app, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import orm
 
 from learnnet.extensions import db
 from learnnet.models import (
@@ -40,7 +41,6 @@ from learnnet.models import (
     Intervention,
     MeasureDefinition,
     Measurement,
-    MeasurementHistory,
     Network,
     Team,
     User,
@@ -162,17 +162,27 @@ def _stamp(statement: sa.CompoundSelect, **params) -> tuple:
 
 
 @functools.cache
-def _team_statement() -> sa.CompoundSelect:
-    in_team = Measurement.team_id == sa.bindparam("team_id")
-    return _union(
-        _changes(Measurement, in_team),
-        # A restore to the values already saved adds a history line and changes nothing else.
-        _changes(
-            MeasurementHistory,
-            in_team,
-            join=(Measurement, Measurement.id == MeasurementHistory.measurement_id),
-        ),
-        _changes(MeasureDefinition, MeasureDefinition.network_id == sa.bindparam("network_id")),
+def _team_statement() -> sa.Select:
+    """The team with its network, and the changes to its measurements and its network's measure
+    definitions, in one row: one round trip for the entry page's permission check and stamp.
+
+    Every line of a measurement's history is written with a change to the measurement itself (a
+    restore always updates the row; see learnnet/recording.py), so the measurements cover it."""
+    team_id = sa.bindparam("team_id")
+    measurements = _changes(Measurement, Measurement.team_id == team_id).subquery()
+    same_network = orm.aliased(Team)
+    definitions = _changes(
+        MeasureDefinition,
+        same_network.id == team_id,
+        join=(same_network, same_network.network_id == MeasureDefinition.network_id),
+    ).subquery()
+    return (
+        sa.select(Team, *measurements.c, *definitions.c)
+        .join(Team.network)
+        .join(measurements, sa.true())
+        .join(definitions, sa.true())
+        .options(orm.contains_eager(Team.network))
+        .where(Team.id == team_id)
     )
 
 
@@ -193,14 +203,15 @@ def _network_statement() -> sa.CompoundSelect:
     )
 
 
-def team_stamp(team: Team) -> tuple:
-    """Changes to a team's measurements and their history, to its network's measure definitions,
-    and to the team's and network's own fields."""
-    return (
-        _row(team),
-        _row(team.network),
-        _stamp(_team_statement(), team_id=team.id, network_id=team.network_id),
-    )
+def stamped_team(team_id: int) -> tuple[Team | None, tuple]:
+    """The team with its network (None when there is none), and a stamp of the changes to the
+    team's measurements (with their history), to its network's measure definitions, and to the
+    team's and network's own fields."""
+    row = db.session.execute(_team_statement(), {"team_id": team_id}).first()
+    if row is None:
+        return None, ()
+    team = row[0]
+    return team, (_row(team), _row(team.network), tuple(row[1:]))
 
 
 def network_stamp(network: Network) -> tuple:

@@ -101,7 +101,11 @@ def visible_networks(user: User) -> Select:
 
 def team_or_abort(team_id: int, user: User, *, edit: bool = False) -> Team:
     """The team, or 404 when there is none, or 403 when ``user`` may not see (or edit) it."""
-    team = db.session.get(Team, team_id, options=[joinedload(Team.network)])
+    return require_team(db.session.get(Team, team_id, options=[joinedload(Team.network)]), user, edit=edit)
+
+
+def require_team(team: Team | None, user: User, *, edit: bool = False) -> Team:
+    """``team`` as loaded, or 404 when there was none, or 403 when ``user`` may not see (or edit) it."""
     if team is None:
         abort(404)
     allowed = can_enter_data(user, team) if edit else can_view_team(user, team)

@@ -392,6 +392,8 @@ def restore(
     m.comment = history.comment
     m.deleted_at = None
     m.updated_by_id = user.id if user else None
+    # A restore is a save even when it brings back the values already there: a new version and time.
+    m.updated_at = utcnow()
     db.session.flush()
     _history(m, "restore", user)
     audit.record(user, "measurement.restore", m, before=before, after=snapshot(m))

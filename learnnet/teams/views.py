@@ -61,11 +61,12 @@ def _fill_row(row, measurement: Measurement | None) -> None:
 @bp.route("/<int:team_id>/entry", methods=["GET", "POST"])
 @login_required
 def entry(team_id: int):
-    team = permissions.team_or_abort(team_id, current_user, edit=True)
-    if request.method == "GET":
-        # Opened far more often than saved: kept until the team's numbers or definitions change.
-        return pagecache.cached_page(("teams.entry", pagecache.team_stamp(team)), lambda: _entry(team))
-    return _entry(team)
+    if request.method != "GET":
+        return _entry(permissions.team_or_abort(team_id, current_user, edit=True))
+    # Opened far more often than saved: kept until the team's numbers or definitions change.
+    team, stamp = pagecache.stamped_team(team_id)
+    permissions.require_team(team, current_user, edit=True)
+    return pagecache.cached_page(("teams.entry", stamp), lambda: _entry(team))
 
 
 def _entry(team: Team):

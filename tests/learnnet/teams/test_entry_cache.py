@@ -184,9 +184,10 @@ def test_a_restore_that_changes_no_value_still_shows_in_the_history(member, worl
     assert member.post(restore, data={"version": "2"}).status_code == 302
     member.get(url)  # shows the message "restored"; pages with a message are not kept
     lines = member.get(url).get_data(as_text=True).count('id="restore-')  # kept
-    # the same earlier value again: nothing changes but the history
+    # the same earlier value again: no value changes, but it is a save of its own
     assert member.post(restore, data={"version": "3"}).status_code == 302
     db_session.expire_all()
-    assert len(db_session.get(Measurement, m.id).history) == 4
+    again = db_session.get(Measurement, m.id)
+    assert (again.numerator, again.denominator, again.version, len(again.history)) == (3, 4, 4, 4)
     member.get(url)
     assert member.get(url).get_data(as_text=True).count('id="restore-') == lines + 1
