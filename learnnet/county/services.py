@@ -8,6 +8,7 @@ suppressed (:mod:`learnnet.county.suppression`), so no view can show a cell the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -394,18 +395,20 @@ def reading_of(result, direction: str) -> str:
     return "unclear"
 
 
-def _its_input(series, kind: str) -> tuple[list, list | None]:
+def _its_input(series, kind: str, shown: Sequence[bool]) -> tuple[list, list | None]:
+    """The series' values (numerators and denominators) in the months ``shown``; None in the others."""
     if kind == "continuous":
-        return list(series.values if not series.measure.is_ratio else series.y), None
-    return list(series.numerators), list(series.denominators)
+        values = series.values if not series.measure.is_ratio else series.y
+        return [v if shown[k] else None for k, v in enumerate(values)], None
+    return (
+        [v if shown[k] else None for k, v in enumerate(series.numerators)],
+        [v if shown[k] else None for k, v in enumerate(series.denominators)],
+    )
 
 
-def _mean(series, kind: str, chosen) -> float | None:
+def _mean(periods, y: list, n: list | None, chosen) -> float | None:
     """Σ numerators / Σ denominators (or the mean value) over the chosen months."""
-    y, n = _its_input(series, kind)
-    picked = [
-        k for k, p in enumerate(series.periods) if chosen(p) and y[k] is not None and (n is None or n[k])
-    ]
+    picked = [k for k, p in enumerate(periods) if chosen(p) and y[k] is not None and (n is None or n[k])]
     if not picked:
         return None
     if n is None:
@@ -422,7 +425,9 @@ def network_effect(
 ) -> NetworkEffect:
     """Before against after ``change`` for the whole network (teams pooled) and for each team.
 
-    The pooled series holds the teams and months this viewer is shown, as the comparison does.
+    Every figure comes from the teams and months this viewer is shown, as the comparison's do: a
+    team's estimate or average that took in a suppressed month would, beside the months shown,
+    give that month away.
 
     ``first`` (the comparison window's first month) limits the "after" average to this period.
     """
@@ -435,15 +440,12 @@ def network_effect(
     sums: dict[dt.date, list[float]] = {}
     for team in sorted(measure.network.teams, key=lambda t: (t.name, t.id)):
         series = load_series(team, measure, until=last)
-        y, n = _its_input(series, kind)
-        num = sum(v for v in y if v is not None) if kind != "continuous" else None
+        num = sum(v for v in series.numerators if v is not None) if kind != "continuous" else None
         hidden = is_hidden(suppression, team, num)
+        shown = [not is_hidden(suppression, team, *_counts(series, k)) for k in range(len(series.periods))]
+        y, n = _its_input(series, kind, shown)
         for k, period in enumerate(series.periods):
-            if y[k] is None or (n is not None and n[k] is None):
-                continue
-            # Pooled from what this viewer is shown: a pooled month that held a suppressed team
-            # (or a suppressed month of a team), beside the other teams' months, would give it away.
-            if hidden or is_hidden(suppression, team, *_counts(series, k)):
+            if hidden or y[k] is None or (n is not None and n[k] is None):
                 continue
             total = sums.setdefault(period, [0.0, 0.0, 0])
             total[0] += y[k]
@@ -463,8 +465,8 @@ def network_effect(
                     ys.append(y)
                     ns.append(n)
                     ats.append(at)
-        before = _mean(series, kind, lambda p: p < change)
-        after = _mean(series, kind, lambda p: max(change, first) <= p)
+        before = _mean(series.periods, y, n, lambda p: p < change)
+        after = _mean(series.periods, y, n, lambda p: max(change, first) <= p)
         team_effects.append(
             TeamEffect(
                 team,

@@ -140,3 +140,35 @@ def test_a_municipality_is_suppressed_with_its_small_unit(county, world):
         level="municipality",
     ).rows
     assert not [r for r in open_rows if r.label == "Færder"][0].hidden
+
+
+def test_a_teams_effect_leaves_out_its_months_hidden_from_the_viewer(county, world, db_session):
+    from learnnet.models import Measurement
+
+    last, change = dt.date(2026, 10, 1), dt.date(2025, 1, 1)
+    team = county.teams[0]
+    rows = (
+        db_session.query(Measurement)
+        .filter_by(team_id=team.id, measure_id=county.screening.id)
+        .filter(Measurement.period < change)
+        .order_by(Measurement.period)
+        .all()
+    )
+    small = rows[0]
+    small.numerator, small.denominator = 2, 3  # below the threshold: hidden from outsiders
+    db_session.flush()
+    teams = list(county.network.teams)
+
+    def before(role):
+        effect = services.network_effect(county.screening, change, last, policy(world.users[role], teams, 5))
+        return next(t for t in effect.teams if t.team is team)
+
+    def rate(chosen):
+        return 100 * sum(m.numerator for m in chosen) / sum(m.denominator for m in chosen)
+
+    viewer, centre = before("viewer"), before("centre")
+    assert not viewer.hidden  # the team's other months are large enough to show
+    assert centre.before == pytest.approx(rate(rows))
+    # beside the months shown, an average that held the small month would give it away
+    assert viewer.before == pytest.approx(rate(rows[1:]))
+    assert viewer.result.effect_at_change != pytest.approx(centre.result.effect_at_change)
