@@ -48,6 +48,9 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "LEARNNET_ENV": learnnet_env,
         "SECRET_KEY": secret_key or DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # A pooled connection is tried (SELECT 1) before each request uses it: one that a restart,
+        # a failover or a firewall has cut is replaced, instead of failing the request (or a save).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BOOTSTRAP_SERVE_LOCAL": True,
         "BABEL_DEFAULT_LOCALE": "nb",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",

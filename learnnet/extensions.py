@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import select
 import sqlite3
-import weakref
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
@@ -16,14 +14,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase
-from sqlalchemy.pool import Pool
-
-try:
-    import psycopg
-except ImportError:  # PostgreSQL's driver is an optional extra
-    psycopg = None
 
 # Stable constraint names, so migrations are portable between SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -39,18 +30,18 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-# Requests that only read: they change nothing, so they need no transaction of their own.
-READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_reading_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+# Requests that only read: they need no transaction of their own.
+READING_METHODS = frozenset({"GET", "HEAD"})
 
 
 def reading(engine: Engine) -> Engine:
     """``engine`` in autocommit mode, sharing its connection pool (the pool resets each connection
-    to the engine's own isolation level when it comes back)."""
-    autocommit = _reading_engines.get(engine)
-    if autocommit is None:
-        autocommit = _reading_engines[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
-    return autocommit
+    to the engine's own isolation level when it comes back). One per engine and app, so that a
+    request's statements share one connection."""
+    copies = current_app.extensions.setdefault("learnnet.reading_engines", {})
+    if engine not in copies:
+        copies[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return copies[engine]
 
 
 class Session(FlaskSession):
@@ -58,9 +49,13 @@ class Session(FlaskSession):
 
     Under PostgreSQL's READ COMMITTED each statement sees what was committed when it began, in a
     transaction or not; a request that only reads gains nothing from one but two round trips
-    (BEGIN, and ROLLBACK when the connection goes back to the pool). A write in such a request
-    (an API token's time of last use) is committed by its own statement. Requests that change data
+    (BEGIN, and ROLLBACK when the connection goes back to the pool). Requests that change data
     (POST) keep one transaction, committed or rolled back as a whole.
+
+    So a GET must not write more than one statement can do alone (today: an API token's time of
+    last use, and removing an upload that is done with), and must not use what only works inside
+    a transaction: SAVEPOINT (``begin_nested``), ``with_for_update`` (it would lock nothing) or
+    server-side cursors (``yield_per``).
 
     SQLite keeps its transactions (see ``_sqlite_begin``), and a session bound to a connection
     rather than an engine (the tests' one outer transaction) keeps that connection.
@@ -112,22 +107,3 @@ def _sqlite_begin(connection) -> None:
     """
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-@event.listens_for(Pool, "checkout")
-def _still_connected(dbapi_connection, _record, _proxy) -> None:
-    """Refuse a pooled PostgreSQL connection the server has closed; the pool then opens a new one.
-
-    A restarted server, or one that ended an idle connection, closes its end: the socket becomes
-    readable (an error message, then end of file) while the connection sits unused in the pool.
-    Looking at the socket costs no round trip, unlike pinging with ``SELECT 1`` (and on PostgreSQL
-    a BEGIN with it) before every request. A connection lost without a word (a network cut) fails
-    its first query; SQLAlchemy then discards it and every pooled connection older than it.
-    """
-    if psycopg is None or not isinstance(dbapi_connection, psycopg.Connection):
-        return
-    if dbapi_connection.closed or dbapi_connection.broken:
-        raise DisconnectionError("the connection is closed")
-    readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
-    if readable:
-        raise DisconnectionError("the server closed the connection, or sent something unasked")

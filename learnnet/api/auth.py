@@ -59,7 +59,8 @@ def user_for_secret(secret: str) -> User | None:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > USE_RESOLUTION:
-        # Committed with the request's other work at its boundary (see the API's after_request).
+        # Committed with the request's other work at its boundary (see the API's after_request);
+        # a GET on PostgreSQL has no transaction, and its statement commits it at once.
         token.last_used_at = now
         db.session.flush()
     return token.user
