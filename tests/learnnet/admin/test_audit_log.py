@@ -40,3 +40,22 @@ def test_only_admins(client, auth, world):
         auth.login(world.users[role])
         assert client.get("/admin/audit").status_code == 403
         client.post("/logout")
+
+
+def test_a_long_log_is_paged_both_ways(client, auth, db_session, world):
+    from learnnet import audit
+    from learnnet.admin.views import PAGE_SIZE
+
+    admin = world.users["admin"]
+    for k in range(PAGE_SIZE + 5):
+        audit.record(admin, "user.update", admin, before={"name": f"before {k}"}, after={"name": f"after {k}"})
+    db_session.flush()
+    auth.login(admin)
+    first = client.get("/admin/audit?action=user.update")
+    assert first.status_code == 200
+    html = first.get_data(as_text=True)
+    assert "1 / 2" in html and "Eldre" in html and "page=2" in html
+    second = client.get("/admin/audit?action=user.update&page=2")
+    assert second.status_code == 200
+    html = second.get_data(as_text=True)
+    assert "2 / 2" in html and "Nyere" in html and "action=user.update" in html
