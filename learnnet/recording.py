@@ -313,22 +313,32 @@ def save(
     changed since, nothing is saved and the result is ``conflict`` with the current row, so the
     user can choose. Warnings (unusual values) are saved only when ``confirmed``.
     """
-    problems = check(team, measure, period, values, earliest=earliest)
-    if any(p.severity == "error" for p in problems) or (problems and not confirmed):
-        return SaveResult("invalid", find(team, measure, period), tuple(problems))
-
     current = find(team, measure, period)
     seen = base_version or 0
-    live_version = current.version if current is not None else 0
-    if current is not None and live_version != seen:
-        return SaveResult("conflict", current)
-
     fields = {
         "numerator": values.numerator,
         "denominator": values.denominator,
         "value": values.value,
         "comment": values.comment,
     }
+    unchanged = (
+        current is not None
+        and not current.is_deleted
+        and all(getattr(current, k) == v for k, v in fields.items())
+    )
+    if unchanged and current.version == seen:
+        # Saved before, as it stands: nothing to save, and its warnings were answered then (a
+        # month's form sends every row back, also those the user did not touch).
+        return SaveResult("unchanged", current)
+
+    problems = check(team, measure, period, values, earliest=earliest)
+    if any(p.severity == "error" for p in problems) or (problems and not confirmed):
+        return SaveResult("invalid", current, tuple(problems))
+
+    live_version = current.version if current is not None else 0
+    if current is not None and live_version != seen:
+        return SaveResult("conflict", current)
+
     if current is None:
         m = Measurement(
             team_id=team.id,
@@ -344,7 +354,6 @@ def save(
         audit.record(user, "measurement.create", m, after=snapshot(m))
         return SaveResult("created", m)
 
-    unchanged = not current.is_deleted and all(getattr(current, k) == v for k, v in fields.items())
     if unchanged:
         return SaveResult("unchanged", current)
     before = snapshot(current)

@@ -48,7 +48,9 @@ def test_a_long_log_is_paged_both_ways(client, auth, db_session, world):
 
     admin = world.users["admin"]
     for k in range(PAGE_SIZE + 5):
-        audit.record(admin, "user.update", admin, before={"name": f"before {k}"}, after={"name": f"after {k}"})
+        audit.record(
+            admin, "user.update", admin, before={"name": f"before {k}"}, after={"name": f"after {k}"}
+        )
     db_session.flush()
     auth.login(admin)
     first = client.get("/admin/audit?action=user.update")

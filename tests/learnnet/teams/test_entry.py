@@ -238,3 +238,30 @@ def test_missing_months_are_named_plainly(client, team_setup):
     ]
     assert f"{months[PERIOD.month - 1]} {PERIOD.year} (3 mangler)" in page
     assert "tidligere måneder" in page
+
+
+def test_a_month_saved_before_is_not_questioned_again_when_another_row_changes(
+    client, db_session, team_setup
+):
+    team, proportion, rate, count = team_setup
+    for k in range(8):
+        f.MeasurementFactory(
+            team=team, measure=proportion, period=dt.date(2025, 1 + k, 1), numerator=8 + k % 2, denominator=16
+        )
+    db_session.flush()
+    unusual = {f"num_{proportion.id}": "160", f"den_{proportion.id}": "160"}
+    assert (
+        client.post(_url(team), data=_form(proportion, rate, count, **unusual, confirm="y")).status_code
+        == 302
+    )
+    # The form sends every row back; only the count changes, and the unusual row is as saved.
+    again = _form(proportion, rate, count, **unusual, **{f"val_{count.id}": "4"})
+    again.update({f"version_{m.id}": "1" for m in (proportion, rate, count)})
+    response = client.post(_url(team), data=again)
+    assert response.status_code == 302
+    assert _saved(db_session, team)[count.id].value == 4
+    # A changed unusual value is still questioned.
+    changed = dict(again, **{f"num_{proportion.id}": "150", f"val_{count.id}": "4"})
+    changed[f"version_{count.id}"] = "2"
+    page = client.post(_url(team), data=changed).get_data(as_text=True)
+    assert "langt utenfor teamets tidligere måneder" in page
