@@ -4,6 +4,7 @@ import datetime as dt
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from learnnet import pagecache, permissions, recording
@@ -116,9 +117,10 @@ def _entry(team: Team):
             db.session.commit()
             if outcome.saved:
                 flash(
-                    _(
-                        "Saved %(count)d measures for %(month)s.",
-                        count=outcome.saved,
+                    ngettext(
+                        "Saved %(num)d measure for %(month)s.",
+                        "Saved %(num)d measures for %(month)s.",
+                        outcome.saved,
                         month=month_name(period),
                     ),
                     "success",

@@ -46,7 +46,7 @@ def test_member_enters_a_month_at_every_size(new_page, county, size):
     # Edit it again (same month), and the history shows both.
     page.locator(f"#num_{county.proportion_id}").fill("13")
     page.get_by_role("button", name="Lagre", exact=True).click()
-    expect(page.get_by_role("alert").first).to_contain_text("Lagret 1 målinger")
+    expect(page.get_by_role("alert").first).to_contain_text("Lagret 1 måling for")
     history = page.locator(f"section[data-measure='{county.proportion_id}'] [data-testid=history]")
     history.locator("summary").click()
     expect(history).to_contain_text("12 / 16")

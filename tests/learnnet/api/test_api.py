@@ -42,6 +42,12 @@ def test_a_revoked_token_is_401(client, auth, world, token_for, db_session):
     assert "revoked" in response.json["message"] or "trukket tilbake" in response.json["message"]
 
 
+def test_the_tokens_page_shows_the_header_to_send(client, auth, world):
+    auth.login(world.users["team_member"])
+    page = client.get("/account/api-tokens/").get_data(as_text=True)
+    assert "<code>Authorization: Bearer &lt;token&gt;</code>" in page
+
+
 def test_a_session_cookie_is_not_enough(client, auth, world):
     auth.login(world.users["admin"])
     assert client.get("/api/v1/networks").status_code == 401
