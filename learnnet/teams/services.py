@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from learnnet import recording
 from learnnet.extensions import db
 from learnnet.models import MeasureDefinition, Measurement, Network, Team, User
-from learnnet.periods import add_months, months_between
+from learnnet.periods import add_months, default_entry_period, month_start, months_between
 from learnnet.values import plotted_value
 
 
@@ -25,6 +25,11 @@ class MeasureStatus:
     @property
     def entered(self) -> bool:
         return self.due is not None
+
+    @property
+    def value(self) -> float | None:
+        """The due month's value as charted (a percentage or rate for a ratio), like ``recent``."""
+        return plotted_value(self.measure, self.due)
 
 
 def measurements_by_key(
@@ -41,6 +46,12 @@ def measurements_by_key(
         )
     )
     return {(m.team_id, m.measure_id, m.period): m for m in rows}
+
+
+def due_period(team: Team, today: dt.date) -> dt.date:
+    """The month whose numbers the team's page shows as due: last month, or the network's last
+    month once the network has ended."""
+    return min(default_entry_period(today), month_start(team.network.end_date))
 
 
 def team_status(team: Team, period: dt.date, months_back: int = 6) -> list[MeasureStatus]:

@@ -11,11 +11,12 @@ from learnnet import pagecache, permissions, recording
 from learnnet.extensions import db
 from learnnet.i18n import month_name
 from learnnet.models import Measurement, MeasurementHistory, Team
-from learnnet.periods import default_entry_period, parse_period
+from learnnet.periods import parse_period
 from learnnet.teams import bp
 from learnnet.teams.forms import PATIENT_WARNING, entry_form
 from learnnet.teams.services import (
     RowInput,
+    due_period,
     entry_periods,
     measures_with_data,
     missing_months,
@@ -29,7 +30,7 @@ from learnnet.teams.services import (
 @login_required
 def team(team_id: int):
     team = permissions.team_or_abort(team_id, current_user)
-    period = default_entry_period(dt.date.today())
+    period = due_period(team, dt.date.today())
     return render_template(
         "teams/team.html",
         team=team,
