@@ -123,6 +123,7 @@ def effect_figure(effect: NetworkEffect) -> SpcFigureData | None:
         float(v) * scale if k >= effect.at else None for k, v in enumerate(effect.aggregate.counterfactual)
     )
     at = effect.at
+    span = _span(effect.periods[0], effect.periods[-1])
     return SpcFigureData(
         periods=tuple(month_label(p) for p in effect.periods),
         period_dates=effect.periods,
@@ -136,7 +137,11 @@ def effect_figure(effect: NetworkEffect) -> SpcFigureData | None:
         is_percent=measure.unit_label == "%",
         text=ChartText(
             title=measure.name,
-            subtitle=_("All teams added up · %(span)s", span=_span(effect.periods[0], effect.periods[-1])),
+            subtitle=(
+                _("All teams added up · %(span)s", span=span)
+                if effect.complete
+                else _("The teams shown, added up · %(span)s", span=span)
+            ),
             y_label=measure.unit_label,
             footnote=_(
                 "Line: segmented regression fitted to the months; dashed: expected without the change."

@@ -360,6 +360,8 @@ class NetworkEffect:
     problem: str | None
     teams: tuple[TeamEffect, ...]
     hidden_positions: tuple[int, ...]
+    # Every team and month of the network is in it; False when some are hidden from this viewer.
+    complete: bool = True
 
     @property
     def at(self) -> int | None:
@@ -438,11 +440,13 @@ def network_effect(
     team_effects = []
     ys, ns, ats = [], [], []
     sums: dict[dt.date, list[float]] = {}
+    complete = True
     for team in sorted(measure.network.teams, key=lambda t: (t.name, t.id)):
         series = load_series(team, measure, until=last)
         num = sum(v for v in series.numerators if v is not None) if kind != "continuous" else None
         hidden = is_hidden(suppression, team, num)
         shown = [not is_hidden(suppression, team, *_counts(series, k)) for k in range(len(series.periods))]
+        complete = complete and not hidden and all(shown)
         y, n = _its_input(series, kind, shown)
         for k, period in enumerate(series.periods):
             if hidden or y[k] is None or (n is not None and n[k] is None):
@@ -523,4 +527,5 @@ def network_effect(
         problem=problem,
         teams=tuple(team_effects),
         hidden_positions=hidden_positions,
+        complete=complete,
     )

@@ -159,7 +159,7 @@ def _effect_sentences(effect: svc.NetworkEffect) -> list[str]:
                 effect.scale,
                 effect.change,
                 effect.periods[-1],
-                who=_("All teams pooled"),
+                who=_("All teams pooled") if effect.complete else _("The teams shown, pooled"),
                 effect_at_end=effect.aggregate.effect_at_end if effect.aggregate is not None else None,
             )
         )
@@ -171,7 +171,7 @@ def _effect_sentences(effect: svc.NetworkEffect) -> list[str]:
                 effect.scale,
                 effect.change,
                 effect.periods[-1],
-                who=_("All teams added up"),
+                who=_("All teams added up") if effect.complete else _("The teams shown, added up"),
                 effect_at_end=effect.aggregate.effect_at_end,
             )
         )

@@ -172,3 +172,19 @@ def test_a_teams_effect_leaves_out_its_months_hidden_from_the_viewer(county, wor
     # beside the months shown, an average that held the small month would give it away
     assert viewer.before == pytest.approx(rate(rows[1:]))
     assert viewer.result.effect_at_change != pytest.approx(centre.result.effect_at_change)
+
+
+def test_the_network_line_says_whose_it_is_when_units_are_hidden(county, world, client, auth):
+    last, change = dt.date(2026, 10, 1), dt.date(2025, 1, 1)
+    teams = list(county.network.teams)
+    viewer = services.network_effect(county.screening, change, last, policy(world.users["viewer"], teams, 5))
+    centre = services.network_effect(county.screening, change, last, policy(world.users["centre"], teams, 5))
+    assert centre.complete and not viewer.complete
+    url = f"/county/compare?measure={county.screening.id}&change=2025-01"
+    auth.login(world.users["viewer"])
+    page = client.get(url).get_data(as_text=True)
+    assert "Teamene som vises, samlet" in page and "Alle team samlet" not in page
+    client.post("/logout")
+    auth.login(world.users["centre"])
+    page = client.get(url).get_data(as_text=True)
+    assert "Alle team samlet" in page and "Teamene som vises" not in page
