@@ -109,6 +109,14 @@ def test_month_outside_network_period_is_refused(client, db_session, team_setup)
     assert _saved(db_session, team) == {}
 
 
+def test_a_month_outside_the_network_is_the_one_shown_in_the_month_list(client, team_setup):
+    team, *_ = team_setup
+    page = client.get(_url(team, "2030-01")).get_data(as_text=True)
+    assert "Tall for januar 2030" in page
+    assert '<option value="2030-01" selected disabled>januar 2030</option>' in page
+    assert page.count(" selected") == 1
+
+
 def test_unusual_value_asks_for_confirmation(client, db_session, team_setup):
     team, proportion, rate, count = team_setup
     for k in range(8):
