@@ -46,9 +46,13 @@ def _version(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() else 0
 
 
+def _is_live(measurement: Measurement | None) -> bool:
+    return measurement is not None and not measurement.is_deleted
+
+
 def _fill_row(row, measurement: Measurement | None) -> None:
     """Put a saved measurement's values into a row's fields (and its version into the hidden one)."""
-    live = measurement is not None and not measurement.is_deleted
+    live = _is_live(measurement)
     if row.measure.is_ratio:
         row.numerator.data = measurement.numerator if live else None
         row.denominator.data = measurement.denominator if live else None
@@ -128,6 +132,20 @@ def _entry(team: Team):
                 )
             else:
                 flash(_("Nothing had changed; nothing was saved."), "info")
+            emptied = [
+                row.measure.short_name or row.measure.name
+                for row in inputs
+                if row.values.is_blank and _is_live(saved_rows.get(row.measure.id))
+            ]
+            if emptied:
+                flash(
+                    _(
+                        "An emptied field does not delete a saved value; kept as saved: %(measures)s. "
+                        "To remove a value, use “Delete this value” under it.",
+                        measures=", ".join(emptied),
+                    ),
+                    "info",
+                )
             return redirect(url_for("teams.entry", team_id=team.id, period=period.strftime("%Y-%m"), saved=1))
         db.session.rollback()
         problems = outcome.problems

@@ -117,6 +117,17 @@ def test_a_month_outside_the_network_is_the_one_shown_in_the_month_list(client, 
     assert page.count(" selected") == 1
 
 
+def test_emptying_a_saved_field_keeps_the_value_and_says_how_to_delete_it(client, db_session, team_setup):
+    team, proportion, rate, count = team_setup
+    assert client.post(_url(team), data=_form(proportion, rate, count)).status_code == 302
+    emptied = _form(proportion, rate, count, **{f"val_{count.id}": ""})
+    emptied.update({f"version_{m.id}": "1" for m in (proportion, rate, count)})
+    page = client.post(_url(team), data=emptied, follow_redirects=True).get_data(as_text=True)
+    assert _saved(db_session, team)[count.id].value == 3
+    assert "beholdt som lagret" in page and "Slett denne verdien" in page
+    assert (count.short_name or count.name) in page
+
+
 def test_unusual_value_asks_for_confirmation(client, db_session, team_setup):
     team, proportion, rate, count = team_setup
     for k in range(8):
