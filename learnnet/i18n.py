@@ -39,8 +39,10 @@ def month_name(period: dt.date) -> str:
 
 
 def datetime_label(moment: dt.datetime) -> str:
-    """Date and time in the user's language and the app's time zone: "28. nov. 2026, 13:05"."""
-    return format_datetime(moment, "d. MMM y, HH:mm")
+    """Date and time in the user's language and the app's time zone, day first and on a 24-hour
+    clock in both: "28. nov. 2026, 13:05" or "28 Nov 2026, 13:05" (never "11/28/26, 1:05 PM")."""
+    pattern = "d. MMM y, HH:mm" if str(get_locale()) == "nb" else "d MMM y, HH:mm"
+    return format_datetime(moment, pattern)
 
 
 def number(value: float | None, digits: int = 1) -> str:

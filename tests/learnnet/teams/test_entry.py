@@ -284,3 +284,21 @@ def test_a_month_saved_before_is_not_questioned_again_when_another_row_changes(
     changed[f"version_{count.id}"] = "2"
     page = client.post(_url(team), data=changed).get_data(as_text=True)
     assert "langt utenfor teamets tidligere måneder" in page
+
+
+@pytest.mark.parametrize(
+    "language, stamp",
+    [("nb", r"\d{1,2}\. \w{3}\.? 20\d\d, \d\d:\d\d"), ("en", r"\d{1,2} \w{3} 20\d\d, \d\d:\d\d")],
+)
+def test_the_history_shows_times_day_first_on_a_24_hour_clock(
+    client, db_session, team_setup, world, language, stamp
+):
+    import re
+
+    team, proportion, rate, count = team_setup
+    world.users["team_member"].language = language
+    db_session.flush()
+    client.post(_url(team), data=_form(proportion, rate, count))
+    page = client.get(_url(team)).get_data(as_text=True)
+    assert re.search(stamp, page)
+    assert not re.search(r"\d{1,2}/\d{1,2}/\d\d", page)
