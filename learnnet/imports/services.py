@@ -754,6 +754,7 @@ def plan_summary(plan: ImportPlan, shown: int = 500) -> dict:
                 "row": r.row,
                 "team": r.team.name,
                 "measure": r.measure.code,
+                "measure_name": r.measure.name,
                 "period": r.period.isoformat(),
                 "action": r.action,
                 "saved": None

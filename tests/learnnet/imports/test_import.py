@@ -141,6 +141,9 @@ def test_commit_creates_updates_with_history_and_one_audit_event(client, auth, w
     response = upload(client, f"/networks/{world.network.id}/import", csv_bytes(text))
     html = response.get_data(as_text=True)
     assert 'data-testid="import-updates"' in html and 'data-row="3"' in html
+    # the measure by its name, as the team knows it, with the file's code beside it
+    changed = html.split('data-testid="import-updates"')[1].split("</table>")[0]
+    assert world.measure.name in changed and code in changed
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
     response = client.post("/imports/commit", data={"key": key})
     assert response.status_code == 302
