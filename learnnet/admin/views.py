@@ -8,7 +8,7 @@ from flask import abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from learnnet.admin import bp
+from learnnet.admin import bp, labels
 from learnnet.extensions import db
 from learnnet.models import AuditEvent, User
 
@@ -42,6 +42,8 @@ def audit_log():
     return render_template(
         "admin/audit.html",
         page=page,
+        subjects=labels.subjects(page.items),
+        labels=labels,
         users=db.session.scalars(select(User).order_by(User.name)).all(),
         actions=sorted(db.session.scalars(select(AuditEvent.action).distinct())),
         objects=sorted(db.session.scalars(select(AuditEvent.object_type).distinct())),

@@ -15,12 +15,16 @@ def test_admin_sees_a_changed_measurement_with_before_and_after(client, auth, db
     client.post("/logout")
     auth.login(world.users["admin"])
     page = client.get("/admin/audit?action=measurement.update").get_data(as_text=True)
-    assert "measurement.update" in page
-    assert member.name in page
+    rows = page.split("<tbody>")[1]
+    # In words: what was done, by whom, to which team's measure in which month.
+    assert '<td title="measurement.update">Endret en verdi</td>' in rows
+    assert member.name in rows
+    assert f"{world.own_team.name} · {m.short_name or m.name} · mars 2025" in rows
     # Only what changed is listed on each side.
-    before = page.split('<dt class="fw-normal text-body-secondary">numerator</dt>')
+    before = rows.split('<dt class="fw-normal text-body-secondary">Teller</dt>')
     assert len(before) == 3
     assert '<dd class="mb-1">4</dd>' in before[1] and '<dd class="mb-1">9</dd>' in before[2]
+    assert ">Versjon<" in rows and ">numerator<" not in rows
 
 
 def test_filters_by_person_and_day(client, auth, db_session, world):

@@ -1,0 +1,124 @@
+"""The audit log in words: what each action, object and field is called, and which object an event
+is about (the team, measure and month of a measurement, the name of a user, team or network).
+
+Events keep their codes ("measurement.update", "user_account", "numerator"); only the page reads
+them out. A code without a label here is shown as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from learnnet.extensions import db
+from learnnet.i18n import month_name
+from learnnet.models import AuditEvent, MeasureDefinition, Measurement, Network, Team, User
+
+ACTIONS = {
+    "login": _l("Logged in"),
+    "user.create": _l("Created a user"),
+    "user.set_password": _l("Set a password"),
+    "measurement.create": _l("Entered a value"),
+    "measurement.update": _l("Changed a value"),
+    "measurement.delete": _l("Deleted a value"),
+    "measurement.restore": _l("Restored a value"),
+    "measurement.import": _l("Imported values"),
+    "network.create": _l("Created a network"),
+    "network.update": _l("Changed a network"),
+    "measure.create": _l("Added a measure"),
+    "measure.change": _l("Changed a measure"),
+    "team.create": _l("Added a team"),
+    "learning_session.create": _l("Added a learning session"),
+    "intervention.save": _l("Saved a change tested"),
+    "pdsa.save": _l("Saved a PDSA cycle"),
+    "chart_settings.change": _l("Changed a chart's settings"),
+    "api_token.create": _l("Created an API token"),
+    "api_token.revoke": _l("Revoked an API token"),
+}
+
+OBJECTS = {
+    "user_account": _l("User"),
+    "measurement": _l("Value"),
+    "network": _l("Network"),
+    "team": _l("Team"),
+    "measure_definition": _l("Measure"),
+    "learning_session": _l("Learning session"),
+    "intervention": _l("Change tested"),
+    "pdsa_cycle": _l("PDSA cycle"),
+    "chart_settings": _l("Chart"),
+    "api_token": _l("API token"),
+}
+
+FIELDS = {
+    "period": _l("Month"),
+    "numerator": _l("Numerator"),
+    "denominator": _l("Denominator"),
+    "value": _l("Value"),
+    "comment": _l("Comment"),
+    "version": _l("Version"),
+    "deleted": _l("Deleted"),
+    "name": _l("Name"),
+    "email": _l("E-mail"),
+    "role": _l("Role"),
+}
+
+# Objects that have a name of their own, by the type an event records.
+_NAMED = {"user_account": User, "team": Team, "network": Network, "measure_definition": MeasureDefinition}
+
+
+def action_label(code: str) -> str:
+    return str(ACTIONS[code]) if code in ACTIONS else code
+
+
+def object_label(code: str | None) -> str:
+    return str(OBJECTS[code]) if code in OBJECTS else (code or "")
+
+
+def field_label(code: str) -> str:
+    return str(FIELDS[code]) if code in FIELDS else code
+
+
+def value_text(field: str, value: Any) -> str:
+    """A recorded value as the page shows it: yes or no, a month by its name, else as it is."""
+    if value is True:
+        return str(_l("yes"))
+    if value is False:
+        return str(_l("no"))
+    if value is None or value == "":
+        return "–"
+    if field == "period" and isinstance(value, str):
+        try:
+            return month_name(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
+
+def subjects(events: Iterable[AuditEvent]) -> dict[tuple[str, int], str]:
+    """What each event is about, in words, by (object type, id): "Borre, avd. B · Screening · mars
+    2026" for a value, the name for a user, team, network or measure. Objects since deleted, and
+    types without a name, are left out (the page shows the type and id)."""
+    wanted: dict[str, set[int]] = {}
+    for event in events:
+        if event.object_id is not None:
+            wanted.setdefault(event.object_type, set()).add(event.object_id)
+    found: dict[tuple[str, int], str] = {}
+    if wanted.get("measurement"):
+        rows = db.session.scalars(
+            select(Measurement)
+            .where(Measurement.id.in_(wanted["measurement"]))
+            .options(joinedload(Measurement.team), joinedload(Measurement.measure))
+        )
+        for m in rows:
+            measure = m.measure.short_name or m.measure.name
+            found[("measurement", m.id)] = f"{m.team.name} · {measure} · {month_name(m.period)}"
+    for object_type, model in _NAMED.items():
+        if wanted.get(object_type):
+            for obj in db.session.scalars(select(model).where(model.id.in_(wanted[object_type]))):
+                found[(object_type, obj.id)] = obj.name
+    return found
