@@ -68,9 +68,4 @@
   });
   window.addEventListener("online", function () { offline.classList.add("d-none"); });
 
-  document.querySelectorAll("form[data-confirm]").forEach(function (f) {
-    f.addEventListener("submit", function (event) {
-      if (!window.confirm(f.dataset.confirm)) { event.preventDefault(); }
-    });
-  });
 })();
