@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -49,7 +50,7 @@ class Values:
 
 @dataclass(frozen=True)
 class Problem:
-    """A reason not to save as given. ``field`` is numerator, denominator, value or period."""
+    """A reason not to save as given. ``field`` is numerator, denominator, value, comment or period."""
 
     field: str
     message: str
@@ -120,11 +121,40 @@ def check(
         problems += _check_ratio(measure, values)
     else:
         problems += _check_value(measure, values)
+    problems += _check_comment(values.comment)
     if any(p.severity == "error" for p in problems):
         return problems
     if history is None:
         history = history_values(team, measure, period)
     return problems + _unusual(measure, period, values, history)
+
+
+# What identifies a person beyond doubt: a national identity number or D-number (11 digits, often
+# written 6 + 5), or a birth date given as one ("f. 01.02.1940", "født 1/2-40").
+_IDENTITY_NUMBER = re.compile(r"(?<!\d)\d{6}[ .-]?\d{5}(?!\d)")
+_BIRTH_DATE = re.compile(
+    r"(?<!\w)(f\.|født|fødd|fdt\.?|fødselsdato|f\.dato|born|dob|d\.o\.b\.)\s*:?\s*\d{1,2}\s*[./-]\s*\d{1,2}",
+    re.IGNORECASE,
+)
+
+
+def _check_comment(comment: str) -> list[Problem]:
+    """Comments are about the month's work: one that holds a national identity number or a birth
+    date is refused (names cannot be told from other words; the form warns about them)."""
+    if comment and (_IDENTITY_NUMBER.search(comment) or _BIRTH_DATE.search(comment)):
+        return [
+            Problem(
+                "comment",
+                str(
+                    _l(
+                        "The comment seems to hold a birth date or a national identity number. "
+                        "Comments are about the month's work: never write anything that could "
+                        "identify a resident."
+                    )
+                ),
+            )
+        ]
+    return []
 
 
 def _check_ratio(measure: MeasureDefinition, values: Values) -> list[Problem]:

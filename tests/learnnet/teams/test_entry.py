@@ -128,6 +128,28 @@ def test_emptying_a_saved_field_keeps_the_value_and_says_how_to_delete_it(client
     assert (count.short_name or count.name) in page
 
 
+@pytest.mark.parametrize(
+    "comment",
+    ["Ola Nordmann f. 01.02.1940 falt", "fnr 01024012345", "Født 1/2-40", "gjelder 010240 12345"],
+)
+def test_a_comment_with_a_birth_date_or_identity_number_is_refused(client, db_session, team_setup, comment):
+    team, proportion, rate, count = team_setup
+    data = _form(proportion, rate, count, **{f"comment_{count.id}": comment})
+    page = client.post(_url(team), data=data).get_data(as_text=True)
+    assert "fødselsdato eller et fødselsnummer" in page
+    assert _saved(db_session, team) == {}
+
+
+@pytest.mark.parametrize(
+    "comment", ["Nytt screeningskjema fra 01.03.", "3 av 12 beboere veid", "Tiltak 2 startet"]
+)
+def test_ordinary_comments_are_saved(client, db_session, team_setup, comment):
+    team, proportion, rate, count = team_setup
+    data = _form(proportion, rate, count, **{f"comment_{count.id}": comment})
+    assert client.post(_url(team), data=data).status_code == 302
+    assert _saved(db_session, team)[count.id].comment == comment
+
+
 def test_unusual_value_asks_for_confirmation(client, db_session, team_setup):
     team, proportion, rate, count = team_setup
     for k in range(8):
