@@ -13,6 +13,7 @@ from learnnet.county.suppression import policy
 from learnnet.exports import FORMATS, Table, download
 from learnnet.extensions import db
 from learnnet.i18n import month_label
+from learnnet.library import read_topics
 from learnnet.models import MeasureDefinition, MeasureTemplate, Network, Region, Unit
 from learnnet.networks import bp
 from learnnet.networks import services as svc
@@ -159,8 +160,22 @@ def _templates() -> list[MeasureTemplate]:
     )
 
 
+def _template_groups(language: str) -> list[tuple[str, list[SelectChoice]]]:
+    """The template library by topic, each topic and measure named in ``language``."""
+    topics = read_topics()
+    groups: dict[str, list[SelectChoice]] = {}
+    for t in _templates():
+        topic = topics.get(t.topic, {}).get(language) or t.topic
+        groups.setdefault(topic, []).append(SelectChoice(t.id, t.text(language, "name") or t.code))
+    return list(groups.items())
+
+
 def _template_choices(language: str) -> list[SelectChoice]:
-    return [SelectChoice(t.id, f"{t.topic} · {t.text(language, 'name') or t.code}") for t in _templates()]
+    return [
+        SelectChoice(choice.value, f"{topic} · {choice.label}")
+        for topic, choices in _template_groups(language)
+        for choice in choices
+    ]
 
 
 def _may_create() -> bool:
@@ -202,7 +217,7 @@ def new():
             db.session.commit()
             flash(_("The network is created. Add teams and learning sessions next."), "success")
             return redirect(url_for("networks.setup", network_id=network.id))
-    return render_template("networks/new.html", form=form)
+    return render_template("networks/new.html", form=form, template_groups=_template_groups("nb"))
 
 
 def _setup_forms(network: Network):

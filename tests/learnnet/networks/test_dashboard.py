@@ -80,7 +80,10 @@ def template(db_session):
 
 def test_facilitator_creates_a_network_from_templates(client, auth, world, template, db_session):
     auth.login(world.users["facilitator"])
-    assert client.get("/networks/new").status_code == 200
+    page = client.get("/networks/new").get_data(as_text=True)
+    # the library as tick boxes under their topics' names, which a tablet can use
+    assert f'type="checkbox" name="templates" value="{template.id}"' in page
+    assert ">Underernæring</div>" in page and "malnutrition ·" not in page
     response = client.post(
         "/networks/new",
         data={
