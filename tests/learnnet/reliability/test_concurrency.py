@@ -15,11 +15,11 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from learnnet import create_app
 from learnnet.extensions import db
-from learnnet.models import Measurement, MeasurementHistory, UnitMembership
-from tests.conftest import app_config, scratch_postgres_database
+from learnnet.models import Measurement, MeasurementHistory
+from tests.conftest import scratch_postgres_database
 from tests.learnnet import factories as f
+from tests.learnnet.reliability.committed import team_app
 
 THREADS = 8
 ROUNDS = 6
@@ -37,26 +37,8 @@ def busy_app(tmp_path):
 
 
 def _app(url):
-    app = create_app(app_config(url, SERVER_NAME=None))
-    with app.app_context():
-        db.create_all()
-        f.configure_factories(db.session)
-        network = f.NetworkFactory(start_date=dt.date(2025, 1, 1), end_date=dt.date(2026, 12, 31))
-        unit = f.UnitFactory()
-        team = f.TeamFactory(network=network, unit=unit)
-        measures = [f.MeasureFactory(network=network) for _ in range(2)]
-        users = []
-        for _ in range(THREADS):
-            user = f.UserFactory(role="team_member")
-            user.memberships.append(UnitMembership(unit=unit))
-            users.append(user.email)
-        db.session.commit()
-        ids = (team.id, [m.id for m in measures], users)
-        db.session.remove()
-    yield app, ids
-    with app.app_context():
-        db.drop_all()
-        db.engine.dispose()
+    for served in team_app(url, members=THREADS, measures=2):
+        yield served.app, (served.team_id, served.measure_ids, served.emails)
 
 
 def _version(page: str, measure_id: int) -> str:

@@ -16,11 +16,11 @@ import pytest
 import sqlalchemy as sa
 from psycopg.pq import TransactionStatus
 
-from learnnet import create_app
 from learnnet.extensions import db
-from learnnet.models import Measurement, UnitMembership
-from tests.conftest import app_config, scratch_postgres_database
+from learnnet.models import Measurement
+from tests.conftest import scratch_postgres_database
 from tests.learnnet import factories as f
+from tests.learnnet.reliability.committed import team_app
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL only (TEST_DATABASE_URL)"
@@ -32,25 +32,11 @@ PERIOD = dt.date(2026, 3, 1)
 @pytest.fixture
 def served():
     with scratch_postgres_database(os.environ["TEST_DATABASE_URL"], "connections") as url:
-        app = create_app(app_config(url, SERVER_NAME=None))
-        with app.app_context():
-            db.create_all()
-            f.configure_factories(db.session)
-            network = f.NetworkFactory(start_date=dt.date(2025, 1, 1), end_date=dt.date(2026, 12, 31))
-            unit = f.UnitFactory()
-            team = f.TeamFactory(network=network, unit=unit)
-            measure = f.MeasureFactory(network=network)
-            user = f.UserFactory(role="team_member")
-            user.memberships.append(UnitMembership(unit=unit))
-            db.session.commit()
-            ids = team.id, measure.id, user.email
-            db.session.remove()
-        client = app.test_client()
-        assert client.post("/login", data={"email": ids[2], "password": f.PASSWORD}).status_code == 302
-        yield app, client, ids
-        with app.app_context():
-            db.drop_all()
-            db.engine.dispose()
+        for served in team_app(url):
+            client = served.app.test_client()
+            login = {"email": served.emails[0], "password": f.PASSWORD}
+            assert client.post("/login", data=login).status_code == 302
+            yield served.app, client, (served.team_id, served.measure_ids[0], served.emails[0])
 
 
 def _transaction_states(app) -> list[TransactionStatus]:
