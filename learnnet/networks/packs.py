@@ -91,6 +91,7 @@ def pack_data(session: LearningSession) -> PackData:
     rows = []
     for team in teams:
         charts = []
+        chart_names = []
         cells = []
         for measure in measures:
             analysis = analyse_team_measure(team, measure, until)
@@ -105,6 +106,7 @@ def pack_data(session: LearningSession) -> PackData:
             data = figure_data(analysis)
             if data is not None:
                 charts.append(data)
+                chart_names.append(measure.label)
         rows.append(tuple(cells))
         sections.append(
             TeamSection(
@@ -112,6 +114,7 @@ def pack_data(session: LearningSession) -> PackData:
                 subtitle=f"{team.unit.name} · {team.unit.municipality.name}",
                 charts=tuple(charts),
                 interventions=_interventions(team, since, until),
+                chart_names=tuple(chart_names),
             )
         )
     matrix = (

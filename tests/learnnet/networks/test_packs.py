@@ -59,6 +59,24 @@ def test_build_stores_a_pdf_with_the_expected_pages_and_a_zip_of_pngs(app, count
     assert all(name.endswith(".png") for name in names)
 
 
+def test_every_chart_has_a_zip_entry_of_its_own_named_by_team_and_measure(app, county, world, tmp_path):
+    # two measures whose long names begin alike, as in the network on early detection
+    county.screening.name = "Pasienter med fullstendig sett vitale tegn (NEWS2) ved innkomst"
+    county.screening.short_name = "NEWS2 ved innkomst"
+    county.falls.name = "Pasienter med fullstendig sett vitale tegn (NEWS2) ved mistanke om endret tilstand"
+    county.falls.short_name = "NEWS2 ved endret tilstand"
+    pack = _build(app, county, world.users["facilitator"], language="nb")
+    assert pack.status == "done", pack.error
+    with zipfile.ZipFile(io.BytesIO(pack.png_zip)) as archive:
+        names = archive.namelist()
+        archive.extractall(tmp_path)
+    assert len(list(tmp_path.rglob("*.png"))) == len(names) == 2 * len(county.teams)
+    assert names[:2] == [  # the first team by name: "Borre, avd. B"
+        "01-borre-avd-b/01-news2-ved-innkomst.png",
+        "01-borre-avd-b/02-news2-ved-endret-tilstand.png",
+    ]
+
+
 def test_the_same_data_gives_the_same_files(app, county, world):
     first = _build(app, county, world.users["facilitator"], reuse=False)
     second = _build(app, county, world.users["facilitator"], reuse=False)
