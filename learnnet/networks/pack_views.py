@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,7 +13,7 @@ from learnnet.extensions import db
 from learnnet.models import LearningSession, SessionPack
 from learnnet.networks import bp
 from learnnet.networks import packs as pack_service
-from learnnet.networks.services import data_until
+from learnnet.networks.services import data_until, session_topic
 
 
 def _session_or_abort(network_id: int, session_id: int) -> LearningSession:
@@ -70,6 +70,7 @@ def session_pack(network_id: int, session_id: int):
         session=session,
         network=session.network,
         until=data_until(session),
+        topic=session_topic(session, current_app.config["LANGUAGES"]),
         packs=pack_service.packs_of(session),
         can_build=permissions.can_build_pack(current_user, session.network),
         status_of=status_of,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -104,3 +105,27 @@ def test_a_build_that_died_with_its_process_can_be_started_again(client, auth, c
     assert status["status"] == "failed" and status["finished"]
     client.post(_url(county))
     assert db_session.query(SessionPack).filter_by(status="done").count() == 1
+
+
+def _heading(page: str) -> str:
+    return re.sub(r"\s+", " ", re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)).strip()
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "heading"),
+    [
+        ("nb", "Samling 2: Midtveis", "Diagrampakke for samling 2: Midtveis"),
+        ("nb", "samling 2 – Midtveis", "Diagrampakke for samling 2: Midtveis"),
+        ("nb", "Midtveis", "Diagrampakke for samling 2: Midtveis"),
+        ("nb", "Samling 2", "Diagrampakke for samling 2"),
+        ("en", "Samling 2: Midtveis", "Chart pack for learning session 2: Midtveis"),
+        ("en", "Learning session 2: Halfway", "Chart pack for learning session 2: Halfway"),
+        ("nb", "Samling 20 år etter", "Diagrampakke for samling 2: Samling 20 år etter"),
+    ],
+)
+def test_the_pack_page_names_the_session_once(client, auth, county, world, db_session, language, title, heading):
+    county.sessions[1].title = title
+    world.users["facilitator"].language = language
+    db_session.commit()
+    auth.login(world.users["facilitator"])
+    assert _heading(client.get(_url(county)).get_data(as_text=True)) == heading

@@ -7,6 +7,7 @@ import time
 import zipfile
 
 import pytest
+from flask_babel import force_locale
 from pypdf import PdfReader
 
 from learnnet.models import SessionPack
@@ -30,6 +31,15 @@ def test_pack_data_holds_every_team_with_data_up_to_the_month_before_the_session
     sections = {t.name: t for t in data.teams}
     assert "Vekt" in " ".join(sections[county.teams[0].name].interventions)
     assert sections[county.teams[1].name].interventions == ()
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("nb", "Samling 2: Midtveis"), ("en", "Learning session 2: Midtveis")]
+)
+def test_the_pack_title_names_the_session_once(app, county, language, title):
+    county.sessions[1].title = "Samling 2: Midtveis"
+    with app.test_request_context(), force_locale(language):
+        assert packs.pack_data(county.sessions[1]).title == title
 
 
 def _build(app, county, user, language="en", **kwargs) -> SessionPack:
