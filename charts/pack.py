@@ -15,6 +15,7 @@ import math
 import multiprocessing
 import unicodedata
 import zipfile
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Sequence
@@ -32,12 +33,14 @@ from charts.text import Measurer
 @dataclass(frozen=True)
 class TeamSection:
     """One team's part of the pack. Each chart's ``text.alt_description`` is its reading;
-    ``interventions`` are short lines the app formats (e.g. "mars 2026: Nutrition bundle")."""
+    ``interventions`` are short lines the app formats (e.g. "mars 2026: Nutrition bundle");
+    ``chart_names`` a short name per chart for its PNG in the ZIP (default: the chart's title)."""
 
     name: str
     subtitle: str = ""
     charts: tuple[SpcFigureData, ...] = ()
     interventions: tuple[str, ...] = ()
+    chart_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -264,20 +267,56 @@ _FOLD = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "å": "a", 
 
 
 def slug(s: str, max_len: int = 48) -> str:
-    """A file-name-safe ASCII version of a name ("Tjøme omsorgssenter" → "tjome-omsorgssenter")."""
-    s = unicodedata.normalize("NFKD", s.translate(_FOLD)).encode("ascii", "ignore").decode()
-    out = "".join(c.lower() if c.isalnum() else "-" for c in s)
-    while "--" in out:
-        out = out.replace("--", "-")
-    return out.strip("-")[:max_len] or "chart"
+    """A file-name-safe ASCII version of a name ("Tjøme omsorgssenter" → "tjome-omsorgssenter"),
+    cut after a whole word when it is longer than ``max_len``."""
+    out = []
+    for c in unicodedata.normalize("NFKD", s.translate(_FOLD)):
+        if c.isascii() and c.isalnum():
+            out.append(c.lower())
+        elif not (unicodedata.combining(c) or c.isalnum()):  # "2026–27" keeps its dash
+            out.append("-")
+    text = "-".join(part for part in "".join(out).split("-") if part)
+    if len(text) > max_len:
+        cut = text.rfind("-", 0, max_len + 1)
+        text = text[:cut] if cut > max_len // 2 else text[:max_len].rstrip("-")
+    return text or "chart"
 
 
-def _team_pngs(k: int, team: TeamSection, size: str) -> list[tuple[str, bytes]]:
-    folder = f"{k + 1:02d}-{slug(team.name)}"
-    return [
-        (f"{folder}/{j + 1:02d}-{slug(c.text.title)}.png", render_spc(c, "png", size))
-        for j, c in enumerate(team.charts)
-    ]
+def _stems(labels: Sequence[str], max_len: int) -> list[str]:
+    """A file-name stem per label, no two alike: labels whose short stems clash get longer
+    ones ("…-vitale-tegn-news2-ved-innkomst"), and any still alike a number ("fall", "fall-2")."""
+    short = [slug(label, max_len) for label in labels]
+    counts = Counter(short)
+    stems = [slug(label, 2 * max_len) if counts[stem] > 1 else stem for label, stem in zip(labels, short)]
+    seen: set[str] = set()
+    out = []
+    for stem in stems:
+        name, n = stem, 1
+        while name in seen:
+            n += 1
+            name = f"{stem}-{n}"
+        seen.add(name)
+        out.append(name)
+    return out
+
+
+def png_names(pack: PackData) -> tuple[tuple[str, ...], ...]:
+    """Each team's PNG file names in the ZIP, as "01-team/01-measure.png": the team's and the
+    chart's short names (see :class:`TeamSection`), no two alike even without their numbers."""
+    folders = _stems([team.name for team in pack.teams], 48)
+    names = []
+    for k, (folder, team) in enumerate(zip(folders, pack.teams, strict=True)):
+        labels = [
+            team.chart_names[j] if j < len(team.chart_names) and team.chart_names[j] else c.text.title
+            for j, c in enumerate(team.charts)
+        ]
+        stems = _stems(labels, 40)
+        names.append(tuple(f"{k + 1:02d}-{folder}/{j + 1:02d}-{stem}.png" for j, stem in enumerate(stems)))
+    return tuple(names)
+
+
+def _team_pngs(team: TeamSection, names: Sequence[str], size: str) -> list[tuple[str, bytes]]:
+    return [(name, render_spc(c, "png", size)) for name, c in zip(names, team.charts, strict=True)]
 
 
 def _zip(files: Sequence[tuple[str, bytes]]) -> bytes:
@@ -292,7 +331,11 @@ def _zip(files: Sequence[tuple[str, bytes]]) -> bytes:
 
 def render_pack_zip(pack: PackData, size: str = "slide") -> bytes:
     """Every team's charts as PNGs in a ZIP (one folder per team), in one process."""
-    files = [f for k, team in enumerate(pack.teams) for f in _team_pngs(k, team, size)]
+    files = [
+        f
+        for team, names in zip(pack.teams, png_names(pack), strict=True)
+        for f in _team_pngs(team, names, size)
+    ]
     return _zip(files)
 
 
@@ -312,6 +355,9 @@ def render_pack(
         # the PDF, by far the largest job, first; the teams' PNGs fill the other worker
         # and then every worker, so the pool finishes together
         pdf_future = ex.submit(render_pack_pdf, pack)
-        png_futures = [ex.submit(_team_pngs, k, team, png_size) for k, team in enumerate(pack.teams)]
+        png_futures = [
+            ex.submit(_team_pngs, team, team_names, png_size)
+            for team, team_names in zip(pack.teams, png_names(pack), strict=True)
+        ]
         files = [f for fut in png_futures for f in fut.result()]
         return PackFiles(pdf_future.result(), _zip(files))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,7 +13,7 @@ from learnnet.extensions import db
 from learnnet.models import LearningSession, SessionPack
 from learnnet.networks import bp
 from learnnet.networks import packs as pack_service
-from learnnet.networks.services import data_until
+from learnnet.networks.services import data_until, session_topic
 
 
 def _session_or_abort(network_id: int, session_id: int) -> LearningSession:
@@ -61,16 +61,42 @@ def status_of(pack: SessionPack) -> dict:
     }
 
 
+def notice_texts() -> dict[str, str]:
+    """What the page says above the list about the pack being made, by its state."""
+    return {
+        "working": _("The pack is being made. You can keep working; it stays on this page when it is ready."),
+        "done": _("The pack is ready. Download the PDF or the PNG files below."),
+        "failed": _("The pack could not be made. Try again."),
+    }
+
+
+def notice_state(pack: SessionPack) -> str:
+    status = status_of(pack)
+    if not status["finished"]:
+        return "working"
+    return "done" if status["status"] == "done" else "failed"
+
+
 @bp.route("/<int:network_id>/sessions/<int:session_id>/pack")
 @login_required
 def session_pack(network_id: int, session_id: int):
     session = _session_or_abort(network_id, session_id)
+    packs = pack_service.packs_of(session)
+    # The pack just asked for (?pack=id), else one still being made, has a notice above the list.
+    asked = request.args.get("pack", type=int)
+    notice = next((p for p in packs if p.id == asked), None) or next(
+        (p for p in packs if not p.is_finished and not pack_service.is_stalled(p)), None
+    )
     return render_template(
         "networks/pack.html",
         session=session,
         network=session.network,
         until=data_until(session),
-        packs=pack_service.packs_of(session),
+        topic=session_topic(session, current_app.config["LANGUAGES"]),
+        packs=packs,
+        notice=notice,
+        notice_state=notice_state(notice) if notice is not None else None,
+        notice_texts=notice_texts(),
         can_build=permissions.can_build_pack(current_user, session.network),
         status_of=status_of,
     )
@@ -85,14 +111,15 @@ def build_pack(network_id: int, session_id: int):
     running = [
         p for p in pack_service.packs_of(session) if not p.is_finished and not pack_service.is_stalled(p)
     ]
-    if running:
-        flash(_("A pack for this session is being made already."), "info")
-        return redirect(url_for("networks.session_pack", network_id=network_id, session_id=session_id))
-    pack = pack_service.request_pack(session, current_user, str(get_locale() or "nb")[:2])
-    db.session.commit()
-    pack_service.start(pack)
-    flash(_("The pack is being made. You can keep working; it stays on this page when it is ready."), "info")
-    return redirect(url_for("networks.session_pack", network_id=network_id, session_id=session_id))
+    if running:  # the page follows the one being made
+        pack = running[0]
+    else:
+        pack = pack_service.request_pack(session, current_user, str(get_locale() or "nb")[:2])
+        db.session.commit()
+        pack_service.start(pack)
+    return redirect(
+        url_for("networks.session_pack", network_id=network_id, session_id=session_id, pack=pack.id)
+    )
 
 
 @bp.route("/packs/<int:pack_id>/status")

@@ -36,7 +36,7 @@ from learnnet.extensions import db
 from learnnet.i18n import month_name, number
 from learnnet.models import LearningSession, SessionPack, User
 from learnnet.models.types import utcnow
-from learnnet.networks.services import cell_of, data_until
+from learnnet.networks.services import cell_of, data_until, session_heading
 
 __all__ = ["build", "claim_next", "content_hash", "data_until", "pack_data", "request_pack", "start"]
 from learnnet.periods import month_start
@@ -91,6 +91,7 @@ def pack_data(session: LearningSession) -> PackData:
     rows = []
     for team in teams:
         charts = []
+        chart_names = []
         cells = []
         for measure in measures:
             analysis = analyse_team_measure(team, measure, until)
@@ -105,6 +106,7 @@ def pack_data(session: LearningSession) -> PackData:
             data = figure_data(analysis)
             if data is not None:
                 charts.append(data)
+                chart_names.append(measure.label)
         rows.append(tuple(cells))
         sections.append(
             TeamSection(
@@ -112,6 +114,7 @@ def pack_data(session: LearningSession) -> PackData:
                 subtitle=f"{team.unit.name} · {team.unit.municipality.name}",
                 charts=tuple(charts),
                 interventions=_interventions(team, since, until),
+                chart_names=tuple(chart_names),
             )
         )
     matrix = (
@@ -143,13 +146,8 @@ def pack_data(session: LearningSession) -> PackData:
         if teams and measures
         else None
     )
-    title = _("Learning session %(number)d", number=session.number)
-    if session.title:
-        # Titles often name the session already ("Samling 2: Hva forteller diagrammene?").
-        named = session.title.lower().startswith(title.lower())
-        title = session.title if named else f"{title}: {session.title}"
     return PackData(
-        title=title,
+        title=session_heading(session, current_app.config["LANGUAGES"]),
         subtitle=network.name,
         date_text=_(
             "%(date)s · data up to and including %(month)s",

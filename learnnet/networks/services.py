@@ -4,9 +4,12 @@ teams and learning sessions, and a measure's definition edited with its history 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from learnnet import audit
@@ -144,6 +147,27 @@ def data_until(session: LearningSession, today: dt.date | None = None) -> dt.dat
     last month, when the pack is made earlier than that."""
     today = today or dt.date.today()
     return min(add_months(month_start(session.date), -1), add_months(month_start(today), -1))
+
+
+def session_topic(session: LearningSession, languages: Iterable[str]) -> str:
+    """The session's title without the session's name it often begins with, in any of
+    ``languages`` ("Samling 2: Hva forteller diagrammene?" → "Hva forteller diagrammene?")."""
+    title = (session.title or "").strip()
+    for language in languages:
+        with force_locale(language):
+            name = _("Learning session %(number)d", number=session.number)
+        rest = title[len(name) :]
+        # "Samling 20" does not begin with "Samling 2"
+        if title.lower().startswith(name.lower()) and not rest[:1].isalnum():
+            return rest.lstrip(" :.,;–—-")
+    return title
+
+
+def session_heading(session: LearningSession, languages: Iterable[str]) -> str:
+    """The session's name and topic in the current language ("Learning session 2: Midtveis")."""
+    name = _("Learning session %(number)d", number=session.number)
+    topic = session_topic(session, languages)
+    return f"{name}: {topic}" if topic else name
 
 
 def next_session(network: Network, today: dt.date) -> LearningSession | None:

@@ -1,8 +1,21 @@
 // Follows the learning-session packs being made on the page: asks the server for each
-// unfinished pack's status every second and shows its progress and, when ready, its files.
+// unfinished pack's status every second and shows its progress and, when ready, its files;
+// the notice above the list then says the pack is ready (or could not be made).
 (function () {
   "use strict";
   var POLL_MS = 1000;
+
+  function finishNotice(status) {
+    var notice = document.querySelector('.ln-pack-notice[data-pack-id="' + status.id + '"]');
+    if (!notice || !notice.dataset.done) {
+      return;
+    }
+    var done = status.status === "done";
+    notice.textContent = done ? notice.dataset.done : notice.dataset.failed;
+    notice.classList.remove("alert-info");
+    notice.classList.add(done ? "alert-success" : "alert-danger");
+    delete notice.dataset.done;
+  }
 
   function update(item, status) {
     item.querySelector(".ln-pack-step").textContent = status.step;
@@ -12,6 +25,7 @@
     if (status.finished) {
       bar.hidden = true;
       item.dataset.finished = "true";
+      finishNotice(status);
     }
     if (status.pdf) {
       item.querySelector(".ln-pack-pdf").href = status.pdf;

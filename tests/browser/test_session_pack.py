@@ -65,6 +65,9 @@ def test_facilitator_makes_the_pack_and_downloads_it(new_page, network, live_app
     pdf_link = page.get_by_test_id("pack-pdf").first
     expect(pdf_link).to_be_visible(timeout=90_000)
     expect(page.get_by_role("status").first).to_have_text("Ferdig.")
+    # ... and no longer says the pack is being made
+    expect(page.get_by_test_id("pack-notice")).to_have_text(re.compile("Diagrampakken er ferdig"))
+    expect(page.get_by_text(re.compile("Diagrampakken lages nå"))).to_have_count(0)
     with page.expect_download() as pdf_download:
         pdf_link.click()
     pdf = PdfReader(io.BytesIO(pathlib.Path(pdf_download.value.path()).read_bytes()))
@@ -74,6 +77,10 @@ def test_facilitator_makes_the_pack_and_downloads_it(new_page, network, live_app
         page.get_by_test_id("pack-zip").first.click()
     with zipfile.ZipFile(io.BytesIO(pathlib.Path(zip_download.value.path()).read_bytes())) as archive:
         assert len(archive.namelist()) == len(network.teams)
+    # Loaded again once it is done, the page says the same.
+    page.reload()
+    expect(page.get_by_test_id("pack-notice")).to_have_text(re.compile("Diagrampakken er ferdig"))
+    expect(page.get_by_text(re.compile("Diagrampakken lages nå"))).to_have_count(0)
     # The pack stays on the page for later.
     page.goto(f"/networks/{network.network_id}")
     expect(page.get_by_role("link", name="PDF")).to_be_visible()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import replace
 
 import pytest
 
@@ -14,6 +15,7 @@ from charts.pack import (
     TeamSection,
     _pages,
     _plan,
+    png_names,
     render_pack,
     render_pack_pdf,
     render_pack_zip,
@@ -71,3 +73,58 @@ def test_slug():
     assert slug("Tjøme omsorgssenter") == "tjome-omsorgssenter"
     assert slug("Åsgårdstrand / Æbleø") == "asgardstrand-aebleo"
     assert slug("???") == "chart"
+    assert slug("Tidlig oppdagelse 2026–27") == "tidlig-oppdagelse-2026-27"
+    # a long name is cut after a whole word
+    assert slug("Kontakter med lege ved endret tilstand som er strukturert etter ISBAR", 40) == (
+        "kontakter-med-lege-ved-endret-tilstand"
+    )
+
+
+def _named(chart, title):
+    return replace(chart, text=replace(chart.text, title=title))
+
+
+NEWS2_ADMISSION = "Pasienter med fullstendig sett vitale tegn (NEWS2) ved innkomst"
+NEWS2_CHANGE = "Pasienter med fullstendig sett vitale tegn (NEWS2) ved mistanke om endret tilstand"
+
+
+def _readable(name: str) -> str:
+    """The name without its numbers: "01-hof/02-news2.png" → "hof/news2.png"."""
+    return re.sub(r"(^|/)\d+-", r"\1", name)
+
+
+def _unpacked(data: bytes, tmp_path) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        archive.extractall(tmp_path)
+    return sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.png"))
+
+
+def test_zip_names_use_the_short_names_and_never_clash(small_pack, tmp_path):
+    chart = small_pack.teams[0].charts[0]
+    long_names = TeamSection(
+        "Hof sykehjem",
+        charts=(_named(chart, NEWS2_ADMISSION), _named(chart, NEWS2_CHANGE)),
+        chart_names=("NEWS2 ved innkomst", "NEWS2 ved endret tilstand"),
+    )
+    same_names = TeamSection("Hof sykehjem", charts=(chart, chart, chart), chart_names=("Fall", "Fall", ""))
+    pack = PackData(title="Samling 2", teams=(long_names, same_names))
+    names = png_names(pack)
+    assert names[0] == (
+        "01-hof-sykehjem/01-news2-ved-innkomst.png",
+        "01-hof-sykehjem/02-news2-ved-endret-tilstand.png",
+    )
+    flat = [name for team in names for name in team]
+    readable = [_readable(name) for name in flat]
+    assert len(set(readable)) == len(readable) == 5
+    assert readable[2:] == ["hof-sykehjem-2/fall.png", "hof-sykehjem-2/fall-2.png", readable[4]]
+    assert readable[4].startswith("hof-sykehjem-2/screened-for-malnutrition")
+    # unpacked, every chart is a file of its own
+    assert _unpacked(render_pack_zip(pack, "web"), tmp_path) == sorted(flat)
+
+
+def test_zip_names_without_short_names_are_told_apart_by_their_titles(small_pack):
+    chart = small_pack.teams[0].charts[0]
+    team = TeamSection("Hof", charts=(_named(chart, NEWS2_ADMISSION), _named(chart, NEWS2_CHANGE)))
+    first, second = (_readable(name) for name in png_names(PackData(title="", teams=(team,)))[0])
+    assert first == "hof/pasienter-med-fullstendig-sett-vitale-tegn-news2-ved-innkomst.png"
+    assert second == "hof/pasienter-med-fullstendig-sett-vitale-tegn-news2-ved-mistanke-om-endret-tilstand.png"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -104,3 +105,57 @@ def test_a_build_that_died_with_its_process_can_be_started_again(client, auth, c
     assert status["status"] == "failed" and status["finished"]
     client.post(_url(county))
     assert db_session.query(SessionPack).filter_by(status="done").count() == 1
+
+
+def _heading(page: str) -> str:
+    return re.sub(r"\s+", " ", re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)).strip()
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "heading"),
+    [
+        ("nb", "Samling 2: Midtveis", "Diagrampakke for samling 2: Midtveis"),
+        ("nb", "samling 2 – Midtveis", "Diagrampakke for samling 2: Midtveis"),
+        ("nb", "Midtveis", "Diagrampakke for samling 2: Midtveis"),
+        ("nb", "Samling 2", "Diagrampakke for samling 2"),
+        ("en", "Samling 2: Midtveis", "Chart pack for learning session 2: Midtveis"),
+        ("en", "Learning session 2: Halfway", "Chart pack for learning session 2: Halfway"),
+        ("nb", "Samling 20 år etter", "Diagrampakke for samling 2: Samling 20 år etter"),
+    ],
+)
+def test_the_pack_page_names_the_session_once(client, auth, county, world, db_session, language, title, heading):
+    county.sessions[1].title = title
+    world.users["facilitator"].language = language
+    db_session.commit()
+    auth.login(world.users["facilitator"])
+    assert _heading(client.get(_url(county)).get_data(as_text=True)) == heading
+
+
+BEING_MADE = "Diagrampakken lages nå"
+READY = "Diagrampakken er ferdig"
+
+
+def test_a_finished_pack_is_not_said_to_be_still_in_the_making(client, auth, county, world, db_session):
+    auth.login(world.users["facilitator"])
+    response = client.post(_url(county), follow_redirects=True)  # made in the request here
+    page = response.get_data(as_text=True)
+    assert READY in page and BEING_MADE not in page
+    assert "Ferdig." in page
+    # coming back later, nothing claims it is being made either
+    later = client.get(_url(county)).get_data(as_text=True)
+    assert BEING_MADE not in later and 'data-testid="pack-pdf"' in later
+
+
+def test_a_pack_being_made_says_so_and_carries_what_to_say_when_ready(
+    client, auth, county, world, db_session, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PACK_RUNNER", "worker")
+    auth.login(world.users["facilitator"])
+    page = client.post(_url(county), follow_redirects=True).get_data(as_text=True)
+    notice = re.search(r'<div[^>]*data-testid="pack-notice"[^>]*>([^<]*)</div>', page)
+    assert notice is not None and BEING_MADE in notice.group(1)
+    assert f'data-done="{READY}' in notice.group(0)  # the page's script shows it when the pack is done
+    # asking again follows the pack already being made rather than starting another
+    again = client.post(_url(county))
+    pack = db_session.query(SessionPack).one()
+    assert again.headers["Location"].endswith(f"?pack={pack.id}")

@@ -7,6 +7,7 @@ import time
 import zipfile
 
 import pytest
+from flask_babel import force_locale
 from pypdf import PdfReader
 
 from learnnet.models import SessionPack
@@ -30,6 +31,15 @@ def test_pack_data_holds_every_team_with_data_up_to_the_month_before_the_session
     sections = {t.name: t for t in data.teams}
     assert "Vekt" in " ".join(sections[county.teams[0].name].interventions)
     assert sections[county.teams[1].name].interventions == ()
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("nb", "Samling 2: Midtveis"), ("en", "Learning session 2: Midtveis")]
+)
+def test_the_pack_title_names_the_session_once(app, county, language, title):
+    county.sessions[1].title = "Samling 2: Midtveis"
+    with app.test_request_context(), force_locale(language):
+        assert packs.pack_data(county.sessions[1]).title == title
 
 
 def _build(app, county, user, language="en", **kwargs) -> SessionPack:
@@ -57,6 +67,24 @@ def test_build_stores_a_pdf_with_the_expected_pages_and_a_zip_of_pngs(app, count
         names = archive.namelist()
     assert len(names) == 2 * len(county.teams)
     assert all(name.endswith(".png") for name in names)
+
+
+def test_every_chart_has_a_zip_entry_of_its_own_named_by_team_and_measure(app, county, world, tmp_path):
+    # two measures whose long names begin alike, as in the network on early detection
+    county.screening.name = "Pasienter med fullstendig sett vitale tegn (NEWS2) ved innkomst"
+    county.screening.short_name = "NEWS2 ved innkomst"
+    county.falls.name = "Pasienter med fullstendig sett vitale tegn (NEWS2) ved mistanke om endret tilstand"
+    county.falls.short_name = "NEWS2 ved endret tilstand"
+    pack = _build(app, county, world.users["facilitator"], language="nb")
+    assert pack.status == "done", pack.error
+    with zipfile.ZipFile(io.BytesIO(pack.png_zip)) as archive:
+        names = archive.namelist()
+        archive.extractall(tmp_path)
+    assert len(list(tmp_path.rglob("*.png"))) == len(names) == 2 * len(county.teams)
+    assert names[:2] == [  # the first team by name: "Borre, avd. B"
+        "01-borre-avd-b/01-news2-ved-innkomst.png",
+        "01-borre-avd-b/02-news2-ved-endret-tilstand.png",
+    ]
 
 
 def test_the_same_data_gives_the_same_files(app, county, world):
