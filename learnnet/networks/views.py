@@ -30,6 +30,12 @@ from learnnet.periods import add_months, default_entry_period, months_between
 from learnnet.teams.services import complete_teams_per_network, completeness
 
 
+@bp.app_template_filter("session_heading")
+def session_heading(session) -> str:
+    """ "Learning session 2: Midway" in the page's language, the session's name said once."""
+    return svc.session_heading(session, current_app.config["LANGUAGES"])
+
+
 @bp.route("/")
 @login_required
 def index():

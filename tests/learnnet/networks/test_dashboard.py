@@ -111,6 +111,15 @@ def test_facilitator_creates_a_network_from_templates(client, auth, world, templ
     db_session.expire_all()
     assert [t.name for t in network.teams] == [world.own_team.unit.name]
     assert [(s.number, s.title) for s in network.sessions] == [(1, "Oppstart")]
+    client.post(
+        setup,
+        data={"action": "session", "session-date": "2027-06-01", "session-title": "Samling 2: Midtveis"},
+    )
+    # each session named once, on the setup page and the network's page
+    for page in (client.get(setup), client.get(f"/networks/{network.id}")):
+        html = page.get_data(as_text=True)
+        assert "Samling 1: Oppstart" in html and "Samling 2: Midtveis" in html
+        assert "Samling 2: Samling 2" not in html and "2. Samling 2" not in html
 
 
 def test_creating_needs_valid_dates(client, auth, world):
