@@ -237,6 +237,12 @@ def _unusual(
             sd = math.sqrt(max(mean * (1 - mean), 1e-12) / values.denominator)
         else:
             sd = math.sqrt(max(mean, 1e-12) / values.denominator)
+        # Months vary more than chance alone would have it (large denominators, and a team that
+        # has improved): the spread of the team's own months counts too, so that an ordinary month
+        # is not questioned.
+        ratios = [m.numerator / m.denominator for m in earlier if m.denominator and m.numerator is not None]
+        if len(ratios) >= 2:
+            sd = max(sd, _pstdev(ratios, statistics.fmean(ratios)))
         observed = values.numerator / values.denominator
         unusual = abs(observed - mean) > OUTLIER_Z * sd and abs(observed - mean) > 0.05 * max(mean, 1e-9)
     else:
