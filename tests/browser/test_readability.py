@@ -4,9 +4,11 @@ key, the comparison filters."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from types import SimpleNamespace
 
 import pytest
+from playwright.sync_api import expect
 
 from learnnet.extensions import db
 from learnnet.models import UnitMembership
@@ -158,3 +160,13 @@ def test_matrix_icons_meet_wcag_aa_contrast(as_user, network):
 
 
 
+
+def test_each_comment_box_is_named_after_its_measure(as_user, network):
+    page = as_user(network.member, TABLET)
+    page.goto(f"/teams/{network.team_id}/entry")
+    for measure_id, name in zip(network.measure_ids, network.measure_names):
+        page.locator(f"section[data-measure='{measure_id}'] summary", has_text="Kommentar").click()
+        box = page.get_by_role("textbox", name=f"Kommentar til {name}", exact=True)
+        expect(box).to_have_count(1)
+        expect(box).to_have_attribute("id", f"comment_{measure_id}")
+        expect(box).to_have_accessible_description(re.compile("Skriv aldri navn"))
