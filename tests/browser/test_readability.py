@@ -158,6 +158,36 @@ def test_matrix_icons_meet_wcag_aa_contrast(as_user, network):
     assert not low, f"below 4.5:1: {low}"
 
 
+def test_matrix_fits_the_projector(as_user, network):
+    page = as_user(network.facilitator, PROJECTOR)
+    page.goto(f"/networks/{network.network_id}")
+    matrix = page.get_by_test_id("matrix")
+    box = page.locator(".table-responsive:has([data-testid=matrix])")
+    assert box.evaluate("(el) => el.scrollWidth <= el.clientWidth"), "the matrix scrolls sideways at 1920 px"
+    # Every measure column is on screen without scrolling.
+    for name in (m[0] for m in MEASURES):
+        header = matrix.get_by_role("columnheader", name=re.compile(re.escape(name)))
+        edge = header.bounding_box()
+        assert edge["x"] + edge["width"] <= PROJECTOR["width"], name
+
+
+def test_matrix_scrolls_in_its_box_on_a_tablet_with_the_team_in_view(as_user, network):
+    page = as_user(network.facilitator, TABLET)
+    page.goto(f"/networks/{network.network_id}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= TABLET["width"]
+    # The first four measures are readable without scrolling.
+    for name in (m[0] for m in MEASURES[:4]):
+        header = page.get_by_test_id("matrix").get_by_role("columnheader", name=re.compile(re.escape(name)))
+        edge = header.bounding_box()
+        assert edge["x"] + edge["width"] <= TABLET["width"], name
+    # Eight measures do not fit 1024 px: the table scrolls in its own box, not the page.
+    box = page.locator(".table-responsive:has([data-testid=matrix])")
+    assert box.evaluate("(el) => el.scrollWidth > el.clientWidth")
+    box.evaluate("(el) => { el.scrollLeft = el.scrollWidth; }")
+    team = page.get_by_test_id("matrix").get_by_role("rowheader").first
+    left = box.bounding_box()["x"]
+    assert team.bounding_box()["x"] >= left - 1, "the team column scrolled out of view"
+    expect(team).to_contain_text(TEAMS[0])
 
 
 
@@ -170,3 +200,34 @@ def test_each_comment_box_is_named_after_its_measure(as_user, network):
         expect(box).to_have_count(1)
         expect(box).to_have_attribute("id", f"comment_{measure_id}")
         expect(box).to_have_accessible_description(re.compile("Skriv aldri navn"))
+
+
+def test_comparison_filters_read_in_full_on_a_tablet(as_user, network):
+    page = as_user(network.centre, TABLET)
+    measure_id = network.measure_ids[1]
+    page.goto(f"/county/compare?measure={measure_id}")
+    measure = page.locator("select#measure")
+    expect(measure.locator("option:checked")).to_have_text(MEASURES[1][0])
+    needed, width = measure.evaluate(
+        """(el) => {
+          const s = getComputedStyle(el), ctx = document.createElement('canvas').getContext('2d');
+          ctx.font = s.font;
+          const text = ctx.measureText(el.options[el.selectedIndex].text).width;
+          return [text + parseFloat(s.paddingLeft) + parseFloat(s.paddingRight), el.clientWidth];
+        }"""
+    )
+    assert needed <= width, f"the chosen measure needs {needed:.0f} px, has {width} px"
+    for field in ("first", "last", "change"):
+        needed, width = page.locator(f"input#{field}").evaluate(
+            """(el) => {
+              const s = getComputedStyle(el), ctx = document.createElement('canvas').getContext('2d');
+              ctx.font = s.font;
+              // The longest month name is what the field must hold.
+              const fmt = new Intl.DateTimeFormat(navigator.language, {month: 'long', year: 'numeric'});
+              const text = Math.max(...[...Array(12).keys()].map((m) => ctx.measureText(fmt.format(new Date(2025, m, 15))).width));
+              const picker = 1.5 * parseFloat(s.fontSize);
+              return [text + picker + parseFloat(s.paddingLeft) + parseFloat(s.paddingRight), el.clientWidth];
+            }"""
+        )
+        assert needed <= width, f"{field} needs {needed:.0f} px, has {width} px"
+    assert page.evaluate("document.documentElement.scrollWidth") <= TABLET["width"]
