@@ -190,6 +190,26 @@ def test_matrix_scrolls_in_its_box_on_a_tablet_with_the_team_in_view(as_user, ne
     expect(team).to_contain_text(TEAMS[0])
 
 
+def test_matrix_key_is_visible_and_in_norwegian(as_user, network):
+    page = as_user(network.facilitator, TABLET)
+    page.goto(f"/networks/{network.network_id}")
+    key = page.get_by_test_id("matrix-legend")
+    expect(key).to_be_visible()
+    for text in (
+        "Tilfeldig variasjon",
+        "Spesiell variasjon: forbedring",
+        "Spesiell variasjon: bekymring",
+        "Spesiell variasjon: verken bedre eller dårligere",
+        "Når målet",
+        "Når ikke målet",
+        "Når målet av og til",
+    ):
+        expect(key).to_contain_text(text)
+    # English Pass/Fail letters have no place in the Norwegian matrix.
+    symbols = page.locator("[data-testid=matrix] .ln-icon").all_inner_texts()
+    assert symbols and not {"P", "F"} & set(symbols)
+    assert page.evaluate("document.documentElement.scrollWidth") <= TABLET["width"]
+
 
 def test_each_comment_box_is_named_after_its_measure(as_user, network):
     page = as_user(network.member, TABLET)
