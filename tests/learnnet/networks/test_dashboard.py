@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -35,6 +36,53 @@ def test_matrix_shows_latest_value_icons_and_links_to_the_team_measure(client, a
     assert "ln-var-" in page and "ln-ass-" in page
     assert 'data-testid="late-teams"' in page
     assert "suppression-note" not in page  # the facilitator may open every team of the network
+
+
+def _icons(page: str) -> dict[str, str]:
+    """The symbol inside each kind of matrix icon, by its CSS class (ln-var-common, ln-ass-pass, ...)."""
+    return dict(re.findall(r'class="ln-icon ln-(?:var|ass) (ln-(?:var|ass)-[a-z_]+)"[^>]*>([^<]*)</span>', page))
+
+
+@pytest.mark.parametrize(
+    "language, names",
+    [
+        (
+            "nb",
+            ["Tilfeldig variasjon", "Spesiell variasjon: forbedring", "Spesiell variasjon: bekymring",
+             "Spesiell variasjon: verken bedre eller dårligere", "Når målet", "Når ikke målet",
+             "Når målet av og til"],
+        ),
+        (
+            "en",
+            ["Common cause variation", "Special cause: improvement", "Special cause: concern",
+             "Special cause: neither better nor worse", "Meets the target", "Misses the target",
+             "Hit and miss against the target"],
+        ),
+    ],
+)
+def test_matrix_has_a_visible_key_in_the_users_language(client, auth, county, world, language, names):
+    auth.login(world.users["facilitator"])
+    client.post("/language", data={"language": language, "next": "/"})
+    page = client.get(f"/networks/{county.network.id}").get_data(as_text=True)
+    key = page[page.index('data-testid="matrix-legend"') :]
+    key = key[: key.index("</div>\n</div>")]
+    for name in names:
+        assert name in key
+    # Every state has an icon in the key, each with a symbol of its own: the special cause
+    # without a direction and "hit and miss" no longer share "?".
+    symbols = _icons(key)
+    assert set(symbols) == {
+        "ln-var-common", "ln-var-improvement", "ln-var-concern", "ln-var-neutral",
+        "ln-ass-pass", "ln-ass-fail", "ln-ass-hit_and_miss",
+    }
+    assert len(set(symbols["ln-var-" + c] for c in ("common", "improvement", "concern", "neutral"))) == 4
+    assert len(set(symbols["ln-ass-" + c] for c in ("pass", "fail", "hit_and_miss"))) == 3
+    assert symbols["ln-var-neutral"] != symbols["ln-ass-hit_and_miss"]
+    # No letters from one language (P for pass, F for fail) in the other.
+    assert not any(ch.isalpha() for symbol in symbols.values() for ch in symbol)
+    # The matrix cells use the same symbols as the key.
+    matrix = page[page.index('data-testid="matrix"') : page.index('data-testid="matrix-legend"')]
+    assert _icons(matrix) and all(symbols[c] == s for c, s in _icons(matrix).items())
 
 
 def test_municipality_filter(client, auth, county, world):

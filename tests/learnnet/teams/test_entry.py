@@ -1,6 +1,7 @@
 """Monthly entry: one screen, one save, validation in the user's language, history and conflicts."""
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import select
@@ -315,8 +316,6 @@ def test_a_month_saved_before_is_not_questioned_again_when_another_row_changes(
 def test_the_history_shows_times_day_first_on_a_24_hour_clock(
     client, db_session, team_setup, world, language, stamp
 ):
-    import re
-
     team, proportion, rate, count = team_setup
     world.users["team_member"].language = language
     db_session.flush()
@@ -324,3 +323,17 @@ def test_the_history_shows_times_day_first_on_a_24_hour_clock(
     page = client.get(_url(team)).get_data(as_text=True)
     assert re.search(stamp, page)
     assert not re.search(r"\d{1,2}/\d{1,2}/\d\d", page)
+
+
+def test_each_comment_box_has_a_label_that_names_its_measure(client, team_setup):
+    team, proportion, rate, count = team_setup
+    page = client.get(_url(team)).get_data(as_text=True)
+    note = re.search(r'id="patient-(\d+)">([^<]+)<', page)
+    assert "Skriv aldri navn" in note.group(2)
+    for measure in (proportion, rate, count):
+        label = re.search(rf'<label[^>]*for="comment_{measure.id}"[^>]*>([^<]+)</label>', page)
+        assert label, f"no label for the comment on {measure.name}"
+        assert label.group(1) == f"Kommentar til {measure.name}"
+        box = re.search(rf'<textarea[^>]*id="comment_{measure.id}"[^>]*>', page).group(0)
+        # The note that comments hold nothing personal is read out with the box.
+        assert f'aria-describedby="patient-{measure.id}"' in box
