@@ -4,7 +4,7 @@ a learning-session pack.
 Icon semantics follow NHS England's "Making Data Count" (MDC) SPC icons:
 variation — common cause (grey), special cause improvement high/low (blue, H/L),
 special cause concern high/low (orange, H/L), special cause without a direction
-(purple, H/L); assurance against the target — passes (blue, P), fails (orange, F),
+(purple, H/L); assurance against the target — passes (blue, ✔), fails (orange, ✘),
 hit and miss (grey, ?). Variation icons are circles and assurance icons rounded squares, and
 each carries a letter, so the matrix reads without colour.
 """
@@ -117,7 +117,7 @@ def _icon_style(code: str) -> tuple[str, str, str]:
     if code in ASSURANCES:
         cls = {"pass": "improvement", "fail": "concern", "hit_and_miss": "common"}[code]
         fill = style.COMMON_CAUSE if cls == "common" else style.SIGNAL_COLOURS[cls]
-        return fill, {"pass": "P", "fail": "F", "hit_and_miss": "?"}[code], style.ON_SIGNAL_COLOURS[cls]
+        return fill, {"pass": "\u2714", "fail": "\u2718", "hit_and_miss": "?"}[code], style.ON_SIGNAL_COLOURS[cls]
     if code == "neutral":  # a runs signal without a side (too few crossings)
         return style.SIGNAL_COLOURS["neutral"], "±", style.ON_SIGNAL_COLOURS["neutral"]
     cls, side = code.split("_")
