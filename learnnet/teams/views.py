@@ -46,6 +46,16 @@ def _version(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() else 0
 
 
+def _values(row) -> recording.Values:
+    """What a row of the entry form holds (its fields already converted)."""
+    return recording.Values(
+        numerator=row.numerator.data if row.numerator else None,
+        denominator=row.denominator.data if row.denominator else None,
+        value=row.value.data if row.value else None,
+        comment=row.comment.data or "",
+    )
+
+
 def _is_live(measurement: Measurement | None) -> bool:
     return measurement is not None and not measurement.is_deleted
 
@@ -104,19 +114,7 @@ def _entry(team: Team):
             "danger",
         )
     elif form.validate():
-        inputs = [
-            RowInput(
-                row.measure,
-                recording.Values(
-                    numerator=row.numerator.data if row.numerator else None,
-                    denominator=row.denominator.data if row.denominator else None,
-                    value=row.value.data if row.value else None,
-                    comment=row.comment.data or "",
-                ),
-                _version(row.version.data),
-            )
-            for row in rows
-        ]
+        inputs = [RowInput(row.measure, _values(row), _version(row.version.data)) for row in rows]
         outcome = save_month(team, period, inputs, current_user, confirmed=bool(form.confirm.data))
         if outcome.ok:
             db.session.commit()
@@ -167,6 +165,15 @@ def _entry(team: Team):
         else:
             flash(_("Nothing was saved. Correct the fields marked below."), "danger")
     else:
+        # Some fields are not numbers. The other rows' own errors (a numerator above its
+        # denominator) are shown now too, rather than after the next try.
+        for row in rows:
+            values = _values(row)
+            if row.errors or values.is_blank:
+                continue
+            errors = [p for p in recording.check(team, row.measure, period, values) if p.severity == "error"]
+            if errors:
+                problems[row.measure.id] = errors
         flash(_("Nothing was saved. Correct the fields marked below."), "danger")
 
     recent = {status.measure.id: status.recent for status in team_status(team, period, months_back=3)}

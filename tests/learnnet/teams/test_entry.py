@@ -151,6 +151,15 @@ def test_ordinary_comments_are_saved(client, db_session, team_setup, comment):
     assert _saved(db_session, team)[count.id].comment == comment
 
 
+def test_every_rows_errors_are_shown_at_once(client, db_session, team_setup):
+    team, proportion, rate, count = team_setup
+    data = _form(proportion, rate, count, **{f"num_{proportion.id}": "20", f"val_{count.id}": "tre"})
+    page = client.post(_url(team), data=data).get_data(as_text=True)
+    assert "kan ikke være større enn nevneren" in page  # the proportion's own error
+    assert "Ingenting ble lagret" in page
+    assert _saved(db_session, team) == {}
+
+
 def test_unusual_value_asks_for_confirmation(client, db_session, team_setup):
     team, proportion, rate, count = team_setup
     for k in range(8):
