@@ -30,6 +30,8 @@ OUTLIER_Z = 4.0
 DENOMINATOR_RATIO = 3.0
 # At least this many earlier months before a value can be called unusual.
 MIN_HISTORY = 6
+# The latest months, whose level a new month is compared with.
+RECENT_MONTHS = 6
 # The largest count the database's integer columns hold.
 MAX_COUNT = 2_147_483_647
 
@@ -230,19 +232,23 @@ def _unusual(
                     "warning",
                 )
             )
-        total_num = sum(m.numerator or 0 for m in earlier)
-        total_den = sum(denominators)
-        mean = total_num / total_den
+        counted = [m for m in earlier if m.denominator and m.numerator is not None]
+        if len(counted) < MIN_HISTORY:
+            return problems
+        # Compared with where the team is now (its latest months), not with the average of two
+        # years: after an improvement, the new level is not unusual.
+        recent = counted[:RECENT_MONTHS]
+        mean = sum(m.numerator for m in recent) / sum(m.denominator for m in recent)
         if measure.value_kind == "proportion":
             sd = math.sqrt(max(mean * (1 - mean), 1e-12) / values.denominator)
         else:
             sd = math.sqrt(max(mean, 1e-12) / values.denominator)
-        # Months vary more than chance alone would have it (large denominators, and a team that
-        # has improved): the spread of the team's own months counts too, so that an ordinary month
-        # is not questioned.
-        ratios = [m.numerator / m.denominator for m in earlier if m.denominator and m.numerator is not None]
-        if len(ratios) >= 2:
-            sd = max(sd, _pstdev(ratios, statistics.fmean(ratios)))
+        # Months often vary more than chance alone would have it (large denominators): the team's
+        # own month-to-month variation counts too, as an XmR chart measures it (the average moving
+        # range ÷ 1.128), which a trend does not inflate.
+        ratios = [m.numerator / m.denominator for m in reversed(counted)]
+        moving = [abs(b - a) for a, b in zip(ratios, ratios[1:])]
+        sd = max(sd, statistics.fmean(moving) / 1.128)
         observed = values.numerator / values.denominator
         unusual = abs(observed - mean) > OUTLIER_Z * sd and abs(observed - mean) > 0.05 * max(mean, 1e-9)
     else:

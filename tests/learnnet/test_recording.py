@@ -57,3 +57,16 @@ def test_a_proportion_far_from_a_steady_history_is_questioned(world):
     history = _history([(40, 80), (44, 80)] * 4)
     assert _warnings(world.measure, world, 80, 80, history)
     assert _warnings(world.measure, world, 46, 80, history) == []
+
+
+def test_after_an_improvement_the_new_level_is_ordinary_and_a_slip_is_still_questioned(world):
+    improving = [(4 + k, 16) for k in range(12)]  # 4/16 up to 15/16, oldest first
+    history = _history(list(reversed(improving)))
+    assert _warnings(world.measure, world, 15, 16, history) == []
+    assert _warnings(world.measure, world, 0, 16, history)
+
+
+def test_a_team_at_a_new_level_with_large_denominators_is_compared_with_that_level(world):
+    history = _history([(180, 200)] * 6 + [(120, 200)] * 12)  # newest first: 90 % now, 60 % before
+    assert _warnings(world.measure, world, 182, 200, history) == []
+    assert _warnings(world.measure, world, 20, 200, history)
