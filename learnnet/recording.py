@@ -131,19 +131,46 @@ def check(
     return problems + _unusual(measure, period, values, history)
 
 
-# What identifies a person beyond doubt: a national identity number or D-number (11 digits, often
-# written 6 + 5), or a birth date given as one ("f. 01.02.1940", "født 1/2-40").
-_IDENTITY_NUMBER = re.compile(r"(?<!\d)\d{6}[ .-]?\d{5}(?!\d)")
-_BIRTH_DATE = re.compile(
-    r"(?<!\w)(f\.|født|fødd|fdt\.?|fødselsdato|f\.dato|born|dob|d\.o\.b\.)\s*:?\s*\d{1,2}\s*[./-]\s*\d{1,2}",
-    re.IGNORECASE,
+# What identifies a person beyond doubt: a national identity number or D-number (11 digits, written
+# with or without spaces or dashes, whose two check digits agree), or a birth date given as one
+# ("f. 01.02.1940", "født 12. mars 1938", "fdt 010240").
+_ELEVEN_DIGITS = re.compile(r"(?<!\d)\d(?:[ .-]?\d){10}(?!\d)")
+_MONTH = r"(?:jan|feb|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|des|dec)[a-zæøå]*\.?"
+_DATE = (
+    r"(?:\d{1,2}\s*[./-]\s*\d{1,2}\s*[./-]\s*(?P<y1>\d{4}|\d{2})"
+    rf"|\d{{1,2}}\.?\s*{_MONTH}\s*(?P<y2>\d{{4}}|\d{{2}})"
+    r"|(?P<y3>\d{4})-\d{2}-\d{2}"
+    r"|\d{4}(?P<y4>\d{4}|\d{2}))(?!\d)"
 )
+_BIRTH_KEY = r"(?P<key>født|fødd|fdt\.?|fd\.|fødselsdato|f\.\s*dato|born|dob|d\.o\.b\.|f\.?)"
+_BIRTH_DATE = re.compile(rf"(?<!\w){_BIRTH_KEY}\s*:?\s*{_DATE}", re.IGNORECASE)
+
+
+def _identity_number(digits: str) -> bool:
+    """Whether 11 digits pass a Norwegian national identity number's two check digits."""
+    d = [int(c) for c in digits]
+    k1 = (11 - sum(w * x for w, x in zip((3, 7, 6, 1, 8, 9, 4, 5, 2), d)) % 11) % 11
+    k2 = (11 - sum(w * x for w, x in zip((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), d)) % 11) % 11
+    return k1 == d[9] and k2 == d[10]
+
+
+def _identifies_someone(comment: str) -> bool:
+    for match in _ELEVEN_DIGITS.finditer(comment):
+        if _identity_number(re.sub(r"\D", "", match.group())):
+            return True
+    for match in _BIRTH_DATE.finditer(comment):
+        year = next(y for y in (match["y1"], match["y2"], match["y3"], match["y4"]) if y)
+        # A bare "f." may also mean "from" ("f. 01.03.2026"): a birth date only with a year of
+        # the last century or two digits.
+        if match["key"].lower().rstrip(".") != "f" or len(year) == 2 or year < "2000":
+            return True
+    return False
 
 
 def _check_comment(comment: str) -> list[Problem]:
     """Comments are about the month's work: one that holds a national identity number or a birth
     date is refused (names cannot be told from other words; the form warns about them)."""
-    if comment and (_IDENTITY_NUMBER.search(comment) or _BIRTH_DATE.search(comment)):
+    if comment and _identifies_someone(comment):
         return [
             Problem(
                 "comment",

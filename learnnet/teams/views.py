@@ -56,6 +56,16 @@ def _values(row) -> recording.Values:
     )
 
 
+def _as_saved(measurement: Measurement | None, values: recording.Values) -> bool:
+    """Whether a row holds exactly what is saved for it (the form sends every row back)."""
+    return _is_live(measurement) and (
+        measurement.numerator,
+        measurement.denominator,
+        measurement.value,
+        measurement.comment,
+    ) == (values.numerator, values.denominator, values.value, values.comment)
+
+
 def _is_live(measurement: Measurement | None) -> bool:
     return measurement is not None and not measurement.is_deleted
 
@@ -169,9 +179,10 @@ def _entry(team: Team):
         # denominator) are shown now too, rather than after the next try.
         for row in rows:
             values = _values(row)
-            if row.errors or values.is_blank:
+            if row.errors or values.is_blank or _as_saved(saved_rows.get(row.measure.id), values):
                 continue
-            errors = [p for p in recording.check(team, row.measure, period, values) if p.severity == "error"]
+            checked = recording.check(team, row.measure, period, values, history=())
+            errors = [p for p in checked if p.severity == "error"]
             if errors:
                 problems[row.measure.id] = errors
         flash(_("Nothing was saved. Correct the fields marked below."), "danger")

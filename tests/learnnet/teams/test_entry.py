@@ -131,7 +131,16 @@ def test_emptying_a_saved_field_keeps_the_value_and_says_how_to_delete_it(client
 
 @pytest.mark.parametrize(
     "comment",
-    ["Ola Nordmann f. 01.02.1940 falt", "fnr 01024012345", "Født 1/2-40", "gjelder 010240 12345"],
+    [
+        "Ola Nordmann f. 01.02.1940 falt",
+        "fnr 01024012359",
+        "Født 1/2-40",
+        "gjelder 010240 123 59",
+        "Beboer født 12. mars 1938 falt",
+        "fdt 01021940",
+        "født 1940-02-01",
+        "f 01.02.40",
+    ],
 )
 def test_a_comment_with_a_birth_date_or_identity_number_is_refused(client, db_session, team_setup, comment):
     team, proportion, rate, count = team_setup
@@ -139,10 +148,24 @@ def test_a_comment_with_a_birth_date_or_identity_number_is_refused(client, db_se
     page = client.post(_url(team), data=data).get_data(as_text=True)
     assert "fødselsdato eller et fødselsnummer" in page
     assert _saved(db_session, team) == {}
+    # the comment box is marked and names the problem; the numbers, which are fine, are not
+    box = re.search(rf'<textarea[^>]*id="comment_{count.id}"[^>]*>', page).group(0)
+    assert "is-invalid" in box and f"comment-problem-{count.id}" in box
+    assert "is-invalid" not in re.search(rf'<input[^>]*id="val_{count.id}"[^>]*>', page).group(0)
 
 
 @pytest.mark.parametrize(
-    "comment", ["Nytt screeningskjema fra 01.03.", "3 av 12 beboere veid", "Tiltak 2 startet"]
+    "comment",
+    [
+        "Nytt screeningskjema fra 01.03.",
+        "3 av 12 beboere veid",
+        "Tiltak 2 startet",
+        "Ny rutine f. 1/3",
+        "Ny rutine f. 01.03.2026",
+        "avvik 202403 12345",
+        "Fagdag 12.3-13.3, ring 22 33 44 55",
+        "uke 12-16, 12.03.2026 kl 14.30",
+    ],
 )
 def test_ordinary_comments_are_saved(client, db_session, team_setup, comment):
     team, proportion, rate, count = team_setup
