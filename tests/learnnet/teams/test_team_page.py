@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from learnnet.teams.services import due_period
 from tests.learnnet import factories as f
@@ -14,6 +15,15 @@ def test_a_finished_networks_team_page_ends_with_the_networks_last_month(client,
     f.MeasurementFactory(
         team=world.own_team, measure=world.measure, period=dt.date(2025, 5, 1), numerator=3, denominator=4
     )
+    falls = f.CountMeasureFactory(network=network)
+    f.MeasurementFactory(
+        team=world.own_team,
+        measure=falls,
+        period=dt.date(2025, 5, 1),
+        numerator=None,
+        denominator=None,
+        value=7,
+    )
     db_session.flush()
     auth.login(world.users["team_member"])
     page = client.get(f"/teams/{world.own_team.id}").get_data(as_text=True)
@@ -24,6 +34,8 @@ def test_a_finished_networks_team_page_ends_with_the_networks_last_month(client,
     assert "status-due" not in measures
     # the last month as charted (75 %), its numerator and denominator beside it
     assert "75,0" in page and "3/4" in page
+    # a count is a whole number
+    assert "7,0" not in measures and re.search(r">\s*7\s*<", measures)
 
 
 def test_the_due_month_of_a_running_network_is_last_month(world):
