@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -197,7 +198,9 @@ def new():
     form.region.choices = [
         SelectChoice(r.id, r.name) for r in db.session.scalars(select(Region).order_by(Region.name))
     ]
-    form.templates.choices = _template_choices("nb")
+    # The library in the reader's language; each measure is copied in the network's own language.
+    language = str(get_locale())
+    form.templates.choices = _template_choices(language)
     if request.method == "GET":
         today = dt.date.today()
         form.start_date.data = add_months(today.replace(day=1), 1)
@@ -223,7 +226,7 @@ def new():
             db.session.commit()
             flash(_("The network is created. Add teams and learning sessions next."), "success")
             return redirect(url_for("networks.setup", network_id=network.id))
-    return render_template("networks/new.html", form=form, template_groups=_template_groups("nb"))
+    return render_template("networks/new.html", form=form, template_groups=_template_groups(language))
 
 
 def _setup_forms(network: Network):

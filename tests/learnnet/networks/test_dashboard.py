@@ -40,7 +40,9 @@ def test_matrix_shows_latest_value_icons_and_links_to_the_team_measure(client, a
 
 def _icons(page: str) -> dict[str, str]:
     """The symbol inside each kind of matrix icon, by its CSS class (ln-var-common, ln-ass-pass, ...)."""
-    return dict(re.findall(r'class="ln-icon ln-(?:var|ass) (ln-(?:var|ass)-[a-z_]+)"[^>]*>([^<]*)</span>', page))
+    return dict(
+        re.findall(r'class="ln-icon ln-(?:var|ass) (ln-(?:var|ass)-[a-z_]+)"[^>]*>([^<]*)</span>', page)
+    )
 
 
 @pytest.mark.parametrize(
@@ -48,15 +50,27 @@ def _icons(page: str) -> dict[str, str]:
     [
         (
             "nb",
-            ["Tilfeldig variasjon", "Spesiell variasjon: forbedring", "Spesiell variasjon: bekymring",
-             "Spesiell variasjon: verken bedre eller dårligere", "Når målet", "Når ikke målet",
-             "Når målet av og til"],
+            [
+                "Tilfeldig variasjon",
+                "Spesiell variasjon: forbedring",
+                "Spesiell variasjon: bekymring",
+                "Spesiell variasjon: verken bedre eller dårligere",
+                "Når målet",
+                "Når ikke målet",
+                "Når målet av og til",
+            ],
         ),
         (
             "en",
-            ["Common cause variation", "Special cause: improvement", "Special cause: concern",
-             "Special cause: neither better nor worse", "Meets the target", "Misses the target",
-             "Hit and miss against the target"],
+            [
+                "Common cause variation",
+                "Special cause: improvement",
+                "Special cause: concern",
+                "Special cause: neither better nor worse",
+                "Meets the target",
+                "Misses the target",
+                "Hit and miss against the target",
+            ],
         ),
     ],
 )
@@ -72,8 +86,13 @@ def test_matrix_has_a_visible_key_in_the_users_language(client, auth, county, wo
     # without a direction and "hit and miss" no longer share "?".
     symbols = _icons(key)
     assert set(symbols) == {
-        "ln-var-common", "ln-var-improvement", "ln-var-concern", "ln-var-neutral",
-        "ln-ass-pass", "ln-ass-fail", "ln-ass-hit_and_miss",
+        "ln-var-common",
+        "ln-var-improvement",
+        "ln-var-concern",
+        "ln-var-neutral",
+        "ln-ass-pass",
+        "ln-ass-fail",
+        "ln-ass-hit_and_miss",
     }
     assert len(set(symbols["ln-var-" + c] for c in ("common", "improvement", "concern", "neutral"))) == 4
     assert len(set(symbols["ln-ass-" + c] for c in ("pass", "fail", "hit_and_miss"))) == 3
@@ -124,6 +143,14 @@ def test_late_team_is_named(client, auth, county, world, db_session):
 def template(db_session):
     load_templates(db_session)
     return db_session.query(MeasureTemplate).filter_by(code="malnutrition.screened").one()
+
+
+def test_the_template_library_is_shown_in_the_readers_language(client, auth, world, template, db_session):
+    world.users["facilitator"].language = "en"
+    db_session.flush()
+    auth.login(world.users["facilitator"])
+    page = client.get("/networks/new").get_data(as_text=True)
+    assert ">Malnutrition</div>" in page and template.texts["en"]["name"] in page
 
 
 def test_facilitator_creates_a_network_from_templates(client, auth, world, template, db_session):
