@@ -365,6 +365,16 @@ def _flush_or_lost_race(change) -> bool:
     return True
 
 
+def as_saved(m: Measurement | None, values: Values) -> bool:
+    """Whether ``m`` is a live measurement that holds exactly ``values`` (numbers and comment)."""
+    return (
+        m is not None
+        and not m.is_deleted
+        and (m.numerator, m.denominator, m.value, m.comment)
+        == (values.numerator, values.denominator, values.value, values.comment)
+    )
+
+
 def save(
     team: Team,
     measure: MeasureDefinition,
@@ -390,11 +400,7 @@ def save(
         "value": values.value,
         "comment": values.comment,
     }
-    unchanged = (
-        current is not None
-        and not current.is_deleted
-        and all(getattr(current, k) == v for k, v in fields.items())
-    )
+    unchanged = as_saved(current, values)
     if unchanged and current.version == seen:
         # Saved before, as it stands: nothing to save, and its warnings were answered then (a
         # month's form sends every row back, also those the user did not touch).

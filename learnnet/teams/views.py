@@ -56,16 +56,6 @@ def _values(row) -> recording.Values:
     )
 
 
-def _as_saved(measurement: Measurement | None, values: recording.Values) -> bool:
-    """Whether a row holds exactly what is saved for it (the form sends every row back)."""
-    return _is_live(measurement) and (
-        measurement.numerator,
-        measurement.denominator,
-        measurement.value,
-        measurement.comment,
-    ) == (values.numerator, values.denominator, values.value, values.comment)
-
-
 def _is_live(measurement: Measurement | None) -> bool:
     return measurement is not None and not measurement.is_deleted
 
@@ -179,7 +169,7 @@ def _entry(team: Team):
         # denominator) are shown now too, rather than after the next try.
         for row in rows:
             values = _values(row)
-            if row.errors or values.is_blank or _as_saved(saved_rows.get(row.measure.id), values):
+            if row.errors or values.is_blank or recording.as_saved(saved_rows.get(row.measure.id), values):
                 continue
             checked = recording.check(team, row.measure, period, values, history=())
             errors = [p for p in checked if p.severity == "error"]
