@@ -21,8 +21,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from learnnet import audit
 from learnnet.extensions import db
-from learnnet.models import MeasureDefinition, Measurement, MeasurementHistory, Team, User
+from learnnet.models import MeasureDefinition, Measurement, MeasurementHistory, Network, Team, User
 from learnnet.models.types import utcnow
+from learnnet.periods import add_months
 
 # Far outside the team's own history: more than this many standard errors from its mean.
 OUTLIER_Z = 4.0
@@ -34,6 +35,13 @@ MIN_HISTORY = 6
 RECENT_MONTHS = 6
 # The largest count the database's integer columns hold.
 MAX_COUNT = 2_147_483_647
+# Months before a network's start (baseline and earlier history) may go back this far.
+HISTORY_MONTHS = 60
+
+
+def earliest_month(network: Network) -> dt.date:
+    """The first month that may hold numbers for ``network``: HISTORY_MONTHS before its start."""
+    return add_months(network.start_date.replace(day=1), -HISTORY_MONTHS)
 
 
 @dataclass(frozen=True)

@@ -44,10 +44,7 @@ from learnnet.models import (
 from learnnet.models.types import utcnow
 from learnnet.periods import add_months, months_between, parse_period
 
-# Historical months may go back this far before the network's start (baseline data).
 log = logging.getLogger(__name__)
-
-HISTORY_MONTHS = 60
 # Uploads are refused above this size; 50,000 rows of CSV are about 3 MB.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Uploads not confirmed within this time are removed.
@@ -483,7 +480,7 @@ def plan_import(scope: Scope, table: Table, progress: Progress | None = None) ->
         progress(settled, total)
     existing = _load_existing(scope.teams, scope.network.measures)
     series = _Series(existing, parsed)
-    earliest = add_months(scope.network.start_date.replace(day=1), -HISTORY_MONTHS)
+    earliest = recording.earliest_month(scope.network)
     planned = []
     for index, p in enumerate(parsed):
         if progress is not None and index and index % CHUNK == 0:

@@ -15,7 +15,6 @@ from learnnet.extensions import db
 from learnnet.imports import bp
 from learnnet.imports.forms import ConfirmForm, UploadForm
 from learnnet.imports.services import (
-    HISTORY_MONTHS,
     MAX_UPLOAD_BYTES,
     Scope,
     check_upload,
@@ -37,6 +36,7 @@ from learnnet.imports.services import (
     upload_scope,
 )
 from learnnet.imports.tables import write_csv, write_xlsx
+from learnnet.recording import HISTORY_MONTHS
 
 # Problems and updates listed on the preview page; the rest are counted.
 SHOWN = 500

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from learnnet import recording
@@ -14,6 +14,9 @@ from learnnet.extensions import db
 from learnnet.models import MeasureDefinition, Measurement, Network, Team, User
 from learnnet.periods import add_months, default_entry_period, month_start, months_between
 from learnnet.values import plotted_value
+
+# The months before a network's start that the entry page always offers (the baseline).
+BASELINE_ENTRY_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -125,12 +128,19 @@ class MonthSave:
 
 
 def save_month(
-    team: Team, period: dt.date, rows: list[RowInput], user: User, *, confirmed: bool
+    team: Team,
+    period: dt.date,
+    rows: list[RowInput],
+    user: User,
+    *,
+    confirmed: bool,
+    earliest: dt.date | None = None,
 ) -> MonthSave:
     """Save every filled row for ``period`` together, or none of them.
 
     Blank rows are left as they are (blanking a field never deletes a value; deleting is its own
-    action). When any row has a problem or a conflict, nothing is saved.
+    action). When any row has a problem or a conflict, nothing is saved. ``earliest`` allows
+    months before the network's start (see :func:`recording.check`).
     """
     problems: dict[int, list[recording.Problem]] = {}
     conflicted: list[MeasureDefinition] = []
@@ -151,6 +161,7 @@ def save_month(
             user,
             base_version=row.base_version,
             confirmed=confirmed,
+            earliest=earliest,
         )
         if result.status == "invalid":
             problems[row.measure.id] = list(result.problems)
@@ -182,6 +193,20 @@ def entry_periods(team: Team, today: dt.date) -> list[dt.date]:
     """The months a team can enter: the network's months up to last month, newest first."""
     last = min(add_months(today.replace(day=1), -1), team.network.end_date.replace(day=1))
     return list(reversed(months_between(team.network.start_date, last)))
+
+
+def baseline_periods(team: Team, today: dt.date) -> list[dt.date]:
+    """The months before the network's start that a team can enter, newest first: the
+    BASELINE_ENTRY_MONTHS before the start (a team measures its starting point), and earlier
+    months back to the first one it has numbers for (imported history), so those can be
+    corrected too; never before :func:`recording.earliest_month`, never this month or later."""
+    start = team.network.start_date.replace(day=1)
+    last = min(add_months(start, -1), add_months(today.replace(day=1), -1))
+    first_saved = db.session.scalar(
+        select(func.min(Measurement.period)).where(Measurement.team_id == team.id, Measurement.period < start)
+    )
+    first = min(add_months(start, -BASELINE_ENTRY_MONTHS), first_saved or start)
+    return list(reversed(months_between(max(first, recording.earliest_month(team.network)), last)))
 
 
 def missing_months(team: Team, today: dt.date) -> list[tuple[dt.date, int]]:

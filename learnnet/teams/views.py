@@ -16,6 +16,7 @@ from learnnet.teams import bp
 from learnnet.teams.forms import PATIENT_WARNING, entry_form
 from learnnet.teams.services import (
     RowInput,
+    baseline_periods,
     due_period,
     entry_periods,
     measures_with_data,
@@ -88,10 +89,11 @@ def entry(team_id: int):
 def _entry(team: Team):
     today = dt.date.today()
     periods = entry_periods(team, today)
-    period = parse_period(request.args.get("period")) or (periods[0] if periods else None)
+    baseline = baseline_periods(team, today)
+    period = parse_period(request.args.get("period")) or next(iter(periods or baseline), None)
     if period is None:
         abort(404)
-    outside = period not in periods
+    outside = period not in periods and period not in baseline
     measures = list(team.network.measures)
     saved_rows = month_measurements(team, period)
     form, rows = entry_form(measures, request.form if request.method == "POST" else None)
@@ -115,7 +117,14 @@ def _entry(team: Team):
         )
     elif form.validate():
         inputs = [RowInput(row.measure, _values(row), _version(row.version.data)) for row in rows]
-        outcome = save_month(team, period, inputs, current_user, confirmed=bool(form.confirm.data))
+        outcome = save_month(
+            team,
+            period,
+            inputs,
+            current_user,
+            confirmed=bool(form.confirm.data),
+            earliest=baseline[-1] if period in baseline else None,
+        )
         if outcome.ok:
             db.session.commit()
             if outcome.saved:
@@ -183,6 +192,7 @@ def _entry(team: Team):
         team=team,
         period=period,
         periods=periods,
+        baseline=baseline,
         outside=outside,
         form=form,
         rows=rows,

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from learnnet.models import Measurement, MeasurementHistory
-from learnnet.periods import default_entry_period
+from learnnet.periods import add_months, default_entry_period
 from tests.learnnet import factories as f
 
 PERIOD = default_entry_period(dt.date.today())
@@ -105,9 +105,60 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(
 
 def test_month_outside_network_period_is_refused(client, db_session, team_setup):
     team, proportion, rate, count = team_setup
-    response = client.post(_url(team, "2024-06"), data=_form(proportion, rate, count))
+    # The network starts in January 2025: June 2023 is before its baseline months.
+    response = client.post(_url(team, "2023-06"), data=_form(proportion, rate, count))
     assert "utenfor nettverkets periode" in response.get_data(as_text=True)
     assert _saved(db_session, team) == {}
+
+
+def test_a_baseline_month_before_the_start_can_be_entered(client, db_session, team_setup):
+    team, proportion, rate, count = team_setup
+    page = client.get(_url(team, "2024-06")).get_data(as_text=True)
+    baseline = page.split('<optgroup label="Før nettverket startet (førmåling)">')[1].split("</optgroup>")[0]
+    months = re.findall(r'<option value="(\d{4}-\d{2})"', baseline)
+    assert months[0] == "2024-12" and months[-1] == "2024-01" and len(months) == 12
+    assert "juni 2024 er før nettverket startet" in page
+    assert "utenfor nettverkets periode" not in page
+    response = client.post(_url(team, "2024-06"), data=_form(proportion, rate, count))
+    assert response.status_code == 302
+    saved = _saved(db_session, team)
+    assert {m.period for m in saved.values()} == {dt.date(2024, 6, 1)}
+    assert (saved[proportion.id].numerator, saved[proportion.id].denominator) == (12, 16)
+
+
+def test_imported_history_before_the_baseline_can_be_corrected(client, db_session, team_setup):
+    team, proportion, rate, count = team_setup
+    old = dt.date(2022, 7, 1)
+    f.MeasurementFactory(team=team, measure=count, period=old, numerator=None, denominator=None, value=4)
+    db_session.flush()
+    page = client.get(_url(team, "2022-07")).get_data(as_text=True)
+    assert '<option value="2022-07" selected>juli 2022</option>' in page
+    assert '<option value="2022-06"' not in page
+    data = {f"val_{count.id}": "5", f"version_{count.id}": "1"}
+    data.update({f"version_{m.id}": "0" for m in (proportion, rate)})
+    assert client.post(_url(team, "2022-07"), data=data).status_code == 302
+    assert _saved(db_session, team)[count.id].value == 5
+    # A month before the first one with numbers is still refused.
+    refused = client.post(_url(team, "2022-06"), data=_form(proportion, rate, count))
+    assert "utenfor nettverkets periode" in refused.get_data(as_text=True)
+
+
+def test_before_a_network_starts_the_entry_page_opens_its_last_baseline_month(
+    client, db_session, world, auth
+):
+    today = dt.date.today().replace(day=1)
+    network = f.NetworkFactory(
+        region=world.region, start_date=today, end_date=today.replace(year=today.year + 1)
+    )
+    team = f.TeamFactory(network=network, unit=world.own_team.unit)
+    f.MeasureFactory(network=network)
+    db_session.flush()
+    auth.login(world.users["team_member"])
+    page = client.get(f"/teams/{team.id}/entry").get_data(as_text=True)
+    last_month = add_months(today, -1).strftime("%Y-%m")
+    assert f'<option value="{last_month}" selected>' in page
+    assert 'data-testid="baseline-month"' in page
+    assert "er før nettverket startet" in page
 
 
 def test_a_month_outside_the_network_is_the_one_shown_in_the_month_list(client, team_setup):
