@@ -388,7 +388,9 @@ def _paths() -> dict[str, Any]:
                 "summary": "Save one month, by the same rules as the entry form",
                 "description": "Send the version you started from. When someone saved the month since, "
                 "nothing is saved and the answer is 409 with the current values. "
-                "Unusual values are refused with warnings (422) unless confirm is true.",
+                "Unusual values are refused with warnings (422) unless confirm is true. "
+                "The month may be any from five years before the network's start (baseline and "
+                "earlier history) to its end, and not in the future.",
                 "parameters": [*_MEASURE_PATH, _PERIOD],
                 "requestBody": {
                     "required": True,

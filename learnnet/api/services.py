@@ -261,7 +261,17 @@ def parse_input(body: Any) -> tuple[recording.Values, int, bool]:
 def save(team: Team, measure: MeasureDefinition, period: dt.date, body: Any, user: User) -> tuple[dict, int]:
     """Save one month through :func:`recording.save`; the response body and its status."""
     values, version, confirm = parse_input(body)
-    result = recording.save(team, measure, period, values, user, base_version=version, confirmed=confirm)
+    # Like an import, the API may send history before the network's start (baseline months).
+    result = recording.save(
+        team,
+        measure,
+        period,
+        values,
+        user,
+        base_version=version,
+        confirmed=confirm,
+        earliest=recording.earliest_month(team.network),
+    )
     if result.status == "invalid":
         warnings_only = all(p.severity == "warning" for p in result.problems)
         message = (

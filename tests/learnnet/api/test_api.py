@@ -232,6 +232,18 @@ def test_validation_problems_are_422_with_field_and_message(
     assert db_session.scalar(select(Measurement)) is None
 
 
+def test_months_before_the_start_may_be_sent_as_history(client, world, token_for, db_session):
+    # The network starts in January 2025; history may go back five years before that.
+    headers = token_for(world.users["team_member"])
+    body = {"numerator": 8, "denominator": 16}
+    assert client.put(url(world, period="2024-06"), json=body, headers=headers).status_code == 201
+    assert client.put(url(world, period="2020-01"), json=body, headers=headers).status_code == 201
+    refused = client.put(url(world, period="2019-12"), json=body, headers=headers)
+    assert refused.status_code == 422 and refused.json["problems"][0]["field"] == "period"
+    saved = db_session.scalars(select(Measurement.period).order_by(Measurement.period)).all()
+    assert saved == [dt.date(2020, 1, 1), dt.date(2024, 6, 1)]
+
+
 @pytest.mark.parametrize("period", ["2025-13", "march", "2025-3", "2031-01"])
 def test_bad_or_impossible_months_are_422(client, world, token_for, period):
     response = client.put(
