@@ -76,9 +76,21 @@ def test_validation_messages(new_page, county, values, message):
 
 def test_month_outside_the_network_is_refused(new_page, county):
     page = new_page("laptop", county.member_email, county.password)
-    page.goto(entry_url(county, dt.date(2024, 5, 1)))
+    # Before the twelve baseline months ahead of the network's start (January 2025).
+    page.goto(entry_url(county, dt.date(2023, 5, 1)))
     expect(page.get_by_text("er utenfor nettverkets periode")).to_be_visible()
     expect(page.get_by_role("button", name="Lagre", exact=True)).to_be_disabled()
+
+
+def test_a_baseline_month_is_chosen_from_the_month_list(new_page, county):
+    page = new_page("tablet-portrait", county.member_email, county.password)
+    page.goto(entry_url(county))
+    page.get_by_label("Måned", exact=True).select_option("2024-05")
+    page.get_by_role("button", name="Vis", exact=True).click()
+    expect(page.get_by_text("mai 2024 er før nettverket startet")).to_be_visible()
+    fill_all(page, county, num="6", den="16")
+    page.get_by_role("button", name="Lagre", exact=True).click()
+    expect(page.get_by_role("alert").first).to_contain_text("Lagret")
 
 
 def test_unusual_value_asks_to_confirm(new_page, county):
