@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from learnnet.accounts import ROLE_LABELS
 from learnnet.extensions import db
 from learnnet.i18n import month_name
 from learnnet.models import AuditEvent, MeasureDefinition, Measurement, Network, Team, User
@@ -23,6 +24,8 @@ ACTIONS = {
     "login": _l("Logged in"),
     "user.create": _l("Created a user"),
     "user.set_password": _l("Set a password"),
+    "user.update": _l("Changed a user"),
+    "user.unlock": _l("Let a user log in again"),
     "measurement.create": _l("Entered a value"),
     "measurement.update": _l("Changed a value"),
     "measurement.delete": _l("Deleted a value"),
@@ -85,6 +88,10 @@ FIELDS = {
     "unit": _l("Unit"),
     "title": _l("Title"),
     "date": _l("Date"),
+    "active": _l("Can log in"),
+    "units": _l("Works in"),
+    "leads": _l("Team lead in"),
+    "failed_logins_forgotten": _l("Failed log-ins forgotten"),
 }
 
 # Objects that have a name of their own, by the type an event records.
@@ -104,13 +111,18 @@ def field_label(code: str) -> str:
 
 
 def value_text(field: str, value: Any) -> str:
-    """A recorded value as the page shows it: yes or no, a month by its name, else as it is."""
+    """A recorded value as the page shows it: yes or no, a month by its name, a list as a list, a
+    role by its name, else as it is."""
     if value is True:
         return str(_l("yes"))
     if value is False:
         return str(_l("no"))
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "–"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if field == "role" and value in ROLE_LABELS:
+        return str(ROLE_LABELS[value])
     if field == "period" and isinstance(value, str):
         try:
             return month_name(dt.date.fromisoformat(value))

@@ -10,8 +10,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
 from learnnet import audit
+from learnnet.accounts import MIN_PASSWORD_LENGTH
 from learnnet.auth import bp, throttle
-from learnnet.auth.forms import LanguageForm, LoginForm
+from learnnet.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from learnnet.auth.services import authenticate
 from learnnet.extensions import db, login_manager
 from learnnet.models import User
@@ -25,7 +26,9 @@ def load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
     # Every page asks for the memberships (navigation, permissions): loaded with the user.
-    return db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
+    user = db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
+    # A deactivated account's open sessions end at their next request.
+    return user if user is not None and user.active else None
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -94,3 +97,36 @@ def language():
             current_user.language = form.language.data
             db.session.commit()
     return redirect(_safe_next(form.next.data) or url_for("home.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """The user changes their own password; the one they have now proves it is them."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        limits = throttle.ThrottleLimits.from_config(current_app.config)
+        address, now = request.remote_addr, utcnow()
+        # Guessing the password here counts like guessing it at the log-in.
+        block = throttle.login_block(db.session, current_user.email, address, limits, now)
+        if block is not None:
+            flash(
+                ngettext(
+                    "Too many failed log-in attempts. Please wait %(num)d minute and try again.",
+                    "Too many failed log-in attempts. Please wait %(num)d minutes and try again.",
+                    block.minutes,
+                ),
+                "danger",
+            )
+            return render_template("auth/password.html", form=form, min_password=MIN_PASSWORD_LENGTH), 429
+        if not current_user.check_password(form.current.data):
+            throttle.record_failure(db.session, current_user.email, address, now, limits)
+            db.session.commit()
+            form.current.errors = [_("This is not your password now.")]
+        else:
+            current_user.set_password(form.password.data)
+            audit.record(current_user, "user.set_password", current_user)
+            db.session.commit()
+            flash(_("Your new password is saved. Use it the next time you log in."), "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/password.html", form=form, min_password=MIN_PASSWORD_LENGTH)

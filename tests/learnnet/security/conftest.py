@@ -42,7 +42,7 @@ def url_for_rule(rule: str, values: dict) -> str:
     return re.sub(r"<(?:([^:>]+):)?(\w+)>", value, rule)
 
 
-def _objects(db_session, team, measure, user):
+def _objects(db_session, team, measure, user, account):
     periods = [dt.date(2025, month, 1) for month in (1, 2, 3, 4)]
     measurements = [
         f.MeasurementFactory(team=team, measure=measure, period=p, numerator=5 + k, denominator=16)
@@ -96,6 +96,7 @@ def _objects(db_session, team, measure, user):
         "pack_id": pack.id,
         "kind": "pdf",
         "token_id": 1,
+        "user_id": account.id,
         "period": "2025-01",
         "key": "not-an-upload",
     }
@@ -104,7 +105,8 @@ def _objects(db_session, team, measure, user):
 @pytest.fixture
 def targets(db_session, world):
     other_measure = f.MeasureFactory(network=world.other_network)
+    users = world.users
     return SimpleNamespace(
-        own=_objects(db_session, world.own_team, world.measure, world.users["team_member"]),
-        other=_objects(db_session, world.far_team, other_measure, world.users["admin"]),
+        own=_objects(db_session, world.own_team, world.measure, users["team_member"], users["team_member"]),
+        other=_objects(db_session, world.far_team, other_measure, users["admin"], users["viewer"]),
     )

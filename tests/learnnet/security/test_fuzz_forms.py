@@ -33,6 +33,13 @@ FIELDS = [
     "next",
     "version",
     "remember",
+    "name",
+    "role",
+    "units",
+    "leads",
+    "active",
+    "repeat",
+    "current",
 ]
 VALUES = st.one_of(
     st.text(max_size=40),

@@ -1,0 +1,286 @@
+"""User accounts for administrators: who may log in, in what role, and in which units they work.
+
+An administrator adds a user with a first password (the person changes it under "Password"),
+changes name, e-mail, role, language and units, deactivates an account (it can no longer log in,
+and a session already open ends at its next page), sets a new password and lifts a login block.
+An administrator cannot deactivate their own account or take away their own admin role, so the
+county always keeps one administrator who can log in.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from wtforms import (
+    BooleanField,
+    EmailField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from learnnet import audit
+from learnnet.accounts import MIN_PASSWORD_LENGTH, ROLE_LABELS
+from learnnet.admin import bp
+from learnnet.auth.forms import NewPasswordForm
+from learnnet.auth.throttle import ThrottleLimits, forget_failures, login_block
+from learnnet.extensions import db
+from learnnet.forms import BaseForm
+from learnnet.models import ROLES, Municipality, Unit, UnitMembership, User
+from learnnet.models.types import utcnow
+
+# Something@something.something, without spaces: enough to catch a slip; the person's first log-in
+# proves the rest.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _email_check(form, field) -> None:
+    if not _EMAIL.match(field.data or ""):
+        raise ValidationError(_l("Enter an e-mail address like name@kommune.no."))
+
+
+class UserForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254), _email_check])
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLES], default="team_member"
+    )
+    language = SelectField(
+        _l("Language"),
+        choices=[
+            SelectChoice("", _l("As chosen at log-in")),
+            SelectChoice("nb", "Norsk bokmål"),
+            SelectChoice("en", "English"),
+        ],
+        default="",
+    )
+    units = SelectMultipleField(_l("Works in"), coerce=int)
+    leads = SelectMultipleField(_l("Team lead in"), coerce=int)
+    active = BooleanField(_l("Can log in"), default=True)
+
+
+class NewUserForm(UserForm, NewPasswordForm):
+    pass
+
+
+class UnlockForm(BaseForm):
+    pass
+
+
+def _require_admin() -> None:
+    if current_user.role != "admin":
+        abort(403)
+
+
+def _unit_groups() -> list[tuple[str, list[Unit]]]:
+    """Every unit, by municipality."""
+    municipalities = db.session.scalars(
+        select(Municipality).options(selectinload(Municipality.units)).order_by(Municipality.name)
+    )
+    return [(m.name, list(m.units)) for m in municipalities if m.units]
+
+
+def _unit_choices(groups: list[tuple[str, list[Unit]]]) -> list[SelectChoice]:
+    return [SelectChoice(unit.id, unit.name) for _name, units in groups for unit in units]
+
+
+def _snapshot(user: User) -> dict[str, Any]:
+    """What the audit log keeps of an account (never its password)."""
+    return {
+        "name": user.name,
+        "email": user.email,
+        "role": user.role,
+        "language": user.language,
+        "active": user.active,
+        "units": sorted(m.unit.name for m in user.memberships),
+        "leads": sorted(m.unit.name for m in user.memberships if m.is_lead),
+    }
+
+
+def _email_taken(email: str, user: User | None) -> bool:
+    query = select(User.id).where(func.lower(User.email) == email.lower())
+    if user is not None:
+        query = query.where(User.id != user.id)
+    return db.session.scalar(query) is not None
+
+
+def _apply(form: UserForm, user: User, units: dict[int, Unit]) -> None:
+    user.name = form.name.data
+    user.email = form.email.data.lower()
+    user.role = form.role.data
+    user.language = form.language.data or None
+    user.active = bool(form.active.data)
+    leads = set(form.leads.data or [])
+    # A team lead works in the unit too.
+    chosen = set(form.units.data or []) | leads
+    kept = []
+    for membership in user.memberships:
+        if membership.unit_id in chosen:
+            membership.is_lead = membership.unit_id in leads
+            kept.append(membership)
+    for unit_id in sorted(chosen - {m.unit_id for m in kept}):
+        kept.append(UnitMembership(unit=units[unit_id], is_lead=unit_id in leads))
+    user.memberships = kept
+
+
+def _checked(form: UserForm, user: User | None) -> bool:
+    """The form's own checks, then the ones that need the database and the acting user."""
+    valid = form.validate_on_submit()
+    if form.email.data and _email_taken(form.email.data, user):
+        form.email.errors = [*form.email.errors, _("Another user already has this e-mail address.")]
+        valid = False
+    if user is not None and user.id == current_user.id:
+        if form.role.data != "admin":
+            form.role.errors = [*form.role.errors, _("You cannot take away your own administrator role.")]
+            valid = False
+        if not form.active.data:
+            form.active.errors = [*form.active.errors, _("You cannot stop your own account from logging in.")]
+            valid = False
+    return valid
+
+
+@bp.route("/users")
+@login_required
+def users():
+    _require_admin()
+    text = (request.args.get("q") or "").strip()[:100]
+    role = request.args.get("role", "")
+    query = select(User).options(selectinload(User.memberships).joinedload(UnitMembership.unit))
+    if text:
+        pattern = f"%{text.lower()}%"
+        query = query.where(func.lower(User.name).like(pattern) | func.lower(User.email).like(pattern))
+    if role in ROLES:
+        query = query.where(User.role == role)
+    people = db.session.scalars(query.order_by(User.active.desc(), User.name)).all()
+    return render_template(
+        "admin/users.html", people=people, roles=ROLE_LABELS, selected={"q": text, "role": role}
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@login_required
+def new_user():
+    _require_admin()
+    groups = _unit_groups()
+    form = NewUserForm()
+    form.units.choices = form.leads.choices = _unit_choices(groups)
+    if request.method == "POST" and _checked(form, None):
+        units = {unit.id: unit for _name, members in groups for unit in members}
+        user = User(name="", email="", role="team_member", password_hash="")
+        _apply(form, user, units)
+        user.active = True  # the form for a new user has no such box
+        user.set_password(form.password.data)
+        db.session.add(user)
+        db.session.flush()
+        audit.record(current_user, "user.create", user, after=_snapshot(user))
+        db.session.commit()
+        flash(_("%(name)s can now log in with %(email)s.", name=user.name, email=user.email), "success")
+        return redirect(url_for("admin.users"))
+    return render_template(
+        "admin/user_form.html", form=form, groups=groups, user=None, min_password=MIN_PASSWORD_LENGTH
+    )
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def edit_user(user_id: int):
+    _require_admin()
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    groups = _unit_groups()
+    form = UserForm(obj=user if request.method == "GET" else None)
+    form.units.choices = form.leads.choices = _unit_choices(groups)
+    if request.method == "GET":
+        form.language.data = user.language or ""
+        form.units.data = [m.unit_id for m in user.memberships]
+        form.leads.data = [m.unit_id for m in user.memberships if m.is_lead]
+    elif _checked(form, user):
+        before = _snapshot(user)
+        units = {unit.id: unit for _name, members in groups for unit in members}
+        _apply(form, user, units)
+        db.session.flush()
+        after = _snapshot(user)
+        changed = [key for key in after if after[key] != before[key]]
+        if changed:
+            audit.record(
+                current_user,
+                "user.update",
+                user,
+                before={key: before[key] for key in changed},
+                after={key: after[key] for key in changed},
+            )
+            db.session.commit()
+            flash(_("The changes to %(name)s are saved.", name=user.name), "success")
+        else:
+            flash(_("Nothing had changed; nothing was saved."), "info")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    return _edit_page(user, form, groups, NewPasswordForm(formdata=None))
+
+
+def _edit_page(user: User, form: UserForm, groups, password_form: NewPasswordForm, status: int = 200):
+    limits = ThrottleLimits.from_config(current_app.config)
+    block = login_block(db.session, user.email, None, limits, utcnow()) if limits.per_account else None
+    return (
+        render_template(
+            "admin/user_form.html",
+            form=form,
+            groups=groups,
+            user=user,
+            password_form=password_form,
+            unlock_form=UnlockForm(),
+            block=block,
+            min_password=MIN_PASSWORD_LENGTH,
+        ),
+        status,
+    )
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@login_required
+def set_user_password(user_id: int):
+    _require_admin()
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    password_form = NewPasswordForm()
+    if not password_form.validate_on_submit():
+        form = UserForm(obj=user)
+        groups = _unit_groups()
+        form.units.choices = form.leads.choices = _unit_choices(groups)
+        form.language.data = user.language or ""
+        form.units.data = [m.unit_id for m in user.memberships]
+        form.leads.data = [m.unit_id for m in user.memberships if m.is_lead]
+        flash(_("The password was not changed. Correct the fields marked below."), "danger")
+        return _edit_page(user, form, groups, password_form, 422)
+    user.set_password(password_form.password.data)
+    # A new password is also the way back in after too many failed log-ins.
+    forget_failures(db.session, user.email)
+    audit.record(current_user, "user.set_password", user)
+    db.session.commit()
+    flash(_("%(name)s has a new password. Give it to them in person or by phone.", name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@login_required
+def unlock_user(user_id: int):
+    _require_admin()
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if UnlockForm().validate_on_submit():
+        count = forget_failures(db.session, user.email)
+        audit.record(current_user, "user.unlock", user, after={"failed_logins_forgotten": count})
+        db.session.commit()
+        flash(_("%(name)s can try to log in again now.", name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
