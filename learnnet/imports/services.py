@@ -4,7 +4,8 @@ An import is planned first (every row parsed and checked, nothing written) and c
 the user has seen the plan: all rows or none. The rows are checked by :func:`recording.check`, the
 same rules as the monthly entry form, with each team's earlier months preloaded instead of read
 per row, and written in bulk, with a history row per measurement and one audit event per import.
-Rows whose numbers are already saved are skipped, so importing the same file twice changes nothing.
+Rows whose numbers are already saved are skipped, so importing the same file twice changes nothing;
+a blank comment cell keeps the comment saved for that month.
 """
 
 from __future__ import annotations
@@ -260,7 +261,9 @@ class _Parsed:
     numerator: int | None
     denominator: int | None
     value: float | None
-    comment: str | None  # None: the file has no comment column; keep what is saved
+    # None: the file has no comment, in this row or at all; what is saved is kept. A blank cell
+    # is how a filled-in template leaves comments entered by hand, not a wish to remove them.
+    comment: str | None
 
 
 class _Lookup:
@@ -344,7 +347,6 @@ def _parse_rows(table: Table, lookup: _Lookup) -> tuple[list[_Parsed], list[RowP
     parsed: list[_Parsed] = []
     problems: list[RowProblem] = []
     blank = 0
-    has_comment = "comment" in table.columns
     seen: dict[tuple[int, int, dt.date], int] = {}
     for raw in table.rows:
         cells = raw.cells
@@ -395,7 +397,7 @@ def _parse_rows(table: Table, lookup: _Lookup) -> tuple[list[_Parsed], list[RowP
                 found["numerator"],
                 found["denominator"],
                 found["value"],
-                comment if has_comment else None,
+                comment or None,
             )
         )
     return parsed, problems, blank

@@ -424,3 +424,29 @@ def test_a_file_named_xlsx_that_is_not_one_is_refused_with_a_message(client, aut
     assert response.status_code < 500
     assert "Filen er ikke en lesbar Excel-fil (XLSX)." in response.get_data(as_text=True)
     assert count_measurements(db_session) == 0
+
+
+def test_a_blank_comment_cell_keeps_the_saved_comment(world, db_session):
+    # The template has a comment column; a team fills in the numbers of months already entered
+    # by hand, leaving the comments blank. Their comments must survive the import.
+    saved = f.MeasurementFactory(
+        team=world.own_team,
+        measure=world.measure,
+        period=dt.date(2025, 2, 1),
+        numerator=8,
+        denominator=16,
+        comment="Ny rutine fra uke 6",
+    )
+    scope = Scope(world.network, world.own_team)
+    code = world.measure.code
+    p = plan(
+        scope,
+        f"team;measure_code;month;numerator;denominator;value;comment\n;{code};2025-02;8;16;;\n;{code};2025-03;9;16;;",
+    )
+    assert p.counts == {"create": 1, "update": 0, "restore": 0, "unchanged": 1}
+    assert commit_import(scope, p, world.users["admin"]).status == "done"
+    db_session.expire_all()
+    assert db_session.get(Measurement, saved.id).comment == "Ny rutine fra uke 6"
+    # A comment written in the file still replaces the saved one.
+    p = plan(scope, f"measure_code;month;numerator;denominator;comment\n{code};2025-02;8;16;Endret")
+    assert [(r.action, r.values.comment) for r in p.rows] == [("update", "Endret")]
