@@ -763,6 +763,12 @@ def plan_summary(plan: ImportPlan, shown: int = 500) -> dict:
                 if r.action == "restore"
                 else _numbers_text(r.measure, r.existing.numerator, r.existing.denominator, r.existing.value),
                 "new": _numbers_text(r.measure, r.values.numerator, r.values.denominator, r.values.value),
+                # A changed comment is shown too: otherwise a row whose numbers stay would seem to change nothing.
+                **(
+                    {"saved_comment": r.existing.comment, "new_comment": r.values.comment}
+                    if r.values.comment != r.existing.comment
+                    else {}
+                ),
             }
             for r in updates
         ],

@@ -450,3 +450,20 @@ def test_a_blank_comment_cell_keeps_the_saved_comment(world, db_session):
     # A comment written in the file still replaces the saved one.
     p = plan(scope, f"measure_code;month;numerator;denominator;comment\n{code};2025-02;8;16;Endret")
     assert [(r.action, r.values.comment) for r in p.rows] == [("update", "Endret")]
+
+
+def test_the_preview_shows_a_comment_the_import_replaces(client, auth, world):
+    f.MeasurementFactory(
+        team=world.own_team,
+        measure=world.measure,
+        period=dt.date(2025, 2, 1),
+        numerator=8,
+        denominator=16,
+        comment="Ny rutine fra uke 6",
+    )
+    auth.login(world.users["team_member"])
+    text = f"measure_code;month;numerator;denominator;comment\n{world.measure.code};2025-02;8;16;Rettet telling"
+    html = upload(client, f"/teams/{world.own_team.id}/import", csv_bytes(text)).get_data(as_text=True)
+    changed = html.split('data-testid="import-updates"')[1].split("</table>")[0]
+    assert re.search(r'data-comment="saved">Ny rutine fra uke 6<', changed)
+    assert re.search(r'data-comment="new">Rettet telling<', changed)
