@@ -220,10 +220,40 @@ def parse_decimal(cell: Any) -> float | None:
 
 
 _DOTTED = re.compile(r"^(?:(\d{1,2})\.)?(\d{1,2})\.(\d{4})$")
+# A month by name, as the app shows it ("jan. 2026", "januar 2026") and as Norwegian Excel writes a
+# date cell to CSV ("jan.26"; English Excel: "Jan-26").
+_NAMED = re.compile(r"^([a-zæøå]{3,9})\.?\s*[-.\s]?\s*(\d{4}|\d{2})$")
+_MONTH_NAMES = (
+    ("januar", "january"),
+    ("februar", "february"),
+    ("mars", "march"),
+    ("april",),
+    ("mai", "may"),
+    ("juni", "june"),
+    ("juli", "july"),
+    ("august",),
+    ("september",),
+    ("oktober", "october"),
+    ("november",),
+    ("desember", "december"),
+)
+
+
+def _named_month(text: str) -> dt.date | None:
+    named = _NAMED.match(text.casefold())
+    if not named:
+        return None
+    word, year = named.group(1), named.group(2)
+    for number, names in enumerate(_MONTH_NAMES, start=1):
+        # The whole name or its first letters: "okt", "sept", "desember".
+        if any(name.startswith(word) for name in names):
+            return dt.date(int(year) + (2000 if len(year) == 2 else 0), number, 1)
+    return None
 
 
 def parse_month(cell: Any) -> dt.date | None:
-    """The period of a cell: "2025-03", "2025-03-01", "03.2025", "01.03.2025" or a date cell."""
+    """The period of a cell: "2025-03", "2025-03-01", "03.2025", "01.03.2025", "mars 2025",
+    "mar.25" or a date cell."""
     if isinstance(cell, dt.datetime):
         return cell.date().replace(day=1)
     if isinstance(cell, dt.date):
@@ -231,6 +261,9 @@ def parse_month(cell: Any) -> dt.date | None:
     if isinstance(cell, (int, float)):
         return None
     text = str(cell or "").strip()
+    named = _named_month(text)
+    if named is not None:
+        return named
     text = text.split(" ")[0].split("T")[0]
     period = parse_period(text)
     if period is not None:

@@ -378,6 +378,18 @@ def test_a_bad_file_is_shown_on_the_upload_form(client, auth, world):
         ("mars", None),
         (45000, None),
         ("2025-03-01 00:00:00", dt.date(2025, 3, 1)),
+        # as the app shows months, and as Excel writes a date cell to CSV
+        ("jan. 2026", dt.date(2026, 1, 1)),
+        ("januar 2026", dt.date(2026, 1, 1)),
+        ("Mai 2025", dt.date(2025, 5, 1)),
+        ("okt.25", dt.date(2025, 10, 1)),
+        ("des.25", dt.date(2025, 12, 1)),
+        ("Mar-25", dt.date(2025, 3, 1)),
+        ("March 2025", dt.date(2025, 3, 1)),
+        ("sept. 2025", dt.date(2025, 9, 1)),
+        ("ma 2025", None),
+        ("marsipan 2025", None),
+        ("jan. 202", None),
     ],
 )
 def test_months_are_read_in_the_usual_spellings(cell, period):
