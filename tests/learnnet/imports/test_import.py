@@ -479,3 +479,38 @@ def test_the_preview_shows_a_comment_the_import_replaces(client, auth, world):
     changed = html.split('data-testid="import-updates"')[1].split("</table>")[0]
     assert re.search(r'data-comment="saved">Ny rutine fra uke 6<', changed)
     assert re.search(r'data-comment="new">Rettet telling<', changed)
+
+
+def test_a_title_above_the_heading_is_passed_over(world):
+    code = world.measure.code
+    text = f"""Tidlig oppdagelse – Borre;;;;
+Registrert av Kari, mars 2025;;;;
+
+team;measure_code;month;numerator;denominator
+{world.own_team.id};{code};2025-02;8;16
+{world.own_team.id};{code};2025-03;x;16
+"""
+    table = read_table("data.csv", csv_bytes(text))
+    assert table.heading_row == 4
+    p = plan_import(Scope(world.network), table)
+    assert [r.period for r in p.rows] == [dt.date(2025, 2, 1)]
+    assert problems_by_row(p) == {6: [("numerator", "error")]}
+
+    # The same in a workbook, the title in merged cells
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Tidlig oppdagelse – Borre"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["team", "measure_code", "month", "numerator", "denominator"])
+    sheet.append([world.own_team.id, code, "2025-02", 8, 16])
+    out = io.BytesIO()
+    workbook.save(out)
+    table = read_table("data.xlsx", out.getvalue())
+    assert table.heading_row == 2 and [r.number for r in table.rows] == [3]
+
+
+def test_a_file_without_the_heading_still_says_which_columns_are_missing(app):
+    with app.test_request_context(), pytest.raises(FileProblem, match="measure_code, month"):
+        read_table("data.csv", b"Tittel\n1;2;3\n4;5;6\n7;8;9\n1;2;3\n4;5;6\n7;8;9\n")
+    with app.test_request_context(), pytest.raises(FileProblem, match="month"):
+        read_table("data.csv", b"team;kode;mnd\n1;2;3\n")
