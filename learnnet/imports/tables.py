@@ -143,9 +143,17 @@ def _table(lines: _Numbered) -> Table:
             )
         )
     rows = []
+    # Empty rows are kept only between rows with something in them. Excel often saves a sheet
+    # down to its last formatted row: a million empty lines after the data are not the file's.
+    empty: list[int] = []
     heading_row = lines.heading_number
     for number, line in enumerate(lines, start=heading_row + 1):
         cells = {name: (line[i] if i < len(line) else None) for name, i in positions.items()}
+        if all(_blank(cell) for cell in cells.values()):
+            empty.append(number)
+            continue
+        rows += [RawRow(n, dict.fromkeys(positions)) for n in empty]
+        empty.clear()
         rows.append(RawRow(number, cells))
     return Table(tuple(positions), rows, heading_row)
 

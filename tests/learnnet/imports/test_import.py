@@ -514,3 +514,18 @@ def test_a_file_without_the_heading_still_says_which_columns_are_missing(app):
         read_table("data.csv", b"Tittel\n1;2;3\n4;5;6\n7;8;9\n1;2;3\n4;5;6\n7;8;9\n")
     with app.test_request_context(), pytest.raises(FileProblem, match="month"):
         read_table("data.csv", b"team;kode;mnd\n1;2;3\n")
+
+
+def test_empty_rows_after_the_data_are_not_part_of_the_file(world):
+    # Excel saves a sheet down to its last formatted row.
+    code = world.measure.code
+    text = (
+        f"team;measure_code;month;numerator;denominator;value;comment\r\n"
+        f"{world.own_team.id};{code};2025-02;8;16;;\r\n"
+        ";;;;;;\r\n"
+        f"{world.own_team.id};{code};2025-03;9;16;;\r\n" + ";;;;;;\r\n" * 50_000
+    )
+    table = read_table("data.csv", text.encode())
+    assert [r.number for r in table.rows] == [2, 3, 4]
+    p = plan_import(Scope(world.network), table)
+    assert p.blank == 1 and p.counts["create"] == 2
