@@ -343,7 +343,7 @@ class _Lookup:
                 return self.scope.team
             raise ValueError(str(_l("Enter the team (its name or number).")))
         text = _text(cell)
-        team = self.by_id.get(int(text)) if text.isdigit() else None
+        team = self.by_id.get(int(text)) if text.isascii() and text.isdigit() and len(text) < 19 else None
         if team is None:
             named = self.by_name.get(text.casefold(), [])
             if len(named) > 1:
@@ -796,7 +796,7 @@ def plan_summary(plan: ImportPlan, shown: int = 500) -> dict:
                 if r.action == "restore"
                 else _numbers_text(r.measure, r.existing.numerator, r.existing.denominator, r.existing.value),
                 "new": _numbers_text(r.measure, r.values.numerator, r.values.denominator, r.values.value),
-                # A changed comment is shown too: otherwise a row whose numbers stay would seem to change nothing.
+                # A changed comment is shown too: a row whose numbers stay would seem to change nothing.
                 **(
                     {"saved_comment": r.existing.comment, "new_comment": r.values.comment}
                     if r.values.comment != r.existing.comment

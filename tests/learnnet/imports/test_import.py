@@ -453,7 +453,8 @@ def test_a_blank_comment_cell_keeps_the_saved_comment(world, db_session):
     code = world.measure.code
     p = plan(
         scope,
-        f"team;measure_code;month;numerator;denominator;value;comment\n;{code};2025-02;8;16;;\n;{code};2025-03;9;16;;",
+        "team;measure_code;month;numerator;denominator;value;comment\n"
+        f";{code};2025-02;8;16;;\n;{code};2025-03;9;16;;",
     )
     assert p.counts == {"create": 1, "update": 0, "restore": 0, "unchanged": 1}
     assert commit_import(scope, p, world.users["admin"]).status == "done"
@@ -474,7 +475,7 @@ def test_the_preview_shows_a_comment_the_import_replaces(client, auth, world):
         comment="Ny rutine fra uke 6",
     )
     auth.login(world.users["team_member"])
-    text = f"measure_code;month;numerator;denominator;comment\n{world.measure.code};2025-02;8;16;Rettet telling"
+    text = "measure_code;month;numerator;denominator;comment\n" + f"{world.measure.code};2025-02;8;16;Rettet telling"
     html = upload(client, f"/teams/{world.own_team.id}/import", csv_bytes(text)).get_data(as_text=True)
     changed = html.split('data-testid="import-updates"')[1].split("</table>")[0]
     assert re.search(r'data-comment="saved">Ny rutine fra uke 6<', changed)
@@ -529,3 +530,11 @@ def test_empty_rows_after_the_data_are_not_part_of_the_file(world):
     assert [r.number for r in table.rows] == [2, 3, 4]
     p = plan_import(Scope(world.network), table)
     assert p.blank == 1 and p.counts["create"] == 2
+
+
+@pytest.mark.parametrize("cell", ["²", "9" * 5000])
+def test_a_team_cell_of_odd_digits_is_no_team(world, cell):
+    text = f"team;measure_code;month;numerator;denominator\n{cell};{world.measure.code};2025-02;8;16"
+    p = plan(Scope(world.network), text)
+    [problem] = p.problems
+    assert problem.column == "team" and "Det finnes ikke noe team" in problem.message
