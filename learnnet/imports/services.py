@@ -182,6 +182,9 @@ def _number_text(cell: Any) -> str:
     return re.sub(r"[\s\u00a0\u202f]", "", str(cell)).replace(",", ".")
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
 def parse_count(cell: Any) -> int | None:
     """A whole number from a cell; None when blank. Raises ValueError with a message."""
     if _blank(cell):
@@ -192,6 +195,9 @@ def parse_count(cell: Any) -> int | None:
         return cell
     if isinstance(cell, str) and cell.isascii() and cell.isdigit():
         return int(cell)
+    if isinstance(cell, str) and _GROUPED.fullmatch(_number_text(cell)):
+        # "1.000" is a thousand in Norwegian writing, "1,000" in English; a count is never 1.000.
+        raise ValueError(str(_l("Write whole numbers without a separator: 1000, not 1.000 or 1,000.")))
     try:
         number = float(cell) if isinstance(cell, float) else float(_number_text(cell))
     except ValueError:

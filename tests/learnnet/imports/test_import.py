@@ -475,7 +475,8 @@ def test_the_preview_shows_a_comment_the_import_replaces(client, auth, world):
         comment="Ny rutine fra uke 6",
     )
     auth.login(world.users["team_member"])
-    text = "measure_code;month;numerator;denominator;comment\n" + f"{world.measure.code};2025-02;8;16;Rettet telling"
+    code = world.measure.code
+    text = f"measure_code;month;numerator;denominator;comment\n{code};2025-02;8;16;Rettet telling"
     html = upload(client, f"/teams/{world.own_team.id}/import", csv_bytes(text)).get_data(as_text=True)
     changed = html.split('data-testid="import-updates"')[1].split("</table>")[0]
     assert re.search(r'data-comment="saved">Ny rutine fra uke 6<', changed)
@@ -538,3 +539,12 @@ def test_a_team_cell_of_odd_digits_is_no_team(world, cell):
     p = plan(Scope(world.network), text)
     [problem] = p.problems
     assert problem.column == "team" and "Det finnes ikke noe team" in problem.message
+
+
+@pytest.mark.parametrize("cell", ["1.000", "1,000", "12.345.678"])
+def test_a_count_with_a_thousands_separator_is_not_read_as_a_smaller_number(world, cell):
+    row = f"{world.own_team.id};{world.measure.code};2025-02;8;{cell}"
+    p = plan(Scope(world.network), "team;measure_code;month;numerator;denominator\n" + row)
+    assert p.rows == ()
+    [problem] = p.problems
+    assert problem.column == "denominator" and "1000" in problem.message
