@@ -244,8 +244,13 @@ def parse_input(body: Any) -> tuple[recording.Values, int, bool]:
         except (TypeError, OverflowError):
             problems.append({"field": "value", "message": _("Enter a number."), "severity": "error"})
             value = None
-    comment = body.get("comment") or ""
-    if not isinstance(comment, str) or len(comment) > MAX_COMMENT:
+    comment = body.get("comment")
+    if comment is None:
+        comment = ""
+    elif not isinstance(comment, str):
+        problems.append({"field": "comment", "message": _("Write the comment as text."), "severity": "error"})
+        comment = ""
+    elif len(comment) > MAX_COMMENT:
         message = _("Write a comment of at most %(count)d characters.", count=MAX_COMMENT)
         problems.append({"field": "comment", "message": message, "severity": "error"})
         comment = ""
