@@ -266,6 +266,12 @@ def parse_input(body: Any) -> tuple[recording.Values, int, bool]:
 def save(team: Team, measure: MeasureDefinition, period: dt.date, body: Any, user: User) -> tuple[dict, int]:
     """Save one month through :func:`recording.save`; the response body and its status."""
     values, version, confirm = parse_input(body)
+    if "comment" not in body:
+        # A client that sends no comments (a municipality's reporting system) keeps the comment
+        # written on the ward; sending "comment": "" removes it.
+        current = recording.find(team, measure, period)
+        if current is not None:
+            values = dataclasses.replace(values, comment=current.comment)
     result = recording.save(team, measure, period, values, user, base_version=version, confirmed=confirm)
     if result.status == "invalid":
         warnings_only = all(p.severity == "warning" for p in result.problems)

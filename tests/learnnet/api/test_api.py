@@ -330,3 +330,21 @@ def test_a_comment_that_is_not_text_is_named_as_such(client, world, token_for):
     response = client.put(url(world), json=body, headers=token_for(world.users["team_member"]))
     [problem] = response.json["problems"]
     assert problem["message"] == "Skriv kommentaren som tekst."
+
+
+def test_a_write_without_a_comment_keeps_the_saved_comment(client, world, token_for, db_session):
+    f.MeasurementFactory(
+        team=world.own_team,
+        measure=world.measure,
+        period=dt.date(2025, 3, 1),
+        numerator=8,
+        denominator=16,
+        comment="Ny rutine fra uke 6",
+    )
+    headers = token_for(world.users["team_member"])
+    response = client.put(url(world), json={"numerator": 9, "denominator": 16, "version": 1}, headers=headers)
+    assert response.status_code == 200
+    assert response.json["measurement"]["comment"] == "Ny rutine fra uke 6"
+    body = {"numerator": 9, "denominator": 16, "version": 2, "comment": ""}
+    response = client.put(url(world), json=body, headers=headers)
+    assert response.json["measurement"]["comment"] == ""
