@@ -187,7 +187,11 @@ SCHEMAS: dict[str, Any] = {
             "numerator": _nullable("integer", minimum=0, maximum=2147483647),
             "denominator": _nullable("integer", minimum=1, maximum=2147483647),
             "value": _nullable("number"),
-            "comment": {"type": "string", "maxLength": 2000},
+            "comment": {
+                "type": "string",
+                "maxLength": 2000,
+                "description": "Left out: the saved comment is kept. An empty string removes it.",
+            },
             "version": {
                 "type": "integer",
                 "minimum": 0,

@@ -244,8 +244,13 @@ def parse_input(body: Any) -> tuple[recording.Values, int, bool]:
         except (TypeError, OverflowError):
             problems.append({"field": "value", "message": _("Enter a number."), "severity": "error"})
             value = None
-    comment = body.get("comment") or ""
-    if not isinstance(comment, str) or len(comment) > MAX_COMMENT:
+    comment = body.get("comment")
+    if comment is None:
+        comment = ""
+    elif not isinstance(comment, str):
+        problems.append({"field": "comment", "message": _("Write the comment as text."), "severity": "error"})
+        comment = ""
+    elif len(comment) > MAX_COMMENT:
         message = _("Write a comment of at most %(count)d characters.", count=MAX_COMMENT)
         problems.append({"field": "comment", "message": message, "severity": "error"})
         comment = ""
@@ -261,6 +266,12 @@ def parse_input(body: Any) -> tuple[recording.Values, int, bool]:
 def save(team: Team, measure: MeasureDefinition, period: dt.date, body: Any, user: User) -> tuple[dict, int]:
     """Save one month through :func:`recording.save`; the response body and its status."""
     values, version, confirm = parse_input(body)
+    if "comment" not in body:
+        # A client that sends no comments (a municipality's reporting system) keeps the comment
+        # written on the ward; sending "comment": "" removes it.
+        current = recording.find(team, measure, period)
+        if current is not None:
+            values = dataclasses.replace(values, comment=current.comment)
     # Like an import, the API may send history before the network's start (baseline months).
     result = recording.save(
         team,

@@ -4,7 +4,8 @@ An import is planned first (every row parsed and checked, nothing written) and c
 the user has seen the plan: all rows or none. The rows are checked by :func:`recording.check`, the
 same rules as the monthly entry form, with each team's earlier months preloaded instead of read
 per row, and written in bulk, with a history row per measurement and one audit event per import.
-Rows whose numbers are already saved are skipped, so importing the same file twice changes nothing.
+Rows whose numbers are already saved are skipped, so importing the same file twice changes nothing;
+a blank comment cell keeps the comment saved for that month.
 """
 
 from __future__ import annotations
@@ -178,6 +179,9 @@ def _number_text(cell: Any) -> str:
     return re.sub(r"[\s\u00a0\u202f]", "", str(cell)).replace(",", ".")
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
 def parse_count(cell: Any) -> int | None:
     """A whole number from a cell; None when blank. Raises ValueError with a message."""
     if _blank(cell):
@@ -188,6 +192,9 @@ def parse_count(cell: Any) -> int | None:
         return cell
     if isinstance(cell, str) and cell.isascii() and cell.isdigit():
         return int(cell)
+    if isinstance(cell, str) and _GROUPED.fullmatch(_number_text(cell)):
+        # "1.000" is a thousand in Norwegian writing, "1,000" in English; a count is never 1.000.
+        raise ValueError(str(_l("Write whole numbers without a separator: 1000, not 1.000 or 1,000.")))
     try:
         number = float(cell) if isinstance(cell, float) else float(_number_text(cell))
     except ValueError:
@@ -216,10 +223,40 @@ def parse_decimal(cell: Any) -> float | None:
 
 
 _DOTTED = re.compile(r"^(?:(\d{1,2})\.)?(\d{1,2})\.(\d{4})$")
+# A month by name, as the app shows it ("jan. 2026", "januar 2026") and as Norwegian Excel writes a
+# date cell to CSV ("jan.26"; English Excel: "Jan-26").
+_NAMED = re.compile(r"^([a-zæøå]{3,9})\.?\s*[-.\s]?\s*(\d{4}|\d{2})$")
+_MONTH_NAMES = (
+    ("januar", "january"),
+    ("februar", "february"),
+    ("mars", "march"),
+    ("april",),
+    ("mai", "may"),
+    ("juni", "june"),
+    ("juli", "july"),
+    ("august",),
+    ("september",),
+    ("oktober", "october"),
+    ("november",),
+    ("desember", "december"),
+)
+
+
+def _named_month(text: str) -> dt.date | None:
+    named = _NAMED.match(text.casefold())
+    if not named:
+        return None
+    word, year = named.group(1), named.group(2)
+    for number, names in enumerate(_MONTH_NAMES, start=1):
+        # The whole name or its first letters: "okt", "sept", "desember".
+        if any(name.startswith(word) for name in names):
+            return dt.date(int(year) + (2000 if len(year) == 2 else 0), number, 1)
+    return None
 
 
 def parse_month(cell: Any) -> dt.date | None:
-    """The period of a cell: "2025-03", "2025-03-01", "03.2025", "01.03.2025" or a date cell."""
+    """The period of a cell: "2025-03", "2025-03-01", "03.2025", "01.03.2025", "mars 2025",
+    "mar.25" or a date cell."""
     if isinstance(cell, dt.datetime):
         return cell.date().replace(day=1)
     if isinstance(cell, dt.date):
@@ -227,6 +264,9 @@ def parse_month(cell: Any) -> dt.date | None:
     if isinstance(cell, (int, float)):
         return None
     text = str(cell or "").strip()
+    named = _named_month(text)
+    if named is not None:
+        return named
     text = text.split(" ")[0].split("T")[0]
     period = parse_period(text)
     if period is not None:
@@ -257,7 +297,9 @@ class _Parsed:
     numerator: int | None
     denominator: int | None
     value: float | None
-    comment: str | None  # None: the file has no comment column; keep what is saved
+    # None: the file has no comment, in this row or at all; what is saved is kept. A blank cell
+    # is how a filled-in template leaves comments entered by hand, not a wish to remove them.
+    comment: str | None
 
 
 class _Lookup:
@@ -304,7 +346,7 @@ class _Lookup:
                 return self.scope.team
             raise ValueError(str(_l("Enter the team (its name or number).")))
         text = _text(cell)
-        team = self.by_id.get(int(text)) if text.isdigit() else None
+        team = self.by_id.get(int(text)) if text.isascii() and text.isdigit() and len(text) < 19 else None
         if team is None:
             named = self.by_name.get(text.casefold(), [])
             if len(named) > 1:
@@ -341,7 +383,6 @@ def _parse_rows(table: Table, lookup: _Lookup) -> tuple[list[_Parsed], list[RowP
     parsed: list[_Parsed] = []
     problems: list[RowProblem] = []
     blank = 0
-    has_comment = "comment" in table.columns
     seen: dict[tuple[int, int, dt.date], int] = {}
     for raw in table.rows:
         cells = raw.cells
@@ -392,7 +433,7 @@ def _parse_rows(table: Table, lookup: _Lookup) -> tuple[list[_Parsed], list[RowP
                 found["numerator"],
                 found["denominator"],
                 found["value"],
-                comment if has_comment else None,
+                comment or None,
             )
         )
     return parsed, problems, blank
@@ -758,6 +799,12 @@ def plan_summary(plan: ImportPlan, shown: int = 500) -> dict:
                 if r.action == "restore"
                 else _numbers_text(r.measure, r.existing.numerator, r.existing.denominator, r.existing.value),
                 "new": _numbers_text(r.measure, r.values.numerator, r.values.denominator, r.values.value),
+                # A changed comment is shown too: a row whose numbers stay would seem to change nothing.
+                **(
+                    {"saved_comment": r.existing.comment, "new_comment": r.values.comment}
+                    if r.values.comment != r.existing.comment
+                    else {}
+                ),
             }
             for r in updates
         ],

@@ -43,6 +43,8 @@ ALIASES = {
 _HEADING = {alias: column for column, names in ALIASES.items() for alias in names}
 
 XLSX_MAGIC = b"PK\x03\x04"
+# Rows above the heading (a title, a note) looked through for it.
+TITLE_ROWS = 5
 
 
 class FileProblem(ValueError):
@@ -100,18 +102,36 @@ def _kept(cell: Any) -> str:
     return str(cell)
 
 
-def _table(lines: _Numbered) -> Table:
-    heading = None
-    for heading in lines:
-        if any(_blank(cell) is False for cell in heading):
-            break
-    else:
-        raise FileProblem(str(_l("The file is empty.")))
+def _positions(heading: Sequence[Any]) -> dict[str, int]:
     positions: dict[str, int] = {}
     for index, cell in enumerate(heading):
         name = _HEADING.get(str(cell or "").strip().lstrip("\ufeff").lower())
         if name and name not in positions:
             positions[name] = index
+    return positions
+
+
+def _table(lines: _Numbered) -> Table:
+    # The heading is the first row that names the columns; a sheet often has a title above it
+    # (a merged cell in Excel), which is passed over as a spreadsheet's blank rows are.
+    first: dict[str, int] | None = None
+    passed = 0
+    for line in lines:
+        if all(_blank(cell) for cell in line):
+            continue
+        positions = _positions(line)
+        if all(column in positions for column in REQUIRED):
+            break
+        if first is None:
+            first = positions
+        passed += 1
+        if passed == TITLE_ROWS:
+            positions = first
+            break
+    else:
+        if first is None:
+            raise FileProblem(str(_l("The file is empty.")))
+        positions = first
     missing = [column for column in REQUIRED if column not in positions]
     if missing:
         raise FileProblem(
@@ -123,9 +143,17 @@ def _table(lines: _Numbered) -> Table:
             )
         )
     rows = []
+    # Empty rows are kept only between rows with something in them. Excel often saves a sheet
+    # down to its last formatted row: a million empty lines after the data are not the file's.
+    empty: list[int] = []
     heading_row = lines.heading_number
     for number, line in enumerate(lines, start=heading_row + 1):
         cells = {name: (line[i] if i < len(line) else None) for name, i in positions.items()}
+        if all(_blank(cell) for cell in cells.values()):
+            empty.append(number)
+            continue
+        rows += [RawRow(n, dict.fromkeys(positions)) for n in empty]
+        empty.clear()
         rows.append(RawRow(number, cells))
     return Table(tuple(positions), rows, heading_row)
 

@@ -217,6 +217,9 @@ def test_write_on_an_outdated_version_is_409_with_the_current_value(client, worl
         ({"value": 2.5}, ["value", "numerator", "denominator"]),
         ({"numerator": 8, "denominator": 3_000_000_000}, ["denominator"]),
         ({"numerator": 8, "denominator": 16, "comment": 5}, ["comment"]),
+        ({"numerator": 8, "denominator": 16, "comment": []}, ["comment"]),
+        ({"numerator": 8, "denominator": 16, "comment": False}, ["comment"]),
+        ({"numerator": 8, "denominator": 16, "comment": "x" * 2001}, ["comment"]),
         ([1, 2], ["body"]),
         ({}, ["numerator", "denominator"]),
     ],
@@ -332,3 +335,28 @@ def test_a_user_cannot_revoke_someone_elses_token(client, auth, world, token_for
     assert client.post(f"/account/api-tokens/{token.id}/revoke").status_code == 404
     db_session.expire_all()
     assert db_session.scalar(select(ApiToken)).revoked_at is None
+
+
+def test_a_comment_that_is_not_text_is_named_as_such(client, world, token_for):
+    body = {"numerator": 8, "denominator": 16, "comment": 5}
+    response = client.put(url(world), json=body, headers=token_for(world.users["team_member"]))
+    [problem] = response.json["problems"]
+    assert problem["message"] == "Skriv kommentaren som tekst."
+
+
+def test_a_write_without_a_comment_keeps_the_saved_comment(client, world, token_for, db_session):
+    f.MeasurementFactory(
+        team=world.own_team,
+        measure=world.measure,
+        period=dt.date(2025, 3, 1),
+        numerator=8,
+        denominator=16,
+        comment="Ny rutine fra uke 6",
+    )
+    headers = token_for(world.users["team_member"])
+    response = client.put(url(world), json={"numerator": 9, "denominator": 16, "version": 1}, headers=headers)
+    assert response.status_code == 200
+    assert response.json["measurement"]["comment"] == "Ny rutine fra uke 6"
+    body = {"numerator": 9, "denominator": 16, "version": 2, "comment": ""}
+    response = client.put(url(world), json=body, headers=headers)
+    assert response.json["measurement"]["comment"] == ""

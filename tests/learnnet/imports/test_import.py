@@ -378,6 +378,18 @@ def test_a_bad_file_is_shown_on_the_upload_form(client, auth, world):
         ("mars", None),
         (45000, None),
         ("2025-03-01 00:00:00", dt.date(2025, 3, 1)),
+        # as the app shows months, and as Excel writes a date cell to CSV
+        ("jan. 2026", dt.date(2026, 1, 1)),
+        ("januar 2026", dt.date(2026, 1, 1)),
+        ("Mai 2025", dt.date(2025, 5, 1)),
+        ("okt.25", dt.date(2025, 10, 1)),
+        ("des.25", dt.date(2025, 12, 1)),
+        ("Mar-25", dt.date(2025, 3, 1)),
+        ("March 2025", dt.date(2025, 3, 1)),
+        ("sept. 2025", dt.date(2025, 9, 1)),
+        ("ma 2025", None),
+        ("marsipan 2025", None),
+        ("jan. 202", None),
     ],
 )
 def test_months_are_read_in_the_usual_spellings(cell, period):
@@ -424,3 +436,115 @@ def test_a_file_named_xlsx_that_is_not_one_is_refused_with_a_message(client, aut
     assert response.status_code < 500
     assert "Filen er ikke en lesbar Excel-fil (XLSX)." in response.get_data(as_text=True)
     assert count_measurements(db_session) == 0
+
+
+def test_a_blank_comment_cell_keeps_the_saved_comment(world, db_session):
+    # The template has a comment column; a team fills in the numbers of months already entered
+    # by hand, leaving the comments blank. Their comments must survive the import.
+    saved = f.MeasurementFactory(
+        team=world.own_team,
+        measure=world.measure,
+        period=dt.date(2025, 2, 1),
+        numerator=8,
+        denominator=16,
+        comment="Ny rutine fra uke 6",
+    )
+    scope = Scope(world.network, world.own_team)
+    code = world.measure.code
+    p = plan(
+        scope,
+        "team;measure_code;month;numerator;denominator;value;comment\n"
+        f";{code};2025-02;8;16;;\n;{code};2025-03;9;16;;",
+    )
+    assert p.counts == {"create": 1, "update": 0, "restore": 0, "unchanged": 1}
+    assert commit_import(scope, p, world.users["admin"]).status == "done"
+    db_session.expire_all()
+    assert db_session.get(Measurement, saved.id).comment == "Ny rutine fra uke 6"
+    # A comment written in the file still replaces the saved one.
+    p = plan(scope, f"measure_code;month;numerator;denominator;comment\n{code};2025-02;8;16;Endret")
+    assert [(r.action, r.values.comment) for r in p.rows] == [("update", "Endret")]
+
+
+def test_the_preview_shows_a_comment_the_import_replaces(client, auth, world):
+    f.MeasurementFactory(
+        team=world.own_team,
+        measure=world.measure,
+        period=dt.date(2025, 2, 1),
+        numerator=8,
+        denominator=16,
+        comment="Ny rutine fra uke 6",
+    )
+    auth.login(world.users["team_member"])
+    code = world.measure.code
+    text = f"measure_code;month;numerator;denominator;comment\n{code};2025-02;8;16;Rettet telling"
+    html = upload(client, f"/teams/{world.own_team.id}/import", csv_bytes(text)).get_data(as_text=True)
+    changed = html.split('data-testid="import-updates"')[1].split("</table>")[0]
+    assert re.search(r'data-comment="saved">Ny rutine fra uke 6<', changed)
+    assert re.search(r'data-comment="new">Rettet telling<', changed)
+
+
+def test_a_title_above_the_heading_is_passed_over(world):
+    code = world.measure.code
+    text = f"""Tidlig oppdagelse – Borre;;;;
+Registrert av Kari, mars 2025;;;;
+
+team;measure_code;month;numerator;denominator
+{world.own_team.id};{code};2025-02;8;16
+{world.own_team.id};{code};2025-03;x;16
+"""
+    table = read_table("data.csv", csv_bytes(text))
+    assert table.heading_row == 4
+    p = plan_import(Scope(world.network), table)
+    assert [r.period for r in p.rows] == [dt.date(2025, 2, 1)]
+    assert problems_by_row(p) == {6: [("numerator", "error")]}
+
+    # The same in a workbook, the title in merged cells
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Tidlig oppdagelse – Borre"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["team", "measure_code", "month", "numerator", "denominator"])
+    sheet.append([world.own_team.id, code, "2025-02", 8, 16])
+    out = io.BytesIO()
+    workbook.save(out)
+    table = read_table("data.xlsx", out.getvalue())
+    assert table.heading_row == 2 and [r.number for r in table.rows] == [3]
+
+
+def test_a_file_without_the_heading_still_says_which_columns_are_missing(app):
+    with app.test_request_context(), pytest.raises(FileProblem, match="measure_code, month"):
+        read_table("data.csv", b"Tittel\n1;2;3\n4;5;6\n7;8;9\n1;2;3\n4;5;6\n7;8;9\n")
+    with app.test_request_context(), pytest.raises(FileProblem, match="month"):
+        read_table("data.csv", b"team;kode;mnd\n1;2;3\n")
+
+
+def test_empty_rows_after_the_data_are_not_part_of_the_file(world):
+    # Excel saves a sheet down to its last formatted row.
+    code = world.measure.code
+    text = (
+        f"team;measure_code;month;numerator;denominator;value;comment\r\n"
+        f"{world.own_team.id};{code};2025-02;8;16;;\r\n"
+        ";;;;;;\r\n"
+        f"{world.own_team.id};{code};2025-03;9;16;;\r\n" + ";;;;;;\r\n" * 50_000
+    )
+    table = read_table("data.csv", text.encode())
+    assert [r.number for r in table.rows] == [2, 3, 4]
+    p = plan_import(Scope(world.network), table)
+    assert p.blank == 1 and p.counts["create"] == 2
+
+
+@pytest.mark.parametrize("cell", ["²", "9" * 5000])
+def test_a_team_cell_of_odd_digits_is_no_team(world, cell):
+    text = f"team;measure_code;month;numerator;denominator\n{cell};{world.measure.code};2025-02;8;16"
+    p = plan(Scope(world.network), text)
+    [problem] = p.problems
+    assert problem.column == "team" and "Det finnes ikke noe team" in problem.message
+
+
+@pytest.mark.parametrize("cell", ["1.000", "1,000", "12.345.678"])
+def test_a_count_with_a_thousands_separator_is_not_read_as_a_smaller_number(world, cell):
+    row = f"{world.own_team.id};{world.measure.code};2025-02;8;{cell}"
+    p = plan(Scope(world.network), "team;measure_code;month;numerator;denominator\n" + row)
+    assert p.rows == ()
+    [problem] = p.problems
+    assert problem.column == "denominator" and "1000" in problem.message
