@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from learnnet.api import errors as api_errors
 from learnnet.extensions import db
+from learnnet.imports.services import MAX_UPLOAD_BYTES
 
 
 def register(app: Flask) -> None:
@@ -28,6 +29,10 @@ def register(app: Flask) -> None:
             403: _("You do not have access to this page."),
             404: _("The page was not found."),
             405: _("That action is not allowed here."),
+            413: _(
+                "That was too much to send at once (at most %(size)d MB). Nothing was saved.",
+                size=MAX_UPLOAD_BYTES // 2**20,
+            ),
         }
         message = messages.get(error.code or 500, error.description)
         return render_template("errors/error.html", code=error.code, message=message), error.code

@@ -360,3 +360,15 @@ def test_a_write_without_a_comment_keeps_the_saved_comment(client, world, token_
     body = {"numerator": 9, "denominator": 16, "version": 2, "comment": ""}
     response = client.put(url(world), json=body, headers=headers)
     assert response.json["measurement"]["comment"] == ""
+
+
+def test_a_body_too_large_is_a_json_413_and_nothing_is_saved(client, world, token_for, db_session):
+    response = client.put(
+        url(world),
+        data=b"x" * (22 * 2**20),
+        content_type="application/json",
+        headers=token_for(world.users["team_member"]),
+    )
+    assert response.status_code == 413
+    assert response.json["error"] == "too_large" and response.json["message"]
+    assert db_session.scalar(select(Measurement)) is None
