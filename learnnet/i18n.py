@@ -4,28 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, current_app, g, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
+from learnnet.api.errors import is_api_request
+
 
 def select_locale() -> str:
-    """The user's own choice, then the choice made in this browser, then Norwegian bokmål."""
+    """The user's own choice, then the choice made in this browser, then Norwegian bokmål (for the
+    API: the token user's choice, then the request's Accept-Language, then Norwegian bokmål)."""
     languages = current_app.config["LANGUAGES"]
-    # An API request acts as its token's user, not as whoever a session cookie names.
-    api_user = g.get("api_user")
-    if api_user is not None:
-        return (
-            api_user.language
-            if api_user.language in languages
-            else current_app.config["BABEL_DEFAULT_LOCALE"]
-        )
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if has_request_context() and is_api_request():
+        # An API request acts as its token's user, not as whoever a session cookie names; a
+        # program without a token, or whose user chose no language, may ask by Accept-Language.
+        api_user = g.get("api_user")
+        if api_user is not None and api_user.language in languages:
+            return api_user.language
+        return request.accept_languages.best_match(list(languages)) or default
     if current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     chosen = session.get("language")
     if chosen in languages:
         return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return default
 
 
 def month_label(period: dt.date) -> str:

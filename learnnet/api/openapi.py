@@ -36,7 +36,11 @@ SCHEMAS: dict[str, Any] = {
                 "description": "A stable code: unauthorized, forbidden, not_found, "
                 "invalid, conflict, malformed_json, method_not_allowed, …",
             },
-            "message": {"type": "string", "description": "For people, in the token owner's language."},
+            "message": {
+                "type": "string",
+                "description": "For people, in the token owner's language; without one, as the "
+                "Accept-Language header asks (nb or en), else Norwegian bokmål.",
+            },
             "problems": {"type": "array", "items": _ref("Problem")},
             "current": {
                 "allOf": [_ref("Measurement")],

@@ -372,3 +372,12 @@ def test_a_body_too_large_is_a_json_413_and_nothing_is_saved(client, world, toke
     assert response.status_code == 413
     assert response.json["error"] == "too_large" and response.json["message"]
     assert db_session.scalar(select(Measurement)) is None
+
+
+def test_a_program_without_a_language_of_its_own_may_ask_by_accept_language(client, world, token_for):
+    missing = client.get("/api/v1/me", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert missing.status_code == 401 and missing.json["message"].startswith("Send your API token")
+    assert client.get("/api/v1/me").json["message"].startswith("Send API-tokenet")  # bokmål unless asked
+    headers = {**token_for(world.users["team_member"]), "Accept-Language": "en"}
+    bad = client.put(url(world), json={"numerator": 20, "denominator": 16}, headers=headers)
+    assert bad.json["message"] == "Some values cannot be saved."
