@@ -29,6 +29,16 @@ log = logging.getLogger(__name__)
 # The template's columns, in order.
 COLUMNS = ("team", "measure_code", "month", "numerator", "denominator", "value", "comment")
 REQUIRED = ("measure_code", "month")
+# What the pages call each column (a row's problems name the column they are in).
+COLUMN_LABELS = {
+    "team": _l("Team"),
+    "measure_code": _l("Measure code"),
+    "month": _l("Month"),
+    "numerator": _l("Numerator"),
+    "denominator": _l("Denominator"),
+    "value": _l("Value"),
+    "comment": _l("Comment"),
+}
 # Headings accepted for each column (compared in lower case), so a sheet with Norwegian
 # headings is read as well.
 ALIASES = {

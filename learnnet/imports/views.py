@@ -35,7 +35,7 @@ from learnnet.imports.services import (
     template_rows,
     upload_scope,
 )
-from learnnet.imports.tables import write_csv, write_xlsx
+from learnnet.imports.tables import COLUMN_LABELS, write_csv, write_xlsx
 from learnnet.recording import HISTORY_MONTHS
 
 # Problems and updates listed on the preview page; the rest are counted.
@@ -192,6 +192,7 @@ def _preview(scope: Scope, preview: dict, filename: str, confirm: ConfirmForm, s
         confirm=confirm,
         counts=preview["counts"],
         problems=preview["problems"],
+        column_labels=COLUMN_LABELS,
         updates=updates,
         upload_form=UploadForm(),
         upload_url=_import_url(scope),

@@ -76,6 +76,7 @@ def test_preview_page_lists_problems_and_offers_no_commit(client, auth, world, d
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert 'data-row="2" data-column="numerator"' in html
+    assert '<td title="numerator">Teller</td>' in html  # the column by its name, not its code
     assert "/imports/commit" not in html
     assert db_session.scalar(select(func.count()).select_from(ImportUpload)) == 0
 
