@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    HiddenField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -56,6 +57,14 @@ class NewNetworkForm(NetworkForm):
 class AddMeasureForm(BaseForm):
     template = SelectField(_l("Measure template"), coerce=int)
     target = DecimalField(_l("Target (on the chart's scale, e.g. 90 for 90 %)"), validators=[Optional()])
+
+
+class FacilitatorForm(BaseForm):
+    person = SelectField(_l("Facilitator"), coerce=int)
+
+
+class RemoveFacilitatorForm(BaseForm):
+    person = HiddenField()
 
 
 class AddTeamForm(BaseForm):

@@ -236,6 +236,27 @@ def create_network(
     return network
 
 
+def facilitator_candidates(network: Network) -> list[User]:
+    """Active facilitators who do not yet facilitate ``network``, by name."""
+    current = {user.id for user in network.facilitators}
+    people = db.session.scalars(
+        select(User).where(User.role == "facilitator", User.active.is_(True)).order_by(User.name)
+    )
+    return [person for person in people if person.id not in current]
+
+
+def add_facilitator(user: User, network: Network, person: User) -> None:
+    network.facilitators.append(person)
+    db.session.flush()
+    audit.record(user, "network.add_facilitator", network, after={"facilitator": person.name})
+
+
+def remove_facilitator(user: User, network: Network, person: User) -> None:
+    network.facilitators.remove(person)
+    db.session.flush()
+    audit.record(user, "network.remove_facilitator", network, before={"facilitator": person.name})
+
+
 def network_snapshot(network: Network) -> dict[str, Any]:
     return {
         "name": network.name,

@@ -15,15 +15,17 @@ from learnnet.exports import FORMATS, Table, download
 from learnnet.extensions import db
 from learnnet.i18n import month_label
 from learnnet.library import read_topics
-from learnnet.models import MeasureDefinition, MeasureTemplate, Network, Region, Unit
+from learnnet.models import MeasureDefinition, MeasureTemplate, Network, Region, Unit, User
 from learnnet.networks import bp
 from learnnet.networks import services as svc
 from learnnet.networks.forms import (
     AddMeasureForm,
     AddTeamForm,
     DefinitionForm,
+    FacilitatorForm,
     NetworkForm,
     NewNetworkForm,
+    RemoveFacilitatorForm,
     SessionForm,
 )
 from learnnet.networks.packs import packs_of
@@ -238,14 +240,19 @@ def _setup_forms(network: Network):
         SelectChoice(u.id, f"{u.municipality.name} · {u.name}") for u in svc.units_outside(network)
     ]
     session_form = SessionForm(prefix="session")
-    return network_form, measure_form, team_form, session_form
+    facilitator_form = FacilitatorForm(prefix="facilitator")
+    facilitator_form.person.choices = [
+        SelectChoice(person.id, f"{person.name} ({person.email})")
+        for person in svc.facilitator_candidates(network)
+    ]
+    return network_form, measure_form, team_form, session_form, facilitator_form
 
 
 @bp.route("/<int:network_id>/setup", methods=["GET", "POST"])
 @login_required
 def setup(network_id: int):
     network = permissions.network_or_abort(network_id, current_user, manage=True)
-    network_form, measure_form, team_form, session_form = _setup_forms(network)
+    network_form, measure_form, team_form, session_form, facilitator_form = _setup_forms(network)
     action = request.form.get("action")
     if request.method == "POST":
         done = None
@@ -282,6 +289,19 @@ def setup(network_id: int):
         elif action == "session" and session_form.validate_on_submit():
             svc.add_session(current_user, network, session_form.date.data, session_form.title.data or "")
             done = _("The learning session is added.")
+        elif action == "facilitator" and facilitator_form.validate_on_submit():
+            person = db.session.get(User, facilitator_form.person.data)
+            svc.add_facilitator(current_user, network, person)
+            done = _("%(name)s facilitates the network now.", name=person.name)
+        elif action == "remove_facilitator" and (removal := RemoveFacilitatorForm()).validate_on_submit():
+            person = next((p for p in network.facilitators if str(p.id) == removal.person.data), None)
+            if person is not None:
+                svc.remove_facilitator(current_user, network, person)
+                db.session.commit()
+                flash(_("%(name)s no longer facilitates the network.", name=person.name), "success")
+                if not permissions.can_manage_network(current_user, network):
+                    return redirect(url_for("networks.index"))
+                return redirect(url_for("networks.setup", network_id=network.id))
         if done:
             db.session.commit()
             flash(done, "success")
@@ -295,6 +315,8 @@ def setup(network_id: int):
         measure_form=measure_form,
         team_form=team_form,
         session_form=session_form,
+        facilitator_form=facilitator_form,
+        remove_form=RemoveFacilitatorForm(),
     )
 
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from learnnet.library import load_templates
 from learnnet.models import AuditEvent, MeasureTemplate, Network
@@ -355,3 +356,43 @@ def test_moving_a_chart_phase_changes_the_network_stamp(client, auth, county, wo
         == 302
     )
     assert stamp() != before
+
+
+def test_the_centre_gives_a_network_its_facilitators(client, auth, world, db_session):
+    colleague = f.UserFactory(role="facilitator", email="colleague@example.no", name="Nora Veileder")
+    f.UserFactory(role="facilitator", email="gone@example.no", name="Sluttet", active=False)
+    db_session.flush()
+    network = world.other_network  # nobody facilitates it yet
+    auth.login(world.users["centre"])
+    setup = f"/networks/{network.id}/setup"
+    page = client.get(setup).get_data(as_text=True)
+    assert "Ingen veileder ennå." in page
+    assert "Nora Veileder (colleague@example.no)" in page and "Sluttet" not in page
+    response = client.post(setup, data={"action": "facilitator", "facilitator-person": colleague.id})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert network.facilitators == [colleague]
+    event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "network.add_facilitator"))
+    assert event.object_id == network.id and event.after == {"facilitator": "Nora Veileder"}
+    # the facilitator now reaches the network
+    auth.logout()
+    auth.login(colleague)
+    assert client.get(f"/networks/{network.id}").status_code == 200
+    # and may step down; the page they can no longer open is not where they land
+    response = client.post(setup, data={"action": "remove_facilitator", "person": colleague.id})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/networks/")
+    db_session.expire_all()
+    assert network.facilitators == []
+    assert client.get(f"/networks/{network.id}").status_code == 403
+
+
+def test_only_facilitators_can_be_added_and_only_current_ones_removed(client, auth, world, db_session):
+    f.UserFactory(role="facilitator", email="colleague@example.no")
+    auth.login(world.users["centre"])
+    setup = f"/networks/{world.network.id}/setup"
+    member = world.users["team_member"]
+    refused = client.post(setup, data={"action": "facilitator", "facilitator-person": member.id})
+    assert refused.status_code == 200 and "Ikke et gyldig valg" in refused.get_data(as_text=True)
+    assert client.post(setup, data={"action": "remove_facilitator", "person": member.id}).status_code == 200
+    db_session.expire_all()
+    assert world.network.facilitators == [world.users["facilitator"]]

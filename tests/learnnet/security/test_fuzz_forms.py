@@ -40,6 +40,9 @@ FIELDS = [
     "active",
     "repeat",
     "current",
+    "action",
+    "person",
+    "facilitator-person",
 ]
 VALUES = st.one_of(
     st.text(max_size=40),
