@@ -210,3 +210,18 @@ def test_phase_and_excluded_month_can_be_removed(client, auth, db_session, world
     settings = db_session.scalar(select(ChartSettings))
     assert settings.phases == [] and settings.exclusions == []
     assert client.post(f"{base}/phases/{phase_id}/delete").status_code == 404
+
+
+def test_every_month_at_100_percent_is_charted(client, auth, db_session, world):
+    team, measure = world.own_team, world.measure
+    for k in range(14):
+        f.MeasurementFactory(
+            team=team, measure=measure, period=dt.date(2025, k + 1, 1) if k < 12 else dt.date(2026, k - 11, 1),
+            numerator=15, denominator=15,
+        )
+    db_session.flush()
+    auth.login(world.users["team_member"])
+    page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
+    assert "kan ikke tegnes" not in page
+    assert "Ingen signal: månedene varierer rundt gjennomsnittet på 100,0" in page
+    assert client.get(f"/teams/{team.id}/measures/{measure.id}/chart.png").status_code == 200
