@@ -171,6 +171,20 @@ def test_all_missing_and_single_point():
     assert render_spc(d)[:4] == b"\x89PNG"
 
 
+def test_a_phase_of_one_month_has_its_centre_line_and_limits_drawn():
+    # a new phase that starts in the latest month: its lines are drawn, not only labelled
+    d = samples.p_chart(24, break_at=23, missing=())
+    ax = build_spc_figure(d).axes[0]
+    for colour, values in ((style.CENTRE, d.cl), (style.LIMIT, d.ucl), (style.LIMIT, d.lcl)):
+        drawn = [
+            line for line in ax.lines
+            if line.get_color() == colour and len(set(line.get_xdata())) > 1
+            and min(line.get_xdata()) <= 23 <= max(line.get_xdata())
+            and set(line.get_ydata()) == {values[23]}
+        ]
+        assert drawn, colour
+
+
 def test_validation():
     with pytest.raises(ValueError, match="y has 2 values for 3 periods"):
         SpcFigureData(periods=("a", "b", "c"), y=(1, 2))
