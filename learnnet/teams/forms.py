@@ -14,7 +14,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import TextInput
 
 from learnnet.forms import BaseForm
@@ -135,10 +135,12 @@ def _end_not_before_start(form, field) -> None:
         raise ValidationError(_l("The end cannot be before the start."))
 
 
+# Required text fields use DataRequired: BaseForm strips the text first, so a value of only
+# spaces counts as empty (InputRequired looks at the raw value and lets it through).
 class InterventionForm(BaseForm):
     title = StringField(
         _l("Change idea"),
-        validators=[InputRequired(_l("Give the change idea a name.")), Length(max=200)],
+        validators=[DataRequired(_l("Give the change idea a name.")), Length(max=200)],
     )
     short_label = StringField(
         _l("Short label on the charts"),
@@ -230,7 +232,7 @@ class PhaseForm(BaseForm):
         _l("New phase from"), validators=[InputRequired(_l("Choose the month the phase starts."))]
     )
     label = StringField(
-        _l("Label"), validators=[InputRequired(_l("Give the phase a label.")), Length(max=60)]
+        _l("Label"), validators=[DataRequired(_l("Give the phase a label.")), Length(max=60)]
     )
 
     def __init__(self, periods, *args, **kwargs):
@@ -241,7 +243,7 @@ class PhaseForm(BaseForm):
 class ExclusionForm(BaseForm):
     period = SelectField(_l("Leave out"), validators=[InputRequired(_l("Choose the month to leave out."))])
     reason = StringField(
-        _l("Reason"), validators=[InputRequired(_l("Say why the month is left out.")), Length(max=300)]
+        _l("Reason"), validators=[DataRequired(_l("Say why the month is left out.")), Length(max=300)]
     )
 
     def __init__(self, periods, *args, **kwargs):
