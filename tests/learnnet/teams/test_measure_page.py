@@ -225,3 +225,26 @@ def test_every_month_at_100_percent_is_charted(client, auth, db_session, world):
     assert "kan ikke tegnes" not in page
     assert "Ingen signal: månedene varierer rundt gjennomsnittet på 100,0" in page
     assert client.get(f"/teams/{team.id}/measures/{measure.id}/chart.png").status_code == 200
+
+
+def test_a_refused_setting_keeps_what_was_typed(client, auth, db_session, world, improving):
+    team, measure = improving
+    auth.login(world.users["facilitator"])
+    url = f"/teams/{team.id}/measures/{measure.id}"
+    page = client.post(url + "/phases", data={"start_period": "", "label": "Ny rutine for veiing"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert 'value="Ny rutine for veiing"' in text and "Velg måneden fasen starter." in text
+    assert "<details class=\"mt-3\" open>" in text
+    client.post(url + "/phases", data={"start_period": "2026-01", "label": "Ernæringskontakt"})
+    text = client.post(url + "/phases", data={"start_period": "2026-01", "label": "Andre runde"}).get_data(
+        as_text=True
+    )
+    assert 'value="Andre runde"' in text and "En fase starter allerede den måneden." in text
+    text = client.post(url + "/exclusions", data={"period": "", "reason": "Ny telling etter fusjon"}).get_data(
+        as_text=True
+    )
+    assert "Ny telling etter fusjon" in text and "Velg måneden som skal holdes utenfor." in text
+    db_session.expire_all()
+    settings = db_session.scalar(select(ChartSettings))
+    assert [p.label for p in settings.phases] == ["Ernæringskontakt"] and not settings.exclusions
