@@ -102,7 +102,8 @@ def test_a_name_or_reason_of_only_spaces_is_refused(client, auth, db_session, wo
     for k in range(3):
         f.MeasurementFactory(team=team, measure=measure, period=dt.date(2025, k + 1, 1))
     db_session.flush()
-    client.post(f"/teams/{team.id}/measures/{measure.id}/phases", data={"start_period": "2025-02", "label": "  "})
-    client.post(f"/teams/{team.id}/measures/{measure.id}/exclusions", data={"period": "2025-02", "reason": " "})
+    url = f"/teams/{team.id}/measures/{measure.id}"
+    client.post(url + "/phases", data={"start_period": "2025-02", "label": "  "})
+    client.post(url + "/exclusions", data={"period": "2025-02", "reason": " "})
     settings = db_session.scalar(select(ChartSettings))
     assert settings is None or (not settings.phases and not settings.exclusions)
