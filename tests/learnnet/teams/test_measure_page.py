@@ -6,7 +6,7 @@ import random
 import pytest
 from sqlalchemy import select
 
-from learnnet.models import AuditEvent, ChartSettings, Measurement
+from learnnet.models import AuditEvent, ChartExclusion, ChartSettings, Measurement
 from learnnet.periods import default_entry_period
 from tests.learnnet import factories as f
 
@@ -250,3 +250,25 @@ def test_a_refused_setting_keeps_what_was_typed(client, auth, db_session, world,
     db_session.expire_all()
     settings = db_session.scalar(select(ChartSettings))
     assert [p.label for p in settings.phases] == ["Ernæringskontakt"] and not settings.exclusions
+
+
+def test_one_month_is_one_month(client, auth, db_session, world):
+    f.MeasurementFactory(team=world.own_team, measure=world.measure, period=dt.date(2025, 3, 1))
+    db_session.flush()
+    auth.login(world.users["team_member"])
+    page = client.get(f"/teams/{world.own_team.id}/measures/{world.measure.id}").get_data(as_text=True)
+    assert "Bare 1 måned så langt; diagrammet kan tolkes fra 10 måneder." in page
+
+
+def test_every_month_left_out_is_not_called_no_numbers(client, auth, db_session, world, improving):
+    team, measure = improving
+    settings = ChartSettings(team_id=team.id, measure_id=measure.id)
+    settings.exclusions = [
+        ChartExclusion(period=dt.date(2025 + k // 12, k % 12 + 1, 1), reason="Ny telling") for k in range(22)
+    ]
+    db_session.add(settings)
+    db_session.flush()
+    auth.login(world.users["team_member"])
+    page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
+    assert "Ingen tall er registrert ennå." not in page
+    assert "Alle måneder med tall er holdt utenfor beregningen" in page
