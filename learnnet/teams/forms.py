@@ -20,6 +20,8 @@ from wtforms.widgets import TextInput
 from learnnet.forms import BaseForm
 from learnnet.i18n import month_name
 from learnnet.models import MeasureDefinition
+from learnnet.periods import parse_period
+from measures.choice import DEFAULT_MIN_BASELINE
 
 PATIENT_WARNING = _l("Never write names or anything else that could identify a resident or patient.")
 
@@ -219,12 +221,32 @@ class ChartKindForm(BaseForm):
     chart_kind = SelectField(_l("Chart"), validators=[Optional()])
     freeze_period = SelectField(_l("Baseline ends with"), validators=[Optional()])
 
-    def __init__(self, value_kind: str, periods, *args, **kwargs):
+    def __init__(self, value_kind: str, periods, filled=(), *args, **kwargs):
+        """``filled``: the months that have numbers."""
         super().__init__(*args, **kwargs)
+        self.filled = list(filled)
         self.chart_kind.choices = [SelectChoice("", _l("Automatic (recommended)"))] + [
             SelectChoice(kind, CHART_KIND_LABELS[kind]) for kind in KINDS_FOR_VALUE[value_kind]
         ]
         self.freeze_period.choices = _month_choices(periods, _l("No frozen baseline"))
+
+    def validate_freeze_period(self, field) -> None:
+        # Fewer months would fix a centre line (and limits) on too little to go by, and the chart
+        # would say it gets control limits once the baseline is long enough, which it never is.
+        end = parse_period(field.data)
+        if end is None or field.errors:
+            return
+        count = sum(1 for period in self.filled if period <= end)
+        if count < DEFAULT_MIN_BASELINE:
+            raise ValidationError(
+                _l(
+                    "A frozen baseline needs at least %(needed)d months with numbers; up to and "
+                    "including %(month)s there are %(count)d.",
+                    needed=DEFAULT_MIN_BASELINE,
+                    month=month_name(end),
+                    count=count,
+                )
+            )
 
 
 class PhaseForm(BaseForm):

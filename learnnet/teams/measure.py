@@ -52,6 +52,7 @@ def _page(team, measure: MeasureDefinition, refused=None):
         "kind_form": ChartKindForm(
             measure.value_kind,
             periods,
+            _filled(series),
             formdata=None,
             data={
                 "chart_kind": (settings.chart_kind or "") if settings else "",
@@ -90,7 +91,12 @@ def _settings_for_change(team_id: int, measure_id: int):
         settings = ChartSettings(team_id=team.id, measure_id=measure.id)
         db.session.add(settings)
         db.session.flush()
-    return team, measure, settings, list(load_series(team, measure).periods)
+    return team, measure, settings, load_series(team, measure)
+
+
+def _filled(series) -> list:
+    """The months of a series that have numbers."""
+    return [p for p, y in zip(series.periods, series.y, strict=True) if y is not None]
 
 
 def _done(team, measure, settings, before: dict, message: str):
@@ -117,8 +123,8 @@ def _refused(team, measure, form):
 @bp.route("/<int:team_id>/measures/<int:measure_id>/settings", methods=["POST"])
 @login_required
 def chart_kind(team_id: int, measure_id: int):
-    team, measure, settings, periods = _settings_for_change(team_id, measure_id)
-    form = ChartKindForm(measure.value_kind, periods)
+    team, measure, settings, series = _settings_for_change(team_id, measure_id)
+    form = ChartKindForm(measure.value_kind, list(series.periods), _filled(series))
     if not form.validate_on_submit():
         return _refused(team, measure, form)
     before = _settings_snapshot(settings)
@@ -130,8 +136,8 @@ def chart_kind(team_id: int, measure_id: int):
 @bp.route("/<int:team_id>/measures/<int:measure_id>/phases", methods=["POST"])
 @login_required
 def add_phase(team_id: int, measure_id: int):
-    team, measure, settings, periods = _settings_for_change(team_id, measure_id)
-    form = PhaseForm(periods)
+    team, measure, settings, series = _settings_for_change(team_id, measure_id)
+    form = PhaseForm(list(series.periods))
     if not form.validate_on_submit():
         return _refused(team, measure, form)
     start = parse_period(form.start_period.data)
@@ -152,8 +158,8 @@ def delete_phase(team_id: int, measure_id: int, phase_id: int):
 @bp.route("/<int:team_id>/measures/<int:measure_id>/exclusions", methods=["POST"])
 @login_required
 def add_exclusion(team_id: int, measure_id: int):
-    team, measure, settings, periods = _settings_for_change(team_id, measure_id)
-    form = ExclusionForm(periods)
+    team, measure, settings, series = _settings_for_change(team_id, measure_id)
+    form = ExclusionForm(list(series.periods))
     if not form.validate_on_submit():
         return _refused(team, measure, form)
     period = parse_period(form.period.data)
@@ -175,7 +181,7 @@ def delete_exclusion(team_id: int, measure_id: int, exclusion_id: int):
 
 def _remove(team_id: int, measure_id: int, collection: str, item_id: int, message: str):
     """Remove a phase or an excluded month from a chart's settings."""
-    team, measure, settings, _periods = _settings_for_change(team_id, measure_id)
+    team, measure, settings, _series = _settings_for_change(team_id, measure_id)
     items = getattr(settings, collection)
     item = next((i for i in items if i.id == item_id), None)
     if item is None:

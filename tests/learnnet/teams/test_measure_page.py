@@ -272,3 +272,19 @@ def test_every_month_left_out_is_not_called_no_numbers(client, auth, db_session,
     page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
     assert "Ingen tall er registrert ennå." not in page
     assert "Alle måneder med tall er holdt utenfor beregningen" in page
+
+
+def test_a_baseline_too_short_to_freeze_is_refused(client, auth, db_session, world, improving):
+    team, measure = improving  # numbers from January 2025
+    auth.login(world.users["facilitator"])
+    url = f"/teams/{team.id}/measures/{measure.id}/settings"
+    page = client.post(url, data={"chart_kind": "p", "freeze_period": "2025-03"}).get_data(as_text=True)
+    assert (
+        "En låst grunnlinje trenger minst 12 måneder med tall; til og med mars 2025 er det 3." in page
+    )
+    assert db_session.scalar(select(ChartSettings)) is None or not db_session.scalar(
+        select(ChartSettings)
+    ).freeze_period
+    client.post(url, data={"chart_kind": "", "freeze_period": "2025-12"})
+    db_session.expire_all()
+    assert db_session.scalar(select(ChartSettings)).freeze_period == dt.date(2025, 12, 1)
