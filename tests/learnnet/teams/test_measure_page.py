@@ -6,7 +6,7 @@ import random
 import pytest
 from sqlalchemy import select
 
-from learnnet.models import AuditEvent, ChartExclusion, ChartSettings, Measurement
+from learnnet.models import AuditEvent, ChartExclusion, ChartPhase, ChartSettings, Measurement
 from learnnet.periods import default_entry_period
 from tests.learnnet import factories as f
 
@@ -288,3 +288,19 @@ def test_a_baseline_too_short_to_freeze_is_refused(client, auth, db_session, wor
     client.post(url, data={"chart_kind": "", "freeze_period": "2025-12"})
     db_session.expire_all()
     assert db_session.scalar(select(ChartSettings)).freeze_period == dt.date(2025, 12, 1)
+
+
+def test_a_frozen_baseline_is_said_to_be_unused_when_the_chart_has_phases(
+    client, auth, db_session, world, improving
+):
+    team, measure = improving
+    settings = ChartSettings(team_id=team.id, measure_id=measure.id, freeze_period=dt.date(2025, 12, 1))
+    db_session.add(settings)
+    db_session.flush()
+    auth.login(world.users["team_member"])
+    url = f"/teams/{team.id}/measures/{measure.id}"
+    assert "brukes ikke så lenge diagrammet har faser" not in client.get(url).get_data(as_text=True)
+    settings.phases.append(ChartPhase(start_period=dt.date(2026, 1, 1), label="Ernæringskontakt"))
+    db_session.flush()
+    page = client.get(url).get_data(as_text=True)
+    assert "Grunnlinjen er låst til og med desember 2025 (brukes ikke så lenge diagrammet har faser" in page
