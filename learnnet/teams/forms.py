@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -137,9 +138,37 @@ def _end_not_before_start(form, field) -> None:
         raise ValidationError(_l("The end cannot be before the start."))
 
 
+class _DatedForm(BaseForm):
+    """A form with a start and an end date that lie within the network's period (a change tested in
+    the network is drawn on its charts; a date outside it would be drawn nowhere)."""
+
+    def __init__(self, *args, network=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.network = network
+
+    def _within_network(self, field) -> None:
+        network = self.network
+        if network is None or field.data is None or field.errors:
+            return
+        if not network.start_date <= field.data <= network.end_date:
+            raise ValidationError(
+                _l(
+                    "Choose a date within the network's period, %(start)s – %(end)s.",
+                    start=format_date(network.start_date, "long"),
+                    end=format_date(network.end_date, "long"),
+                )
+            )
+
+    def validate_start_date(self, field) -> None:
+        self._within_network(field)
+
+    def validate_end_date(self, field) -> None:
+        self._within_network(field)
+
+
 # Required text fields use DataRequired: BaseForm strips the text first, so a value of only
 # spaces counts as empty (InputRequired looks at the raw value and lets it through).
-class InterventionForm(BaseForm):
+class InterventionForm(_DatedForm):
     title = StringField(
         _l("Change idea"),
         validators=[DataRequired(_l("Give the change idea a name.")), Length(max=200)],
@@ -154,7 +183,7 @@ class InterventionForm(BaseForm):
     end_date = DateField(_l("Ended"), validators=[Optional(), _end_not_before_start])
 
 
-class PdsaForm(BaseForm):
+class PdsaForm(_DatedForm):
     plan = TextAreaField(
         _l("Plan"),
         validators=[Optional(), Length(max=4000)],

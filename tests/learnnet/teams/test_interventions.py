@@ -107,3 +107,23 @@ def test_a_name_or_reason_of_only_spaces_is_refused(client, auth, db_session, wo
     client.post(url + "/exclusions", data={"period": "2025-02", "reason": " "})
     settings = db_session.scalar(select(ChartSettings))
     assert settings is None or (not settings.phases and not settings.exclusions)
+
+
+def test_dates_outside_the_network_are_refused(client, auth, db_session, world):
+    # the network runs from January 2025 to December 2026
+    auth.login(world.users["team_member"])
+    team = world.own_team
+    page = client.post(
+        f"/teams/{team.id}/interventions/new", data={"title": "Veiing", "start_date": "0202-09-01"}
+    ).get_data(as_text=True)
+    assert "Velg en dato innenfor nettverkets periode, 1. januar 2025 – 31. desember 2026." in page
+    assert 'value="Veiing"' in page
+    assert db_session.scalar(select(Intervention)) is None
+    intervention = f.InterventionFactory(team=team)
+    db_session.flush()
+    page = client.post(
+        f"/teams/{team.id}/interventions/{intervention.id}/cycles/new",
+        data={"plan": "Teste på én gruppe", "start_date": "2025-09-01", "end_date": "2027-03-01"},
+    ).get_data(as_text=True)
+    assert "Velg en dato innenfor nettverkets periode" in page and "Teste på én gruppe" in page
+    assert db_session.scalar(select(PdsaCycle)) is None
