@@ -876,7 +876,8 @@ def _place_annotations(
         placed = allocate_lanes(
             [candidates(an.index, lab) for an, lab in zip(anns, labels, strict=True)], gap, max_lanes, fixed
         )
-        missing = {i for i, p in enumerate(placed) if p is None}
+        # A label too long to fit either side of its marker within the figure becomes a number too.
+        missing = {i for i, p in enumerate(placed) if p is None or p.left < lo or p.right > hi}
         if not missing:
             break
         numbered |= missing

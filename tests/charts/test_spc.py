@@ -135,6 +135,23 @@ def test_a_month_with_two_annotations_gets_one_marker_and_both_labels():
     assert_no_overlaps(fig)
 
 
+@pytest.mark.parametrize("size", ["web", "slide", "tablet", "a4"])
+def test_a_change_idea_too_long_for_either_side_of_its_marker_is_numbered(size):
+    # a change idea with no short label is drawn with its whole name (up to 200 characters)
+    title = (
+        "Innføring av systematisk ernæringsscreening med MUST for alle beboere ved innkomst og "
+        "deretter hver måned, med oppfølging i tverrfaglig møte og dokumentasjon i journal"
+    )
+    d = replace(
+        samples.p_chart(24),
+        annotations=(Annotation(5, title, "intervention"), Annotation(6, "Veiing mandag", "intervention")),
+    )
+    fig = build_spc_figure(d, size)
+    assert_no_overlaps(fig)
+    assert title not in [t.get_text() for t in fig.texts]
+    assert any(title in t.get_text() for t in fig.texts)  # in the footnote, behind its number
+
+
 def test_every_number_the_footnote_explains_is_on_the_chart():
     fig = build_spc_figure(samples.crowded(), "web")
     texts = [t.get_text() for t in fig.texts]
