@@ -148,8 +148,10 @@ def test_a_change_idea_too_long_for_either_side_of_its_marker_is_numbered(size):
     )
     fig = build_spc_figure(d, size)
     assert_no_overlaps(fig)
-    assert title not in [t.get_text() for t in fig.texts]
-    assert any(title in t.get_text() for t in fig.texts)  # in the footnote, behind its number
+    texts = [t.get_text() for t in fig.texts]
+    assert title not in texts and "1" in texts and "Veiing mandag" in texts
+    # explained in the footnote, behind its number
+    assert any(t.startswith("1\u00a0Innføring av systematisk ernæringsscreening") for t in texts)
 
 
 def test_every_number_the_footnote_explains_is_on_the_chart():
