@@ -351,8 +351,16 @@ def _draw_series(ax: Axes, d: SpcFigureData, a: _Arrays, sz: style.Size, *, anno
     # limits: a light band and stepped lines per phase (varying n gives steps)
     for first, last in a.segments:
         xs = x[first : last + 1]
+
+        def part(values: np.ndarray, first: int = first, last: int = last) -> np.ndarray:
+            return values[first : last + 1] if last > first else values[[first, first]]
+
+        if last == first:
+            # A phase of one month (one that starts in the latest month): a line through one
+            # point draws nothing, so its centre line and limits span the month's own width.
+            xs = np.array([x[first] - 0.4, x[first] + 0.4])
         if a.lcl is not None and a.ucl is not None:
-            lo, hi = a.lcl[first : last + 1], a.ucl[first : last + 1]
+            lo, hi = part(a.lcl), part(a.ucl)
             ok = np.isfinite(lo) & np.isfinite(hi)
             if ok.any():
                 ax.fill_between(
@@ -371,7 +379,7 @@ def _draw_series(ax: Axes, d: SpcFigureData, a: _Arrays, sz: style.Size, *, anno
                 _line(
                     ax,
                     xs,
-                    lim[first : last + 1],
+                    part(lim),
                     drawstyle="steps-mid",
                     color=style.LIMIT,
                     lw=sz.lw("limit"),
@@ -382,7 +390,7 @@ def _draw_series(ax: Axes, d: SpcFigureData, a: _Arrays, sz: style.Size, *, anno
                 _line(
                     ax,
                     xs,
-                    lim[first : last + 1],
+                    part(lim),
                     drawstyle="steps-mid",
                     color=style.LIMIT_INNER,
                     lw=sz.lw("limit_inner"),
@@ -390,7 +398,7 @@ def _draw_series(ax: Axes, d: SpcFigureData, a: _Arrays, sz: style.Size, *, anno
                     zorder=2,
                 )
         if a.cl is not None:
-            cl = a.cl[first : last + 1]
+            cl = part(a.cl)
             dashed = d.runs_signal is not None and any(d.runs_signal[first : last + 1])
             _line(
                 ax,
@@ -868,7 +876,8 @@ def _place_annotations(
         placed = allocate_lanes(
             [candidates(an.index, lab) for an, lab in zip(anns, labels, strict=True)], gap, max_lanes, fixed
         )
-        missing = {i for i, p in enumerate(placed) if p is None}
+        # A label too long to fit either side of its marker within the figure becomes a number too.
+        missing = {i for i, p in enumerate(placed) if p is None or p.left < lo or p.right > hi}
         if not missing:
             break
         numbered |= missing

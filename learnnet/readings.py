@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from learnnet.analysis import Analysis
 from learnnet.i18n import month_name, number
@@ -116,12 +117,17 @@ def _statement(analysis: Analysis, s: Statement) -> str:
             value=_value(analysis, s.value),
         )
     if s.code == "insufficient_data":
-        return _(
-            "Only %(count)d months so far; the chart can be read from %(needed)d months on.",
-            count=s.count,
+        return ngettext(
+            "Only %(num)d month so far; the chart can be read from %(needed)d months on.",
+            "Only %(num)d months so far; the chart can be read from %(needed)d months on.",
+            s.count,
             needed=s.needed,
         )
     if s.code == "no_data":
+        if any(v is not None for v in analysis.series.y):
+            return _(
+                "Every month with numbers is left out of the calculation; put a month back to read the chart."
+            )
         return _("No numbers have been entered yet.")
     if s.code == "centre_line_change":
         label = ""

@@ -168,7 +168,13 @@ def choose_chart(value_kind: str, y: Sequence[float | None] | None = None,
         count = 0
     dispersion = None
     if control in _PRIME and y is not None and n is not None and count >= min_baseline:
-        dispersion = dispersion_check(control, y, n)
+        try:
+            dispersion = dispersion_check(control, y, n)
+        except MeasureInputError as error:
+            # Every month at 0 % or 100 % (or no events at all) has no spread to judge the limits
+            # by; the chart itself is still drawn.
+            if error.problem != "too_few_points":
+                raise
     if control == "run":
         return ChartChoice(value_kind, "run", "run", None, False, count, min_baseline, dispersion)
     enough = count >= min_baseline

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -14,12 +15,14 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import TextInput
 
 from learnnet.forms import BaseForm
 from learnnet.i18n import month_name
 from learnnet.models import MeasureDefinition
+from learnnet.periods import parse_period
+from measures.choice import DEFAULT_MIN_BASELINE
 
 PATIENT_WARNING = _l("Never write names or anything else that could identify a resident or patient.")
 
@@ -135,10 +138,40 @@ def _end_not_before_start(form, field) -> None:
         raise ValidationError(_l("The end cannot be before the start."))
 
 
-class InterventionForm(BaseForm):
+class _DatedForm(BaseForm):
+    """A form with a start and an end date that lie within the network's period (a change tested in
+    the network is drawn on its charts; a date outside it would be drawn nowhere)."""
+
+    def __init__(self, *args, network=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.network = network
+
+    def _within_network(self, field) -> None:
+        network = self.network
+        if network is None or field.data is None or field.errors:
+            return
+        if not network.start_date <= field.data <= network.end_date:
+            raise ValidationError(
+                _l(
+                    "Choose a date within the network's period, %(start)s – %(end)s.",
+                    start=format_date(network.start_date, "long"),
+                    end=format_date(network.end_date, "long"),
+                )
+            )
+
+    def validate_start_date(self, field) -> None:
+        self._within_network(field)
+
+    def validate_end_date(self, field) -> None:
+        self._within_network(field)
+
+
+# Required text fields use DataRequired: BaseForm strips the text first, so a value of only
+# spaces counts as empty (InputRequired looks at the raw value and lets it through).
+class InterventionForm(_DatedForm):
     title = StringField(
         _l("Change idea"),
-        validators=[InputRequired(_l("Give the change idea a name.")), Length(max=200)],
+        validators=[DataRequired(_l("Give the change idea a name.")), Length(max=200)],
     )
     short_label = StringField(
         _l("Short label on the charts"),
@@ -150,7 +183,7 @@ class InterventionForm(BaseForm):
     end_date = DateField(_l("Ended"), validators=[Optional(), _end_not_before_start])
 
 
-class PdsaForm(BaseForm):
+class PdsaForm(_DatedForm):
     plan = TextAreaField(
         _l("Plan"),
         validators=[Optional(), Length(max=4000)],
@@ -217,12 +250,32 @@ class ChartKindForm(BaseForm):
     chart_kind = SelectField(_l("Chart"), validators=[Optional()])
     freeze_period = SelectField(_l("Baseline ends with"), validators=[Optional()])
 
-    def __init__(self, value_kind: str, periods, *args, **kwargs):
+    def __init__(self, value_kind: str, periods, filled=(), *args, **kwargs):
+        """``filled``: the months that have numbers."""
         super().__init__(*args, **kwargs)
+        self.filled = list(filled)
         self.chart_kind.choices = [SelectChoice("", _l("Automatic (recommended)"))] + [
             SelectChoice(kind, CHART_KIND_LABELS[kind]) for kind in KINDS_FOR_VALUE[value_kind]
         ]
         self.freeze_period.choices = _month_choices(periods, _l("No frozen baseline"))
+
+    def validate_freeze_period(self, field) -> None:
+        # Fewer months would fix a centre line (and limits) on too little to go by, and the chart
+        # would say it gets control limits once the baseline is long enough, which it never is.
+        end = parse_period(field.data)
+        if end is None or field.errors:
+            return
+        count = sum(1 for period in self.filled if period <= end)
+        if count < DEFAULT_MIN_BASELINE:
+            raise ValidationError(
+                _l(
+                    "A frozen baseline needs at least %(needed)d months with numbers; up to and "
+                    "including %(month)s there are %(count)d.",
+                    needed=DEFAULT_MIN_BASELINE,
+                    month=month_name(end),
+                    count=count,
+                )
+            )
 
 
 class PhaseForm(BaseForm):
@@ -230,7 +283,7 @@ class PhaseForm(BaseForm):
         _l("New phase from"), validators=[InputRequired(_l("Choose the month the phase starts."))]
     )
     label = StringField(
-        _l("Label"), validators=[InputRequired(_l("Give the phase a label.")), Length(max=60)]
+        _l("Label"), validators=[DataRequired(_l("Give the phase a label.")), Length(max=60)]
     )
 
     def __init__(self, periods, *args, **kwargs):
@@ -241,7 +294,7 @@ class PhaseForm(BaseForm):
 class ExclusionForm(BaseForm):
     period = SelectField(_l("Leave out"), validators=[InputRequired(_l("Choose the month to leave out."))])
     reason = StringField(
-        _l("Reason"), validators=[InputRequired(_l("Say why the month is left out.")), Length(max=300)]
+        _l("Reason"), validators=[DataRequired(_l("Say why the month is left out.")), Length(max=300)]
     )
 
     def __init__(self, periods, *args, **kwargs):

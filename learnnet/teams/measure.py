@@ -39,11 +39,34 @@ def _settings_snapshot(settings: ChartSettings) -> dict:
 @login_required
 def measure(team_id: int, measure_id: int):
     team = permissions.team_or_abort(team_id, current_user)
-    measure = _measure_or_abort(team, measure_id)
+    return _page(team, _measure_or_abort(team, measure_id))
+
+
+def _page(team, measure: MeasureDefinition, refused=None):
+    """The measure page; ``refused`` is a settings form that was not saved, shown again as typed."""
     series = load_series(team, measure)
     settings = chart_settings(team, measure)
     analysis = analyse(series, settings)
     periods = list(series.periods)
+    forms = {
+        "kind_form": ChartKindForm(
+            measure.value_kind,
+            periods,
+            _filled(series),
+            formdata=None,
+            data={
+                "chart_kind": (settings.chart_kind or "") if settings else "",
+                "freeze_period": settings.freeze_period.strftime("%Y-%m")
+                if settings and settings.freeze_period
+                else "",
+            },
+        ),
+        "phase_form": PhaseForm(periods, formdata=None),
+        "exclusion_form": ExclusionForm(periods, formdata=None),
+    }
+    for name, form in forms.items():
+        if refused is not None and type(form) is type(refused):
+            forms[name] = refused
     return render_template(
         "teams/measure.html",
         team=team,
@@ -52,19 +75,9 @@ def measure(team_id: int, measure_id: int):
         reading=describe(analysis),
         settings=settings,
         can_change=permissions.can_change_chart_settings(current_user, team),
-        kind_form=ChartKindForm(
-            measure.value_kind,
-            periods,
-            data={
-                "chart_kind": (settings.chart_kind or "") if settings else "",
-                "freeze_period": settings.freeze_period.strftime("%Y-%m")
-                if settings and settings.freeze_period
-                else "",
-            },
-        ),
-        phase_form=PhaseForm(periods),
-        exclusion_form=ExclusionForm(periods),
+        settings_open=refused is not None,
         patient_warning=PATIENT_WARNING,
+        **forms,
     )
 
 
@@ -78,7 +91,12 @@ def _settings_for_change(team_id: int, measure_id: int):
         settings = ChartSettings(team_id=team.id, measure_id=measure.id)
         db.session.add(settings)
         db.session.flush()
-    return team, measure, settings, list(load_series(team, measure).periods)
+    return team, measure, settings, load_series(team, measure)
+
+
+def _filled(series) -> list:
+    """The months of a series that have numbers."""
+    return [p for p, y in zip(series.periods, series.y, strict=True) if y is not None]
 
 
 def _done(team, measure, settings, before: dict, message: str):
@@ -96,18 +114,17 @@ def _done(team, measure, settings, before: dict, message: str):
 
 
 def _refused(team, measure, form):
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error, "danger")
+    """The page again, with the form as typed and its problems beside the fields."""
     db.session.rollback()
-    return redirect(url_for("teams.measure", team_id=team.id, measure_id=measure.id, _anchor="settings"))
+    flash(_("Nothing was saved. Correct the fields marked below."), "danger")
+    return _page(team, measure, refused=form)
 
 
 @bp.route("/<int:team_id>/measures/<int:measure_id>/settings", methods=["POST"])
 @login_required
 def chart_kind(team_id: int, measure_id: int):
-    team, measure, settings, periods = _settings_for_change(team_id, measure_id)
-    form = ChartKindForm(measure.value_kind, periods)
+    team, measure, settings, series = _settings_for_change(team_id, measure_id)
+    form = ChartKindForm(measure.value_kind, list(series.periods), _filled(series))
     if not form.validate_on_submit():
         return _refused(team, measure, form)
     before = _settings_snapshot(settings)
@@ -119,13 +136,13 @@ def chart_kind(team_id: int, measure_id: int):
 @bp.route("/<int:team_id>/measures/<int:measure_id>/phases", methods=["POST"])
 @login_required
 def add_phase(team_id: int, measure_id: int):
-    team, measure, settings, periods = _settings_for_change(team_id, measure_id)
-    form = PhaseForm(periods)
+    team, measure, settings, series = _settings_for_change(team_id, measure_id)
+    form = PhaseForm(list(series.periods))
     if not form.validate_on_submit():
         return _refused(team, measure, form)
     start = parse_period(form.start_period.data)
     if any(p.start_period == start for p in settings.phases):
-        flash(_("A phase already starts in that month."), "danger")
+        form.start_period.errors.append(_("A phase already starts in that month."))
         return _refused(team, measure, form)
     before = _settings_snapshot(settings)
     settings.phases.append(ChartPhase(start_period=start, label=form.label.data))
@@ -141,13 +158,13 @@ def delete_phase(team_id: int, measure_id: int, phase_id: int):
 @bp.route("/<int:team_id>/measures/<int:measure_id>/exclusions", methods=["POST"])
 @login_required
 def add_exclusion(team_id: int, measure_id: int):
-    team, measure, settings, periods = _settings_for_change(team_id, measure_id)
-    form = ExclusionForm(periods)
+    team, measure, settings, series = _settings_for_change(team_id, measure_id)
+    form = ExclusionForm(list(series.periods))
     if not form.validate_on_submit():
         return _refused(team, measure, form)
     period = parse_period(form.period.data)
     if any(e.period == period for e in settings.exclusions):
-        flash(_("That month is already left out."), "danger")
+        form.period.errors.append(_("That month is already left out."))
         return _refused(team, measure, form)
     before = _settings_snapshot(settings)
     settings.exclusions.append(ChartExclusion(period=period, reason=form.reason.data))
@@ -164,7 +181,7 @@ def delete_exclusion(team_id: int, measure_id: int, exclusion_id: int):
 
 def _remove(team_id: int, measure_id: int, collection: str, item_id: int, message: str):
     """Remove a phase or an excluded month from a chart's settings."""
-    team, measure, settings, _periods = _settings_for_change(team_id, measure_id)
+    team, measure, settings, _series = _settings_for_change(team_id, measure_id)
     items = getattr(settings, collection)
     item = next((i for i in items if i.id == item_id), None)
     if item is None:

@@ -49,7 +49,7 @@ def interventions(team_id: int):
 def edit_intervention(team_id: int, intervention_id: int | None = None):
     team = permissions.team_or_abort(team_id, current_user, edit=True)
     intervention = _intervention_or_abort(team, intervention_id) if intervention_id else None
-    form = InterventionForm(obj=intervention)
+    form = InterventionForm(obj=intervention, network=team.network)
     if form.validate_on_submit():
         before = _snapshot(intervention, INTERVENTION_FIELDS) if intervention else None
         if intervention is None:
@@ -89,7 +89,7 @@ def edit_cycle(team_id: int, intervention_id: int, cycle_id: int | None = None):
         cycle = db.session.get(PdsaCycle, cycle_id)
         if cycle is None or cycle.intervention_id != intervention.id:
             abort(404)
-    form = PdsaForm(obj=cycle)
+    form = PdsaForm(obj=cycle, network=team.network)
     if cycle is None and not form.is_submitted():
         form.start_date.data = None
     if form.validate_on_submit():

@@ -135,6 +135,25 @@ def test_a_month_with_two_annotations_gets_one_marker_and_both_labels():
     assert_no_overlaps(fig)
 
 
+@pytest.mark.parametrize("size", ["web", "slide", "tablet", "a4"])
+def test_a_change_idea_too_long_for_either_side_of_its_marker_is_numbered(size):
+    # a change idea with no short label is drawn with its whole name (up to 200 characters)
+    title = (
+        "Innføring av systematisk ernæringsscreening med MUST for alle beboere ved innkomst og "
+        "deretter hver måned, med oppfølging i tverrfaglig møte og dokumentasjon i journal"
+    )
+    d = replace(
+        samples.p_chart(24),
+        annotations=(Annotation(5, title, "intervention"), Annotation(6, "Veiing mandag", "intervention")),
+    )
+    fig = build_spc_figure(d, size)
+    assert_no_overlaps(fig)
+    texts = [t.get_text() for t in fig.texts]
+    assert title not in texts and "1" in texts and "Veiing mandag" in texts
+    # explained in the footnote, behind its number
+    assert any(t.startswith("1\u00a0Innføring av systematisk ernæringsscreening") for t in texts)
+
+
 def test_every_number_the_footnote_explains_is_on_the_chart():
     fig = build_spc_figure(samples.crowded(), "web")
     texts = [t.get_text() for t in fig.texts]
@@ -169,6 +188,20 @@ def test_all_missing_and_single_point():
     assert render_spc(d)[:4] == b"\x89PNG"
     d = SpcFigureData(periods=("a",), y=(5.0,), cl=(5.0,), lcl=(5.0,), ucl=(5.0,))
     assert render_spc(d)[:4] == b"\x89PNG"
+
+
+def test_a_phase_of_one_month_has_its_centre_line_and_limits_drawn():
+    # a new phase that starts in the latest month: its lines are drawn, not only labelled
+    d = samples.p_chart(24, break_at=23, missing=())
+    ax = build_spc_figure(d).axes[0]
+    for colour, values in ((style.CENTRE, d.cl), (style.LIMIT, d.ucl), (style.LIMIT, d.lcl)):
+        drawn = [
+            line for line in ax.lines
+            if line.get_color() == colour and len(set(line.get_xdata())) > 1
+            and min(line.get_xdata()) <= 23 <= max(line.get_xdata())
+            and set(line.get_ydata()) == {values[23]}
+        ]
+        assert drawn, colour
 
 
 def test_validation():

@@ -61,6 +61,17 @@ def test_a_shift_is_not_overdispersion():
     assert check.p_value < 0.01 and not check.too_narrow
 
 
+@pytest.mark.parametrize("value_kind,y,n,kind", [
+    ("proportion", [0] * 20, [15] * 20, "p"),
+    ("proportion", [15] * 20, [15] * 20, "p"),
+    ("rate", [0] * 20, [700] * 20, "u"),
+])
+def test_no_spread_to_check_still_chooses_the_chart(value_kind, y, n, kind):
+    # every month at 0 % or 100 %, or no falls at all: nothing to judge overdispersion by
+    choice = choose_chart(value_kind, y, n)
+    assert (choice.kind, choice.dispersion, choice.warnings) == (kind, None, ())
+
+
 def test_unknown_value_kind():
     with pytest.raises(MeasureInputError) as err:
         choose_chart("ratio", points=3)

@@ -1,8 +1,11 @@
 """Interventions and their PDSA cycles, registered by the team and shown in its log."""
 
+import datetime as dt
+
 from sqlalchemy import select
 
 from learnnet.models import AuditEvent, Intervention, PdsaCycle
+from tests.learnnet import factories as f
 
 
 def test_member_registers_a_change_idea_and_a_cycle(client, auth, db_session, world):
@@ -82,3 +85,45 @@ def test_cycle_of_another_teams_intervention_is_not_found(client, auth, db_sessi
     auth.login(world.users["team_member"])
     url = f"/teams/{world.own_team.id}/interventions/{foreign.id}/cycles/new"
     assert client.get(url).status_code == 404
+
+
+def test_a_name_or_reason_of_only_spaces_is_refused(client, auth, db_session, world):
+    from learnnet.models import ChartSettings
+
+    world.users["team_member"].memberships[0].is_lead = True
+    db_session.flush()
+    auth.login(world.users["team_member"])
+    team, measure = world.own_team, world.measure
+    page = client.post(
+        f"/teams/{team.id}/interventions/new", data={"title": "   ", "start_date": "2025-09-01"}
+    ).get_data(as_text=True)
+    assert "Gi endringsideen et navn." in page
+    assert db_session.scalar(select(Intervention)) is None
+    for k in range(3):
+        f.MeasurementFactory(team=team, measure=measure, period=dt.date(2025, k + 1, 1))
+    db_session.flush()
+    url = f"/teams/{team.id}/measures/{measure.id}"
+    client.post(url + "/phases", data={"start_period": "2025-02", "label": "  "})
+    client.post(url + "/exclusions", data={"period": "2025-02", "reason": " "})
+    settings = db_session.scalar(select(ChartSettings))
+    assert settings is None or (not settings.phases and not settings.exclusions)
+
+
+def test_dates_outside_the_network_are_refused(client, auth, db_session, world):
+    # the network runs from January 2025 to December 2026
+    auth.login(world.users["team_member"])
+    team = world.own_team
+    page = client.post(
+        f"/teams/{team.id}/interventions/new", data={"title": "Veiing", "start_date": "0202-09-01"}
+    ).get_data(as_text=True)
+    assert "Velg en dato innenfor nettverkets periode, 1. januar 2025 – 31. desember 2026." in page
+    assert 'value="Veiing"' in page
+    assert db_session.scalar(select(Intervention)) is None
+    intervention = f.InterventionFactory(team=team)
+    db_session.flush()
+    page = client.post(
+        f"/teams/{team.id}/interventions/{intervention.id}/cycles/new",
+        data={"plan": "Teste på én gruppe", "start_date": "2025-09-01", "end_date": "2027-03-01"},
+    ).get_data(as_text=True)
+    assert "Velg en dato innenfor nettverkets periode" in page and "Teste på én gruppe" in page
+    assert db_session.scalar(select(PdsaCycle)) is None

@@ -6,7 +6,7 @@ import random
 import pytest
 from sqlalchemy import select
 
-from learnnet.models import AuditEvent, ChartSettings, Measurement
+from learnnet.models import AuditEvent, ChartExclusion, ChartPhase, ChartSettings, Measurement
 from learnnet.periods import default_entry_period
 from tests.learnnet import factories as f
 
@@ -210,3 +210,97 @@ def test_phase_and_excluded_month_can_be_removed(client, auth, db_session, world
     settings = db_session.scalar(select(ChartSettings))
     assert settings.phases == [] and settings.exclusions == []
     assert client.post(f"{base}/phases/{phase_id}/delete").status_code == 404
+
+
+def test_every_month_at_100_percent_is_charted(client, auth, db_session, world):
+    team, measure = world.own_team, world.measure
+    for k in range(14):
+        f.MeasurementFactory(
+            team=team,
+            measure=measure,
+            period=dt.date(2025 + k // 12, k % 12 + 1, 1),
+            numerator=15,
+            denominator=15,
+        )
+    db_session.flush()
+    auth.login(world.users["team_member"])
+    page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
+    assert "kan ikke tegnes" not in page
+    assert "Ingen signal: månedene varierer rundt gjennomsnittet på 100,0" in page
+    assert client.get(f"/teams/{team.id}/measures/{measure.id}/chart.png").status_code == 200
+
+
+def test_a_refused_setting_keeps_what_was_typed(client, auth, db_session, world, improving):
+    team, measure = improving
+    auth.login(world.users["facilitator"])
+    url = f"/teams/{team.id}/measures/{measure.id}"
+    page = client.post(url + "/phases", data={"start_period": "", "label": "Ny rutine for veiing"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert 'value="Ny rutine for veiing"' in text and "Velg måneden fasen starter." in text
+    assert "<details class=\"mt-3\" open>" in text
+    client.post(url + "/phases", data={"start_period": "2026-01", "label": "Ernæringskontakt"})
+    text = client.post(url + "/phases", data={"start_period": "2026-01", "label": "Andre runde"}).get_data(
+        as_text=True
+    )
+    assert 'value="Andre runde"' in text and "En fase starter allerede den måneden." in text
+    refused = client.post(url + "/exclusions", data={"period": "", "reason": "Ny telling etter fusjon"})
+    text = refused.get_data(as_text=True)
+    assert "Ny telling etter fusjon" in text and "Velg måneden som skal holdes utenfor." in text
+    db_session.expire_all()
+    settings = db_session.scalar(select(ChartSettings))
+    assert [p.label for p in settings.phases] == ["Ernæringskontakt"] and not settings.exclusions
+
+
+def test_one_month_is_one_month(client, auth, db_session, world):
+    f.MeasurementFactory(team=world.own_team, measure=world.measure, period=dt.date(2025, 3, 1))
+    db_session.flush()
+    auth.login(world.users["team_member"])
+    page = client.get(f"/teams/{world.own_team.id}/measures/{world.measure.id}").get_data(as_text=True)
+    assert "Bare 1 måned så langt; diagrammet kan tolkes fra 10 måneder." in page
+
+
+def test_every_month_left_out_is_not_called_no_numbers(client, auth, db_session, world, improving):
+    team, measure = improving
+    settings = ChartSettings(team_id=team.id, measure_id=measure.id)
+    settings.exclusions = [
+        ChartExclusion(period=dt.date(2025 + k // 12, k % 12 + 1, 1), reason="Ny telling") for k in range(22)
+    ]
+    db_session.add(settings)
+    db_session.flush()
+    auth.login(world.users["team_member"])
+    page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
+    assert "Ingen tall er registrert ennå." not in page
+    assert "Alle måneder med tall er holdt utenfor beregningen" in page
+
+
+def test_a_baseline_too_short_to_freeze_is_refused(client, auth, db_session, world, improving):
+    team, measure = improving  # numbers from January 2025
+    auth.login(world.users["facilitator"])
+    url = f"/teams/{team.id}/measures/{measure.id}/settings"
+    page = client.post(url, data={"chart_kind": "p", "freeze_period": "2025-03"}).get_data(as_text=True)
+    assert (
+        "En låst grunnlinje trenger minst 12 måneder med tall; til og med mars 2025 er det 3." in page
+    )
+    assert db_session.scalar(select(ChartSettings)) is None or not db_session.scalar(
+        select(ChartSettings)
+    ).freeze_period
+    client.post(url, data={"chart_kind": "", "freeze_period": "2025-12"})
+    db_session.expire_all()
+    assert db_session.scalar(select(ChartSettings)).freeze_period == dt.date(2025, 12, 1)
+
+
+def test_a_frozen_baseline_is_said_to_be_unused_when_the_chart_has_phases(
+    client, auth, db_session, world, improving
+):
+    team, measure = improving
+    settings = ChartSettings(team_id=team.id, measure_id=measure.id, freeze_period=dt.date(2025, 12, 1))
+    db_session.add(settings)
+    db_session.flush()
+    auth.login(world.users["team_member"])
+    url = f"/teams/{team.id}/measures/{measure.id}"
+    assert "brukes ikke så lenge diagrammet har faser" not in client.get(url).get_data(as_text=True)
+    settings.phases.append(ChartPhase(start_period=dt.date(2026, 1, 1), label="Ernæringskontakt"))
+    db_session.flush()
+    page = client.get(url).get_data(as_text=True)
+    assert "Grunnlinjen er låst til og med desember 2025 (brukes ikke så lenge diagrammet har faser" in page
