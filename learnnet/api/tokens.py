@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 from learnnet.api import auth, tokens_bp
 from learnnet.extensions import db
@@ -18,7 +18,7 @@ from learnnet.models import ApiToken
 class TokenForm(BaseForm):
     name = StringField(
         _l("What the token is for"),
-        validators=[InputRequired(), Length(max=100)],
+        validators=[DataRequired(), Length(max=100)],
         render_kw={"placeholder": _l("e.g. the municipality's reporting system")},
     )
 

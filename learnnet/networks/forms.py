@@ -13,7 +13,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from learnnet.forms import BaseForm
 from learnnet.models.definitions import CHART_KINDS, DIRECTIONS
@@ -30,8 +30,8 @@ DIRECTION_NAMES = {"up": _l("Higher is better"), "down": _l("Lower is better")}
 
 
 class NetworkForm(BaseForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
-    topic = StringField(_l("Topic"), validators=[InputRequired(), Length(max=60)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    topic = StringField(_l("Topic"), validators=[DataRequired(), Length(max=60)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     start_date = DateField(_l("Start"), validators=[InputRequired()])
     end_date = DateField(_l("End"), validators=[InputRequired()])
@@ -78,7 +78,7 @@ class SessionForm(BaseForm):
 
 
 class DefinitionForm(BaseForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     short_name = StringField(
         _l("Short name (for charts and tables)"), validators=[Optional(), Length(max=80)]
     )

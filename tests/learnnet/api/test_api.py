@@ -381,3 +381,10 @@ def test_a_program_without_a_language_of_its_own_may_ask_by_accept_language(clie
     headers = {**token_for(world.users["team_member"]), "Accept-Language": "en"}
     bad = client.put(url(world), json={"numerator": 20, "denominator": 16}, headers=headers)
     assert bad.json["message"] == "Some values cannot be saved."
+
+
+def test_a_token_needs_a_name_that_is_more_than_spaces(client, auth, world, db_session):
+    auth.login(world.users["team_member"])
+    response = client.post("/account/api-tokens/", data={"name": "   "})
+    assert response.status_code == 200 and "Dette feltet er påkrevd." in response.get_data(as_text=True)
+    assert db_session.scalar(select(ApiToken)) is None

@@ -396,3 +396,22 @@ def test_only_facilitators_can_be_added_and_only_current_ones_removed(client, au
     assert client.post(setup, data={"action": "remove_facilitator", "person": member.id}).status_code == 200
     db_session.expire_all()
     assert world.network.facilitators == [world.users["facilitator"]]
+
+
+def test_a_name_of_only_spaces_is_refused(client, auth, world, db_session):
+    auth.login(world.users["centre"])
+    setup = f"/networks/{world.network.id}/setup"
+    form = {
+        "action": "network",
+        "network-name": "   ",
+        "network-topic": " ",
+        "network-start_date": "2025-01-01",
+        "network-end_date": "2026-12-31",
+        "network-status": "active",
+        "network-rule_set": "anhoej",
+        "network-language": "nb",
+    }
+    page = client.post(setup, data=form).get_data(as_text=True)
+    assert page.count("Dette feltet er påkrevd.") == 2
+    db_session.expire_all()
+    assert world.network.name == "Underernæring 2025–26"
