@@ -12,16 +12,12 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from learnnet import recording
+from learnnet import analysis, recording
 from learnnet.api.errors import ApiError
 from learnnet.extensions import db
-from learnnet.models import ChartSettings, MeasureDefinition, Measurement, Network, Team, User
+from learnnet.models import MeasureDefinition, Measurement, Network, Team, User
 from learnnet.periods import add_months, months_between, parse_period
 from learnnet.values import plotted_value
-from measures.choice import choose_chart
-from measures.errors import MeasureInputError
-from measures.rules import evaluate
-from measures.spc import compute
 
 # Ids above this are no row of ours (and would overflow PostgreSQL's integer in a query).
 MAX_ID = 2_147_483_647
@@ -145,47 +141,22 @@ def series(team: Team, measure: MeasureDefinition, today: dt.date) -> dict[str, 
         "team": team_json(team),
         "measure": measure_json(measure),
         "points": points,
-        "chart": chart_of(team, measure, periods, saved),
+        "chart": chart_of(team, measure),
     }
 
 
-def chart_of(
-    team: Team, measure: MeasureDefinition, periods: list[dt.date], saved: dict[dt.date, Measurement]
-) -> dict[str, Any]:
-    """The run or control chart of the series (``measures.spc``) and its findings (``measures.rules``).
+def chart_of(team: Team, measure: MeasureDefinition) -> dict[str, Any]:
+    """The team's chart of the measure as its page draws it (:func:`learnnet.analysis.analyse`: the
+    same months, chart choice, settings and rules), with its findings (``measures.rules``).
 
     ``records`` are ``SpcChart.to_records()`` with each month added; for p and u charts ``y``, the
     centre line and the limits are per 1, so multiply by the measure's ``multiplier`` to plot them.
     """
-    settings = db.session.scalar(
-        select(ChartSettings).where(ChartSettings.team_id == team.id, ChartSettings.measure_id == measure.id)
-    )
-    if measure.is_ratio:
-        y = [saved[p].numerator if p in saved else None for p in periods]
-        n = [saved[p].denominator if p in saved else None for p in periods]
-    else:
-        y = [saved[p].value if p in saved else None for p in periods]
-        n = None
-    position = {p: k for k, p in enumerate(periods)}
-    phases = exclude = freeze = None
-    if settings is not None:
-        phases = (
-            sorted(
-                position[ph.start_period]
-                for ph in settings.phases
-                if ph.start_period in position and position[ph.start_period] > 0
-            )
-            or None
-        )
-        exclude = sorted(position[e.period] for e in settings.exclusions if e.period in position) or None
-        if settings.freeze_period in position:
-            freeze = position[settings.freeze_period] + 1
-    try:
-        choice = choose_chart(measure.value_kind, y, n, override=settings.chart_kind if settings else None)
-        chart = compute(choice.kind, y, n, freeze=freeze, phases=phases, exclude=exclude)
-        evaluation = evaluate(chart, team.network.rule_set, measure.direction)
-    except MeasureInputError as error:
-        return {"available": False, "reason": error.problem}
+    result = analysis.analyse_team_measure(team, measure)
+    if result.chart is None:
+        return {"available": False, "reason": result.problem}
+    chart, choice, evaluation = result.chart, result.choice, result.reading.evaluation
+    periods = result.series.periods
     records = [{"period": month(periods[k]), **record} for k, record in enumerate(chart.to_records())]
     findings = [
         {

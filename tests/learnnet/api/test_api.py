@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from learnnet import analysis
 from learnnet.models import ApiToken, ChartSettings, Measurement
 from tests.learnnet import factories as f
 
@@ -168,6 +169,30 @@ def test_series_has_points_and_the_computed_chart(client, world, token_for, db_s
     assert chart["records"][0]["y"] == pytest.approx(6 / 16)
     assert {"cl", "ucl", "lcl", "runs_signal", "sigma_signal"} <= set(chart["records"][0])
     assert chart["variation"] and isinstance(chart["findings"], list)
+
+
+def test_the_series_chart_is_the_one_the_measure_page_draws(client, world, token_for, db_session):
+    # The measure's own default (a run chart) and a frozen baseline hold in the API as on the page.
+    world.measure.default_chart = "run"
+    for k in range(14):
+        f.MeasurementFactory(
+            team=world.own_team,
+            measure=world.measure,
+            period=dt.date(2025, 1 + k % 12, 1).replace(year=2025 + k // 12),
+            numerator=6 + k % 4,
+            denominator=16,
+        )
+    db_session.flush()
+    body = client.get(
+        f"/api/v1/teams/{world.own_team.id}/measures/{world.measure.id}/series",
+        headers=token_for(world.users["team_member"]),
+    ).json
+    page = analysis.analyse_team_measure(world.own_team, world.measure)
+    assert body["chart"]["kind"] == page.chart.kind == "run"
+    assert [r["period"] for r in body["chart"]["records"]] == [
+        p.strftime("%Y-%m") for p in page.series.periods
+    ]
+    assert body["chart"]["variation"] == page.reading.variation
 
 
 def test_series_without_data_says_why_there_is_no_chart(client, world, token_for):
