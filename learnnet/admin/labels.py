@@ -15,9 +15,20 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from learnnet.admin.organisation import SIZE_KIND_NAMES, UNIT_KIND_NAMES
 from learnnet.extensions import db
 from learnnet.i18n import month_name
-from learnnet.models import AuditEvent, MeasureDefinition, Measurement, Network, Team, User
+from learnnet.models import (
+    AuditEvent,
+    MeasureDefinition,
+    Measurement,
+    Municipality,
+    Network,
+    Region,
+    Team,
+    Unit,
+    User,
+)
 
 ACTIONS = {
     "login": _l("Logged in"),
@@ -39,6 +50,13 @@ ACTIONS = {
     "chart_settings.change": _l("Changed a chart's settings"),
     "api_token.create": _l("Created an API token"),
     "api_token.revoke": _l("Revoked an API token"),
+    "region.create": _l("Added the county"),
+    "municipality.create": _l("Added a municipality"),
+    "municipality.update": _l("Changed a municipality"),
+    "municipality.delete": _l("Removed a municipality"),
+    "unit.create": _l("Added a unit"),
+    "unit.update": _l("Changed a unit"),
+    "unit.delete": _l("Removed a unit"),
 }
 
 OBJECTS = {
@@ -52,6 +70,9 @@ OBJECTS = {
     "pdsa_cycle": _l("PDSA cycle"),
     "chart_settings": _l("Chart"),
     "api_token": _l("API token"),
+    "region": _l("County"),
+    "municipality": _l("Municipality"),
+    "unit": _l("Unit"),
 }
 
 FIELDS = {
@@ -85,10 +106,27 @@ FIELDS = {
     "unit": _l("Unit"),
     "title": _l("Title"),
     "date": _l("Date"),
+    "region": _l("County"),
+    "municipality": _l("Municipality"),
+    "number": _l("Municipality number"),
+    "kind": _l("Kind"),
+    "size": _l("Size"),
+    "size_kind": _l("Size counted in"),
 }
 
+# Fields whose recorded codes have names of their own.
+_VALUE_NAMES = {"kind": UNIT_KIND_NAMES, "size_kind": SIZE_KIND_NAMES}
+
 # Objects that have a name of their own, by the type an event records.
-_NAMED = {"user_account": User, "team": Team, "network": Network, "measure_definition": MeasureDefinition}
+_NAMED = {
+    "user_account": User,
+    "team": Team,
+    "network": Network,
+    "measure_definition": MeasureDefinition,
+    "region": Region,
+    "municipality": Municipality,
+    "unit": Unit,
+}
 
 
 def action_label(code: str) -> str:
@@ -104,13 +142,16 @@ def field_label(code: str) -> str:
 
 
 def value_text(field: str, value: Any) -> str:
-    """A recorded value as the page shows it: yes or no, a month by its name, else as it is."""
+    """A recorded value as the page shows it: yes or no, a month by its name, a unit's kind by
+    its name, else as it is."""
     if value is True:
         return str(_l("yes"))
     if value is False:
         return str(_l("no"))
     if value is None or value == "":
         return "–"
+    if isinstance(value, str) and value in _VALUE_NAMES.get(field, {}):
+        return str(_VALUE_NAMES[field][value])
     if field == "period" and isinstance(value, str):
         try:
             return month_name(dt.date.fromisoformat(value))
