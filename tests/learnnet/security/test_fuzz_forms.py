@@ -33,6 +33,13 @@ FIELDS = [
     "next",
     "version",
     "remember",
+    "region",
+    "municipality",
+    "name",
+    "number",
+    "kind",
+    "size",
+    "size_kind",
 ]
 VALUES = st.one_of(
     st.text(max_size=40),
@@ -60,6 +67,9 @@ VALUES = st.one_of(
             "9" * 30,
             "<script>",
             "' OR 1=1 --",
+            "3901",
+            "nursing_home_ward",
+            "beds",
         ]
     ),
 )
