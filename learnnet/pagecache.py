@@ -41,8 +41,10 @@ from learnnet.models import (
     Intervention,
     MeasureDefinition,
     Measurement,
+    Municipality,
     Network,
     Team,
+    Unit,
     User,
 )
 
@@ -200,6 +202,11 @@ def _network_statement() -> sa.CompoundSelect:
             ChartExclusion, in_network, join=(ChartSettings, ChartSettings.id == ChartExclusion.settings_id)
         ).join(Team, Team.id == ChartSettings.team_id),
         _changes(Intervention, in_network, join=(Team, Team.id == Intervention.team_id)),
+        # Teams are shown with their unit's municipality, which an administrator may rename.
+        _changes(Unit, in_network, join=(Team, Team.unit_id == Unit.id)),
+        _changes(Municipality, in_network, join=(Unit, Unit.municipality_id == Municipality.id)).join(
+            Team, Team.unit_id == Unit.id
+        ),
     )
 
 
@@ -216,8 +223,8 @@ def stamped_team(team_id: int) -> tuple[Team | None, tuple]:
 
 def network_stamp(network: Network) -> tuple:
     """Changes to anything a network's dashboard is computed from: its own fields and its teams',
-    their measurements, chart settings (with phases and exclusions) and interventions, and the
-    measure definitions."""
+    their measurements, chart settings (with phases and exclusions) and interventions, the measure
+    definitions, and the teams' units and municipalities (their names)."""
     return (
         _row(network),
         tuple(_row(team) for team in network.teams),

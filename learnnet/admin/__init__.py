@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from learnnet.admin import users, views  # noqa: E402,F401
+from learnnet.admin import organisation, users, views  # noqa: E402,F401

@@ -16,9 +16,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from learnnet.accounts import ROLE_LABELS
+from learnnet.admin.organisation import SIZE_KIND_NAMES, UNIT_KIND_NAMES
 from learnnet.extensions import db
 from learnnet.i18n import month_name
-from learnnet.models import AuditEvent, MeasureDefinition, Measurement, Network, Team, User
+from learnnet.models import (
+    AuditEvent,
+    MeasureDefinition,
+    Measurement,
+    Municipality,
+    Network,
+    Region,
+    Team,
+    Unit,
+    User,
+)
 
 ACTIONS = {
     "login": _l("Logged in"),
@@ -44,6 +55,13 @@ ACTIONS = {
     "chart_settings.change": _l("Changed a chart's settings"),
     "api_token.create": _l("Created an API token"),
     "api_token.revoke": _l("Revoked an API token"),
+    "region.create": _l("Added the county"),
+    "municipality.create": _l("Added a municipality"),
+    "municipality.update": _l("Changed a municipality"),
+    "municipality.delete": _l("Removed a municipality"),
+    "unit.create": _l("Added a unit"),
+    "unit.update": _l("Changed a unit"),
+    "unit.delete": _l("Removed a unit"),
 }
 
 OBJECTS = {
@@ -57,6 +75,9 @@ OBJECTS = {
     "pdsa_cycle": _l("PDSA cycle"),
     "chart_settings": _l("Chart"),
     "api_token": _l("API token"),
+    "region": _l("County"),
+    "municipality": _l("Municipality"),
+    "unit": _l("Unit"),
 }
 
 FIELDS = {
@@ -95,10 +116,27 @@ FIELDS = {
     "units": _l("Works in"),
     "leads": _l("Team lead in"),
     "failed_logins_forgotten": _l("Failed log-ins forgotten"),
+    "region": _l("County"),
+    "municipality": _l("Municipality"),
+    "number": _l("Municipality number"),
+    "kind": _l("Kind"),
+    "size": _l("Size"),
+    "size_kind": _l("Size counted in"),
 }
 
+# Fields whose recorded codes have names of their own.
+_VALUE_NAMES = {"role": ROLE_LABELS, "kind": UNIT_KIND_NAMES, "size_kind": SIZE_KIND_NAMES}
+
 # Objects that have a name of their own, by the type an event records.
-_NAMED = {"user_account": User, "team": Team, "network": Network, "measure_definition": MeasureDefinition}
+_NAMED = {
+    "user_account": User,
+    "team": Team,
+    "network": Network,
+    "measure_definition": MeasureDefinition,
+    "region": Region,
+    "municipality": Municipality,
+    "unit": Unit,
+}
 
 
 def action_label(code: str) -> str:
@@ -115,7 +153,7 @@ def field_label(code: str) -> str:
 
 def value_text(field: str, value: Any) -> str:
     """A recorded value as the page shows it: yes or no, a month by its name, a list as a list, a
-    role by its name, else as it is."""
+    role or a unit's kind by its name, else as it is."""
     if value is True:
         return str(_l("yes"))
     if value is False:
@@ -124,8 +162,8 @@ def value_text(field: str, value: Any) -> str:
         return "–"
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
-    if field == "role" and value in ROLE_LABELS:
-        return str(ROLE_LABELS[value])
+    if isinstance(value, str) and value in _VALUE_NAMES.get(field, {}):
+        return str(_VALUE_NAMES[field][value])
     if field == "period" and isinstance(value, str):
         try:
             return month_name(dt.date.fromisoformat(value))

@@ -83,6 +83,8 @@ def _objects(db_session, team, measure, user, account):
     db_session.flush()
     return {
         "team_id": team.id,
+        "unit_id": team.unit_id,
+        "municipality_id": team.unit.municipality_id,
         "network_id": team.network_id,
         "measure_id": measure.id,
         "measurement_id": measurements[0].id,

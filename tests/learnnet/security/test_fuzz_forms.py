@@ -43,6 +43,12 @@ FIELDS = [
     "action",
     "person",
     "facilitator-person",
+    "region",
+    "municipality",
+    "number",
+    "kind",
+    "size",
+    "size_kind",
 ]
 VALUES = st.one_of(
     st.text(max_size=40),
@@ -70,6 +76,9 @@ VALUES = st.one_of(
             "9" * 30,
             "<script>",
             "' OR 1=1 --",
+            "3901",
+            "nursing_home_ward",
+            "beds",
         ]
     ),
 )
