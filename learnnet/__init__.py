@@ -32,7 +32,7 @@ from learnnet.i18n import select_locale
 from learnnet.imports import bp as imports_bp
 from learnnet.networks import bp as networks_bp
 from learnnet.networks.cli import packs_cli
-from learnnet.security import register_headers, register_proxy_fix
+from learnnet.security import register_headers, register_nul_guard, register_proxy_fix
 from learnnet.teams import bp as teams_bp
 
 
@@ -107,4 +107,5 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_security(app: Flask) -> None:
     register_headers(app)
+    register_nul_guard(app)
     register_proxy_fix(app)

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from learnnet.api import errors as api_errors
 from learnnet.extensions import db
 from learnnet.imports.services import MAX_UPLOAD_BYTES
+from learnnet.security import NulCharacter
 
 
 def register(app: Flask) -> None:
@@ -18,6 +19,15 @@ def register(app: Flask) -> None:
         if api_errors.is_api_request():
             return api_errors.http_error(error)
         message = _("The form had expired. Please go back, reload the page and try again.")
+        return render_template("errors/error.html", code=400, message=message), 400
+
+    @app.errorhandler(NulCharacter)
+    def nul_character(error: NulCharacter):
+        message = _(
+            "The text held an invisible control character (NUL) that cannot be saved. Nothing was saved."
+        )
+        if api_errors.is_api_request():
+            return api_errors.error_response(400, "bad_request", message)
         return render_template("errors/error.html", code=400, message=message), 400
 
     @app.errorhandler(HTTPException)

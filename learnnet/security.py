@@ -1,4 +1,4 @@
-"""HTTP security headers on every response, and the reverse-proxy fix.
+"""HTTP security headers on every response, the reverse-proxy fix, and a guard against NUL.
 
 A small ``after_request`` hook rather than Flask-Talisman: Talisman's last release (1.1.0) is from
 2023, it redirects to HTTPS and rewrites the session-cookie settings on its own (both belong to the
@@ -13,7 +13,8 @@ hence ``img-src 'self' data:``. Charts must be ``<img src=...>``, not SVG pasted
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = {
@@ -68,3 +69,33 @@ def register_proxy_fix(app: Flask) -> None:
     proxies = app.config.get("PROXY_FIX", 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
+
+class NulCharacter(BadRequest):
+    """A request holding a NUL character, which no text column can store (PostgreSQL refuses it
+    in any string, even one it only compares with)."""
+
+
+def _holds_nul() -> bool:
+    if "\x00" in request.path or any("\x00" in value for value in request.args.values()):
+        return True
+    if request.is_json:
+        # JSON writes the character as an escape; any spelling of it is refused.
+        return b"\\u0000" in request.get_data().lower()
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        return any("\x00" in value for value in request.form.values())
+    return False
+
+
+def register_nul_guard(app: Flask) -> None:
+    """Refuse, before any view reads it, a request with a NUL character in its address, query,
+    form fields or JSON body: a clear 400 instead of a database error. Uploaded files are not
+    looked at here; the import reads them as files."""
+
+    @app.before_request
+    def refuse_nul() -> None:
+        if _holds_nul():
+            raise NulCharacter()

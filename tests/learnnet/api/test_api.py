@@ -413,3 +413,15 @@ def test_a_token_needs_a_name_that_is_more_than_spaces(client, auth, world, db_s
     response = client.post("/account/api-tokens/", data={"name": "   "})
     assert response.status_code == 200 and "Dette feltet er påkrevd." in response.get_data(as_text=True)
     assert db_session.scalar(select(ApiToken)) is None
+
+
+def test_a_json_body_with_nul_is_refused_by_the_api(client, world, token_for, db_session):
+    response = client.put(
+        f"/api/v1/teams/{world.own_team.id}/measures/{world.measure.id}/measurements/2025-03",
+        data='{"numerator": 8, "denominator": 16, "comment": "a\\u0000b"}',
+        content_type="application/json",
+        headers=token_for(world.users["team_member"]),
+    )
+    assert response.status_code == 400 and response.is_json
+    assert "NUL" in response.json["message"]
+    assert db_session.scalar(select(Measurement)) is None
