@@ -165,8 +165,9 @@ def _stamp(statement: sa.CompoundSelect, **params) -> tuple:
 
 @functools.cache
 def _team_statement() -> sa.Select:
-    """The team with its network, and the changes to its measurements and its network's measure
-    definitions, in one row: one round trip for the entry page's permission check and stamp.
+    """The team with its network, and the changes to its measurements, its network's measure
+    definitions and any user account (the names in the history), in one row: one round trip for the
+    entry page's permission check and stamp.
 
     Every line of a measurement's history is written with a change to the measurement itself (a
     restore always updates the row; see learnnet/recording.py), so the measurements cover it."""
@@ -178,8 +179,10 @@ def _team_statement() -> sa.Select:
         same_network.id == team_id,
         join=(same_network, same_network.network_id == MeasureDefinition.network_id),
     ).subquery()
+    # People's names in the history lines; an administrator may rename anyone.
+    people = sa.select(sa.func.max(User.changed_at)).scalar_subquery()
     return (
-        sa.select(Team, *measurements.c, *definitions.c)
+        sa.select(Team, *measurements.c, *definitions.c, people)
         .join(Team.network)
         .join(measurements, sa.true())
         .join(definitions, sa.true())
@@ -212,8 +215,8 @@ def _network_statement() -> sa.CompoundSelect:
 
 def stamped_team(team_id: int) -> tuple[Team | None, tuple]:
     """The team with its network (None when there is none), and a stamp of the changes to the
-    team's measurements (with their history), to its network's measure definitions, and to the
-    team's and network's own fields."""
+    team's measurements (with their history), to its network's measure definitions, to the
+    team's and network's own fields, and to user accounts."""
     row = db.session.execute(_team_statement(), {"team_id": team_id}).first()
     if row is None:
         return None, ()

@@ -178,6 +178,7 @@ def new_user():
         user = User(name="", email="", role="team_member", password_hash="")
         _apply(form, user, units)
         user.active = True  # the form for a new user has no such box
+        user.changed_at = utcnow()
         user.set_password(form.password.data)
         db.session.add(user)
         db.session.flush()
@@ -212,6 +213,7 @@ def edit_user(user_id: int):
         after = _snapshot(user)
         changed = [key for key in after if after[key] != before[key]]
         if changed:
+            user.changed_at = utcnow()
             audit.record(
                 current_user,
                 "user.update",

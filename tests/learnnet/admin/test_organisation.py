@@ -145,7 +145,7 @@ def test_add_a_municipality(admin, world, db_session):
         ({"name": "Holmestrand", "number": "39031"}, "Et kommunenummer har fire sifre, f.eks. 3901."),
         ({"name": "Holmestrand", "number": "39a3"}, "Et kommunenummer har fire sifre, f.eks. 3901."),
         ({"name": "Holmestrand", "number": "٣٩٠٣"}, "Et kommunenummer har fire sifre, f.eks. 3901."),
-        ({"name": "Holme\x00strand", "number": ""}, "Bruk bare bokstaver, sifre og tegnsetting"),
+        ({"name": "Holme\tstrand", "number": ""}, "Bruk bare bokstaver, sifre og tegnsetting"),
         ({"name": "horten", "number": ""}, "Vestfold har allerede en kommune med dette navnet."),
     ],
 )
@@ -157,7 +157,7 @@ def test_a_municipality_that_does_not_check_out_is_not_saved(admin, world, db_se
     assert message in page and "Ingenting ble lagret" in page
     # what was typed is still there
     assert f'value="{data["number"]}"' in page
-    if "\x00" not in data["name"]:
+    if "\t" not in data["name"]:
         assert f'value="{data["name"].strip()}"' in page
     assert db_session.scalar(select(func.count()).select_from(Municipality)) == count
     assert not _events(db_session, "municipality.create")
@@ -277,7 +277,7 @@ def test_a_unit_without_a_size(admin, world, db_session):
     [
         ({"name": ""}, "Gi enheten et navn."),
         ({"name": "  "}, "Gi enheten et navn."),
-        ({"name": "Nordre\x00avdeling"}, "Bruk bare bokstaver, sifre og tegnsetting"),
+        ({"name": "Nordre\tavdeling"}, "Bruk bare bokstaver, sifre og tegnsetting"),
         ({"size": "-3"}, "Størrelsen er et helt tall fra 1 til 100000"),
         ({"size": "0"}, "Størrelsen er et helt tall fra 1 til 100000"),
         ({"size": "9" * 30}, "Størrelsen er et helt tall fra 1 til 100000"),

@@ -191,3 +191,27 @@ def test_a_restore_that_changes_no_value_still_shows_in_the_history(member, worl
     assert (again.numerator, again.denominator, again.version, len(again.history)) == (3, 4, 4, 4)
     member.get(url)
     assert member.get(url).get_data(as_text=True).count('id="restore-') == lines + 1
+
+
+def test_a_renamed_user_shows_by_the_new_name_in_the_history(member, world, app):
+    url = URL.format(world.own_team.id)
+    measure = world.measure
+    facilitator = world.users["facilitator"]
+    other = app.test_client()
+    other.post("/login", data={"email": facilitator.email, "password": f.PASSWORD})
+    data = {f"num_{measure.id}": "11", f"den_{measure.id}": "17", f"version_{measure.id}": "0"}
+    assert other.post(url, data=data).status_code == 302
+    assert facilitator.name in member.get(url).get_data(as_text=True)
+
+    admin = app.test_client()
+    admin.post("/login", data={"email": world.users["admin"].email, "password": f.PASSWORD})
+    form = {
+        "name": "Nytt Navn",
+        "email": facilitator.email,
+        "role": "facilitator",
+        "language": "",
+        "active": "y",
+    }
+    assert admin.post(f"/admin/users/{facilitator.id}", data=form).status_code == 302
+    page = member.get(url).get_data(as_text=True)
+    assert "Nytt Navn" in page
