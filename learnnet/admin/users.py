@@ -81,12 +81,36 @@ def _require_admin() -> None:
         abort(403)
 
 
+def _account(user_id: int) -> User:
+    """The user with this id, for an administrator; 403 for anyone else, 404 when there is none."""
+    _require_admin()
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _user_form(user: User | None, groups: list[tuple[str, list[Unit]]]) -> UserForm:
+    """The account form, filled from ``user`` as saved, or (None) from the request."""
+    form = UserForm(obj=user, formdata=None) if user is not None else UserForm()
+    form.units.choices = form.leads.choices = _unit_choices(groups)
+    if user is not None:
+        form.language.data = user.language or ""
+        form.units.data = [m.unit_id for m in user.memberships]
+        form.leads.data = [m.unit_id for m in user.memberships if m.is_lead]
+    return form
+
+
 def _unit_groups() -> list[tuple[str, list[Unit]]]:
     """Every unit, by municipality."""
     municipalities = db.session.scalars(
         select(Municipality).options(selectinload(Municipality.units)).order_by(Municipality.name)
     )
     return [(m.name, list(m.units)) for m in municipalities if m.units]
+
+
+def _units_by_id(groups: list[tuple[str, list[Unit]]]) -> dict[int, Unit]:
+    return {unit.id: unit for _name, units in groups for unit in units}
 
 
 def _unit_choices(groups: list[tuple[str, list[Unit]]]) -> list[SelectChoice]:
@@ -174,9 +198,8 @@ def new_user():
     form = NewUserForm()
     form.units.choices = form.leads.choices = _unit_choices(groups)
     if request.method == "POST" and _checked(form, None):
-        units = {unit.id: unit for _name, members in groups for unit in members}
         user = User(name="", email="", role="team_member", password_hash="")
-        _apply(form, user, units)
+        _apply(form, user, _units_by_id(groups))
         user.active = True  # the form for a new user has no such box
         user.changed_at = utcnow()
         user.set_password(form.password.data)
@@ -194,21 +217,12 @@ def new_user():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @login_required
 def edit_user(user_id: int):
-    _require_admin()
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = _account(user_id)
     groups = _unit_groups()
-    form = UserForm(obj=user if request.method == "GET" else None)
-    form.units.choices = form.leads.choices = _unit_choices(groups)
-    if request.method == "GET":
-        form.language.data = user.language or ""
-        form.units.data = [m.unit_id for m in user.memberships]
-        form.leads.data = [m.unit_id for m in user.memberships if m.is_lead]
-    elif _checked(form, user):
+    form = _user_form(user if request.method == "GET" else None, groups)
+    if request.method == "POST" and _checked(form, user):
         before = _snapshot(user)
-        units = {unit.id: unit for _name, members in groups for unit in members}
-        _apply(form, user, units)
+        _apply(form, user, _units_by_id(groups))
         db.session.flush()
         after = _snapshot(user)
         changed = [key for key in after if after[key] != before[key]]
@@ -250,18 +264,11 @@ def _edit_page(user: User, form: UserForm, groups, password_form: NewPasswordFor
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 @login_required
 def set_user_password(user_id: int):
-    _require_admin()
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = _account(user_id)
     password_form = NewPasswordForm()
     if not password_form.validate_on_submit():
-        form = UserForm(obj=user)
         groups = _unit_groups()
-        form.units.choices = form.leads.choices = _unit_choices(groups)
-        form.language.data = user.language or ""
-        form.units.data = [m.unit_id for m in user.memberships]
-        form.leads.data = [m.unit_id for m in user.memberships if m.is_lead]
+        form = _user_form(user, groups)
         flash(_("The password was not changed. Correct the fields marked below."), "danger")
         return _edit_page(user, form, groups, password_form, 422)
     user.set_password(password_form.password.data)
@@ -276,10 +283,7 @@ def set_user_password(user_id: int):
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])
 @login_required
 def unlock_user(user_id: int):
-    _require_admin()
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = _account(user_id)
     if UnlockForm().validate_on_submit():
         count = forget_failures(db.session, user.email)
         audit.record(current_user, "user.unlock", user, after={"failed_logins_forgotten": count})

@@ -41,6 +41,17 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _flash_blocked(block: throttle.LoginBlock) -> None:
+    flash(
+        ngettext(
+            "Too many failed log-in attempts. Please wait %(num)d minute and try again.",
+            "Too many failed log-in attempts. Please wait %(num)d minutes and try again.",
+            block.minutes,
+        ),
+        "danger",
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -56,14 +67,7 @@ def login():
             log.warning(
                 "log-in refused by the throttle (%s): %s from %s", block.reason, form.email.data, address
             )
-            flash(
-                ngettext(
-                    "Too many failed log-in attempts. Please wait %(num)d minute and try again.",
-                    "Too many failed log-in attempts. Please wait %(num)d minutes and try again.",
-                    block.minutes,
-                ),
-                "danger",
-            )
+            _flash_blocked(block)
             retry_after = str(int(block.retry_after.total_seconds()) + 1)
             return render_template("auth/login.html", form=form), 429, {"Retry-After": retry_after}
         user = authenticate(form.email.data, form.password.data)
@@ -110,14 +114,7 @@ def password():
         # Guessing the password here counts like guessing it at the log-in.
         block = throttle.login_block(db.session, current_user.email, address, limits, now)
         if block is not None:
-            flash(
-                ngettext(
-                    "Too many failed log-in attempts. Please wait %(num)d minute and try again.",
-                    "Too many failed log-in attempts. Please wait %(num)d minutes and try again.",
-                    block.minutes,
-                ),
-                "danger",
-            )
+            _flash_blocked(block)
             return render_template("auth/password.html", form=form, min_password=MIN_PASSWORD_LENGTH), 429
         if not current_user.check_password(form.current.data):
             throttle.record_failure(db.session, current_user.email, address, now, limits)
