@@ -8,7 +8,6 @@ stays). Every change leaves an audit event; kept pages notice a rename by the ob
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -267,17 +266,6 @@ def remove_municipality(user: User, municipality: Municipality) -> str:
 # Views -----------------------------------------------------------------------------------------
 
 
-def admin_only(view: Callable) -> Callable:
-    @functools.wraps(view)
-    @login_required
-    def checked(**kwargs):
-        if current_user.role != "admin":
-            abort(403)
-        return view(**kwargs)
-
-    return checked
-
-
 def _commit(work: Callable[[], object]) -> object | None:
     """Do ``work`` and commit; None when the database refused it because another administrator
     saved the same name, or changed or removed the object, a moment earlier."""
@@ -296,7 +284,6 @@ def _not_saved() -> None:
 
 
 @bp.route("/organisation")
-@admin_only
 def organisation():
     return render_template(
         "admin/organisation.html",
@@ -351,7 +338,6 @@ def _municipality_form(municipality: Municipality | None):
 
 
 @bp.route("/organisation/municipalities/new", methods=["GET", "POST"])
-@admin_only
 def new_municipality():
     form, region, ok = _municipality_form(None)
     if ok:
@@ -372,7 +358,6 @@ def _municipality_or_404(municipality_id: int) -> Municipality:
 
 
 @bp.route("/organisation/municipalities/<int:municipality_id>", methods=["GET", "POST"])
-@admin_only
 def edit_municipality(municipality_id: int):
     municipality = _municipality_or_404(municipality_id)
     form, region, ok = _municipality_form(municipality)
@@ -399,7 +384,6 @@ def edit_municipality(municipality_id: int):
 
 
 @bp.route("/organisation/municipalities/<int:municipality_id>/delete", methods=["POST"])
-@admin_only
 def delete_municipality(municipality_id: int):
     municipality = _municipality_or_404(municipality_id)
     usage = municipality_usage(municipality)
@@ -457,7 +441,6 @@ def _unit_values_from(form: UnitForm) -> dict:
 
 
 @bp.route("/organisation/units/new", methods=["GET", "POST"])
-@admin_only
 def new_unit():
     form, municipality, ok = _unit_form(None)
     if ok:
@@ -478,7 +461,6 @@ def _unit_or_404(unit_id: int) -> Unit:
 
 
 @bp.route("/organisation/units/<int:unit_id>", methods=["GET", "POST"])
-@admin_only
 def edit_unit(unit_id: int):
     unit = _unit_or_404(unit_id)
     form, municipality, ok = _unit_form(unit)
@@ -498,7 +480,6 @@ def edit_unit(unit_id: int):
 
 
 @bp.route("/organisation/units/<int:unit_id>/delete", methods=["POST"])
-@admin_only
 def delete_unit(unit_id: int):
     unit = _unit_or_404(unit_id)
     usage = unit_usage(unit)
