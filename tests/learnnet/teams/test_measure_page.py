@@ -238,7 +238,7 @@ def test_a_refused_setting_keeps_what_was_typed(client, auth, db_session, world,
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert 'value="Ny rutine for veiing"' in text and "Velg måneden fasen starter." in text
-    assert "<details class=\"mt-3\" open>" in text
+    assert '<details class="mt-3" open>' in text
     client.post(url + "/phases", data={"start_period": "2026-01", "label": "Ernæringskontakt"})
     text = client.post(url + "/phases", data={"start_period": "2026-01", "label": "Andre runde"}).get_data(
         as_text=True
@@ -279,12 +279,11 @@ def test_a_baseline_too_short_to_freeze_is_refused(client, auth, db_session, wor
     auth.login(world.users["facilitator"])
     url = f"/teams/{team.id}/measures/{measure.id}/settings"
     page = client.post(url, data={"chart_kind": "p", "freeze_period": "2025-03"}).get_data(as_text=True)
+    assert "En låst grunnlinje trenger minst 12 måneder med tall; til og med mars 2025 er det 3." in page
     assert (
-        "En låst grunnlinje trenger minst 12 måneder med tall; til og med mars 2025 er det 3." in page
+        db_session.scalar(select(ChartSettings)) is None
+        or not db_session.scalar(select(ChartSettings)).freeze_period
     )
-    assert db_session.scalar(select(ChartSettings)) is None or not db_session.scalar(
-        select(ChartSettings)
-    ).freeze_period
     client.post(url, data={"chart_kind": "", "freeze_period": "2025-12"})
     db_session.expire_all()
     assert db_session.scalar(select(ChartSettings)).freeze_period == dt.date(2025, 12, 1)
@@ -304,3 +303,19 @@ def test_a_frozen_baseline_is_said_to_be_unused_when_the_chart_has_phases(
     db_session.flush()
     page = client.get(url).get_data(as_text=True)
     assert "Grunnlinjen er låst til og med desember 2025 (brukes ikke så lenge diagrammet har faser" in page
+
+
+def test_a_phase_the_chart_cannot_use_says_so(client, auth, db_session, world, improving):
+    team, measure = improving  # the chart's months are January 2025 to October 2026
+    settings = ChartSettings(team_id=team.id, measure_id=measure.id)
+    settings.phases.append(ChartPhase(start_period=dt.date(2025, 1, 1), label="Fra start"))
+    settings.phases.append(ChartPhase(start_period=dt.date(2026, 1, 1), label="Ernæringskontakt"))
+    db_session.add(settings)
+    db_session.flush()
+    auth.login(world.users["team_member"])
+    page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
+    assert page.count("ikke brukt") == 1
+    assert (
+        'Fra start <span class="text-body-secondary">(ikke brukt: den starter med eller før diagrammets første måned)'
+        in page
+    )
