@@ -315,7 +315,5 @@ def test_a_phase_the_chart_cannot_use_says_so(client, auth, db_session, world, i
     auth.login(world.users["team_member"])
     page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
     assert page.count("ikke brukt") == 1
-    assert (
-        'Fra start <span class="text-body-secondary">(ikke brukt: den starter med eller før diagrammets første måned)'
-        in page
-    )
+    note = "(ikke brukt: den starter med eller før diagrammets første måned)"
+    assert f'Fra start <span class="text-body-secondary">{note}' in page
