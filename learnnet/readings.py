@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from learnnet.analysis import Analysis
 from learnnet.i18n import month_name, number
@@ -34,7 +34,8 @@ def _value(analysis: Analysis, value: float | None) -> str:
     )
     unit = measure.unit_label
     if unit == "%":
-        return f"{number(shown, digits)} %"
+        # As the charts write it: "87,5 %" in Norwegian, "87.5%" in English.
+        return number(shown, digits) + ("\u00a0%" if str(get_locale()) == "nb" else "%")
     return f"{number(shown, digits)} {unit}".strip()
 
 
@@ -57,7 +58,7 @@ def _centre(statement: Statement) -> str:
 
 
 def _signal(analysis: Analysis, s: Statement) -> str:
-    verdict = _verdict(s.direction)
+    verdict = _("the level before that change") if s.context == "before_change" else _verdict(s.direction)
     if s.rule == "shift":
         if s.movement == "up":
             text = _(
@@ -141,6 +142,11 @@ def _statement(analysis: Analysis, s: Statement) -> str:
             when=when,
             new=_value(analysis, s.value),
             old=_value(analysis, s.previous_value),
+        )
+    if s.code == "phase_suggested":
+        return _(
+            "To give the level since %(month)s its own centre line, add a phase from %(month)s.",
+            month=_month(analysis, s.phase_start),
         )
     if s.code == "assurance":
         target = _value(analysis, s.value)

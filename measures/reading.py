@@ -21,10 +21,18 @@ Statement codes
 ``no_data``               no usable point at all
 ``centre_line_change``    the latest phase's centre line against the previous one
 ``assurance``             the target reading (``status`` pass / fail / hit_and_miss)
+``phase_suggested``       the latest phase holds two levels: a shift one way, then a shift the
+                          other way; a new phase from ``phase_start`` gives each its own centre line
+
+A shift that ends before a shift the other way in the same phase starts is the level *before*
+that change, not a change of its own: its statement keeps its rule and movement but has
+``context="before_change"`` and a neutral direction (a step up in a measure where higher is
+better puts the months before it below the centre line, which is no change for the worse).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -63,6 +71,8 @@ class Statement:
     count: int | None = None
     needed: int | None = None
     status: str | None = None
+    # "before_change": a shift that is the level before a later shift the other way.
+    context: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,27 @@ def _signal(chart: SpcChart, f: Finding) -> Statement:
     ra = chart.runs[f.phase - 1]
     return Statement("signal", f.direction, f.rule, f.movement, f.first, f.last, f.length,
                      f.phase, ra.start, _centre(chart), float(chart.y[f.last]))
+
+
+def _levels(statements: list[Statement]) -> tuple[list[Statement], tuple[int, int] | None]:
+    """The statements with each shift that is the level before a later shift the other way in
+    the same phase marked so; and where the later level starts, with its phase (None when no
+    phase holds two levels)."""
+    shifts = [s for s in statements if s.rule == "shift"]
+    marked: dict[int, Statement] = {}
+    start = None
+    for phase in {s.phase for s in shifts}:
+        ups = [s for s in shifts if s.phase == phase and s.movement == "up"]
+        downs = [s for s in shifts if s.phase == phase and s.movement == "down"]
+        if not ups or not downs:
+            continue
+        for before, after in ((ups, downs), (downs, ups)):
+            if max(s.last for s in before) < min(s.first for s in after):
+                for s in before:
+                    marked[id(s)] = dataclasses.replace(s, direction="neutral", context="before_change")
+                start = min(s.first for s in after), phase
+    kept = [marked.get(id(s), s) for s in statements]
+    return kept, start
 
 
 def _rank(f: Finding, latest: int | None) -> tuple:
@@ -134,6 +165,13 @@ def read_chart(chart: SpcChart, rule_set: str = "anhoej", direction: str | None 
 
     signals = sorted(ev.findings, key=lambda f: _rank(f, latest))
     statements += [_signal(chart, f) for f in signals]
+    statements, level_start = _levels(statements)
+    # A level before a change is context: the change itself comes first.
+    statements.sort(key=lambda statement: statement.context == "before_change")
+    if level_start is not None and level_start[1] == chart.runs[-1].phase:
+        statements.append(
+            Statement("phase_suggested", phase=level_start[1], phase_start=level_start[0])
+        )
     if usable < min_points:
         headline = Statement("insufficient_data", count=usable, needed=min_points,
                              value=latest_value, last=latest)

@@ -55,3 +55,37 @@ def test_reading_is_frozen_and_language_free():
             value = getattr(statement, f.name)
             # codes are short identifiers, never sentences
             assert not isinstance(value, str) or " " not in value
+
+
+def test_the_months_before_a_step_are_the_level_before_it_not_a_change_for_the_worse():
+    # One phase over a step up: the months before it lie below the mean as a run of their own.
+    before = [6, 7, 8, 7, 6, 8, 7, 7, 6, 8, 7, 7]
+    after = [13, 14, 13, 15, 14, 13, 14, 15, 13, 14]
+    reading = read_chart(compute("i", before + after), direction="up")
+    assert reading.code == "improvement"
+    shifts = [s for s in reading.statements if s.code == "signal" and s.rule == "shift"]
+    up = next(s for s in shifts if s.movement == "up")
+    down = next(s for s in shifts if s.movement == "down")
+    assert up.direction == "improvement" and up.context is None
+    assert down.direction == "neutral" and down.context == "before_change"
+    assert reading.statements.index(up) < reading.statements.index(down)
+    suggested = [s for s in reading.statements if s.code == "phase_suggested"]
+    assert [(s.phase, s.phase_start) for s in suggested] == [(1, 12)]
+
+
+def test_a_fall_after_a_good_level_is_still_a_concern():
+    before = [13, 14, 13, 15, 14, 13, 14, 15, 13, 14, 14, 13]
+    after = [7, 6, 8, 7, 6, 7, 8, 6, 7, 7]
+    reading = read_chart(compute("i", before + after), direction="up")
+    assert reading.code == "concern"
+    assert reading.headline.movement == "down" and reading.headline.context is None
+    earlier = next(s for s in reading.statements if s.rule == "shift" and s.movement == "up")
+    assert earlier.context == "before_change" and earlier.direction == "neutral"
+
+
+def test_a_split_chart_needs_no_suggestion():
+    before = [6, 7, 8, 7, 6, 8, 7, 7, 6, 8, 7, 7]
+    after = [13, 14, 13, 15, 14, 13, 14, 15, 13, 14]
+    reading = read_chart(compute("i", before + after, phases=[12]), direction="up")
+    assert not [s for s in reading.statements if s.code == "phase_suggested"]
+    assert not [s for s in reading.statements if s.context == "before_change"]

@@ -317,3 +317,14 @@ def test_a_phase_the_chart_cannot_use_says_so(client, auth, db_session, world, i
     assert page.count("ikke brukt") == 1
     note = "(ikke brukt: den starter med eller før diagrammets første måned)"
     assert f'Fra start <span class="text-body-secondary">{note}' in page
+
+
+def test_the_months_before_an_improvement_are_not_read_as_a_change_for_the_worse(
+    client, auth, db_session, world, improving
+):
+    team, measure = improving  # about 45 % for a year, then about 85 %, in one phase
+    auth.login(world.users["team_member"])
+    page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
+    assert "en reell forverring" not in page
+    assert "12 måneder på rad under gjennomsnittet, siden januar 2025: nivået før den endringen." in page
+    assert "Legg til en fase fra januar 2026, så får nivået siden da sin egen senterlinje." in page
