@@ -17,6 +17,9 @@ from learnnet.models import ApiToken, User
 from learnnet.models.types import utcnow
 
 SECRET_PREFIX = "lnt_"
+# A new token works this many days unless its maker chooses otherwise: a leaked token stops
+# working on its own.
+DEFAULT_DAYS = 365
 # last_used_at is written at most this often per token, so reading the API rarely writes.
 USE_RESOLUTION = dt.timedelta(minutes=1)
 
@@ -25,13 +28,27 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def create_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user``; the secret is returned once and never stored."""
+def create_token(user: User, name: str, days: int = DEFAULT_DAYS) -> tuple[ApiToken, str]:
+    """A new token for ``user`` that works for ``days`` days; the secret is returned once and never
+    stored."""
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, token_hash=hash_secret(secret), prefix=secret[:12])
+    now = utcnow()
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=hash_secret(secret),
+        prefix=secret[:12],
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
+    )
     db.session.add(token)
     db.session.flush()
-    audit.record(user, "api_token.create", token, after={"name": name, "prefix": token.prefix})
+    audit.record(
+        user,
+        "api_token.create",
+        token,
+        after={"name": name, "prefix": token.prefix, "expires_at": token.expires_at.date().isoformat()},
+    )
     return token, secret
 
 
@@ -52,10 +69,15 @@ def user_tokens(user: User) -> list[ApiToken]:
     )
 
 
+def token_for_secret(secret: str) -> ApiToken | None:
+    return db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
+
+
 def user_for_secret(secret: str) -> User | None:
-    """The active user a live token belongs to; None for an unknown, revoked or disabled one."""
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
-    if token is None or token.revoked_at is not None or not token.user.active:
+    """The active user a live token belongs to; None for an unknown, revoked, expired or disabled
+    one."""
+    token = token_for_secret(secret)
+    if token is None or not token.is_active or not token.user.active:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > USE_RESOLUTION:
@@ -76,5 +98,10 @@ def require_user() -> User:
         )
     user = user_for_secret(secret.strip())
     if user is None:
+        token = token_for_secret(secret.strip())
+        if token is not None and token.revoked_at is None and token.is_expired:
+            raise ApiError(
+                401, "unauthorized", _("The API token has expired. Make a new one on the API tokens page.")
+            )
         raise ApiError(401, "unauthorized", _("The API token is not valid, or it has been revoked."))
     return user

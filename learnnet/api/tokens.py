@@ -6,7 +6,7 @@ from flask import abort, flash, make_response, redirect, render_template, url_fo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from wtforms import StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from learnnet.api import auth, tokens_bp
@@ -21,6 +21,16 @@ class TokenForm(BaseForm):
         validators=[DataRequired(), Length(max=100)],
         render_kw={"placeholder": _l("e.g. the municipality's reporting system")},
     )
+    days = SelectField(
+        _l("Works for"),
+        coerce=int,
+        default=auth.DEFAULT_DAYS,
+        choices=[
+            SelectChoice(90, _l("90 days")),
+            SelectChoice(365, _l("one year")),
+            SelectChoice(730, _l("two years")),
+        ],
+    )
 
 
 class RevokeForm(BaseForm):
@@ -33,7 +43,7 @@ def index():
     form = TokenForm()
     secret = None
     if form.validate_on_submit():
-        _token, secret = auth.create_token(current_user, form.name.data)
+        _token, secret = auth.create_token(current_user, form.name.data, form.days.data)
         db.session.commit()
         form = TokenForm(formdata=None)
     response = make_response(

@@ -425,3 +425,35 @@ def test_a_json_body_with_nul_is_refused_by_the_api(client, world, token_for, db
     assert response.status_code == 400 and response.is_json
     assert "NUL" in response.json["message"]
     assert db_session.scalar(select(Measurement)) is None
+
+
+def test_a_token_works_for_the_time_chosen_and_then_says_it_has_expired(client, auth, world, db_session):
+    auth.login(world.users["team_member"])
+    page = client.get("/account/api-tokens/").get_data(as_text=True)
+    assert '<option selected value="365">ett år</option>' in page
+    response = client.post("/account/api-tokens/", data={"name": "Fagsystem", "days": "90"})
+    secret = response.get_data(as_text=True).split('data-testid="token-secret">')[1].split("<")[0]
+    token = db_session.scalar(select(ApiToken))
+    assert (token.expires_at - token.created_at).days == 90
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    token.expires_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)
+    db_session.commit()
+    expired = client.get("/api/v1/me", headers=headers)
+    assert expired.status_code == 401 and "utløpt" in expired.json["message"]
+    assert "Utløpt" in client.get("/account/api-tokens/").get_data(as_text=True)
+
+
+def test_a_token_made_before_tokens_had_an_end_keeps_working(client, world, token_for, db_session):
+    headers = token_for(world.users["team_member"])
+    token = db_session.scalar(select(ApiToken))
+    token.expires_at = None
+    db_session.commit()
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+
+
+def test_a_token_cannot_be_made_to_work_for_ever(client, auth, world, db_session):
+    auth.login(world.users["team_member"])
+    response = client.post("/account/api-tokens/", data={"name": "Fagsystem", "days": "100000"})
+    assert 'data-testid="token-secret"' not in response.get_data(as_text=True)
+    assert db_session.scalar(select(ApiToken)) is None
