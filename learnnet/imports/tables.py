@@ -155,15 +155,17 @@ def _table(lines: _Numbered) -> Table:
     rows = []
     # Empty rows are kept only between rows with something in them. Excel often saves a sheet
     # down to its last formatted row: a million empty lines after the data are not the file's.
-    empty: list[int] = []
+    first_empty = None  # the first of the empty rows since the last row with something in it
     heading_row = lines.heading_number
     for number, line in enumerate(lines, start=heading_row + 1):
         cells = {name: (line[i] if i < len(line) else None) for name, i in positions.items()}
         if all(_blank(cell) for cell in cells.values()):
-            empty.append(number)
+            if first_empty is None:
+                first_empty = number
             continue
-        rows += [RawRow(n, dict.fromkeys(positions)) for n in empty]
-        empty.clear()
+        if first_empty is not None:
+            rows += [RawRow(n, dict.fromkeys(positions)) for n in range(first_empty, number)]
+            first_empty = None
         rows.append(RawRow(number, cells))
     return Table(tuple(positions), rows, heading_row)
 
@@ -220,6 +222,14 @@ def _guard_csv(reader) -> Iterator[list[str]]:
         raise FileProblem(str(_l("The CSV file could not be read: %(error)s", error=str(error)))) from error
 
 
+_XLSX_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError)
+
+
+def _unreadable_xlsx(error: Exception) -> FileProblem:
+    log.info("unreadable xlsx upload: %r", error)
+    return FileProblem(str(_l("The file is not a readable Excel (XLSX) file.")))
+
+
 def _xlsx_lines(content: bytes) -> _Numbered:
     try:
         with warnings.catch_warnings():
@@ -227,12 +237,21 @@ def _xlsx_lines(content: bytes) -> _Numbered:
             warnings.simplefilter("ignore", UserWarning)
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
             sheet = workbook["Data"] if "Data" in workbook.sheetnames else workbook.worksheets[0]
-            lines = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    except _XLSX_ERRORS as error:
+        raise _unreadable_xlsx(error) from error
+    return _Numbered(_xlsx_rows(workbook, sheet))
+
+
+def _xlsx_rows(workbook, sheet) -> Iterator[tuple]:
+    """The sheet's rows one by one, as they are read: a sheet formatted down to its last row is
+    never held in memory whole."""
+    try:
+        for row in sheet.iter_rows(values_only=True):
+            yield tuple(row)
+    except _XLSX_ERRORS as error:
+        raise _unreadable_xlsx(error) from error
+    finally:
         workbook.close()
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as error:
-        log.info("unreadable xlsx upload: %r", error)
-        raise FileProblem(str(_l("The file is not a readable Excel (XLSX) file."))) from error
-    return _Numbered(lines)
 
 
 # --------------------------------------------------------------------------- writing

@@ -534,6 +534,54 @@ def test_empty_rows_after_the_data_are_not_part_of_the_file(world):
     assert p.blank == 1 and p.counts["create"] == 2
 
 
+def test_a_sheet_formatted_far_below_its_data_is_read_row_by_row(world, monkeypatch):
+    from learnnet.imports import tables
+
+    code = world.measure.code
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["team", "measure_code", "month", "numerator", "denominator"])
+    sheet.append([world.own_team.id, code, "2025-02", 8, 16])
+    sheet.append([])
+    sheet.append([world.own_team.id, code, "2025-03", 9, 16])
+    for _ in range(20_000):
+        sheet.append([" "])  # a formatted cell with nothing in it
+    out = io.BytesIO()
+    workbook.save(out)
+    seen = []
+    rows = tables._xlsx_rows
+
+    def counted(*args):
+        for row in rows(*args):
+            seen.append(len(seen))
+            yield row
+
+    monkeypatch.setattr(tables, "_xlsx_rows", counted)
+    table = read_table("data.xlsx", out.getvalue())
+    assert [r.number for r in table.rows] == [2, 3, 4]
+    assert len(seen) > 20_000  # every row was read, and only the data kept
+
+
+def test_a_sheet_that_breaks_while_its_rows_are_read_is_a_file_problem(app):
+    from learnnet.imports import tables
+
+    class Sheet:
+        def iter_rows(self, values_only):
+            yield ("team", "measure_code", "month")
+            raise ValueError("a cell openpyxl cannot read")
+
+    class Book:
+        closed = False
+
+        def close(self):
+            self.closed = True
+
+    book = Book()
+    with app.test_request_context(), pytest.raises(FileProblem, match="Excel"):
+        list(tables._xlsx_rows(book, Sheet()))
+    assert book.closed
+
+
 @pytest.mark.parametrize("cell", ["²", "9" * 5000])
 def test_a_team_cell_of_odd_digits_is_no_team(world, cell):
     text = f"team;measure_code;month;numerator;denominator\n{cell};{world.measure.code};2025-02;8;16"
