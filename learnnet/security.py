@@ -76,17 +76,20 @@ class NulCharacter(BadRequest):
     in any string, even one it only compares with)."""
 
 
+def _any_nul(values) -> bool:
+    return any("\x00" in value for _key, listed in values.lists() for value in listed)
+
+
 def _holds_nul() -> bool:
-    if "\x00" in request.path or any("\x00" in value for value in request.args.values()):
+    if "\x00" in request.path or _any_nul(request.args):
         return True
-    if request.is_json:
-        # JSON writes the character as an escape; any spelling of it is refused.
-        return b"\\u0000" in request.get_data().lower()
-    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    ):
-        return any("\x00" in value for value in request.form.values())
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return _any_nul(request.form)
+    if request.method in ("POST", "PUT", "PATCH") and request.content_length:
+        # Any other body (the API reads JSON whatever its content type says): the character
+        # itself, or JSON's escape for it in any spelling.
+        body = request.get_data()
+        return b"\x00" in body or b"\\u0000" in body.lower()
     return False
 
 

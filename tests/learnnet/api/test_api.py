@@ -415,11 +415,12 @@ def test_a_token_needs_a_name_that_is_more_than_spaces(client, auth, world, db_s
     assert db_session.scalar(select(ApiToken)) is None
 
 
-def test_a_json_body_with_nul_is_refused_by_the_api(client, world, token_for, db_session):
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain", None])
+def test_a_json_body_with_nul_is_refused_by_the_api(client, world, token_for, db_session, content_type):
     response = client.put(
         f"/api/v1/teams/{world.own_team.id}/measures/{world.measure.id}/measurements/2025-03",
         data='{"numerator": 8, "denominator": 16, "comment": "a\\u0000b"}',
-        content_type="application/json",
+        content_type=content_type,
         headers=token_for(world.users["team_member"]),
     )
     assert response.status_code == 400 and response.is_json
