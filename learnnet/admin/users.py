@@ -17,10 +17,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -63,6 +65,9 @@ class UserForm(BaseForm):
         ],
         default="",
     )
+    # The account's change time when the form was filled: a save over someone else's newer change
+    # is refused (see edit_user).
+    seen = HiddenField()
     units = SelectMultipleField(_l("Works in"), coerce=int)
     leads = SelectMultipleField(_l("Team lead in"), coerce=int)
     active = BooleanField(_l("Can log in"), default=True)
@@ -76,9 +81,10 @@ class UnlockForm(BaseForm):
     pass
 
 
-def _account(user_id: int) -> User:
-    """The user with this id; 404 when there is none."""
-    user = db.session.get(User, user_id)
+def _account(user_id: int, *, lock: bool = False) -> User:
+    """The user with this id (its row locked until the save ends, with ``lock``); 404 when there
+    is none."""
+    user = db.session.get(User, user_id, with_for_update=lock or None, populate_existing=lock)
     if user is None:
         abort(404)
     return user
@@ -92,7 +98,37 @@ def _user_form(user: User | None, groups: list[tuple[str, list[Unit]]]) -> UserF
         form.language.data = user.language or ""
         form.units.data = [m.unit_id for m in user.memberships]
         form.leads.data = [m.unit_id for m in user.memberships if m.is_lead]
+        form.seen.data = _stamp(user)
     return form
+
+
+def _stamp(user: User) -> str:
+    return user.changed_at.isoformat() if user.changed_at else ""
+
+
+def _saved_summary(user: User) -> str:
+    """What is saved for the account, in a few words, for the message about someone else's change."""
+    units = ", ".join(sorted(m.unit.name for m in user.memberships)) or "–"
+    return _(
+        "role %(role)s; can log in: %(active)s; works in: %(units)s",
+        role=ROLE_LABELS[user.role],
+        active=_("yes") if user.active else _("no"),
+        units=units,
+    )
+
+
+def _last_administrator(user: User, form: UserForm) -> bool:
+    """Whether the change would leave the county without an administrator who can log in. The
+    administrators' rows stay locked until the save ends, so two administrators taking each
+    other's role at once cannot both succeed (on PostgreSQL)."""
+    if user.role != "admin" or not user.active or (form.role.data == "admin" and form.active.data):
+        return False
+    others = db.session.scalars(
+        select(User.id)
+        .where(User.role == "admin", User.active.is_(True), User.id != user.id)
+        .with_for_update()
+    ).all()
+    return not others
 
 
 def _unit_groups() -> list[tuple[str, list[Unit]]]:
@@ -194,11 +230,17 @@ def new_user():
         user.changed_at = utcnow()
         user.set_password(form.password.data)
         db.session.add(user)
-        db.session.flush()
-        audit.record(current_user, "user.create", user, after=_snapshot(user))
-        db.session.commit()
-        flash(_("%(name)s can now log in with %(email)s.", name=user.name, email=user.email), "success")
-        return redirect(url_for("admin.users"))
+        try:
+            db.session.flush()
+            audit.record(current_user, "user.create", user, after=_snapshot(user))
+            db.session.commit()
+        except IntegrityError:
+            # The same person added twice at once (a double click): the first one stands.
+            db.session.rollback()
+            form.email.errors = [*form.email.errors, _("Another user already has this e-mail address.")]
+        else:
+            flash(_("%(name)s can now log in with %(email)s.", name=user.name, email=user.email), "success")
+            return redirect(url_for("admin.users"))
     return render_template(
         "admin/user_form.html", form=form, groups=groups, user=None, min_password=MIN_PASSWORD_LENGTH
     )
@@ -206,10 +248,28 @@ def new_user():
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int):
-    user = _account(user_id)
+    user = _account(user_id, lock=request.method == "POST")
     groups = _unit_groups()
     form = _user_form(user if request.method == "GET" else None, groups)
     if request.method == "POST" and _checked(form, user):
+        if (form.seen.data or "") != _stamp(user):
+            flash(
+                _(
+                    "Someone else changed %(name)s while you were editing. Nothing was saved. Saved now: "
+                    "%(saved)s. Check the form and save again to keep your version.",
+                    name=user.name,
+                    saved=_saved_summary(user),
+                ),
+                "warning",
+            )
+            form.seen.data = _stamp(user)
+            return _edit_page(user, form, groups, NewPasswordForm(formdata=None), 409)
+        if _last_administrator(user, form):
+            form.role.errors = [
+                *form.role.errors,
+                _("The county must keep at least one administrator who can log in."),
+            ]
+            return _edit_page(user, form, groups, NewPasswordForm(formdata=None), 409)
         before = _snapshot(user)
         _apply(form, user, _units_by_id(groups))
         db.session.flush()

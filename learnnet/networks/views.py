@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from learnnet import pagecache, permissions
@@ -231,6 +232,11 @@ def new():
     return render_template("networks/new.html", form=form, template_groups=_template_groups(language))
 
 
+def _already_facilitating(network: Network, form: FacilitatorForm) -> User | None:
+    chosen = form.person.raw_data[0] if form.person.raw_data else ""
+    return next((p for p in network.facilitators if str(p.id) == chosen), None)
+
+
 def _setup_forms(network: Network):
     network_form = NetworkForm(obj=network, prefix="network")
     measure_form = AddMeasureForm(prefix="measure")
@@ -289,19 +295,32 @@ def setup(network_id: int):
         elif action == "session" and session_form.validate_on_submit():
             svc.add_session(current_user, network, session_form.date.data, session_form.title.data or "")
             done = _("The learning session is added.")
+        elif action == "facilitator" and (person := _already_facilitating(network, facilitator_form)):
+            # Sent twice (a double click, or from a page opened before): it is done already.
+            flash(_("%(name)s facilitates the network now.", name=person.name), "success")
+            return redirect(url_for("networks.setup", network_id=network.id))
         elif action == "facilitator" and facilitator_form.validate_on_submit():
             person = db.session.get(User, facilitator_form.person.data)
-            svc.add_facilitator(current_user, network, person)
-            done = _("%(name)s facilitates the network now.", name=person.name)
+            try:
+                svc.add_facilitator(current_user, network, person)
+                db.session.commit()
+            except IntegrityError:
+                # Added twice at once (a double click): the first one stands.
+                db.session.rollback()
+            flash(_("%(name)s facilitates the network now.", name=person.name), "success")
+            return redirect(url_for("networks.setup", network_id=network.id))
         elif action == "remove_facilitator" and (removal := RemoveFacilitatorForm()).validate_on_submit():
             person = next((p for p in network.facilitators if str(p.id) == removal.person.data), None)
-            if person is not None:
-                svc.remove_facilitator(current_user, network, person)
-                db.session.commit()
-                flash(_("%(name)s no longer facilitates the network.", name=person.name), "success")
-                if not permissions.can_manage_network(current_user, network):
-                    return redirect(url_for("networks.index"))
+            if person is None:
+                # Removed already (a double click, or by someone else meanwhile).
+                flash(_("That person no longer facilitates the network."), "info")
                 return redirect(url_for("networks.setup", network_id=network.id))
+            svc.remove_facilitator(current_user, network, person)
+            db.session.commit()
+            flash(_("%(name)s no longer facilitates the network.", name=person.name), "success")
+            if not permissions.can_manage_network(current_user, network):
+                return redirect(url_for("networks.index"))
+            return redirect(url_for("networks.setup", network_id=network.id))
         if done:
             db.session.commit()
             flash(done, "success")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
+from learnnet.admin import users
 from learnnet.models import AuditEvent, FailedLogin, User
 from tests.conftest import PASSWORD
 from tests.learnnet import factories as f
@@ -38,6 +41,12 @@ def _new_user_form(world, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def _seen(client, user) -> str:
+    """The change time the user's form carries (what a browser sends back)."""
+    page = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    return re.search(r'id="seen" name="seen" type="hidden" value="([^"]*)"', page).group(1)
 
 
 def _user(db_session, email):
@@ -134,8 +143,10 @@ def test_editing_changes_role_and_units_and_logs_only_what_changed(client, admin
     event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "user.update"))
     assert event.before == {"role": "team_member", "language": None, "units": [own_unit.name]}
     assert event.after == {"role": "facilitator", "language": "en", "units": [other_unit.name]}
+    form["seen"] = _seen(client, member)
     again = client.post(f"/admin/users/{member.id}", data=form, follow_redirects=True)
-    assert "ingenting ble lagret" in again.get_data(as_text=True)
+    assert "Nothing had changed" not in again.get_data(as_text=True)
+    assert "Ingenting var endret; ingenting ble lagret." in again.get_data(as_text=True)
     assert len(db_session.scalars(select(AuditEvent).where(AuditEvent.action == "user.update")).all()) == 1
 
 
@@ -254,3 +265,68 @@ def test_users_of_other_roles_cannot_open_user_administration(client, auth, worl
     auth.login(world.users["centre"])
     assert client.get("/admin/users").status_code == 403
     assert client.post("/admin/users/new", data={}).status_code == 403
+
+
+def test_a_save_over_someone_elses_newer_change_is_refused_and_keeps_the_form(
+    app, client, admin, world, db_session
+):
+    member = world.users["team_member"]
+    units = [str(m.unit_id) for m in member.memberships]
+    form = {"name": member.name, "email": member.email, "role": member.role, "language": "", "active": "y"}
+    form.update(units=units, seen=_seen(client, member))
+    # Another administrator stops the account meanwhile.
+    other = app.test_client()
+    f.UserFactory(role="admin", email="other-admin@example.no")
+    db_session.commit()
+    other.post("/login", data={"email": "other-admin@example.no", "password": PASSWORD})
+    stop = {**form, "seen": _seen(other, member)}
+    del stop["active"]
+    assert other.post(f"/admin/users/{member.id}", data=stop).status_code == 302
+    # The first one's rename does not bring the account back to life.
+    response = client.post(f"/admin/users/{member.id}", data={**form, "name": "Nytt Navn"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Noen andre endret" in page and "kan logge inn: nei" in page
+    assert 'value="Nytt Navn"' in page  # what was typed is kept
+    db_session.expire_all()
+    assert member.active is False and member.name != "Nytt Navn"
+    # Saving again, having seen it, keeps the form's version.
+    again = {
+        **form,
+        "name": "Nytt Navn",
+        "seen": re.search(r'name="seen" type="hidden" value="([^"]*)"', page).group(1),
+    }
+    assert client.post(f"/admin/users/{member.id}", data=again).status_code == 302
+    db_session.expire_all()
+    assert member.name == "Nytt Navn" and member.active is True
+
+
+def test_the_county_keeps_an_administrator(client, admin, world, db_session):
+    other = f.UserFactory(role="admin", email="other-admin@example.no", name="Annen Admin")
+    db_session.flush()
+    form = {"name": other.name, "email": other.email, "role": "centre", "language": "", "active": "y"}
+    # Another administrator may be made centre staff while this one remains.
+    assert client.post(f"/admin/users/{other.id}", data=form).status_code == 302
+    db_session.expire_all()
+    assert other.role == "centre"
+    # Had this administrator been stopped meanwhile (two administrators at once), the last one
+    # could not be demoted or stopped.
+    other.role = "admin"
+    admin.active = False
+    db_session.flush()
+    demote = SimpleNamespace(role=SimpleNamespace(data="centre"), active=SimpleNamespace(data=True))
+    stop = SimpleNamespace(role=SimpleNamespace(data="admin"), active=SimpleNamespace(data=False))
+    keep = SimpleNamespace(role=SimpleNamespace(data="admin"), active=SimpleNamespace(data=True))
+    assert users._last_administrator(other, demote) and users._last_administrator(other, stop)
+    assert not users._last_administrator(other, keep)
+
+
+def test_the_same_person_added_twice_at_once_is_added_once(client, admin, world, db_session, monkeypatch):
+    # A double click: the second request's check ran before the first one's save.
+    assert client.post("/admin/users/new", data=_new_user_form(world)).status_code == 302
+    monkeypatch.setattr(users, "_email_taken", lambda email, user: False)
+    response = client.post("/admin/users/new", data=_new_user_form(world))
+    assert response.status_code == 200
+    assert "En annen bruker har allerede denne e-postadressen." in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert len(db_session.scalars(select(User).where(User.email.like("kari.nordmann%"))).all()) == 1

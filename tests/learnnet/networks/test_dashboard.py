@@ -393,7 +393,14 @@ def test_only_facilitators_can_be_added_and_only_current_ones_removed(client, au
     member = world.users["team_member"]
     refused = client.post(setup, data={"action": "facilitator", "facilitator-person": member.id})
     assert refused.status_code == 200 and "Ikke et gyldig valg" in refused.get_data(as_text=True)
-    assert client.post(setup, data={"action": "remove_facilitator", "person": member.id}).status_code == 200
+    gone = client.post(
+        setup, data={"action": "remove_facilitator", "person": member.id}, follow_redirects=True
+    )
+    assert "Den personen er ikke lenger veileder for nettverket." in gone.get_data(as_text=True)
+    # sent twice: done once, and said so both times
+    facilitator = world.users["facilitator"]
+    again = client.post(setup, data={"action": "facilitator", "facilitator-person": facilitator.id})
+    assert again.status_code == 302
     db_session.expire_all()
     assert world.network.facilitators == [world.users["facilitator"]]
 
