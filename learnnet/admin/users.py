@@ -35,6 +35,7 @@ from learnnet.accounts import MIN_PASSWORD_LENGTH, ROLE_LABELS
 from learnnet.admin import bp
 from learnnet.auth.forms import NewPasswordForm
 from learnnet.auth.throttle import ThrottleLimits, forget_failures, login_block
+from learnnet.auth.views import relogin
 from learnnet.extensions import db
 from learnnet.forms import BaseForm
 from learnnet.models import ROLES, Municipality, Unit, UnitMembership, User
@@ -324,6 +325,9 @@ def set_user_password(user_id: int):
     forget_failures(db.session, user.email)
     audit.record(current_user, "user.set_password", user)
     db.session.commit()
+    # The person's sessions end (they were opened with the old password), but not this one.
+    if user.id == current_user.id:
+        relogin(user)
     flash(_("%(name)s has a new password. Give it to them in person or by phone.", name=user.name), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 

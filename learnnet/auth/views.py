@@ -7,6 +7,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME
 from sqlalchemy.orm import joinedload
 
 from learnnet import audit
@@ -22,13 +23,18 @@ log = logging.getLogger(__name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
+def load_user(session_id: str) -> User | None:
+    """The user a session names (see ``User.get_id``); None ends the session."""
+    user_id, _sep, mark = session_id.partition(":")
     if not user_id.isdigit():
         return None
     # Every page asks for the memberships (navigation, permissions): loaded with the user.
     user = db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
-    # A deactivated account's open sessions end at their next request.
-    return user if user is not None and user.active else None
+    # A deactivated account's open sessions end at their next request, and so do sessions opened
+    # with a password that has since been changed.
+    if user is None or not user.active or mark != user.password_mark:
+        return None
+    return user
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -39,6 +45,13 @@ def _safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def relogin(user: User) -> None:
+    """After the user's own new password: this session (and its "keep me logged in" cookie, if it
+    has one) goes on, marked with the new password; the others end."""
+    cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+    login_user(user, remember=cookie in request.cookies)
 
 
 def _flash_blocked(block: throttle.LoginBlock) -> None:
@@ -124,6 +137,8 @@ def password():
             current_user.set_password(form.password.data)
             audit.record(current_user, "user.set_password", current_user)
             db.session.commit()
+            # Other sessions end with the old password; this one goes on with the new.
+            relogin(current_user._get_current_object())
             flash(_("Your new password is saved. Use it the next time you log in."), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form, min_password=MIN_PASSWORD_LENGTH)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -49,6 +50,15 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
+
+    def get_id(self) -> str:
+        """What a session (and a "keep me logged in" cookie) keeps of the user: the id and a mark
+        of the password, so that a new password ends every session opened with the old one."""
+        return f"{self.id}:{self.password_mark}"
+
+    @property
+    def password_mark(self) -> str:
+        return hashlib.sha256(self.password_hash.encode("utf-8")).hexdigest()[:16]
 
     def set_password(self, password: str) -> None:
         # Tests set a cheap method; production keeps werkzeug's default (scrypt).

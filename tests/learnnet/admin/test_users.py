@@ -330,3 +330,31 @@ def test_the_same_person_added_twice_at_once_is_added_once(client, admin, world,
     assert "En annen bruker har allerede denne e-postadressen." in response.get_data(as_text=True)
     db_session.expire_all()
     assert len(db_session.scalars(select(User).where(User.email.like("kari.nordmann%"))).all()) == 1
+
+
+def test_a_new_password_ends_the_sessions_opened_with_the_old_one(app, client, auth, world):
+    member = world.users["team_member"]
+    auth.login(member)
+    tablet = app.test_client()
+    assert (
+        tablet.post("/login", data={"email": member.email, "password": PASSWORD, "remember": "y"}).status_code
+        == 302
+    )
+    assert tablet.get("/my-teams").status_code == 200
+    data = {"current": PASSWORD, "password": NEW_PASSWORD, "repeat": NEW_PASSWORD}
+    assert client.post("/account/password", data=data).status_code == 302
+    # this session goes on; the tablet's (and its "keep me logged in" cookie) does not
+    assert client.get("/my-teams").status_code == 200
+    response = tablet.get("/my-teams")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_password_set_by_an_administrator_ends_the_persons_sessions(app, client, admin, world):
+    member = world.users["team_member"]
+    ward = app.test_client()
+    ward.post("/login", data={"email": member.email, "password": PASSWORD})
+    assert ward.get("/my-teams").status_code == 200
+    data = {"password": NEW_PASSWORD, "repeat": NEW_PASSWORD}
+    assert client.post(f"/admin/users/{member.id}/password", data=data).status_code == 302
+    assert ward.get("/my-teams").status_code == 302
+    assert client.get("/admin/users").status_code == 200  # the administrator's own session goes on
