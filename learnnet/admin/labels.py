@@ -116,6 +116,8 @@ FIELDS = {
     "units": _l("Works in"),
     "leads": _l("Team lead in"),
     "failed_logins_forgotten": _l("Failed log-ins forgotten"),
+    "prefix": _l("Token"),
+    "expires_at": _l("Works until"),
     "region": _l("County"),
     "municipality": _l("Municipality"),
     "number": _l("Municipality number"),

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import Field, IntegerField, SelectChoice, SelectField, StringField, ValidationError
+from wtforms import Field, HiddenField, IntegerField, SelectChoice, SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from learnnet import audit
@@ -53,6 +53,8 @@ def printable(form: BaseForm, field: Field) -> None:
 
 
 class MunicipalityForm(BaseForm):
+    # The version the form was filled from: a save over someone else's newer change is refused.
+    version = HiddenField()
     region = SelectField(_l("County"), coerce=int)
     # Only on a new installation, which has no county yet: the first municipality names it.
     county = StringField(
@@ -72,6 +74,8 @@ class MunicipalityForm(BaseForm):
 
 
 class UnitForm(BaseForm):
+    # The version the form was filled from: a save over someone else's newer change is refused.
+    version = HiddenField()
     municipality = SelectField(_l("Municipality"), coerce=int)
     name = StringField(
         _l("Name"), validators=[DataRequired(_l("Give the unit a name.")), Length(max=160), printable]
@@ -283,6 +287,23 @@ def _not_saved() -> None:
     flash(_("Nothing was saved. Correct the fields marked below."), "danger")
 
 
+def _newer(form: MunicipalityForm | UnitForm, saved: Municipality | Unit | None) -> bool:
+    """Whether someone else saved ``saved`` since the form was filled; if so, says so and lets
+    the next save keep the form's version."""
+    if saved is None or str(form.version.data) == str(saved.version):
+        return False
+    flash(
+        _(
+            "Someone else changed %(name)s while you were editing. Nothing was saved; the form shows "
+            "your version: save again to keep it.",
+            name=saved.name,
+        ),
+        "warning",
+    )
+    form.version.data = saved.version
+    return True
+
+
 @bp.route("/organisation")
 def organisation():
     return render_template(
@@ -315,7 +336,7 @@ def _municipality_form(municipality: Municipality | None):
         form.region.data = municipality.region_id
     if not form.is_submitted():
         return form, None, False
-    ok = form.validate()
+    ok = form.validate() and not _newer(form, municipality)
     if "county" in form:
         region = Region(name=form.county.data or "")
     else:
@@ -421,7 +442,7 @@ def _unit_form(unit: Unit | None):
             form.municipality.data = request.args.get("municipality", type=int)
     if not form.is_submitted():
         return form, None, False
-    ok = form.validate()
+    ok = form.validate() and not _newer(form, unit)
     municipality = municipalities.get(form.municipality.data)
     if municipality is not None and form.name.data and unit_name_taken(municipality, form.name.data, unit):
         form.name.errors.append(

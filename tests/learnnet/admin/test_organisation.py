@@ -436,3 +436,24 @@ def test_a_rename_shows_on_a_kept_dashboard(admin, world, app, db_session):
     assert admin.post(f"{PAGE}/units/{unit.id}", data=data).status_code == 302
     with app.test_request_context():
         assert pagecache.network_stamp(county.network) != before
+
+
+def test_a_save_over_someone_elses_newer_change_is_refused_and_keeps_the_form(admin, world, db_session):
+    unit = world.own_team.unit
+    url = f"{PAGE}/units/{unit.id}"
+    page = admin.get(url).get_data(as_text=True)
+    seen = re.search(r'id="version" name="version" type="hidden" value="([^"]*)"', page).group(1)
+    # Someone else renames the unit meanwhile.
+    unit.name = "Borre sykehjem, avd. B"
+    db_session.flush()
+    data = _unit_form(unit.municipality, name="Borre sykehjem, avd. A", version=seen)
+    response = admin.post(url, data=data)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Noen andre endret Borre sykehjem, avd. B" in html and 'value="Borre sykehjem, avd. A"' in html
+    db_session.expire_all()
+    assert db_session.get(Unit, unit.id).name == "Borre sykehjem, avd. B"
+    newer = re.search(r'id="version" name="version" type="hidden" value="([^"]*)"', html).group(1)
+    assert admin.post(url, data={**data, "version": newer}).status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Unit, unit.id).name == "Borre sykehjem, avd. A"
