@@ -34,7 +34,13 @@ from learnnet import audit
 from learnnet.accounts import MIN_PASSWORD_LENGTH, ROLE_LABELS
 from learnnet.admin import bp
 from learnnet.auth.forms import NewPasswordForm
-from learnnet.auth.throttle import ThrottleLimits, forget_failures, login_block
+from learnnet.auth.throttle import (
+    ThrottleLimits,
+    blocked_addresses,
+    forget_address,
+    forget_failures,
+    login_block,
+)
 from learnnet.auth.views import relogin
 from learnnet.extensions import db
 from learnnet.forms import BaseForm
@@ -214,9 +220,32 @@ def users():
     if role in ROLES:
         query = query.where(User.role == role)
     people = db.session.scalars(query.order_by(User.active.desc(), User.name)).all()
+    limits = ThrottleLimits.from_config(current_app.config)
     return render_template(
-        "admin/users.html", people=people, roles=ROLE_LABELS, selected={"q": text, "role": role}
+        "admin/users.html",
+        people=people,
+        roles=ROLE_LABELS,
+        selected={"q": text, "role": role},
+        blocked=blocked_addresses(db.session, limits, utcnow()),
+        unlock_form=UnlockForm(),
     )
+
+
+@bp.route("/users/addresses/unblock", methods=["POST"])
+def unblock_address():
+    """Lift the block on a client address (a ward's router after several mistyped passwords)."""
+    address = (request.form.get("address") or "").strip()
+    if UnlockForm().validate_on_submit() and address:
+        count = forget_address(db.session, address)
+        audit.record(
+            current_user,
+            "login.unblock_address",
+            object_type="failed_login",
+            after={"address": address, "failed_logins_forgotten": count},
+        )
+        db.session.commit()
+        flash(_("Log-ins from %(address)s are let through again.", address=address), "success")
+    return redirect(url_for("admin.users"))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from learnnet.models import FailedLogin
@@ -101,5 +101,39 @@ def forget_failures(session: Session, email: str) -> int:
     The address's count stays: one valid account must not reset an attacker's address.
     """
     result = session.execute(delete(FailedLogin).where(FailedLogin.email == account_key(email)))
+    session.flush()
+    return result.rowcount
+
+
+@dataclass(frozen=True)
+class BlockedAddress:
+    """A client address the throttle refuses now (often a whole ward behind one router)."""
+
+    address: str
+    failures: int
+    block: LoginBlock
+
+
+def blocked_addresses(session: Session, limits: ThrottleLimits, now: dt.datetime) -> list[BlockedAddress]:
+    """Every address that has reached its limit within the window, the longest block first."""
+    if limits.per_address <= 0:
+        return []
+    counts = session.execute(
+        select(FailedLogin.address, func.count())
+        .where(FailedLogin.at > now - limits.window)
+        .group_by(FailedLogin.address)
+        .having(func.count() >= limits.per_address)
+    ).all()
+    found = []
+    for address, failures in counts:
+        block = login_block(session, "", address, ThrottleLimits(0, limits.per_address, limits.window), now)
+        if block is not None:
+            found.append(BlockedAddress(address, failures, block))
+    return sorted(found, key=lambda blocked: blocked.block.retry_after, reverse=True)
+
+
+def forget_address(session: Session, address: str) -> int:
+    """Clear an address's failed attempts (by an administrator who knows whose address it is)."""
+    result = session.execute(delete(FailedLogin).where(FailedLogin.address == address_key(address)))
     session.flush()
     return result.rowcount

@@ -358,3 +358,22 @@ def test_a_password_set_by_an_administrator_ends_the_persons_sessions(app, clien
     assert client.post(f"/admin/users/{member.id}/password", data=data).status_code == 302
     assert ward.get("/my-teams").status_code == 302
     assert client.get("/admin/users").status_code == 200  # the administrator's own session goes on
+
+
+def test_an_admin_sees_a_blocked_address_and_lets_it_through(client, admin, world, db_session, app):
+    now = dt.datetime.now(dt.timezone.utc)
+    for k in range(app.config["LOGIN_FAILURES_PER_ADDRESS"]):
+        db_session.add(
+            FailedLogin(at=now - dt.timedelta(seconds=k), email=f"x{k}@example.no", address="10.1.2.3")
+        )
+    db_session.add(FailedLogin(at=now, email="y@example.no", address="10.9.9.9"))
+    db_session.flush()
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert 'data-testid="blocked-addresses"' in page and "10.1.2.3" in page and "10.9.9.9" not in page
+    response = client.post(
+        "/admin/users/addresses/unblock", data={"address": "10.1.2.3"}, follow_redirects=True
+    )
+    assert "Innlogginger fra 10.1.2.3 slippes gjennom igjen." in response.get_data(as_text=True)
+    assert db_session.scalars(select(FailedLogin).where(FailedLogin.address == "10.1.2.3")).all() == []
+    event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "login.unblock_address"))
+    assert event.after["address"] == "10.1.2.3"

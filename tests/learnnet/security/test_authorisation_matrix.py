@@ -66,6 +66,7 @@ ACCESS = {
     "/admin/users/<int:user_id>": "admin",
     "/admin/users/<int:user_id>/password": "admin",
     "/admin/users/<int:user_id>/unlock": "admin",
+    "/admin/users/addresses/unblock": "admin",
     "/account/password": "user",
     "/admin/organisation": "admin",
     "/admin/organisation/municipalities/new": "admin",

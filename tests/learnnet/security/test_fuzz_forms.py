@@ -43,6 +43,7 @@ FIELDS = [
     "action",
     "person",
     "facilitator-person",
+    "address",
     "region",
     "municipality",
     "number",
