@@ -315,6 +315,8 @@ def edit_user(user_id: int):
                 after={key: after[key] for key in changed},
             )
             db.session.commit()
+            if user.id == current_user.id:
+                relogin(user)
             flash(_("The changes to %(name)s are saved.", name=user.name), "success")
         else:
             flash(_("Nothing had changed; nothing was saved."), "info")

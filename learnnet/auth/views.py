@@ -31,8 +31,8 @@ def load_user(session_id: str) -> User | None:
     # Every page asks for the memberships (navigation, permissions): loaded with the user.
     user = db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
     # A deactivated account's open sessions end at their next request, and so do sessions opened
-    # with a password that has since been changed.
-    if user is None or not user.active or mark != user.password_mark:
+    # before a new password or an administrator's change to the account.
+    if user is None or not user.active or mark != user.session_mark:
         return None
     return user
 
@@ -48,8 +48,9 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def relogin(user: User) -> None:
-    """After the user's own new password: this session (and its "keep me logged in" cookie, if it
-    has one) goes on, marked with the new password; the others end."""
+    """After a change that ends the user's sessions (a new password, an administrator's change),
+    made by the user: this session (and its "keep me logged in" cookie, if it has one) goes on,
+    marked anew; the others end."""
     cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
     login_user(user, remember=cookie in request.cookies)
 

@@ -53,12 +53,15 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         """What a session (and a "keep me logged in" cookie) keeps of the user: the id and a mark
-        of the password, so that a new password ends every session opened with the old one."""
-        return f"{self.id}:{self.password_mark}"
+        of the password and of the administrator's last change to the account, so that a new
+        password, or an account stopped (and perhaps started again), ends every session opened
+        before."""
+        return f"{self.id}:{self.session_mark}"
 
     @property
-    def password_mark(self) -> str:
-        return hashlib.sha256(self.password_hash.encode("utf-8")).hexdigest()[:16]
+    def session_mark(self) -> str:
+        changed = self.changed_at.isoformat() if self.changed_at else ""
+        return hashlib.sha256(f"{self.password_hash}|{changed}".encode()).hexdigest()[:16]
 
     def set_password(self, password: str) -> None:
         # Tests set a cheap method; production keeps werkzeug's default (scrypt).

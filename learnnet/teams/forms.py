@@ -282,9 +282,7 @@ class PhaseForm(BaseForm):
     start_period = SelectField(
         _l("New phase from"), validators=[InputRequired(_l("Choose the month the phase starts."))]
     )
-    label = StringField(
-        _l("Label"), validators=[DataRequired(_l("Give the phase a label.")), Length(max=60)]
-    )
+    label = StringField(_l("Label"), validators=[DataRequired(_l("Give the phase a label.")), Length(max=60)])
 
     def __init__(self, periods, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -377,3 +377,21 @@ def test_an_admin_sees_a_blocked_address_and_lets_it_through(client, admin, worl
     assert db_session.scalars(select(FailedLogin).where(FailedLogin.address == "10.1.2.3")).all() == []
     event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "login.unblock_address"))
     assert event.after["address"] == "10.1.2.3"
+
+
+def test_an_account_stopped_and_started_again_does_not_bring_old_sessions_back(app, client, admin, world):
+    member = world.users["team_member"]
+    ward = app.test_client()
+    ward.post("/login", data={"email": member.email, "password": PASSWORD})
+    assert ward.get("/my-teams").status_code == 200
+    form = {"name": member.name, "email": member.email, "role": member.role, "language": ""}
+    form["units"] = [str(m.unit_id) for m in member.memberships]
+    assert (
+        client.post(f"/admin/users/{member.id}", data={**form, "seen": _seen(client, member)}).status_code
+        == 302
+    )
+    assert ward.get("/my-teams").status_code == 302
+    started = {**form, "active": "y", "seen": _seen(client, member)}
+    assert client.post(f"/admin/users/{member.id}", data=started).status_code == 302
+    assert ward.get("/my-teams").status_code == 302  # logged out for good: they log in again
+    assert ward.post("/login", data={"email": member.email, "password": PASSWORD}).status_code == 302
