@@ -263,7 +263,9 @@ SCHEMAS: dict[str, Any] = {
 }
 
 _ERRORS = {
-    "400": _json(_ref("Error"), "The body is not valid JSON."),
+    "400": _json(
+        _ref("Error"), "The body is not valid JSON, or the request holds a NUL character (refused anywhere)."
+    ),
     "401": _json(_ref("Error"), "No token, or a token that is unknown or revoked."),
     "403": _json(_ref("Error"), "The token's user may not see (or change) this."),
     "404": _json(_ref("Error"), "No such object."),
@@ -273,7 +275,8 @@ _ERRORS = {
 
 
 def _errors(*codes: str) -> dict[str, Any]:
-    return {code: _ERRORS[code] for code in ("401", *codes)}
+    """Every operation may answer 400 (a NUL character anywhere in the request) and 401."""
+    return {code: _ERRORS[code] for code in dict.fromkeys(("400", "401", *codes))}
 
 
 def _path_id(name: str) -> dict[str, Any]:
