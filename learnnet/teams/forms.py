@@ -280,7 +280,7 @@ class ChartKindForm(BaseForm):
 
 class PhaseForm(BaseForm):
     start_period = SelectField(
-        _l("New phase from"), validators=[InputRequired(_l("Choose the month the phase starts."))]
+        _l("New phase from"), validators=[DataRequired(_l("Choose the month the phase starts."))]
     )
     label = StringField(_l("Label"), validators=[DataRequired(_l("Give the phase a label.")), Length(max=60)])
 
@@ -290,7 +290,9 @@ class PhaseForm(BaseForm):
 
 
 class ExclusionForm(BaseForm):
-    period = SelectField(_l("Leave out"), validators=[InputRequired(_l("Choose the month to leave out."))])
+    # DataRequired, as for text: "Choose a month" is a choice with an empty value, and a value of
+    # only spaces (stripped) must not pass as a month either.
+    period = SelectField(_l("Leave out"), validators=[DataRequired(_l("Choose the month to leave out."))])
     reason = StringField(
         _l("Reason"), validators=[DataRequired(_l("Say why the month is left out.")), Length(max=300)]
     )

@@ -328,3 +328,21 @@ def test_the_months_before_an_improvement_are_not_read_as_a_change_for_the_worse
     assert "en reell forverring" not in page
     assert "12 måneder på rad under gjennomsnittet, siden januar 2025: nivået før den endringen." in page
     assert "Legg til en fase fra januar 2026, så får nivået siden da sin egen senterlinje." in page
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\r"])
+def test_a_phase_or_left_out_month_without_a_month_is_refused(
+    client, auth, db_session, world, improving, blank
+):
+    team, measure = improving
+    auth.login(world.users["facilitator"])
+    base = f"/teams/{team.id}/measures/{measure.id}"
+    phase = client.post(f"{base}/phases", data={"start_period": blank, "label": "Ny rutine"})
+    assert "Velg måneden fasen starter" in phase.get_data(as_text=True)
+    left_out = client.post(f"{base}/exclusions", data={"period": blank, "reason": "Telling endret"})
+    assert "Velg måneden som skal holdes utenfor" in left_out.get_data(as_text=True)
+    db_session.expire_all()
+    assert (
+        db_session.scalar(select(ChartSettings)) is None
+        or not db_session.scalar(select(ChartSettings)).phases
+    )
