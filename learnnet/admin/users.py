@@ -57,6 +57,12 @@ def _email_check(form, field) -> None:
         raise ValidationError(_l("Enter an e-mail address like name@kommune.no."))
 
 
+# A unit removed by someone else while the form was open.
+_GONE = _l(
+    "A unit ticked here no longer exists; the list shows the units there are now. Check it and save again."
+)
+
+
 class UserForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254), _email_check])
@@ -75,8 +81,8 @@ class UserForm(BaseForm):
     # The account's change time when the form was filled: a save over someone else's newer change
     # is refused (see edit_user).
     seen = HiddenField()
-    units = SelectMultipleField(_l("Works in"), coerce=int)
-    leads = SelectMultipleField(_l("Team lead in"), coerce=int)
+    units = SelectMultipleField(_l("Works in"), coerce=int, invalid_choice_message=_GONE)
+    leads = SelectMultipleField(_l("Team lead in"), coerce=int, invalid_choice_message=_GONE)
     active = BooleanField(_l("Can log in"), default=True)
 
 

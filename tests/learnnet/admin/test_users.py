@@ -104,7 +104,7 @@ def test_a_team_lead_works_in_the_unit_too(client, admin, world, db_session):
         ({"repeat": "noe-annet-helt"}, "De to passordene er ikke like."),
         # Only a tampered form sends these; the field still says what is wrong.
         ({"role": "superuser"}, "Ikke et gyldig valg"),
-        ({"units": ["999999"]}, "not a valid choice"),
+        ({"units": ["999999"]}, "En enhet som er krysset av her, finnes ikke lenger"),
     ],
 )
 def test_bad_input_is_refused_with_a_message_and_nothing_is_created(
