@@ -13,21 +13,13 @@ from flask_babel import gettext as _
 
 from charts.render import drawing_version
 from charts.spc import Annotation, ChartText, SpcFigureData, from_measures, render_spc
-from charts.text import NumberFormat
 from learnnet.analysis import Analysis
-from learnnet.i18n import month_label, month_name
+from learnnet.i18n import month_label, month_name, number_format
 from learnnet.pagecache import Kept
 from learnnet.readings import describe
 
 SIZES = ("web", "tablet", "slide", "a4")
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
-
-
-def number_format() -> NumberFormat:
-    """Numbers on charts as the user writes them: "4,5 %" in Norwegian, "4.5%" in English."""
-    if str(get_locale()) == "nb":
-        return NumberFormat(decimal_mark=",", thousands_sep="\u00a0", percent_suffix="\u00a0%")
-    return NumberFormat()
 
 
 def chart_text(analysis: Analysis, *, title: str | None = None) -> ChartText:

@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
+from charts.text import NumberFormat
 from learnnet.api.errors import is_api_request
 
 
@@ -46,6 +47,14 @@ def datetime_label(moment: dt.datetime) -> str:
     clock in both: "28. nov. 2026, 13:05" or "28 Nov 2026, 13:05" (never "11/28/26, 1:05 PM")."""
     pattern = "d. MMM y, HH:mm" if str(get_locale()) == "nb" else "d MMM y, HH:mm"
     return format_datetime(moment, pattern)
+
+
+def number_format() -> NumberFormat:
+    """Numbers as the user writes them, on charts and in the words beside them: "4,5 %" in
+    Norwegian, "4.5%" in English."""
+    if str(get_locale()) == "nb":
+        return NumberFormat(decimal_mark=",", thousands_sep="\u00a0", percent_suffix="\u00a0%")
+    return NumberFormat()
 
 
 def number(value: float | None, digits: int = 1) -> str:

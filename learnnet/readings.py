@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from learnnet.analysis import Analysis
-from learnnet.i18n import month_name, number
+from learnnet.i18n import month_name, number, number_format
 from measures.reading import Statement
 
 
@@ -35,7 +35,7 @@ def _value(analysis: Analysis, value: float | None) -> str:
     unit = measure.unit_label
     if unit == "%":
         # As the charts write it: "87,5 %" in Norwegian, "87.5%" in English.
-        return number(shown, digits) + ("\u00a0%" if str(get_locale()) == "nb" else "%")
+        return number(shown, digits) + number_format().percent_suffix
     return f"{number(shown, digits)} {unit}".strip()
 
 
