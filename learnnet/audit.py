@@ -28,3 +28,10 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The values of ``before`` and ``after`` that differ, as the event's before and after (both
+    empty when nothing changed)."""
+    keys = [key for key in after if before.get(key) != after[key]]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}

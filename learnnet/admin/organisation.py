@@ -199,11 +199,6 @@ def _municipality_values(municipality: Municipality) -> dict:
     return {"region": municipality.region.name, "name": municipality.name, "number": municipality.number}
 
 
-def _changed(before: dict, after: dict) -> tuple[dict, dict]:
-    keys = [k for k in after if before.get(k) != after[k]]
-    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
-
-
 def create_unit(user: User, municipality: Municipality, **values) -> Unit:
     unit = Unit(municipality=municipality, **values)
     db.session.add(unit)
@@ -218,7 +213,7 @@ def update_unit(user: User, unit: Unit, municipality: Municipality, **values) ->
     unit.municipality = municipality
     for name, value in values.items():
         setattr(unit, name, value)
-    old, new = _changed(before, _unit_values(unit))
+    old, new = audit.changes(before, _unit_values(unit))
     if not new:
         return False
     db.session.flush()
@@ -251,7 +246,7 @@ def update_municipality(
 ) -> bool:
     before = _municipality_values(municipality)
     municipality.region, municipality.name, municipality.number = region, name, number
-    old, new = _changed(before, _municipality_values(municipality))
+    old, new = audit.changes(before, _municipality_values(municipality))
     if not new:
         return False
     db.session.flush()

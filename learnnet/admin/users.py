@@ -3,8 +3,10 @@
 An administrator adds a user with a first password (the person changes it under "Password"),
 changes name, e-mail, role, language and units, deactivates an account (it can no longer log in,
 and a session already open ends at its next page), sets a new password and lifts a login block.
-An administrator cannot deactivate their own account or take away their own admin role, so the
-county always keeps one administrator who can log in.
+An administrator cannot deactivate their own account or take away their own admin role, and no
+change may leave the county without an administrator who can log in. A save over another
+administrator's newer change is refused, and any saved change ends the person's open sessions
+(see ``User.get_id``).
 """
 
 from __future__ import annotations
@@ -309,17 +311,10 @@ def edit_user(user_id: int):
         before = _snapshot(user)
         _apply(form, user, _units_by_id(groups))
         db.session.flush()
-        after = _snapshot(user)
-        changed = [key for key in after if after[key] != before[key]]
-        if changed:
+        old, new = audit.changes(before, _snapshot(user))
+        if new:
             user.changed_at = utcnow()
-            audit.record(
-                current_user,
-                "user.update",
-                user,
-                before={key: before[key] for key in changed},
-                after={key: after[key] for key in changed},
-            )
+            audit.record(current_user, "user.update", user, before=old, after=new)
             db.session.commit()
             if user.id == current_user.id:
                 relogin(user)
