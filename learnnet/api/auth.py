@@ -73,10 +73,9 @@ def token_for_secret(secret: str) -> ApiToken | None:
     return db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
 
 
-def user_for_secret(secret: str) -> User | None:
-    """The active user a live token belongs to; None for an unknown, revoked, expired or disabled
-    one."""
-    token = token_for_secret(secret)
+def live_user(token: ApiToken | None) -> User | None:
+    """The active user a live token belongs to (its use recorded); None for no token, or a
+    revoked, expired or disabled one."""
     if token is None or not token.is_active or not token.user.active:
         return None
     now = utcnow()
@@ -96,9 +95,9 @@ def require_user() -> User:
         raise ApiError(
             401, "unauthorized", _("Send your API token in the header: Authorization: Bearer <token>.")
         )
-    user = user_for_secret(secret.strip())
+    token = token_for_secret(secret.strip())
+    user = live_user(token)
     if user is None:
-        token = token_for_secret(secret.strip())
         if token is not None and token.revoked_at is None and token.is_expired:
             raise ApiError(
                 401, "unauthorized", _("The API token has expired. Make a new one on the API tokens page.")
