@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from learnnet import clock
 from learnnet.extensions import db
 from learnnet.models import ChartSettings, Intervention, MeasureDefinition, Measurement, Team
 from learnnet.periods import add_months, months_between
@@ -71,7 +72,7 @@ def load_series(team: Team, measure: MeasureDefinition, until: dt.date | None = 
     It ends at ``until``, or last month, or the network's end, whichever comes first.
     """
     network = team.network
-    today_last = add_months(dt.date.today().replace(day=1), -1)
+    today_last = add_months(clock.this_month(), -1)
     last = min(network.end_date.replace(day=1), (until or today_last).replace(day=1), today_last)
     earliest = add_months(network.start_date.replace(day=1), -BASELINE_MONTHS)
     rows = db.session.scalars(

@@ -19,7 +19,6 @@ page carries is replaced by the current session's token on the way out.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 import threading
 from collections.abc import Callable, Hashable
@@ -33,6 +32,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import orm
 
+from learnnet import clock
 from learnnet.extensions import db
 from learnnet.models import (
     ChartExclusion,
@@ -115,7 +115,7 @@ def request_key() -> tuple:
     return (
         request.full_path,
         str(get_locale()),
-        dt.date.today(),
+        clock.today(),
         user.get_id(),
         user.name,
         user.role,

@@ -19,10 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from learnnet import audit
+from learnnet import audit, clock
 from learnnet.extensions import db
 from learnnet.models import MeasureDefinition, Measurement, MeasurementHistory, Network, Team, User
-from learnnet.models.types import utcnow
 from learnnet.periods import add_months
 
 # Far outside the team's own history: more than this many standard errors from its mean.
@@ -124,7 +123,7 @@ def check(
     first = (earliest or network.start_date).replace(day=1)
     if period > network.end_date.replace(day=1) or period < first:
         problems.append(Problem("period", str(_l("The month is outside the network's period."))))
-    if period > dt.date.today().replace(day=1):
+    if period > clock.this_month():
         problems.append(Problem("period", str(_l("You cannot enter numbers for a future month."))))
 
     if measure.is_ratio:
@@ -352,7 +351,7 @@ def _history(m: Measurement, action: str, user: User | None) -> None:
             value=m.value,
             comment=m.comment,
             changed_by_id=user.id if user else None,
-            changed_at=utcnow(),
+            changed_at=clock.now(),
         )
     )
 
@@ -463,7 +462,7 @@ def delete(m: Measurement, user: User | None, *, base_version: int) -> SaveResul
     if m.is_deleted:
         return SaveResult("unchanged", m)
     before = snapshot(m)
-    m.deleted_at = utcnow()
+    m.deleted_at = clock.now()
     m.updated_by_id = user.id if user else None
     db.session.flush()
     _history(m, "delete", user)
@@ -485,7 +484,7 @@ def restore(
     m.deleted_at = None
     m.updated_by_id = user.id if user else None
     # A restore is a save even when it brings back the values already there: a new version and time.
-    m.updated_at = utcnow()
+    m.updated_at = clock.now()
     db.session.flush()
     _history(m, "restore", user)
     audit.record(user, "measurement.restore", m, before=before, after=snapshot(m))

@@ -32,7 +32,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from learnnet import audit
+from learnnet import audit, clock
 from learnnet.accounts import MIN_PASSWORD_LENGTH, ROLE_LABELS
 from learnnet.admin import bp
 from learnnet.auth.forms import NewPasswordForm
@@ -47,7 +47,6 @@ from learnnet.auth.views import relogin
 from learnnet.extensions import db
 from learnnet.forms import BaseForm
 from learnnet.models import ROLES, Municipality, Unit, UnitMembership, User
-from learnnet.models.types import utcnow
 
 # Something@something.something, without spaces: enough to catch a slip; the person's first log-in
 # proves the rest.
@@ -234,7 +233,7 @@ def users():
         people=people,
         roles=ROLE_LABELS,
         selected={"q": text, "role": role},
-        blocked=blocked_addresses(db.session, limits, utcnow()),
+        blocked=blocked_addresses(db.session, limits, clock.now()),
         unlock_form=UnlockForm(),
     )
 
@@ -265,7 +264,7 @@ def new_user():
         user = User(name="", email="", role="team_member", password_hash="")
         _apply(form, user, _units_by_id(groups))
         user.active = True  # the form for a new user has no such box
-        user.changed_at = utcnow()
+        user.changed_at = clock.now()
         user.set_password(form.password.data)
         db.session.add(user)
         try:
@@ -313,7 +312,7 @@ def edit_user(user_id: int):
         db.session.flush()
         old, new = audit.changes(before, _snapshot(user))
         if new:
-            user.changed_at = utcnow()
+            user.changed_at = clock.now()
             audit.record(current_user, "user.update", user, before=old, after=new)
             db.session.commit()
             if user.id == current_user.id:
@@ -327,7 +326,7 @@ def edit_user(user_id: int):
 
 def _edit_page(user: User, form: UserForm, groups, password_form: NewPasswordForm, status: int = 200):
     limits = ThrottleLimits.from_config(current_app.config)
-    block = login_block(db.session, user.email, None, limits, utcnow()) if limits.per_account else None
+    block = login_block(db.session, user.email, None, limits, clock.now()) if limits.per_account else None
     return (
         render_template(
             "admin/user_form.html",

@@ -10,11 +10,10 @@ from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from learnnet import audit
+from learnnet import audit, clock
 from learnnet.api.errors import ApiError
 from learnnet.extensions import db
 from learnnet.models import ApiToken, User
-from learnnet.models.types import utcnow
 
 SECRET_PREFIX = "lnt_"
 # A new token works this many days unless its maker chooses otherwise: a leaked token stops
@@ -32,7 +31,7 @@ def create_token(user: User, name: str, days: int = DEFAULT_DAYS) -> tuple[ApiTo
     """A new token for ``user`` that works for ``days`` days; the secret is returned once and never
     stored."""
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
-    now = utcnow()
+    now = clock.now()
     token = ApiToken(
         user_id=user.id,
         name=name,
@@ -54,7 +53,7 @@ def create_token(user: User, name: str, days: int = DEFAULT_DAYS) -> tuple[ApiTo
 
 def revoke_token(token: ApiToken, user: User) -> None:
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
+        token.revoked_at = clock.now()
         audit.record(user, "api_token.revoke", token, after={"name": token.name, "prefix": token.prefix})
         db.session.flush()
 
@@ -78,7 +77,7 @@ def live_user(token: ApiToken | None) -> User | None:
     revoked, expired or disabled one."""
     if token is None or not token.is_active or not token.user.active:
         return None
-    now = utcnow()
+    now = clock.now()
     if token.last_used_at is None or now - token.last_used_at > USE_RESOLUTION:
         # Committed with the request's other work at its boundary (see the API's after_request);
         # a GET on PostgreSQL has no transaction, and its statement commits it at once.

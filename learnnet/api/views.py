@@ -5,14 +5,13 @@ Each view: check access through :mod:`learnnet.permissions`, call a service, ret
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from flask import Response, g, jsonify, request
 from flask_babel import gettext as _
 from flask_babel import refresh
 
-from learnnet import permissions
+from learnnet import clock, permissions
 from learnnet.api import auth, bp, services
 from learnnet.api.errors import ApiError, api_error
 from learnnet.api.openapi import document
@@ -139,7 +138,7 @@ def team_measures(team_id: int):
 def series(team_id: int, measure_id: int):
     found = _team(team_id)
     measure = services.measure_of(found, measure_id)
-    return jsonify(services.series(found, measure, dt.date.today()))
+    return jsonify(services.series(found, measure, clock.today()))
 
 
 @bp.get("/teams/<int:team_id>/measures/<int:measure_id>/measurements/<period>")

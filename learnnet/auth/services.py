@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from learnnet import clock
 from learnnet.extensions import db
 from learnnet.models import User
-from learnnet.models.types import utcnow
 
 
 def find_user(email: str) -> User | None:
@@ -16,5 +16,5 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user(email)
     if user is None or not user.active or not user.check_password(password):
         return None
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
     return user

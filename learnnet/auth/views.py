@@ -10,14 +10,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.config import COOKIE_NAME
 from sqlalchemy.orm import joinedload
 
-from learnnet import audit
+from learnnet import audit, clock
 from learnnet.accounts import MIN_PASSWORD_LENGTH
 from learnnet.auth import bp, throttle
 from learnnet.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from learnnet.auth.services import authenticate
 from learnnet.extensions import db, login_manager
 from learnnet.models import User
-from learnnet.models.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +74,7 @@ def login():
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         limits = throttle.ThrottleLimits.from_config(current_app.config)
-        address, now = request.remote_addr, utcnow()
+        address, now = request.remote_addr, clock.now()
         block = throttle.login_block(db.session, form.email.data, address, limits, now)
         if block is not None:
             log.warning(
@@ -124,7 +123,7 @@ def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         limits = throttle.ThrottleLimits.from_config(current_app.config)
-        address, now = request.remote_addr, utcnow()
+        address, now = request.remote_addr, clock.now()
         # Guessing the password here counts like guessing it at the log-in.
         block = throttle.login_block(db.session, current_user.email, address, limits, now)
         if block is not None:

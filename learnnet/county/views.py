@@ -11,7 +11,7 @@ from sqlalchemy import select
 from charts.funnel import render_funnel
 from charts.multiples import render_small_multiples
 from charts.spc import render_spc
-from learnnet import permissions
+from learnnet import clock, permissions
 from learnnet.county import bp
 from learnnet.county import services as svc
 from learnnet.county.figures import effect_figure, funnel_figure, multiples_figure
@@ -32,7 +32,7 @@ def overview():
     permissions.require_county(current_user)
     regions = list(db.session.scalars(select(Region).order_by(Region.name)))
     networks = list(db.session.scalars(select(Network).order_by(Network.start_date.desc())))
-    period = default_entry_period(dt.date.today())
+    period = default_entry_period(clock.today())
     return render_template(
         "county/overview.html",
         regions=regions,
@@ -93,7 +93,7 @@ def _query() -> Query:
         measure = candidates[0] if candidates else None
     if measure is None:
         abort(404)
-    today = dt.date.today()
+    today = clock.today()
     window = svc.window_from(
         measure, today, parse_period(request.args.get("first")), parse_period(request.args.get("last"))
     )

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from learnnet import permissions
+from learnnet import clock, permissions
 from learnnet.extensions import db
 from learnnet.home import bp
 from learnnet.models import Network, Team, Unit
@@ -35,7 +33,7 @@ def index():
 @bp.route("/my-teams")
 @login_required
 def my_teams():
-    period = default_entry_period(dt.date.today())
+    period = default_entry_period(clock.today())
     query = (
         permissions.visible_teams(current_user)
         .order_by(Network.start_date.desc(), Team.name)

@@ -30,7 +30,7 @@ from sqlalchemy import or_ as sa_or
 from sqlalchemy.exc import IntegrityError
 
 from charts.pack import slug
-from learnnet import audit, recording
+from learnnet import audit, clock, recording
 from learnnet.extensions import db
 from learnnet.imports.tables import COLUMNS, FileProblem, Table, month_text, read_table, to_csv
 from learnnet.models import (
@@ -42,7 +42,6 @@ from learnnet.models import (
     Team,
     User,
 )
-from learnnet.models.types import utcnow
 from learnnet.periods import add_months, months_between, parse_period
 
 log = logging.getLogger(__name__)
@@ -581,7 +580,7 @@ def commit_import(scope: Scope, plan: ImportPlan, user: User, *, filename: str =
     changes = plan.changes
     creates = [r for r in changes if r.action == "create"]
     updates = [r for r in changes if r.action != "create"]
-    now = utcnow()
+    now = clock.now()
     user_id = user.id if user is not None else None
     savepoint = db.session.begin_nested()
     try:
@@ -736,7 +735,7 @@ def upload_read(upload: ImportUpload, table: Table) -> None:
     upload.rows_total = len(table.rows)
     upload.rows_done = 0
     upload.phase = "checking"
-    upload.progress_at = utcnow()
+    upload.progress_at = clock.now()
 
 
 def record_progress(upload: ImportUpload, phase: str, done: int, total: int) -> None:
@@ -745,7 +744,7 @@ def record_progress(upload: ImportUpload, phase: str, done: int, total: int) -> 
     Loaded objects are not expired by this commit: a plan in the middle of its work keeps them.
     """
     upload.phase, upload.rows_done, upload.rows_total = phase, done, total
-    upload.progress_at = utcnow()
+    upload.progress_at = clock.now()
     session = db.session()
     expire, session.expire_on_commit = session.expire_on_commit, False
     try:
@@ -763,7 +762,7 @@ def is_ready(upload: ImportUpload, now: dt.datetime | None = None) -> bool:
         return False
     return (
         upload.phase in ("reading", "checking", "queued", "saving")
-        and (now or utcnow()) - moved > STALLED_AFTER
+        and (now or clock.now()) - moved > STALLED_AFTER
     )
 
 
@@ -903,7 +902,7 @@ def claim_next_upload() -> tuple[str, ImportUpload] | None:
             update(ImportUpload)
             .where(ImportUpload.id == found.id, waiting)
             .values(
-                phase="checking" if found.phase == "queued" else "reading", rows_done=0, progress_at=utcnow()
+                phase="checking" if found.phase == "queued" else "reading", rows_done=0, progress_at=clock.now()
             )
         ).rowcount
         db.session.commit()
@@ -927,7 +926,7 @@ def progress_of(upload: ImportUpload) -> dict:
 def _forget_old_uploads(user: User) -> None:
     db.session.execute(
         delete(ImportUpload).where(
-            ImportUpload.user_id == user.id, ImportUpload.created_at < utcnow() - UPLOAD_LIFETIME
+            ImportUpload.user_id == user.id, ImportUpload.created_at < clock.now() - UPLOAD_LIFETIME
         )
     )
 
@@ -949,7 +948,7 @@ def keep_upload(scope: Scope, user: User, filename: str, table: Table, plan: Imp
         phase="checked",
         rows_done=len(table.rows),
         rows_total=len(table.rows),
-        progress_at=utcnow(),
+        progress_at=clock.now(),
     )
     db.session.add(upload)
     db.session.flush()
@@ -963,7 +962,7 @@ def kept_table(upload: ImportUpload) -> Table:
 def find_upload(key: str, user: User) -> ImportUpload | None:
     """The user's own upload with this key, if it is still there."""
     upload = db.session.scalar(select(ImportUpload).where(ImportUpload.key == key))
-    if upload is None or upload.user_id != user.id or upload.created_at < utcnow() - UPLOAD_LIFETIME:
+    if upload is None or upload.user_id != user.id or upload.created_at < clock.now() - UPLOAD_LIFETIME:
         return None
     return upload
 

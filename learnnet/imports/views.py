@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from learnnet import jobs, permissions
+from learnnet import clock, jobs, permissions
 from learnnet.extensions import db
 from learnnet.imports import bp
 from learnnet.imports.forms import ConfirmForm, UploadForm
@@ -336,7 +336,7 @@ def team_template(team_id: int, fmt: str):
 
 
 def _template(scope: Scope, fmt: str) -> Response:
-    today = dt.date.today()
+    today = clock.today()
     rows = template_rows(scope, today)
     sheets = [("Data", rows), *reference_sheets(scope)]
     word = _("template")
@@ -357,7 +357,7 @@ def team_export(team_id: int, fmt: str):
 
 def _export(scope: Scope, fmt: str) -> Response:
     rows = export_rows(scope)
-    return _download(fmt, rows, [("Data", rows)], file_stem(scope, dt.date.today()))
+    return _download(fmt, rows, [("Data", rows)], file_stem(scope, clock.today()))
 
 
 def _download(fmt: str, rows, sheets, stem: str) -> Response:

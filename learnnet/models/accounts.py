@@ -12,8 +12,9 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from learnnet import clock
 from learnnet.extensions import db
-from learnnet.models.types import UTCDateTime, choice_check, utcnow
+from learnnet.models.types import UTCDateTime, choice_check
 
 if TYPE_CHECKING:
     from learnnet.models.org import Unit
@@ -36,7 +37,7 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(sa.String(20))
     language: Mapped[str | None] = mapped_column(sa.String(5))
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # When an administrator last changed the account (set by learnnet/admin/users.py, not by a
     # log-in): kept pages that show people's names notice a rename by it (learnnet/pagecache.py),

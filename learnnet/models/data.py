@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from learnnet import clock
 from learnnet.extensions import db
 from learnnet.models.definitions import CHART_KINDS
-from learnnet.models.types import UTCDateTime, choice_check, utcnow
+from learnnet.models.types import UTCDateTime, choice_check
 
 if TYPE_CHECKING:
     from learnnet.models.accounts import User
@@ -50,9 +51,9 @@ class Measurement(db.Model):
     value: Mapped[float | None] = mapped_column(sa.Float)
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     version: Mapped[int] = mapped_column(sa.Integer, default=1)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
@@ -88,7 +89,7 @@ class MeasurementHistory(db.Model):
     denominator: Mapped[int | None] = mapped_column(sa.Integer)
     value: Mapped[float | None] = mapped_column(sa.Float)
     comment: Mapped[str] = mapped_column(sa.Text, default="")
-    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
     measurement: Mapped[Measurement] = relationship(back_populates="history")
@@ -116,7 +117,7 @@ class ChartSettings(db.Model):
     chart_kind: Mapped[str | None] = mapped_column(sa.String(8))
     # The last month of the baseline; centre line and limits come from months up to it.
     freeze_period: Mapped[dt.date | None] = mapped_column(sa.Date)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     phases: Mapped[list[ChartPhase]] = relationship(
         back_populates="settings", order_by="ChartPhase.start_period", cascade="all, delete-orphan"

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from learnnet import clock
 from learnnet.extensions import db
-from learnnet.models.types import UTCDateTime, choice_check, utcnow
+from learnnet.models.types import UTCDateTime, choice_check
 
 if TYPE_CHECKING:
     from learnnet.models.networks import Network
@@ -106,7 +107,7 @@ class MeasureDefinition(db.Model):
     target: Mapped[float | None] = mapped_column(sa.Float)
     default_chart: Mapped[str | None] = mapped_column(sa.String(8))
     version: Mapped[int] = mapped_column(sa.Integer, default=1)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     network: Mapped[Network] = relationship(back_populates="measures")
     template: Mapped[MeasureTemplate | None] = relationship()

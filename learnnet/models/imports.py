@@ -8,8 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from learnnet import clock
 from learnnet.extensions import db
-from learnnet.models.types import UTCDateTime, utcnow
+from learnnet.models.types import UTCDateTime
 
 
 class ImportUpload(db.Model):
@@ -35,7 +36,7 @@ class ImportUpload(db.Model):
     filename: Mapped[str] = mapped_column(sa.String(255))
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
     plan_digest: Mapped[str] = mapped_column(sa.String(64), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     # reading, checking, checked (waiting for the user), queued (to be saved), saving, done, failed.
     phase: Mapped[str] = mapped_column(sa.String(10), default="reading", server_default="checked")
     rows_done: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")

@@ -11,8 +11,9 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from learnnet import clock
 from learnnet.extensions import db
-from learnnet.models.types import UTCDateTime, utcnow
+from learnnet.models.types import UTCDateTime
 
 
 class FailedLogin(db.Model):
@@ -25,7 +26,7 @@ class FailedLogin(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     email: Mapped[str] = mapped_column(sa.String(254))
     address: Mapped[str] = mapped_column(sa.String(64))
 

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from learnnet import clock
 from learnnet.extensions import db
-from learnnet.models.types import UTCDateTime, choice_check, utcnow
+from learnnet.models.types import UTCDateTime, choice_check
 
 if TYPE_CHECKING:
     from learnnet.models.networks import Network, Team
@@ -46,7 +47,7 @@ class Municipality(db.Model):
     # Raised by every change (the mapper's version counter): kept pages that show the name notice
     # it (learnnet/pagecache.py).
     version: Mapped[int] = mapped_column(sa.Integer, server_default="1")
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     region: Mapped[Region] = relationship(back_populates="municipalities")
     units: Mapped[list[Unit]] = relationship(back_populates="municipality", order_by="Unit.name")
@@ -79,7 +80,7 @@ class Unit(db.Model):
     # Raised by every change (the mapper's version counter): kept pages that show the name notice
     # it (learnnet/pagecache.py).
     version: Mapped[int] = mapped_column(sa.Integer, server_default="1")
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     municipality: Mapped[Municipality] = relationship(back_populates="units")
     teams: Mapped[list[Team]] = relationship(back_populates="unit")

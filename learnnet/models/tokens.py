@@ -7,9 +7,10 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from learnnet import clock
 from learnnet.extensions import db
 from learnnet.models.accounts import User
-from learnnet.models.types import UTCDateTime, utcnow
+from learnnet.models.types import UTCDateTime
 
 
 class ApiToken(db.Model):
@@ -26,7 +27,7 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     # The secret's first characters, so the user can tell their tokens apart.
     prefix: Mapped[str] = mapped_column(sa.String(12))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # After this the token no longer works; None (tokens made before tokens had an end) never ends.
@@ -40,7 +41,7 @@ class ApiToken(db.Model):
 
     @property
     def is_expired(self) -> bool:
-        return self.expires_at is not None and self.expires_at <= utcnow()
+        return self.expires_at is not None and self.expires_at <= clock.now()
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.prefix}… of user {self.user_id}>"

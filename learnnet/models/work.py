@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from learnnet import clock
 from learnnet.extensions import db
-from learnnet.models.types import UTCDateTime, choice_check, utcnow
+from learnnet.models.types import UTCDateTime, choice_check
 
 if TYPE_CHECKING:
     from learnnet.models.networks import Team
@@ -29,7 +30,7 @@ class Intervention(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     start_date: Mapped[dt.date] = mapped_column(sa.Date)
     end_date: Mapped[dt.date | None] = mapped_column(sa.Date)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
     team: Mapped[Team] = relationship(back_populates="interventions")

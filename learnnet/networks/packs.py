@@ -28,14 +28,13 @@ from sqlalchemy import select, update
 from charts.matrix import MatrixCell, MatrixText, SummaryMatrixData
 from charts.pack import PackData, PackText, TeamSection, render_pack, slug
 from charts.render import drawing_version
-from learnnet import jobs
+from learnnet import clock, jobs
 from learnnet.analysis import analyse_team_measure
 from learnnet.chartdata import figure_data
 from learnnet.county.suppression import Suppression
 from learnnet.extensions import db
 from learnnet.i18n import month_name, number
 from learnnet.models import LearningSession, SessionPack, User
-from learnnet.models.types import utcnow
 from learnnet.networks.services import cell_of, data_until, session_heading
 
 __all__ = ["build", "claim_next", "content_hash", "data_until", "pack_data", "request_pack", "start"]
@@ -215,7 +214,7 @@ def _set(pack: SessionPack, *, commit: bool = True, **values) -> None:
 
 def build(pack: SessionPack, *, reuse: bool = True, workers: int | None = None) -> SessionPack:
     """Build the pack's files and store them on the row, committing progress as it goes."""
-    _set(pack, status="running", step="collecting", progress=5, started_at=utcnow())
+    _set(pack, status="running", step="collecting", progress=5, started_at=clock.now())
     try:
         with force_locale(pack.language):
             data = pack_data(pack.session)
@@ -250,7 +249,7 @@ def build(pack: SessionPack, *, reuse: bool = True, workers: int | None = None) 
             pdf_size=len(pdf),
             zip_size=len(png_zip),
             pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-            finished_at=utcnow(),
+            finished_at=clock.now(),
         )
     except Exception as error:  # a failed build must say so on the page, never stay "running"
         log.exception("session pack %s failed", pack.id)
@@ -260,7 +259,7 @@ def build(pack: SessionPack, *, reuse: bool = True, workers: int | None = None) 
             status="failed",
             step="failed",
             error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=utcnow(),
+            finished_at=clock.now(),
         )
     return pack
 
@@ -288,7 +287,7 @@ def claim_next() -> SessionPack | None:
         claimed = db.session.execute(
             update(SessionPack)
             .where(SessionPack.id == pack_id, SessionPack.status == "queued")
-            .values(status="running", step="collecting", started_at=utcnow())
+            .values(status="running", step="collecting", started_at=clock.now())
         ).rowcount
         db.session.commit()
         if claimed:
@@ -299,7 +298,7 @@ def is_stalled(pack: SessionPack, now: dt.datetime | None = None) -> bool:
     if pack.is_finished:
         return False
     since = pack.started_at or pack.created_at
-    return (now or utcnow()) - since > STALLED_AFTER
+    return (now or clock.now()) - since > STALLED_AFTER
 
 
 def packs_of(session: LearningSession) -> list[SessionPack]:

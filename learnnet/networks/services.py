@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from learnnet import audit
+from learnnet import audit, clock
 from learnnet.analysis import Analysis, analyse_team_measure
 from learnnet.county.suppression import Suppression, is_hidden
 from learnnet.extensions import db
@@ -145,7 +145,7 @@ def municipalities_of(network: Network) -> list[tuple[int, str]]:
 def data_until(session: LearningSession, today: dt.date | None = None) -> dt.date:
     """A learning session's charts hold the data up to the month before the session — or up to
     last month, when the pack is made earlier than that."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     return min(add_months(month_start(session.date), -1), add_months(month_start(today), -1))
 
 

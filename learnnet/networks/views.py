@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
-from learnnet import pagecache, permissions
+from learnnet import clock, pagecache, permissions
 from learnnet.county.suppression import policy
 from learnnet.exports import FORMATS, Table, download
 from learnnet.extensions import db
@@ -45,7 +45,7 @@ def session_heading(session) -> str:
 def index():
     query = permissions.visible_networks(current_user).order_by(Network.status, Network.start_date.desc())
     networks = list(db.session.scalars(query))
-    period = default_entry_period(dt.date.today())
+    period = default_entry_period(clock.today())
     return render_template(
         "networks/index.html",
         networks=networks,
@@ -88,7 +88,7 @@ def network(network_id: int):
 
 def _network_page(network: Network, packs: dict) -> str:
     board, municipality_id = _dashboard(network)
-    last = min(default_entry_period(dt.date.today()), network.end_date.replace(day=1))
+    last = min(default_entry_period(clock.today()), network.end_date.replace(day=1))
     periods = months_between(max(add_months(last, -5), network.start_date.replace(day=1)), last)
     return render_template(
         "networks/network.html",
@@ -102,7 +102,7 @@ def _network_page(network: Network, packs: dict) -> str:
         can_manage=permissions.can_manage_network(current_user, network),
         can_build=permissions.can_build_pack(current_user, network),
         can_compare=permissions.can_compare(current_user, network),
-        next_session=svc.next_session(network, dt.date.today()),
+        next_session=svc.next_session(network, clock.today()),
         packs=packs,
     )
 
@@ -205,7 +205,7 @@ def new():
     language = str(get_locale())
     form.templates.choices = _template_choices(language)
     if request.method == "GET":
-        today = dt.date.today()
+        today = clock.today()
         form.start_date.data = add_months(today.replace(day=1), 1)
         form.end_date.data = add_months(form.start_date.data, 12) - dt.timedelta(days=1)
     if form.validate_on_submit():

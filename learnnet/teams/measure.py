@@ -7,12 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from charts.pack import slug
-from learnnet import audit, permissions
+from learnnet import audit, clock, permissions
 from learnnet.analysis import analyse, analyse_team_measure, chart_settings, load_series
 from learnnet.chartdata import FORMATS, SIZES, etag, figure_data, render
 from learnnet.extensions import db
 from learnnet.models import ChartExclusion, ChartPhase, ChartSettings, MeasureDefinition
-from learnnet.models.types import utcnow
 from learnnet.periods import parse_period
 from learnnet.readings import describe
 from learnnet.teams import bp
@@ -102,7 +101,7 @@ def _filled(series) -> list:
 def _done(team, measure, settings, before: dict, message: str):
     # The settings' time moves with every change, to their phases and exclusions too: cached
     # pages (learnnet/pagecache.py) notice a change by it.
-    settings.updated_at = utcnow()
+    settings.updated_at = clock.now()
     db.session.flush()
     db.session.refresh(settings)
     audit.record(

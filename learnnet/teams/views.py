@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from learnnet import pagecache, permissions, recording
+from learnnet import clock, pagecache, permissions, recording
 from learnnet.extensions import db
 from learnnet.i18n import month_name
 from learnnet.models import Measurement, MeasurementHistory, Team
@@ -31,14 +29,14 @@ from learnnet.teams.services import (
 @login_required
 def team(team_id: int):
     team = permissions.team_or_abort(team_id, current_user)
-    period = due_period(team, dt.date.today())
+    period = due_period(team, clock.today())
     return render_template(
         "teams/team.html",
         team=team,
         period=period,
         statuses=team_status(team, period),
         charted=measures_with_data(team),
-        missing=missing_months(team, dt.date.today()),
+        missing=missing_months(team, clock.today()),
         can_enter=permissions.can_enter_data(current_user, team),
     )
 
@@ -87,7 +85,7 @@ def entry(team_id: int):
 
 
 def _entry(team: Team):
-    today = dt.date.today()
+    today = clock.today()
     periods = entry_periods(team, today)
     baseline = baseline_periods(team, today)
     period = parse_period(request.args.get("period")) or next(iter(periods or baseline), None)

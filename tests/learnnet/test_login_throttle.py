@@ -6,10 +6,9 @@ import datetime as dt
 
 import pytest
 
-from learnnet import create_app
+from learnnet import clock, create_app
 from learnnet.auth import throttle
 from learnnet.models import FailedLogin
-from learnnet.models.types import utcnow
 from tests.learnnet import factories as f
 
 WRONG = "not the password at all"
@@ -78,7 +77,7 @@ def test_twenty_failures_from_one_address_block_it(client, db_session):
 
 def test_failures_older_than_the_window_do_not_count(client, db_session):
     user = f.UserFactory()
-    old = utcnow() - dt.timedelta(minutes=16)
+    old = clock.now() - dt.timedelta(minutes=16)
     db_session.add_all(FailedLogin(at=old, email=user.email, address="127.0.0.1") for _ in range(5))
     db_session.flush()
     assert _login(client, user.email).status_code == 302
@@ -86,7 +85,7 @@ def test_failures_older_than_the_window_do_not_count(client, db_session):
 
 def test_the_wait_is_until_the_oldest_counted_failure_leaves_the_window(client, db_session):
     user = f.UserFactory()
-    now = utcnow()
+    now = clock.now()
     db_session.add_all(
         FailedLogin(at=now - dt.timedelta(minutes=minutes), email=user.email, address="10.0.0.1")
         for minutes in (10, 9, 8, 7, 6)
@@ -124,7 +123,7 @@ def test_failures_are_kept_in_the_database(client, db_session):
 
 
 def test_old_failures_are_pruned(client, db_session):
-    db_session.add(FailedLogin(at=utcnow() - dt.timedelta(days=2), email="x@example.no", address="1.2.3.4"))
+    db_session.add(FailedLogin(at=clock.now() - dt.timedelta(days=2), email="x@example.no", address="1.2.3.4"))
     db_session.flush()
     _fail(client, "y@example.no", 1)
     assert [r.email for r in db_session.query(FailedLogin).all()] == ["y@example.no"]
@@ -137,7 +136,7 @@ def test_limit_zero_turns_that_limit_off(db_session, reason):
         per_address=0 if reason == "address" else 20,
         window=dt.timedelta(minutes=15),
     )
-    now = utcnow()
+    now = clock.now()
     for _ in range(30):
         throttle.record_failure(db_session, "z@example.no", "10.1.1.1", now, limits)
     block = throttle.login_block(db_session, "z@example.no", "10.1.1.1", limits, now)
