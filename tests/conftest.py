@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
@@ -23,7 +24,21 @@ from werkzeug.serving import make_server
 from learnnet import create_app, pagecache
 from learnnet.extensions import db
 from learnnet.models import UnitMembership
+from tests.clock import MOMENT
 from tests.learnnet.factories import PASSWORD, configure_factories
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frozen_clock():
+    """The whole run, the live server's thread included, is on ``tests.clock.TODAY``.
+
+    time-machine moves the process's clock (``datetime.now``, ``time.time``) to noon of that day,
+    Norwegian time, and lets it tick on from there: code that waits or measures time sees time
+    pass, and every "today" in learnnet, in Flask-Login and in the signed cookies is that day.
+    It leaves the monotonic clock alone, which asyncio, Playwright and psycopg rely on.
+    """
+    with time_machine.travel(MOMENT, tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ CI) a missing browser is a failure instead.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 from types import SimpleNamespace
@@ -15,6 +14,7 @@ import pytest
 
 from learnnet.extensions import db
 from learnnet.models import UnitMembership
+from tests.clock import last_day, month
 from tests.learnnet import factories as f
 
 CHROMIUM = os.environ.get("LEARNNET_CHROMIUM", "/usr/bin/chromium")
@@ -57,7 +57,7 @@ def county(live_app):
     """
     with live_app.app_context():
         f.configure_factories(db.session)
-        network = f.NetworkFactory(start_date=dt.date(2025, 1, 1), end_date=dt.date(2027, 12, 31))
+        network = f.NetworkFactory(start_date=month(0), end_date=last_day(35))
         unit = f.UnitFactory(name="Borre sykehjem, avd. 1")
         own = f.TeamFactory(network=network, unit=unit, name="Borre avd. 1")
         other = f.TeamFactory(network=network, name="Indre havn avd. 2")

@@ -1,14 +1,14 @@
 """A team member enters a month on a tablet, in a real Chromium."""
 
-import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from learnnet.periods import default_entry_period
+from tests.clock import TODAY, month, nb_month, ym
 
-PERIOD = default_entry_period(dt.date.today())
+PERIOD = default_entry_period(TODAY)
 pytestmark = pytest.mark.browser
 
 
@@ -76,8 +76,8 @@ def test_validation_messages(new_page, county, values, message):
 
 def test_month_outside_the_network_is_refused(new_page, county):
     page = new_page("laptop", county.member_email, county.password)
-    # Before the twelve baseline months ahead of the network's start (January 2025).
-    page.goto(entry_url(county, dt.date(2023, 5, 1)))
+    # Before the twelve baseline months ahead of the network's start.
+    page.goto(entry_url(county, month(-20)))
     expect(page.get_by_text("er utenfor nettverkets periode")).to_be_visible()
     expect(page.get_by_role("button", name="Lagre", exact=True)).to_be_disabled()
 
@@ -85,9 +85,9 @@ def test_month_outside_the_network_is_refused(new_page, county):
 def test_a_baseline_month_is_chosen_from_the_month_list(new_page, county):
     page = new_page("tablet-portrait", county.member_email, county.password)
     page.goto(entry_url(county))
-    page.get_by_label("Måned", exact=True).select_option("2024-05")
+    page.get_by_label("Måned", exact=True).select_option(ym(-8))
     page.get_by_role("button", name="Vis", exact=True).click()
-    expect(page.get_by_text("mai 2024 er før nettverket startet")).to_be_visible()
+    expect(page.get_by_text(f"{nb_month(month(-8))} er før nettverket startet")).to_be_visible()
     fill_all(page, county, num="6", den="16")
     page.get_by_role("button", name="Lagre", exact=True).click()
     expect(page.get_by_role("alert").first).to_contain_text("Lagret")
@@ -97,7 +97,7 @@ def test_unusual_value_asks_to_confirm(new_page, county):
     page = new_page("tablet-portrait", county.member_email, county.password)
     # Six earlier months around 8 of 16.
     for k in range(1, 7):
-        page.goto(entry_url(county, dt.date(2025, k, 1)))
+        page.goto(entry_url(county, month(k - 1)))
         fill_all(page, county, num=str(7 + k % 3), den="16")
         page.get_by_role("button", name="Lagre", exact=True).click()
         expect(page.get_by_role("alert").first).to_contain_text("Lagret")
@@ -173,9 +173,9 @@ def test_another_teams_pages_are_refused(new_page, county):
 def test_the_chart_changes_after_a_month_is_entered(new_page, county):
     page = new_page("tablet-landscape", county.member_email, county.password)
     # Three earlier months so there is a chart to look at.
-    for month in (7, 8, 9):
-        page.goto(entry_url(county, dt.date(2026, month, 1)))
-        fill_all(page, county, num=str(month), den="16")
+    for k in (7, 8, 9):
+        page.goto(entry_url(county, month(11 + k)))
+        fill_all(page, county, num=str(k), den="16")
         page.get_by_role("button", name="Lagre", exact=True).click()
         expect(page.get_by_role("alert").first).to_contain_text("Lagret")
     measure_url = f"/teams/{county.team_id}/measures/{county.proportion_id}"

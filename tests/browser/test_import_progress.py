@@ -3,7 +3,6 @@ follows their progress until the preview and then the result are there."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from types import SimpleNamespace
 
@@ -13,6 +12,7 @@ from playwright.sync_api import expect
 from learnnet.extensions import db
 from learnnet.models import Measurement
 from learnnet.periods import add_months, default_entry_period, months_between
+from tests.clock import TODAY
 from tests.learnnet import factories as f
 
 pytestmark = pytest.mark.browser
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 def network(live_app):
     with live_app.app_context():
         f.configure_factories(db.session)
-        last = default_entry_period(dt.date.today())
+        last = default_entry_period(TODAY)
         start = add_months(last, -11)
         network = f.NetworkFactory(start_date=start, end_date=add_months(last, 12))
         f.TeamFactory(network=network, name="Importteam")

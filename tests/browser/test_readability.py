@@ -3,7 +3,6 @@ key, the comparison filters."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from types import SimpleNamespace
 
@@ -13,6 +12,7 @@ from playwright.sync_api import expect
 from learnnet.extensions import db
 from learnnet.models import UnitMembership
 from learnnet.periods import add_months, default_entry_period, months_between
+from tests.clock import TODAY
 from tests.learnnet import factories as f
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,11 @@ TABLET = {"width": 1024, "height": 768}
 PROJECTOR = {"width": 1920, "height": 1080}
 MEASURES = [
     ("NEWS2 ved innkomst", "Pasienter med fullstendig sett vitale tegn (NEWS2) ved innkomst", 90.0),
-    ("NEWS2 ved endret tilstand", "Pasienter med fullstendig sett vitale tegn (NEWS2) ved endret tilstand", 80.0),
+    (
+        "NEWS2 ved endret tilstand",
+        "Pasienter med fullstendig sett vitale tegn (NEWS2) ved endret tilstand",
+        80.0,
+    ),
     ("ISBAR ved legekontakt", "Kontakter med lege ved endret tilstand som er strukturert etter ISBAR", 80.0),
     ("Uplanlagte innleggelser", "Uplanlagte sykehusinnleggelser per 1 000 liggedøgn", None),
     ("Screening ernæring", "Beboere screenet for ernæringsmessig risiko innen fristen", 90.0),
@@ -64,7 +68,7 @@ def network(live_app):
     facilitator, a centre user and a member of the first team."""
     with live_app.app_context():
         f.configure_factories(db.session)
-        last = default_entry_period(dt.date.today())
+        last = default_entry_period(TODAY)
         start = add_months(last, -13)
         network = f.NetworkFactory(start_date=start, end_date=add_months(last, 12))
         teams = [f.TeamFactory(network=network, unit=f.UnitFactory(name=name)) for name in TEAMS]
@@ -134,7 +138,9 @@ def contrasts(page, selector):
     }
 
 
-@pytest.mark.parametrize("who, path", [("member", "/teams/{team}/entry"), ("facilitator", "/networks/{network}")])
+@pytest.mark.parametrize(
+    "who, path", [("member", "/teams/{team}/entry"), ("facilitator", "/networks/{network}")]
+)
 def test_navigation_text_meets_wcag_aa_contrast(as_user, network, who, path):
     page = as_user(getattr(network, who))
     page.goto(path.format(team=network.team_id, network=network.network_id))
@@ -150,9 +156,7 @@ def test_navigation_text_meets_wcag_aa_contrast(as_user, network, who, path):
 def test_matrix_icons_meet_wcag_aa_contrast(as_user, network):
     page = as_user(network.facilitator)
     page.goto(f"/networks/{network.network_id}")
-    found = {
-        el.get_attribute("class"): el.evaluate(CONTRAST_JS) for el in page.locator(".ln-icon").all()
-    }
+    found = {el.get_attribute("class"): el.evaluate(CONTRAST_JS) for el in page.locator(".ln-icon").all()}
     assert any("ln-var-common" in c for c in found)
     low = {c: round(r, 2) for c, r in found.items() if r < 4.5}
     assert not low, f"below 4.5:1: {low}"

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from learnnet.extensions import db
 from learnnet.models import LearningSession
 from learnnet.periods import add_months, default_entry_period, months_between
+from tests.clock import TODAY
 from tests.learnnet import factories as f
 
 pytestmark = pytest.mark.browser
@@ -26,7 +27,7 @@ def network(live_app):
     """Two teams with 14 months of a proportion, a facilitator, and a session next month."""
     with live_app.app_context():
         f.configure_factories(db.session)
-        last = default_entry_period(dt.date.today())
+        last = default_entry_period(TODAY)
         start = add_months(last, -13)
         network = f.NetworkFactory(start_date=start, end_date=add_months(last, 12))
         teams = [f.TeamFactory(network=network, name=f"Pakketeam {k}") for k in (1, 2)]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
+from learnnet import clock as learnnet_clock
 from learnnet import models
+from tests import clock
 
 PASSWORD = "correct horse battery"
 
@@ -67,8 +67,9 @@ class NetworkFactory(_Base):
     region = factory.SubFactory(RegionFactory)
     name = factory.Sequence(lambda k: f"Malnutrition network {k}")
     topic = "malnutrition"
-    start_date = dt.date(2025, 1, 1)
-    end_date = dt.date(2026, 12, 31)
+    # Around the frozen clock's month (tests/clock.py): 22 months past, this month and the next.
+    start_date = factory.LazyFunction(lambda: clock.network_period(learnnet_clock.this_month())[0])
+    end_date = factory.LazyFunction(lambda: clock.network_period(learnnet_clock.this_month())[1])
     status = "active"
     rule_set = "anhoej"
     language = "nb"
@@ -125,7 +126,7 @@ class MeasurementFactory(_Base):
 
     team = factory.SubFactory(TeamFactory)
     measure = factory.SubFactory(MeasureFactory, network=factory.SelfAttribute("..team.network"))
-    period = dt.date(2025, 3, 1)
+    period = clock.month(2)
     numerator = 8
     denominator = 16
 
@@ -154,4 +155,4 @@ class InterventionFactory(_Base):
 
     team = factory.SubFactory(TeamFactory)
     title = "Weigh every resident on the first Monday of the month"
-    start_date = dt.date(2025, 6, 1)
+    start_date = clock.month(5)

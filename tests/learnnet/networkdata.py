@@ -4,17 +4,17 @@ are below the small-number threshold."""
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from types import SimpleNamespace
 
 from learnnet.models import LearningSession, Measurement, UnitMembership
 from learnnet.periods import months_between
+from tests.clock import END, day, month
 from tests.learnnet import factories as f
 
-START = dt.date(2025, 1, 1)
-FIRST = dt.date(2023, 7, 1)
-LAST = dt.date(2026, 10, 1)
+START = month(0)
+FIRST = month(-18)
+LAST = month(21)
 
 
 def build(world, *, seed: int = 7) -> SimpleNamespace:
@@ -23,9 +23,7 @@ def build(world, *, seed: int = 7) -> SimpleNamespace:
     region = world.region
     horten = world.own_team.unit.municipality
     faerder = f.MunicipalityFactory(region=region, name="Færder")
-    network = f.NetworkFactory(
-        region=region, name="Ernæring i Vestfold", start_date=START, end_date=dt.date(2026, 12, 31)
-    )
+    network = f.NetworkFactory(region=region, name="Ernæring i Vestfold", start_date=START, end_date=END)
     network.facilitators.append(world.users["facilitator"])
     units = [
         f.UnitFactory(municipality=horten, name="Åsgårdstrand, avd. A"),
@@ -68,14 +66,12 @@ def build(world, *, seed: int = 7) -> SimpleNamespace:
             )
     session = f.RegionFactory._meta.sqlalchemy_session
     sessions = [
-        LearningSession(network_id=network.id, number=1, date=dt.date(2025, 3, 10), title="Oppstart"),
-        LearningSession(network_id=network.id, number=2, date=dt.date(2025, 10, 15), title="Midtveis"),
-        LearningSession(network_id=network.id, number=3, date=dt.date(2026, 11, 20), title="Avslutning"),
+        LearningSession(network_id=network.id, number=1, date=day(2, 10), title="Oppstart"),
+        LearningSession(network_id=network.id, number=2, date=day(9, 15), title="Midtveis"),
+        LearningSession(network_id=network.id, number=3, date=day(22, 20), title="Avslutning"),
     ]
     session.add_all(sessions)
-    f.InterventionFactory(
-        team=teams[0], title="Vekt første mandag", short_label="Vekt", start_date=dt.date(2025, 5, 4)
-    )
+    f.InterventionFactory(team=teams[0], title="Vekt første mandag", short_label="Vekt", start_date=day(4, 4))
     member = f.UserFactory(role="team_member", email="tjome@example.no")
     member.memberships.append(UnitMembership(unit=units[3]))
     viewer = f.UserFactory(role="viewer", email="tjome-viewer@example.no")

@@ -18,6 +18,7 @@ from flask_migrate import upgrade
 
 from learnnet import audit, create_app, models
 from learnnet.extensions import db
+from tests.clock import day, month
 from tests.conftest import app_config, scratch_postgres_database
 from tests.learnnet import factories as f
 
@@ -129,7 +130,7 @@ def _fill(database: Database) -> None:
         network = f.NetworkFactory(region=region, name="Underernæring 2025–26")
         session.add(
             models.LearningSession(
-                network=network, number=1, date=dt.date(2025, 2, 4), title="Første samling"
+                network=network, number=1, date=day(1, 4), title="Første samling"
             )
         )
         teams = [f.TeamFactory(network=network, unit=unit) for unit in units]
@@ -137,12 +138,12 @@ def _fill(database: Database) -> None:
         users = [f.UserFactory(role="facilitator"), f.UserFactory(role="team_member")]
         network.facilitators.append(users[0])
         users[1].memberships.append(models.UnitMembership(unit=units[0], is_lead=True))
-        for month in (1, 2, 3):
+        for k in (1, 2, 3):
             measurement = f.MeasurementFactory(
                 team=teams[0],
                 measure=measure,
-                period=dt.date(2025, month, 1),
-                numerator=month + 4,
+                period=month(k - 1),
+                numerator=k + 4,
                 denominator=16,
                 comment="målt på fredag",
             )
@@ -157,13 +158,13 @@ def _fill(database: Database) -> None:
                 )
             )
         settings = models.ChartSettings(team_id=teams[0].id, measure_id=measure.id, chart_kind="p")
-        settings.phases.append(models.ChartPhase(start_period=dt.date(2025, 3, 1), label="Etter tiltak"))
-        settings.exclusions.append(models.ChartExclusion(period=dt.date(2025, 2, 1), reason="Ferie"))
+        settings.phases.append(models.ChartPhase(start_period=month(2), label="Etter tiltak"))
+        settings.exclusions.append(models.ChartExclusion(period=month(1), reason="Ferie"))
         session.add(settings)
         intervention = f.InterventionFactory(team=teams[0])
         session.add(
             models.PdsaCycle(
-                intervention=intervention, number=1, plan="Veie alle", start_date=dt.date(2025, 6, 2)
+                intervention=intervention, number=1, plan="Veie alle", start_date=day(5, 2)
             )
         )
         session.flush()

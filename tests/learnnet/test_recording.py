@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from types import SimpleNamespace
 
 import pytest
 
 from learnnet import recording
 from learnnet.periods import add_months
+from tests.clock import month
 from tests.learnnet import factories as f
 
-PERIOD = dt.date(2026, 7, 1)
+PERIOD = month(18)
 
 
 def _history(pairs):

@@ -1,14 +1,13 @@
 """Administrators see who changed what and when, with the values before and after."""
 
-import datetime as dt
-
+from tests.clock import TODAY, month, nb_month, ym
 from tests.learnnet import factories as f
 
 
 def test_admin_sees_a_changed_measurement_with_before_and_after(client, auth, db_session, world):
     member = world.users["team_member"]
     auth.login(member)
-    url = f"/teams/{world.own_team.id}/entry?period=2025-03"
+    url = f"/teams/{world.own_team.id}/entry?period={ym(2)}"
     m = world.measure
     client.post(url, data={f"num_{m.id}": "4", f"den_{m.id}": "16", f"version_{m.id}": "0"})
     client.post(url, data={f"num_{m.id}": "9", f"den_{m.id}": "16", f"version_{m.id}": "1"})
@@ -19,7 +18,7 @@ def test_admin_sees_a_changed_measurement_with_before_and_after(client, auth, db
     # In words: what was done, by whom, to which team's measure in which month.
     assert '<td title="measurement.update">Endret en verdi</td>' in rows
     assert member.name in rows
-    assert f"{world.own_team.name} · {m.short_name or m.name} · mars 2025" in rows
+    assert f"{world.own_team.name} · {m.short_name or m.name} · {nb_month(month(2))}" in rows
     # Only what changed is listed on each side.
     before = rows.split('<dt class="fw-normal text-body-secondary">Teller</dt>')
     assert len(before) == 3
@@ -31,7 +30,7 @@ def test_filters_by_person_and_day(client, auth, db_session, world):
     auth.login(world.users["admin"])
     f.UserFactory()
     db_session.flush()
-    today = dt.date.today().isoformat()
+    today = TODAY.isoformat()
     page = client.get(f"/admin/audit?user={world.users['admin'].id}&day={today}").get_data(as_text=True)
     assert "login" in page
     page = client.get("/admin/audit?day=1999-01-01").get_data(as_text=True)

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from learnnet import clock
 from learnnet.admin import users
 from learnnet.models import AuditEvent, FailedLogin, User
 from tests.conftest import PASSWORD
@@ -178,7 +179,7 @@ def test_a_stopped_account_cannot_log_in_and_its_open_session_ends(app, client, 
 
 def test_an_admin_sets_a_new_password_which_also_lifts_a_login_block(client, admin, world, db_session, app):
     member = world.users["team_member"]
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now()
     for k in range(app.config["LOGIN_FAILURES_PER_ACCOUNT"]):
         db_session.add(FailedLogin(at=now - dt.timedelta(seconds=k), email=member.email, address="10.0.0.9"))
     db_session.flush()
@@ -197,7 +198,7 @@ def test_an_admin_sets_a_new_password_which_also_lifts_a_login_block(client, adm
 
 def test_an_admin_lets_a_blocked_user_in_again(client, admin, world, db_session, app):
     member = world.users["team_member"]
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now()
     for k in range(app.config["LOGIN_FAILURES_PER_ACCOUNT"]):
         db_session.add(FailedLogin(at=now - dt.timedelta(seconds=k), email=member.email, address="10.0.0.9"))
     db_session.flush()
@@ -361,7 +362,7 @@ def test_a_password_set_by_an_administrator_ends_the_persons_sessions(app, clien
 
 
 def test_an_admin_sees_a_blocked_address_and_lets_it_through(client, admin, world, db_session, app):
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now()
     for k in range(app.config["LOGIN_FAILURES_PER_ADDRESS"]):
         db_session.add(
             FailedLogin(at=now - dt.timedelta(seconds=k), email=f"x{k}@example.no", address="10.1.2.3")

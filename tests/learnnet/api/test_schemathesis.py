@@ -6,7 +6,6 @@ content type, body schema). A few examples per operation keep the run to seconds
 
 from __future__ import annotations
 
-import datetime as dt
 from types import SimpleNamespace
 
 import pytest
@@ -22,6 +21,7 @@ from schemathesis.specs.openapi.checks import (
 from learnnet.api import auth as api_auth
 from learnnet.extensions import db
 from learnnet.models import UnitMembership
+from tests.clock import month
 from tests.learnnet import factories as f
 
 # Schemathesis's own checks, plus the ones its defaults leave out (5xx is `not_a_server_error`).
@@ -39,17 +39,17 @@ def api_world(live_app):
     """Committed data the live server sees: a network with teams, measures and months, and a token."""
     with live_app.test_request_context():
         f.configure_factories(db.session)
-        network = f.NetworkFactory(start_date=dt.date(2025, 1, 1), end_date=dt.date(2026, 12, 31))
+        network = f.NetworkFactory()
         unit = f.UnitFactory()
         team = f.TeamFactory(network=network, unit=unit)
         proportion = f.MeasureFactory(network=network)
         f.MeasureFactory(network=network, value_kind="count", multiplier=1.0)
-        for month in range(1, 13):
+        for k in range(12):
             f.MeasurementFactory(
                 team=team,
                 measure=proportion,
-                period=dt.date(2025, month, 1),
-                numerator=5 + month % 3,
+                period=month(k),
+                numerator=5 + k % 3,
                 denominator=16,
             )
         user = f.UserFactory(role="team_member")

@@ -8,6 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from tests.clock import ym
 from tests.learnnet import networkdata
 
 
@@ -17,7 +18,7 @@ def county(world):
 
 
 def _args(county, **extra):
-    return {"measure": county.screening.id, "first": "2025-11", "last": "2026-10", **extra}
+    return {"measure": county.screening.id, "first": ym(10), "last": ym(21), **extra}
 
 
 def test_roles_who_may_compare(role_client, county):
@@ -57,7 +58,7 @@ def test_municipalities_aggregate_their_units(client, auth, county, world):
 
 def _one_month(county):
     # One month: the small ward's counts (4 residents) are below the threshold.
-    return _args(county, first="2026-10", last="2026-10")
+    return _args(county, first=ym(21), last=ym(21))
 
 
 def _line(text, name):

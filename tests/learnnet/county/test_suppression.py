@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from learnnet.county import services
 from learnnet.county.suppression import Suppression, is_hidden, policy
 from learnnet.networks.services import dashboard
+from tests.clock import month, ym
 from tests.learnnet import networkdata
 
 
@@ -58,7 +57,7 @@ def test_threshold_is_configurable(county, world):
 
 
 def test_comparison_rows_carry_no_numbers_when_suppressed(county, world):
-    window = services.Window(dt.date(2026, 10, 1), dt.date(2026, 10, 1))
+    window = services.Window(month(21), month(21))
     rule = policy(world.users["viewer"], list(county.network.teams), 5)
     comparison = services.compare(county.screening, window, rule)
     row = [r for r in comparison.rows if r.team is county.tiny][0]
@@ -89,31 +88,31 @@ def test_comparison_rows_carry_no_numbers_when_suppressed(county, world):
 
 
 def test_charts_and_effects_hide_the_small_unit_for_outsiders(county, world):
-    window = services.Window(dt.date(2025, 11, 1), dt.date(2026, 10, 1))
+    window = services.Window(month(10), month(21))
     rule = policy(world.users["viewer"], list(county.network.teams), 5)
     charts = {c.team.id: c for c in services.team_charts(county.screening, window, rule)}
     assert len(charts[county.tiny.id].hidden_positions) == len(charts[county.tiny.id].analysis.series.periods)
     assert charts[county.teams[0].id].hidden_positions == ()
     # the small ward's effect rests on more than 5 screenings over the months, so it is shown
-    effect = services.network_effect(county.screening, dt.date(2025, 1, 1), window.last, rule)
+    effect = services.network_effect(county.screening, month(0), window.last, rule)
     assert not [t for t in effect.teams if t.team is county.tiny][0].hidden
 
 
 def test_the_network_series_pools_only_the_months_a_viewer_is_shown(county, world, db_session):
     from learnnet.models import Measurement
 
-    last, change = dt.date(2026, 10, 1), dt.date(2025, 1, 1)
+    last, change = month(21), month(0)
     teams = list(county.network.teams)
     viewer = services.network_effect(county.screening, change, last, policy(world.users["viewer"], teams, 5))
     centre = services.network_effect(county.screening, change, last, policy(world.users["centre"], teams, 5))
-    month = db_session.query(Measurement).filter_by(measure_id=county.screening.id, period=last).all()
-    others = [m for m in month if m.team_id != county.tiny.id]
-    assert len(others) == len(month) - 1
+    rows = db_session.query(Measurement).filter_by(measure_id=county.screening.id, period=last).all()
+    others = [m for m in rows if m.team_id != county.tiny.id]
+    assert len(others) == len(rows) - 1
 
     def pooled(rows):
         return sum(m.numerator for m in rows) / sum(m.denominator for m in rows)
 
-    assert centre.observed[centre.periods.index(last)] == pytest.approx(pooled(month))
+    assert centre.observed[centre.periods.index(last)] == pytest.approx(pooled(rows))
     # the small ward's month is hidden from the viewer, so it is not in the viewer's network line
     assert viewer.observed[viewer.periods.index(last)] == pytest.approx(pooled(others))
 
@@ -128,7 +127,7 @@ def test_dashboard_cells_hide_small_latest_months_for_outsiders(county, world):
 
 def test_a_municipality_is_suppressed_with_its_small_unit(county, world):
     # Færder's total minus Tjøme (shown in the unit view) would give the small ward's count.
-    window = services.Window(dt.date(2026, 10, 1), dt.date(2026, 10, 1))
+    window = services.Window(month(21), month(21))
     rule = policy(world.users["viewer"], list(county.network.teams), 5)
     rows = {r.label: r for r in services.compare(county.screening, window, rule, level="municipality").rows}
     assert rows["Færder"].hidden and rows["Færder"].numerator is None
@@ -145,7 +144,7 @@ def test_a_municipality_is_suppressed_with_its_small_unit(county, world):
 def test_a_teams_effect_leaves_out_its_months_hidden_from_the_viewer(county, world, db_session):
     from learnnet.models import Measurement
 
-    last, change = dt.date(2026, 10, 1), dt.date(2025, 1, 1)
+    last, change = month(21), month(0)
     team = county.teams[0]
     rows = (
         db_session.query(Measurement)
@@ -175,12 +174,12 @@ def test_a_teams_effect_leaves_out_its_months_hidden_from_the_viewer(county, wor
 
 
 def test_the_network_line_says_whose_it_is_when_units_are_hidden(county, world, client, auth):
-    last, change = dt.date(2026, 10, 1), dt.date(2025, 1, 1)
+    last, change = month(21), month(0)
     teams = list(county.network.teams)
     viewer = services.network_effect(county.screening, change, last, policy(world.users["viewer"], teams, 5))
     centre = services.network_effect(county.screening, change, last, policy(world.users["centre"], teams, 5))
     assert centre.complete and not viewer.complete
-    url = f"/county/compare?measure={county.screening.id}&change=2025-01"
+    url = f"/county/compare?measure={county.screening.id}&change={ym(0)}"
     auth.login(world.users["viewer"])
     page = client.get(url).get_data(as_text=True)
     assert "Teamene som vises, samlet" in page and "Alle team samlet" not in page

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from learnnet.imports.tables import read_table
+from tests.clock import month
 from tests.learnnet import factories as f
 
 
@@ -36,8 +35,8 @@ def test_network_export_respects_who_may_see_the_network(client, auth, world, ro
 
 
 def test_team_export_holds_only_that_team(client, auth, world):
-    f.MeasurementFactory(team=world.own_team, measure=world.measure, period=dt.date(2025, 3, 1))
-    f.MeasurementFactory(team=world.other_team, measure=world.measure, period=dt.date(2025, 3, 1))
+    f.MeasurementFactory(team=world.own_team, measure=world.measure, period=month(2))
+    f.MeasurementFactory(team=world.other_team, measure=world.measure, period=month(2))
     auth.login(world.users["team_member"])
     response = client.get(f"/teams/{world.own_team.id}/export/csv")
     rows = read_table("x.csv", response.data).rows
@@ -50,7 +49,7 @@ def test_semicolon_export_is_for_norwegian_excel(client, auth, world, db_session
     f.MeasurementFactory(
         team=world.own_team,
         measure=count,
-        period=dt.date(2025, 3, 1),
+        period=month(2),
         numerator=None,
         denominator=None,
         value=2.5,

@@ -14,6 +14,7 @@ from learnnet import recording
 from learnnet.imports.services import Scope, commit_import, parse_month, plan_import
 from learnnet.imports.tables import FileProblem, read_table
 from learnnet.models import AuditEvent, ImportUpload, Measurement, MeasurementHistory
+from tests.clock import month, ym
 from tests.learnnet import factories as f
 from tests.learnnet.imports.conftest import csv_bytes, upload
 
@@ -37,18 +38,18 @@ def test_preview_names_every_kind_of_problem_with_its_row_number(world, count_me
     code = world.measure.code
     own = f'"{world.own_team.name}"'
     text = f"""team,measure_code,month,numerator,denominator,value,comment
-Nowhere ward,{code},2025-03,4,10,,
-{own},no-such-measure,2025-03,4,10,,
+Nowhere ward,{code},{ym(2)},4,10,,
+{own},no-such-measure,{ym(2)},4,10,,
 {own},{code},2025-13,4,10,,
-{own},{code},2025-04,12,10,,
-{own},{code},2025-05,4,10,,
-{own},{code},2025-05,5,10,,
-{own},{code},2025-06,four,10,,
-{own},{code},2025-07,,,,only a comment
-{own},{code},2031-01,4,10,,
-{own},{count_measure.code},2025-03,,,2.5,
-{own},{code},2025-08,4,10,,fine
-{own},{code},2025-09,,,,
+{own},{code},{ym(3)},12,10,,
+{own},{code},{ym(4)},4,10,,
+{own},{code},{ym(4)},5,10,,
+{own},{code},{ym(5)},four,10,,
+{own},{code},{ym(6)},,,,only a comment
+{own},{code},{ym(60)},4,10,,
+{own},{count_measure.code},{ym(2)},,,2.5,
+{own},{code},{ym(7)},4,10,,fine
+{own},{code},{ym(8)},,,,
 """
     p = plan(Scope(world.network), text)
     assert problems_by_row(p) == {
@@ -71,7 +72,7 @@ Nowhere ward,{code},2025-03,4,10,,
 
 def test_preview_page_lists_problems_and_offers_no_commit(client, auth, world, db_session):
     auth.login(world.users["facilitator"])
-    text = f'team,measure_code,month,numerator,denominator\n"{world.own_team.name}",{world.measure.code},2025-04,12,10\n'
+    text = f'team,measure_code,month,numerator,denominator\n"{world.own_team.name}",{world.measure.code},{ym(3)},12,10\n'
     response = upload(client, f"/networks/{world.network.id}/import", csv_bytes(text))
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -84,7 +85,7 @@ def test_preview_page_lists_problems_and_offers_no_commit(client, auth, world, d
 def test_commit_is_all_or_nothing(client, auth, world, db_session):
     auth.login(world.users["facilitator"])
     code = world.measure.code
-    rows = "\n".join(f'"{world.own_team.name}",{code},2025-{m:02d},{m},20' for m in range(1, 7))
+    rows = "\n".join(f'"{world.own_team.name}",{code},{ym(m - 1)},{m},20' for m in range(1, 7))
     response = upload(
         client,
         f"/networks/{world.network.id}/import",
@@ -95,7 +96,7 @@ def test_commit_is_all_or_nothing(client, auth, world, db_session):
     recording.save(
         world.own_team,
         world.measure,
-        dt.date(2025, 3, 1),
+        month(2),
         recording.Values(1, 20),
         world.users["admin"],
         base_version=0,
@@ -112,15 +113,15 @@ def test_commit_writes_nothing_when_a_row_was_saved_meanwhile(world, db_session)
     scope = Scope(world.network)
     code = world.measure.code
     text = "team,measure_code,month,numerator,denominator\n" + "\n".join(
-        f'"{world.own_team.name}",{code},2025-{m:02d},{m},20' for m in range(1, 7)
+        f'"{world.own_team.name}",{code},{ym(m - 1)},{m},20' for m in range(1, 7)
     )
     f.MeasurementFactory(
-        team=world.own_team, measure=world.measure, period=dt.date(2025, 2, 1), numerator=1, denominator=20
+        team=world.own_team, measure=world.measure, period=month(1), numerator=1, denominator=20
     )
     p = plan(scope, text)
     assert p.counts["update"] == 1 and p.counts["create"] == 5
     # Between the plan and the write, someone saves February again.
-    m = db_session.scalar(select(Measurement).where(Measurement.period == dt.date(2025, 2, 1)))
+    m = db_session.scalar(select(Measurement).where(Measurement.period == month(1)))
     m.numerator = 3
     db_session.flush()
     result = commit_import(scope, p, world.users["facilitator"])
@@ -130,14 +131,14 @@ def test_commit_writes_nothing_when_a_row_was_saved_meanwhile(world, db_session)
 
 def test_commit_creates_updates_with_history_and_one_audit_event(client, auth, world, db_session):
     existing = f.MeasurementFactory(
-        team=world.own_team, measure=world.measure, period=dt.date(2025, 2, 1), numerator=8, denominator=16
+        team=world.own_team, measure=world.measure, period=month(1), numerator=8, denominator=16
     )
     auth.login(world.users["facilitator"])
     code = world.measure.code
     text = f"""team;measure_code;month;numerator;denominator;comment
-{world.own_team.name};{code};2025-01;5;16;
-{world.own_team.name};{code};2025-02;9;16;corrected
-{world.other_team.id};{code};2025-01;3;12;
+{world.own_team.name};{code};{ym(0)};5;16;
+{world.own_team.name};{code};{ym(1)};9;16;corrected
+{world.other_team.id};{code};{ym(0)};3;12;
 """
     response = upload(client, f"/networks/{world.network.id}/import", csv_bytes(text))
     html = response.get_data(as_text=True)
@@ -164,7 +165,7 @@ def test_reimporting_the_same_file_changes_nothing(client, auth, world, db_sessi
     code = world.measure.code
     content = csv_bytes(
         "measure_code,month,numerator,denominator\n"
-        + "\n".join(f"{code},2025-{m:02d},{m},20" for m in range(1, 10))
+        + "\n".join(f"{code},{ym(m - 1)},{m},20" for m in range(1, 10))
     )
     url = f"/teams/{world.own_team.id}/import"
     html = upload(client, url, content).get_data(as_text=True)
@@ -185,9 +186,9 @@ def test_semicolons_decimal_commas_and_byte_order_mark(world, count_measure):
         network=world.network, code="weight-kg", value_kind="continuous", multiplier=1.0, unit_label="kg"
     )
     text = f"""team;measure_code;month;numerator;denominator;value;comment
-{world.own_team.name};{continuous.code};2025-03;;;"72,5";Veid på mandag
-{world.own_team.name};{count_measure.code};03.2025;;;2;
-{world.own_team.name};{world.measure.code};2025-03;"1 012";"2 000";;
+{world.own_team.name};{continuous.code};{ym(2)};;;"72,5";Veid på mandag
+{world.own_team.name};{count_measure.code};{month(2):%m.%Y};;;2;
+{world.own_team.name};{world.measure.code};{ym(2)};"1 012";"2 000";;
 """
     p = plan(Scope(world.network), text, bom=True)
     assert p.problems == ()
@@ -198,26 +199,26 @@ def test_semicolons_decimal_commas_and_byte_order_mark(world, count_measure):
 
 
 def test_xlsx_round_trip_export_then_import_changes_nothing(client, auth, world, db_session, count_measure):
-    for month in range(1, 6):
+    for k in range(1, 6):
         f.MeasurementFactory(
             team=world.own_team,
             measure=world.measure,
-            period=dt.date(2025, month, 1),
-            numerator=month,
+            period=month(k - 1),
+            numerator=k,
             denominator=17,
         )
         f.MeasurementFactory(
             team=world.other_team,
             measure=count_measure,
-            period=dt.date(2025, month, 1),
+            period=month(k - 1),
             numerator=None,
             denominator=None,
-            value=float(month) + 0.25,
+            value=float(k) + 0.25,
         )
     f.MeasurementFactory(
         team=world.own_team,
         measure=count_measure,
-        period=dt.date(2025, 1, 1),
+        period=month(0),
         numerator=None,
         denominator=None,
         value=4.0,
@@ -234,10 +235,10 @@ def test_xlsx_round_trip_export_then_import_changes_nothing(client, auth, world,
 
 
 def test_import_of_a_deleted_month_restores_it(world, db_session):
-    m = f.MeasurementFactory(team=world.own_team, measure=world.measure, period=dt.date(2025, 2, 1))
+    m = f.MeasurementFactory(team=world.own_team, measure=world.measure, period=month(1))
     recording.delete(m, world.users["admin"], base_version=m.version)
     scope = Scope(world.network, world.own_team)
-    p = plan(scope, f"measure_code,month,numerator,denominator\n{world.measure.code},2025-02,8,16")
+    p = plan(scope, f"measure_code,month,numerator,denominator\n{world.measure.code},{ym(1)},8,16")
     assert [r.action for r in p.rows] == ["restore"]
     assert commit_import(scope, p, world.users["admin"]).status == "done"
     db_session.expire_all()
@@ -248,7 +249,7 @@ def test_team_import_refuses_rows_of_another_team(world):
     scope = Scope(world.network, world.own_team)
     p = plan(
         scope,
-        f'team,measure_code,month,numerator,denominator\n"{world.other_team.name}",{world.measure.code},2025-02,8,16',
+        f'team,measure_code,month,numerator,denominator\n"{world.other_team.name}",{world.measure.code},{ym(1)},8,16',
     )
     assert problems_by_row(p) == {2: [("team", "error")]}
 
@@ -259,22 +260,22 @@ def test_historical_months_before_the_start_but_not_too_early(world):
     code = world.measure.code
     p = plan(
         scope,
-        f"team,measure_code,month,numerator,denominator\n{own},{code},2022-06,8,16\n{own},{code},2019-06,8,16",
+        f"team,measure_code,month,numerator,denominator\n{own},{code},{ym(-31)},8,16\n{own},{code},{ym(-67)},8,16",
     )
     assert problems_by_row(p) == {3: [("month", "error")]}
 
 
 def test_unusual_values_are_warnings_that_must_be_accepted(client, auth, world, db_session):
-    for month in range(1, 9):
+    for k in range(1, 9):
         f.MeasurementFactory(
             team=world.own_team,
             measure=world.measure,
-            period=dt.date(2025, month, 1),
+            period=month(k - 1),
             numerator=8,
             denominator=16,
         )
     auth.login(world.users["admin"])
-    text = f'team,measure_code,month,numerator,denominator\n"{world.own_team.name}",{world.measure.code},2025-09,1,400'
+    text = f'team,measure_code,month,numerator,denominator\n"{world.own_team.name}",{world.measure.code},{ym(8)},1,400'
     html = upload(client, f"/networks/{world.network.id}/import", csv_bytes(text)).get_data(as_text=True)
     assert "table-warning" in html
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
@@ -286,7 +287,7 @@ def test_unusual_values_are_warnings_that_must_be_accepted(client, auth, world, 
 
 def test_an_upload_belongs_to_its_user(client, auth, world, db_session):
     auth.login(world.users["facilitator"])
-    text = f'team,measure_code,month,numerator,denominator\n"{world.own_team.name}",{world.measure.code},2025-02,8,16'
+    text = f'team,measure_code,month,numerator,denominator\n"{world.own_team.name}",{world.measure.code},{ym(1)},8,16'
     html = upload(client, f"/networks/{world.network.id}/import", csv_bytes(text)).get_data(as_text=True)
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
     auth.logout()
@@ -326,7 +327,7 @@ def test_template_has_a_row_to_fill_for_each_team_measure_and_month(client, auth
     assert response.status_code == 200
     table = read_table("template.xlsx", response.data)
     assert table.columns == ("team", "measure_code", "month", "numerator", "denominator", "value", "comment")
-    assert len(table.rows) == 2 * 1 * 22  # two teams, one measure, January 2025 to October 2026
+    assert len(table.rows) == 2 * 1 * 22  # two teams, one measure, the network's 22 past months
     # An unfilled template imports as nothing at all.
     p = plan_import(Scope(world.network), table)
     assert p.problems == () and p.rows == () and p.blank == 44
@@ -336,13 +337,13 @@ def test_xlsx_with_date_cells_and_blank_lines(world):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["Team", "Measure_code", "Month", "Numerator", "Denominator"])
-    sheet.append([world.own_team.id, world.measure.code, dt.datetime(2025, 3, 1), 4, 10])
+    sheet.append([world.own_team.id, world.measure.code, dt.datetime.combine(month(2), dt.time()), 4, 10])
     sheet.append([])
-    sheet.append([world.own_team.name, world.measure.code, "2025-04", 4.0, "x"])
+    sheet.append([world.own_team.name, world.measure.code, ym(3), 4.0, "x"])
     out = io.BytesIO()
     workbook.save(out)
     p = plan_import(Scope(world.network), read_table("data.xlsx", out.getvalue()))
-    assert [r.period for r in p.rows] == [dt.date(2025, 3, 1)]
+    assert [r.period for r in p.rows] == [month(2)]
     assert problems_by_row(p) == {4: [("denominator", "error")]}
 
 
@@ -404,9 +405,11 @@ def test_an_xlsx_upload_is_kept_as_csv_that_plans_the_same(client, auth, world, 
     sheet = workbook.active
     sheet.append([])
     sheet.append(["team", "measure_code", "month", "numerator", "denominator", "value", "comment"])
-    sheet.append([world.own_team.id, world.measure.code, dt.datetime(2025, 3, 1), 4.0, 10, None, 12.0])
-    sheet.append([world.own_team.name, count_measure.code, "2025-04", None, None, 2, dt.datetime(2025, 4, 2)])
-    sheet.append([world.own_team.name, count_measure.code, "2025-05", None, None, 3, 'a, "quoted"\nline'])
+    sheet.append(
+        [world.own_team.id, world.measure.code, dt.datetime.combine(month(2), dt.time()), 4.0, 10, None, 12.0]
+    )
+    sheet.append([world.own_team.name, count_measure.code, ym(3), None, None, 2, dt.datetime(2025, 4, 2)])
+    sheet.append([world.own_team.name, count_measure.code, ym(4), None, None, 3, 'a, "quoted"\nline'])
     sheet.append([world.own_team.name, count_measure.code, 45000, None, None, True, None])
     out = io.BytesIO()
     workbook.save(out)
@@ -445,7 +448,7 @@ def test_a_blank_comment_cell_keeps_the_saved_comment(world, db_session):
     saved = f.MeasurementFactory(
         team=world.own_team,
         measure=world.measure,
-        period=dt.date(2025, 2, 1),
+        period=month(1),
         numerator=8,
         denominator=16,
         comment="Ny rutine fra uke 6",
@@ -455,14 +458,14 @@ def test_a_blank_comment_cell_keeps_the_saved_comment(world, db_session):
     p = plan(
         scope,
         "team;measure_code;month;numerator;denominator;value;comment\n"
-        f";{code};2025-02;8;16;;\n;{code};2025-03;9;16;;",
+        f";{code};{ym(1)};8;16;;\n;{code};{ym(2)};9;16;;",
     )
     assert p.counts == {"create": 1, "update": 0, "restore": 0, "unchanged": 1}
     assert commit_import(scope, p, world.users["admin"]).status == "done"
     db_session.expire_all()
     assert db_session.get(Measurement, saved.id).comment == "Ny rutine fra uke 6"
     # A comment written in the file still replaces the saved one.
-    p = plan(scope, f"measure_code;month;numerator;denominator;comment\n{code};2025-02;8;16;Endret")
+    p = plan(scope, f"measure_code;month;numerator;denominator;comment\n{code};{ym(1)};8;16;Endret")
     assert [(r.action, r.values.comment) for r in p.rows] == [("update", "Endret")]
 
 
@@ -470,14 +473,14 @@ def test_the_preview_shows_a_comment_the_import_replaces(client, auth, world):
     f.MeasurementFactory(
         team=world.own_team,
         measure=world.measure,
-        period=dt.date(2025, 2, 1),
+        period=month(1),
         numerator=8,
         denominator=16,
         comment="Ny rutine fra uke 6",
     )
     auth.login(world.users["team_member"])
     code = world.measure.code
-    text = f"measure_code;month;numerator;denominator;comment\n{code};2025-02;8;16;Rettet telling"
+    text = f"measure_code;month;numerator;denominator;comment\n{code};{ym(1)};8;16;Rettet telling"
     html = upload(client, f"/teams/{world.own_team.id}/import", csv_bytes(text)).get_data(as_text=True)
     changed = html.split('data-testid="import-updates"')[1].split("</table>")[0]
     assert re.search(r'data-comment="saved">Ny rutine fra uke 6<', changed)
@@ -490,13 +493,13 @@ def test_a_title_above_the_heading_is_passed_over(world):
 Registrert av Kari, mars 2025;;;;
 
 team;measure_code;month;numerator;denominator
-{world.own_team.id};{code};2025-02;8;16
-{world.own_team.id};{code};2025-03;x;16
+{world.own_team.id};{code};{ym(1)};8;16
+{world.own_team.id};{code};{ym(2)};x;16
 """
     table = read_table("data.csv", csv_bytes(text))
     assert table.heading_row == 4
     p = plan_import(Scope(world.network), table)
-    assert [r.period for r in p.rows] == [dt.date(2025, 2, 1)]
+    assert [r.period for r in p.rows] == [month(1)]
     assert problems_by_row(p) == {6: [("numerator", "error")]}
 
     # The same in a workbook, the title in merged cells
@@ -505,7 +508,7 @@ team;measure_code;month;numerator;denominator
     sheet.append(["Tidlig oppdagelse – Borre"])
     sheet.merge_cells("A1:E1")
     sheet.append(["team", "measure_code", "month", "numerator", "denominator"])
-    sheet.append([world.own_team.id, code, "2025-02", 8, 16])
+    sheet.append([world.own_team.id, code, ym(1), 8, 16])
     out = io.BytesIO()
     workbook.save(out)
     table = read_table("data.xlsx", out.getvalue())
@@ -524,9 +527,9 @@ def test_empty_rows_after_the_data_are_not_part_of_the_file(world):
     code = world.measure.code
     text = (
         f"team;measure_code;month;numerator;denominator;value;comment\r\n"
-        f"{world.own_team.id};{code};2025-02;8;16;;\r\n"
+        f"{world.own_team.id};{code};{ym(1)};8;16;;\r\n"
         ";;;;;;\r\n"
-        f"{world.own_team.id};{code};2025-03;9;16;;\r\n" + ";;;;;;\r\n" * 50_000
+        f"{world.own_team.id};{code};{ym(2)};9;16;;\r\n" + ";;;;;;\r\n" * 50_000
     )
     table = read_table("data.csv", text.encode())
     assert [r.number for r in table.rows] == [2, 3, 4]
@@ -541,9 +544,9 @@ def test_a_sheet_formatted_far_below_its_data_is_read_row_by_row(world, monkeypa
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["team", "measure_code", "month", "numerator", "denominator"])
-    sheet.append([world.own_team.id, code, "2025-02", 8, 16])
+    sheet.append([world.own_team.id, code, ym(1), 8, 16])
     sheet.append([])
-    sheet.append([world.own_team.id, code, "2025-03", 9, 16])
+    sheet.append([world.own_team.id, code, ym(2), 9, 16])
     for _ in range(20_000):
         sheet.append([" "])  # a formatted cell with nothing in it
     out = io.BytesIO()
@@ -584,7 +587,7 @@ def test_a_sheet_that_breaks_while_its_rows_are_read_is_a_file_problem(app):
 
 @pytest.mark.parametrize("cell", ["²", "9" * 5000])
 def test_a_team_cell_of_odd_digits_is_no_team(world, cell):
-    text = f"team;measure_code;month;numerator;denominator\n{cell};{world.measure.code};2025-02;8;16"
+    text = f"team;measure_code;month;numerator;denominator\n{cell};{world.measure.code};{ym(1)};8;16"
     p = plan(Scope(world.network), text)
     [problem] = p.problems
     assert problem.column == "team" and "Det finnes ikke noe team" in problem.message
@@ -592,7 +595,7 @@ def test_a_team_cell_of_odd_digits_is_no_team(world, cell):
 
 @pytest.mark.parametrize("cell", ["1.000", "1,000", "12.345.678"])
 def test_a_count_with_a_thousands_separator_is_not_read_as_a_smaller_number(world, cell):
-    row = f"{world.own_team.id};{world.measure.code};2025-02;8;{cell}"
+    row = f"{world.own_team.id};{world.measure.code};{ym(1)};8;{cell}"
     p = plan(Scope(world.network), "team;measure_code;month;numerator;denominator\n" + row)
     assert p.rows == ()
     [problem] = p.problems

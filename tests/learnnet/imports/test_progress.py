@@ -11,13 +11,15 @@ from learnnet.imports import services
 from learnnet.imports.services import Scope, plan_import
 from learnnet.imports.tables import read_table
 from learnnet.models import ImportUpload, Measurement
+from tests.clock import ym
 from tests.learnnet.imports.conftest import csv_bytes, upload
 
 
 def _rows(world, months: int) -> str:
     code = world.measure.code
     lines = [
-        f'"{world.own_team.name}",{code},{2020 + m // 12}-{m % 12 + 1:02d},{m % 10 + 1},20'
+        # history from the earliest month an import may hold: five years before the network's start
+        f'"{world.own_team.name}",{code},{ym(m - 60)},{m % 10 + 1},20'
         for m in range(months)
     ]
     return "team,measure_code,month,numerator,denominator\n" + "\n".join(lines)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from learnnet.library import load_templates
 from learnnet.models import AuditEvent, MeasureTemplate, Network
+from tests.clock import END, last_day, month, ym
 from tests.learnnet import factories as f
 from tests.learnnet import networkdata
 
@@ -166,8 +167,8 @@ def test_facilitator_creates_a_network_from_templates(client, auth, world, templ
             "name": "Ernæring 2027",
             "topic": "malnutrition",
             "region": world.region.id,
-            "start_date": "2027-01-01",
-            "end_date": "2027-12-31",
+            "start_date": month(24).isoformat(),
+            "end_date": last_day(35).isoformat(),
             "status": "planned",
             "rule_set": "anhoej",
             "language": "nb",
@@ -183,13 +184,19 @@ def test_facilitator_creates_a_network_from_templates(client, auth, world, templ
     setup = f"/networks/{network.id}/setup"
     assert client.get(setup).status_code == 200
     client.post(setup, data={"action": "team", "team-unit": world.own_team.unit_id, "team-name": ""})
-    client.post(setup, data={"action": "session", "session-date": "2027-03-01", "session-title": "Oppstart"})
+    client.post(
+        setup, data={"action": "session", "session-date": month(26).isoformat(), "session-title": "Oppstart"}
+    )
     db_session.expire_all()
     assert [t.name for t in network.teams] == [world.own_team.unit.name]
     assert [(s.number, s.title) for s in network.sessions] == [(1, "Oppstart")]
     client.post(
         setup,
-        data={"action": "session", "session-date": "2027-06-01", "session-title": "Samling 2: Midtveis"},
+        data={
+            "action": "session",
+            "session-date": month(29).isoformat(),
+            "session-title": "Samling 2: Midtveis",
+        },
     )
     # each session named once, on the setup page and the network's page
     for page in (client.get(setup), client.get(f"/networks/{network.id}")):
@@ -206,8 +213,8 @@ def test_creating_needs_valid_dates(client, auth, world):
             "name": "Bakvendt",
             "topic": "falls",
             "region": world.region.id,
-            "start_date": "2027-12-01",
-            "end_date": "2027-01-01",
+            "start_date": month(35).isoformat(),
+            "end_date": month(24).isoformat(),
             "status": "planned",
             "rule_set": "anhoej",
             "language": "nb",
@@ -344,16 +351,14 @@ def test_moving_a_chart_phase_changes_the_network_stamp(client, auth, county, wo
             return pagecache.network_stamp(county.network)
 
     assert (
-        client.post(f"{base}/phases", data={"start_period": "2025-06", "label": "Ny rutine"}).status_code
-        == 302
+        client.post(f"{base}/phases", data={"start_period": ym(5), "label": "Ny rutine"}).status_code == 302
     )
     before = stamp()
     settings = ChartSettings.query.filter_by(team_id=team.id, measure_id=measure.id).one()
     phase = settings.phases[0]
     assert client.post(f"{base}/phases/{phase.id}/delete").status_code == 302
     assert (
-        client.post(f"{base}/phases", data={"start_period": "2025-08", "label": "Ny rutine"}).status_code
-        == 302
+        client.post(f"{base}/phases", data={"start_period": ym(7), "label": "Ny rutine"}).status_code == 302
     )
     assert stamp() != before
 
@@ -412,8 +417,8 @@ def test_a_name_of_only_spaces_is_refused(client, auth, world, db_session):
         "action": "network",
         "network-name": "   ",
         "network-topic": " ",
-        "network-start_date": "2025-01-01",
-        "network-end_date": "2026-12-31",
+        "network-start_date": month(0).isoformat(),
+        "network-end_date": END.isoformat(),
         "network-status": "active",
         "network-rule_set": "anhoej",
         "network-language": "nb",

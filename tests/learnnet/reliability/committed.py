@@ -3,7 +3,6 @@ database as a real server does (their own connections and transactions, not one 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from types import SimpleNamespace
 
@@ -21,7 +20,7 @@ def team_app(url: str, *, members: int = 1, measures: int = 1) -> Iterator[Simpl
     with app.app_context():
         db.create_all()
         f.configure_factories(db.session)
-        network = f.NetworkFactory(start_date=dt.date(2025, 1, 1), end_date=dt.date(2026, 12, 31))
+        network = f.NetworkFactory()
         unit = f.UnitFactory()
         team = f.TeamFactory(network=network, unit=unit)
         definitions = [f.MeasureFactory(network=network) for _ in range(measures)]

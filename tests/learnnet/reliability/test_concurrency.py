@@ -6,7 +6,6 @@ own login), through the real entry form. On PostgreSQL when TEST_DATABASE_URL is
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import threading
@@ -17,13 +16,14 @@ from sqlalchemy import func, select
 
 from learnnet.extensions import db
 from learnnet.models import Measurement, MeasurementHistory
+from tests.clock import month
 from tests.conftest import scratch_postgres_database
 from tests.learnnet import factories as f
 from tests.learnnet.reliability.committed import team_app
 
 THREADS = 8
 ROUNDS = 6
-PERIODS = (dt.date(2026, 1, 1), dt.date(2026, 2, 1))
+PERIODS = (month(12), month(13))
 
 
 @pytest.fixture

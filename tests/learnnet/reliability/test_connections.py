@@ -7,7 +7,6 @@ transaction for every request and has no server to lose.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import time
 
@@ -18,6 +17,7 @@ from psycopg.pq import TransactionStatus
 
 from learnnet.extensions import db
 from learnnet.models import Measurement
+from tests.clock import month
 from tests.conftest import scratch_postgres_database
 from tests.learnnet import factories as f
 from tests.learnnet.reliability.committed import team_app
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL only (TEST_DATABASE_URL)"
 )
 
-PERIOD = dt.date(2026, 3, 1)
+PERIOD = month(14)
 
 
 @pytest.fixture

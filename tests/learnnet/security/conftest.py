@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from types import SimpleNamespace
 
@@ -17,6 +16,7 @@ from learnnet.models import (
     PdsaCycle,
     SessionPack,
 )
+from tests.clock import month, ym
 from tests.learnnet import factories as f
 
 SKIP_ENDPOINTS = {"static", "bootstrap.static"}
@@ -43,7 +43,7 @@ def url_for_rule(rule: str, values: dict) -> str:
 
 
 def _objects(db_session, team, measure, user, account):
-    periods = [dt.date(2025, month, 1) for month in (1, 2, 3, 4)]
+    periods = [month(k) for k in range(4)]
     measurements = [
         f.MeasurementFactory(team=team, measure=measure, period=p, numerator=5 + k, denominator=16)
         for k, p in enumerate(periods)
@@ -59,12 +59,12 @@ def _objects(db_session, team, measure, user, account):
     )
     db_session.add(history)
     intervention = f.InterventionFactory(team=team)
-    cycle = PdsaCycle(intervention=intervention, number=1, start_date=dt.date(2025, 6, 1))
+    cycle = PdsaCycle(intervention=intervention, number=1, start_date=month(5))
     settings = ChartSettings(team_id=team.id, measure_id=measure.id)
-    settings.phases.append(ChartPhase(start_period=dt.date(2025, 3, 1), label="Ny rutine"))
-    settings.exclusions.append(ChartExclusion(period=dt.date(2025, 2, 1), reason="Telling endret"))
+    settings.phases.append(ChartPhase(start_period=month(2), label="Ny rutine"))
+    settings.exclusions.append(ChartExclusion(period=month(1), reason="Telling endret"))
     session = LearningSession(
-        network_id=team.network_id, number=1, date=dt.date(2025, 6, 1), title="Oppstart"
+        network_id=team.network_id, number=1, date=month(5), title="Oppstart"
     )
     db_session.add_all([cycle, settings, session])
     db_session.flush()
@@ -74,7 +74,7 @@ def _objects(db_session, team, measure, user, account):
         progress=100,
         step="done",
         language="nb",
-        data_until=dt.date(2025, 5, 1),
+        data_until=month(4),
         error="",
         pdf=b"%PDF-1.4",
         png_zip=b"PK",
@@ -99,7 +99,7 @@ def _objects(db_session, team, measure, user, account):
         "kind": "pdf",
         "token_id": 1,
         "user_id": account.id,
-        "period": "2025-01",
+        "period": ym(0),
         "key": "not-an-upload",
     }
 

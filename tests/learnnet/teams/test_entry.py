@@ -1,6 +1,5 @@
 """Monthly entry: one screen, one save, validation in the user's language, history and conflicts."""
 
-import datetime as dt
 import re
 
 import pytest
@@ -8,9 +7,10 @@ from sqlalchemy import select
 
 from learnnet.models import Measurement, MeasurementHistory
 from learnnet.periods import add_months, default_entry_period
+from tests.clock import THIS_MONTH, TODAY, month, nb_month, ym
 from tests.learnnet import factories as f
 
-PERIOD = default_entry_period(dt.date.today())
+PERIOD = default_entry_period(TODAY)
 MONTH = PERIOD.strftime("%Y-%m")
 
 
@@ -105,57 +105,56 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(
 
 def test_month_outside_network_period_is_refused(client, db_session, team_setup):
     team, proportion, rate, count = team_setup
-    # The network starts in January 2025: June 2023 is before its baseline months.
-    response = client.post(_url(team, "2023-06"), data=_form(proportion, rate, count))
+    # Nineteen months before the network's start is before its twelve baseline months.
+    response = client.post(_url(team, ym(-19)), data=_form(proportion, rate, count))
     assert "utenfor nettverkets periode" in response.get_data(as_text=True)
     assert _saved(db_session, team) == {}
 
 
 def test_a_baseline_month_before_the_start_can_be_entered(client, db_session, team_setup):
     team, proportion, rate, count = team_setup
-    page = client.get(_url(team, "2024-06")).get_data(as_text=True)
+    page = client.get(_url(team, ym(-7))).get_data(as_text=True)
     baseline = page.split('<optgroup label="Før nettverket startet (førmåling)">')[1].split("</optgroup>")[0]
     months = re.findall(r'<option value="(\d{4}-\d{2})"', baseline)
-    assert months[0] == "2024-12" and months[-1] == "2024-01" and len(months) == 12
-    assert "juni 2024 er før nettverket startet" in page
+    assert months[0] == ym(-1) and months[-1] == ym(-12) and len(months) == 12
+    assert f"{nb_month(month(-7))} er før nettverket startet" in page
     assert "utenfor nettverkets periode" not in page
-    response = client.post(_url(team, "2024-06"), data=_form(proportion, rate, count))
+    response = client.post(_url(team, ym(-7)), data=_form(proportion, rate, count))
     assert response.status_code == 302
     saved = _saved(db_session, team)
-    assert {m.period for m in saved.values()} == {dt.date(2024, 6, 1)}
+    assert {m.period for m in saved.values()} == {month(-7)}
     assert (saved[proportion.id].numerator, saved[proportion.id].denominator) == (12, 16)
 
 
 def test_imported_history_before_the_baseline_can_be_corrected(client, db_session, team_setup):
     team, proportion, rate, count = team_setup
-    old = dt.date(2022, 7, 1)
+    old = month(-30)
     f.MeasurementFactory(team=team, measure=count, period=old, numerator=None, denominator=None, value=4)
     db_session.flush()
-    page = client.get(_url(team, "2022-07")).get_data(as_text=True)
-    assert '<option value="2022-07" selected>juli 2022</option>' in page
-    assert '<option value="2022-06"' not in page
+    page = client.get(_url(team, ym(-30))).get_data(as_text=True)
+    assert f'<option value="{ym(-30)}" selected>{nb_month(old)}</option>' in page
+    assert f'<option value="{ym(-31)}"' not in page
     data = {f"val_{count.id}": "5", f"version_{count.id}": "1"}
     data.update({f"version_{m.id}": "0" for m in (proportion, rate)})
-    assert client.post(_url(team, "2022-07"), data=data).status_code == 302
+    assert client.post(_url(team, ym(-30)), data=data).status_code == 302
     assert _saved(db_session, team)[count.id].value == 5
     # A month before the first one with numbers is still refused.
-    refused = client.post(_url(team, "2022-06"), data=_form(proportion, rate, count))
+    refused = client.post(_url(team, ym(-31)), data=_form(proportion, rate, count))
     assert "utenfor nettverkets periode" in refused.get_data(as_text=True)
 
 
 def test_before_a_network_starts_the_entry_page_opens_its_last_baseline_month(
     client, db_session, world, auth
 ):
-    today = dt.date.today().replace(day=1)
     network = f.NetworkFactory(
-        region=world.region, start_date=today, end_date=today.replace(year=today.year + 1)
+        region=world.region, start_date=THIS_MONTH, end_date=add_months(THIS_MONTH, 12)
     )
     team = f.TeamFactory(network=network, unit=world.own_team.unit)
     f.MeasureFactory(network=network)
     db_session.flush()
     auth.login(world.users["team_member"])
     page = client.get(f"/teams/{team.id}/entry").get_data(as_text=True)
-    last_month = add_months(today, -1).strftime("%Y-%m")
+    last_month = add_months(THIS_MONTH, -1).strftime("%Y-%m")
     assert f'<option value="{last_month}" selected>' in page
     assert 'data-testid="baseline-month"' in page
     assert "er før nettverket startet" in page
@@ -163,9 +162,10 @@ def test_before_a_network_starts_the_entry_page_opens_its_last_baseline_month(
 
 def test_a_month_outside_the_network_is_the_one_shown_in_the_month_list(client, team_setup):
     team, *_ = team_setup
-    page = client.get(_url(team, "2030-01")).get_data(as_text=True)
-    assert "Tall for januar 2030" in page
-    assert '<option value="2030-01" selected disabled>januar 2030</option>' in page
+    later = month(60)
+    page = client.get(_url(team, ym(60))).get_data(as_text=True)
+    assert f"Tall for {nb_month(later)}" in page
+    assert f'<option value="{ym(60)}" selected disabled>{nb_month(later)}</option>' in page
     assert page.count(" selected") == 1
 
 
@@ -238,7 +238,7 @@ def test_unusual_value_asks_for_confirmation(client, db_session, team_setup):
     team, proportion, rate, count = team_setup
     for k in range(8):
         f.MeasurementFactory(
-            team=team, measure=proportion, period=dt.date(2025, 1 + k, 1), numerator=8 + k % 2, denominator=16
+            team=team, measure=proportion, period=month(k), numerator=8 + k % 2, denominator=16
         )
     db_session.flush()
 
@@ -347,21 +347,7 @@ def test_missing_months_are_named_plainly(client, team_setup):
     team, *_ = team_setup
     page = client.get(f"/teams/{team.id}").get_data(as_text=True)
     assert "Ikke registrert ennå" in page
-    months = [
-        "januar",
-        "februar",
-        "mars",
-        "april",
-        "mai",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "desember",
-    ]
-    assert f"{months[PERIOD.month - 1]} {PERIOD.year} (3 mangler)" in page
+    assert f"{nb_month(PERIOD)} (3 mangler)" in page
     assert "tidligere måneder" in page
 
 
@@ -371,7 +357,7 @@ def test_a_month_saved_before_is_not_questioned_again_when_another_row_changes(
     team, proportion, rate, count = team_setup
     for k in range(8):
         f.MeasurementFactory(
-            team=team, measure=proportion, period=dt.date(2025, 1 + k, 1), numerator=8 + k % 2, denominator=16
+            team=team, measure=proportion, period=month(k), numerator=8 + k % 2, denominator=16
         )
     db_session.flush()
     unusual = {f"num_{proportion.id}": "160", f"den_{proportion.id}": "160"}
@@ -394,7 +380,8 @@ def test_a_month_saved_before_is_not_questioned_again_when_another_row_changes(
 
 @pytest.mark.parametrize(
     "language, stamp",
-    [("nb", r"\d{1,2}\. \w{3}\.? 20\d\d, \d\d:\d\d"), ("en", r"\d{1,2} \w{3} 20\d\d, \d\d:\d\d")],
+    # Norwegian shortens most months ("jan.", "des.") but not "mars", "juni" and "juli".
+    [("nb", r"\d{1,2}\. \w{3,4}\.? 20\d\d, \d\d:\d\d"), ("en", r"\d{1,2} \w{3} 20\d\d, \d\d:\d\d")],
 )
 def test_the_history_shows_times_day_first_on_a_24_hour_clock(
     client, db_session, team_setup, world, language, stamp

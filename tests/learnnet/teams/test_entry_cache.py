@@ -1,7 +1,6 @@
 """The entry page is kept between opens (it is opened far more often than saved), and is never
 shown stale: whatever changes what it shows, and whoever changes it, shows at the next open."""
 
-import datetime as dt
 import re
 
 import pytest
@@ -10,9 +9,10 @@ from sqlalchemy import select
 
 from learnnet.models import Measurement
 from learnnet.periods import default_entry_period
+from tests.clock import TODAY
 from tests.learnnet import factories as f
 
-PERIOD = default_entry_period(dt.date.today())
+PERIOD = default_entry_period(TODAY)
 URL = "/teams/{}/entry?period=" + PERIOD.strftime("%Y-%m")
 
 

@@ -1,10 +1,10 @@
 """Interventions and their PDSA cycles, registered by the team and shown in its log."""
 
-import datetime as dt
 
 from sqlalchemy import select
 
 from learnnet.models import AuditEvent, Intervention, PdsaCycle
+from tests.clock import END, START, last_day, month, nb_day, ym
 from tests.learnnet import factories as f
 
 
@@ -19,7 +19,7 @@ def test_member_registers_a_change_idea_and_a_cycle(client, auth, db_session, wo
             "title": "Veiing første mandag i måneden",
             "short_label": "Veiing mandag",
             "description": "Alle beboere veies første mandag.",
-            "start_date": "2025-09-01",
+            "start_date": month(8).isoformat(),
         },
     )
     assert response.status_code == 302
@@ -33,8 +33,8 @@ def test_member_registers_a_change_idea_and_a_cycle(client, auth, db_session, wo
             "do": "Gjort",
             "study": "Virket",
             "act": "Utvide",
-            "start_date": "2025-09-01",
-            "end_date": "2025-09-30",
+            "start_date": month(8).isoformat(),
+            "end_date": last_day(8).isoformat(),
             "outcome": "adapt",
         },
     )
@@ -54,8 +54,8 @@ def test_bad_dates_are_refused(client, auth, db_session, world):
         f"/teams/{team.id}/interventions/new",
         data={
             "title": "X",
-            "start_date": "2025-09-01",
-            "end_date": "2025-08-01",
+            "start_date": month(8).isoformat(),
+            "end_date": month(7).isoformat(),
         },
     ).get_data(as_text=True)
     assert "Slutten kan ikke være før starten." in page
@@ -71,7 +71,8 @@ def test_other_teams_log_is_refused(client, auth, world):
     assert client.get(f"/teams/{world.other_team.id}/interventions").status_code == 403
     assert (
         client.post(
-            f"/teams/{world.other_team.id}/interventions/new", data={"title": "X", "start_date": "2025-01-01"}
+            f"/teams/{world.other_team.id}/interventions/new",
+            data={"title": "X", "start_date": month(0).isoformat()},
         ).status_code
         == 403
     )
@@ -95,35 +96,38 @@ def test_a_name_or_reason_of_only_spaces_is_refused(client, auth, db_session, wo
     auth.login(world.users["team_member"])
     team, measure = world.own_team, world.measure
     page = client.post(
-        f"/teams/{team.id}/interventions/new", data={"title": "   ", "start_date": "2025-09-01"}
+        f"/teams/{team.id}/interventions/new", data={"title": "   ", "start_date": month(8).isoformat()}
     ).get_data(as_text=True)
     assert "Gi endringsideen et navn." in page
     assert db_session.scalar(select(Intervention)) is None
     for k in range(3):
-        f.MeasurementFactory(team=team, measure=measure, period=dt.date(2025, k + 1, 1))
+        f.MeasurementFactory(team=team, measure=measure, period=month(k))
     db_session.flush()
     url = f"/teams/{team.id}/measures/{measure.id}"
-    client.post(url + "/phases", data={"start_period": "2025-02", "label": "  "})
-    client.post(url + "/exclusions", data={"period": "2025-02", "reason": " "})
+    client.post(url + "/phases", data={"start_period": ym(1), "label": "  "})
+    client.post(url + "/exclusions", data={"period": ym(1), "reason": " "})
     settings = db_session.scalar(select(ChartSettings))
     assert settings is None or (not settings.phases and not settings.exclusions)
 
 
 def test_dates_outside_the_network_are_refused(client, auth, db_session, world):
-    # the network runs from January 2025 to December 2026
     auth.login(world.users["team_member"])
     team = world.own_team
     page = client.post(
         f"/teams/{team.id}/interventions/new", data={"title": "Veiing", "start_date": "0202-09-01"}
     ).get_data(as_text=True)
-    assert "Velg en dato innenfor nettverkets periode, 1. januar 2025 – 31. desember 2026." in page
+    assert f"Velg en dato innenfor nettverkets periode, {nb_day(START)} – {nb_day(END)}." in page
     assert 'value="Veiing"' in page
     assert db_session.scalar(select(Intervention)) is None
     intervention = f.InterventionFactory(team=team)
     db_session.flush()
     page = client.post(
         f"/teams/{team.id}/interventions/{intervention.id}/cycles/new",
-        data={"plan": "Teste på én gruppe", "start_date": "2025-09-01", "end_date": "2027-03-01"},
+        data={
+            "plan": "Teste på én gruppe",
+            "start_date": month(8).isoformat(),
+            "end_date": month(26).isoformat(),
+        },
     ).get_data(as_text=True)
     assert "Velg en dato innenfor nettverkets periode" in page and "Teste på én gruppe" in page
     assert db_session.scalar(select(PdsaCycle)) is None

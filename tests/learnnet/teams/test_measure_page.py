@@ -1,6 +1,5 @@
 """The measure page: the chart's reading, the data, and chart settings kept for everyone."""
 
-import datetime as dt
 import random
 
 import pytest
@@ -8,7 +7,11 @@ from sqlalchemy import select
 
 from learnnet.models import AuditEvent, ChartExclusion, ChartPhase, ChartSettings, Measurement
 from learnnet.periods import default_entry_period
+from tests.clock import TODAY, en_month, month, nb_month, nb_short_month, ym
 from tests.learnnet import factories as f
+
+# The improving fixture changes level at the network's thirteenth month.
+CHANGE = month(12)
 
 
 @pytest.fixture
@@ -17,7 +20,7 @@ def improving(db_session, world):
     team, measure = world.own_team, world.measure
     rng = random.Random(7)
     for k in range(22):
-        period = dt.date(2025 + k // 12, k % 12 + 1, 1)
+        period = month(k)
         n = rng.randint(14, 20)
         share = 0.45 if k < 12 else 0.85
         f.MeasurementFactory(
@@ -35,8 +38,8 @@ def test_page_reads_the_chart_in_norwegian(client, auth, world, improving):
     team, measure = improving
     auth.login(world.users["team_member"])
     page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
-    assert "10 måneder på rad over gjennomsnittet, siden januar 2026: en reell forbedring." in page
-    assert "jan. 2026" in page  # the data table
+    assert f"10 måneder på rad over gjennomsnittet, siden {nb_month(CHANGE)}: en reell forbedring." in page
+    assert nb_short_month(CHANGE) in page  # the data table
 
 
 def test_page_reads_the_chart_in_english(client, auth, db_session, world, improving):
@@ -45,7 +48,7 @@ def test_page_reads_the_chart_in_english(client, auth, db_session, world, improv
     db_session.flush()
     auth.login(world.users["team_member"])
     page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
-    assert "10 months in a row above the mean, since January 2026: a real improvement." in page
+    assert f"10 months in a row above the mean, since {en_month(CHANGE)}: a real improvement." in page
 
 
 def test_lead_adds_a_phase_that_everyone_then_sees(client, auth, db_session, world, improving):
@@ -55,32 +58,30 @@ def test_lead_adds_a_phase_that_everyone_then_sees(client, auth, db_session, wor
     auth.login(world.users["team_member"])
     response = client.post(
         f"/teams/{team.id}/measures/{measure.id}/phases",
-        data={"start_period": "2026-01", "label": "Ernæringskontakt"},
+        data={"start_period": ym(12), "label": "Ernæringskontakt"},
     )
     assert response.status_code == 302
     settings = db_session.scalar(select(ChartSettings))
-    assert [(p.start_period, p.label) for p in settings.phases] == [(dt.date(2026, 1, 1), "Ernæringskontakt")]
+    assert [(p.start_period, p.label) for p in settings.phases] == [(month(12), "Ernæringskontakt")]
     assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "chart_settings.change"))
     client.post("/logout")
     auth.login(world.users["facilitator"])
     page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
     assert "Ernæringskontakt" in page
-    assert "Siden januar 2026 (Ernæringskontakt) er senterlinjen" in page
+    assert f"Siden {nb_month(CHANGE)} (Ernæringskontakt) er senterlinjen" in page
 
 
 def test_excluded_month_needs_a_reason(client, auth, db_session, world, improving):
     team, measure = improving
     auth.login(world.users["facilitator"])
-    client.post(
-        f"/teams/{team.id}/measures/{measure.id}/exclusions", data={"period": "2025-03", "reason": ""}
-    )
+    client.post(f"/teams/{team.id}/measures/{measure.id}/exclusions", data={"period": ym(2), "reason": ""})
     assert (
         db_session.scalar(select(ChartSettings)) is None
         or not db_session.scalar(select(ChartSettings)).exclusions
     )
     client.post(
         f"/teams/{team.id}/measures/{measure.id}/exclusions",
-        data={"period": "2025-03", "reason": "Ny rutine for telling"},
+        data={"period": ym(2), "reason": "Ny rutine for telling"},
     )
     db_session.expire_all()
     settings = db_session.scalar(select(ChartSettings))
@@ -92,10 +93,10 @@ def test_chart_kind_override_and_freeze(client, auth, db_session, world, improvi
     auth.login(world.users["facilitator"])
     client.post(
         f"/teams/{team.id}/measures/{measure.id}/settings",
-        data={"chart_kind": "pp", "freeze_period": "2025-12"},
+        data={"chart_kind": "pp", "freeze_period": ym(11)},
     )
     settings = db_session.scalar(select(ChartSettings))
-    assert (settings.chart_kind, settings.freeze_period) == ("pp", dt.date(2025, 12, 1))
+    assert (settings.chart_kind, settings.freeze_period) == ("pp", month(11))
     page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
     assert "PP" in page
     # A chart kind that does not fit a proportion is refused.
@@ -149,7 +150,7 @@ def test_chart_changes_when_a_month_is_entered(client, auth, db_session, world, 
     auth.login(world.users["team_member"])
     url = f"/teams/{team.id}/measures/{measure.id}/chart.svg"
     before = client.get(url).headers["ETag"]
-    last = default_entry_period(dt.date.today())
+    last = default_entry_period(TODAY)
     saved = db_session.scalar(select(Measurement).where(Measurement.period == last))
     response = client.post(
         f"/teams/{team.id}/entry?period={last:%Y-%m}",
@@ -185,7 +186,7 @@ def test_a_chart_asked_for_again_is_drawn_once_and_redrawn_after_a_change(
     first, second = client.get(url).get_data(), client.get(url).get_data()
     assert first == second and drawn == ["png"]
 
-    f.MeasurementFactory(team=team, measure=measure, period=dt.date(2023, 6, 1), numerator=2, denominator=19)
+    f.MeasurementFactory(team=team, measure=measure, period=month(-19), numerator=2, denominator=19)
     db_session.flush()
     assert client.get(url).get_data() != first and drawn == ["png", "png"]
 
@@ -200,8 +201,8 @@ def test_phase_and_excluded_month_can_be_removed(client, auth, db_session, world
     team, measure = improving
     auth.login(world.users["facilitator"])
     base = f"/teams/{team.id}/measures/{measure.id}"
-    client.post(f"{base}/phases", data={"start_period": "2026-01", "label": "Ny rutine"})
-    client.post(f"{base}/exclusions", data={"period": "2025-03", "reason": "Telling endret"})
+    client.post(f"{base}/phases", data={"start_period": ym(12), "label": "Ny rutine"})
+    client.post(f"{base}/exclusions", data={"period": ym(2), "reason": "Telling endret"})
     settings = db_session.scalar(select(ChartSettings))
     phase_id, exclusion_id = settings.phases[0].id, settings.exclusions[0].id
     client.post(f"{base}/phases/{phase_id}/delete")
@@ -218,7 +219,7 @@ def test_every_month_at_100_percent_is_charted(client, auth, db_session, world):
         f.MeasurementFactory(
             team=team,
             measure=measure,
-            period=dt.date(2025 + k // 12, k % 12 + 1, 1),
+            period=month(k),
             numerator=15,
             denominator=15,
         )
@@ -239,8 +240,8 @@ def test_a_refused_setting_keeps_what_was_typed(client, auth, db_session, world,
     assert page.status_code == 200
     assert 'value="Ny rutine for veiing"' in text and "Velg måneden fasen starter." in text
     assert '<details class="mt-3" open>' in text
-    client.post(url + "/phases", data={"start_period": "2026-01", "label": "Ernæringskontakt"})
-    text = client.post(url + "/phases", data={"start_period": "2026-01", "label": "Andre runde"}).get_data(
+    client.post(url + "/phases", data={"start_period": ym(12), "label": "Ernæringskontakt"})
+    text = client.post(url + "/phases", data={"start_period": ym(12), "label": "Andre runde"}).get_data(
         as_text=True
     )
     assert 'value="Andre runde"' in text and "En fase starter allerede den måneden." in text
@@ -253,7 +254,7 @@ def test_a_refused_setting_keeps_what_was_typed(client, auth, db_session, world,
 
 
 def test_one_month_is_one_month(client, auth, db_session, world):
-    f.MeasurementFactory(team=world.own_team, measure=world.measure, period=dt.date(2025, 3, 1))
+    f.MeasurementFactory(team=world.own_team, measure=world.measure, period=month(2))
     db_session.flush()
     auth.login(world.users["team_member"])
     page = client.get(f"/teams/{world.own_team.id}/measures/{world.measure.id}").get_data(as_text=True)
@@ -263,9 +264,7 @@ def test_one_month_is_one_month(client, auth, db_session, world):
 def test_every_month_left_out_is_not_called_no_numbers(client, auth, db_session, world, improving):
     team, measure = improving
     settings = ChartSettings(team_id=team.id, measure_id=measure.id)
-    settings.exclusions = [
-        ChartExclusion(period=dt.date(2025 + k // 12, k % 12 + 1, 1), reason="Ny telling") for k in range(22)
-    ]
+    settings.exclusions = [ChartExclusion(period=month(k), reason="Ny telling") for k in range(22)]
     db_session.add(settings)
     db_session.flush()
     auth.login(world.users["team_member"])
@@ -275,41 +274,47 @@ def test_every_month_left_out_is_not_called_no_numbers(client, auth, db_session,
 
 
 def test_a_baseline_too_short_to_freeze_is_refused(client, auth, db_session, world, improving):
-    team, measure = improving  # numbers from January 2025
+    team, measure = improving  # numbers from the network's first month
     auth.login(world.users["facilitator"])
     url = f"/teams/{team.id}/measures/{measure.id}/settings"
-    page = client.post(url, data={"chart_kind": "p", "freeze_period": "2025-03"}).get_data(as_text=True)
-    assert "En låst grunnlinje trenger minst 12 måneder med tall; til og med mars 2025 er det 3." in page
+    page = client.post(url, data={"chart_kind": "p", "freeze_period": ym(2)}).get_data(as_text=True)
+    assert (
+        f"En låst grunnlinje trenger minst 12 måneder med tall; til og med {nb_month(month(2))} er det 3."
+        in page
+    )
     assert (
         db_session.scalar(select(ChartSettings)) is None
         or not db_session.scalar(select(ChartSettings)).freeze_period
     )
-    client.post(url, data={"chart_kind": "", "freeze_period": "2025-12"})
+    client.post(url, data={"chart_kind": "", "freeze_period": ym(11)})
     db_session.expire_all()
-    assert db_session.scalar(select(ChartSettings)).freeze_period == dt.date(2025, 12, 1)
+    assert db_session.scalar(select(ChartSettings)).freeze_period == month(11)
 
 
 def test_a_frozen_baseline_is_said_to_be_unused_when_the_chart_has_phases(
     client, auth, db_session, world, improving
 ):
     team, measure = improving
-    settings = ChartSettings(team_id=team.id, measure_id=measure.id, freeze_period=dt.date(2025, 12, 1))
+    settings = ChartSettings(team_id=team.id, measure_id=measure.id, freeze_period=month(11))
     db_session.add(settings)
     db_session.flush()
     auth.login(world.users["team_member"])
     url = f"/teams/{team.id}/measures/{measure.id}"
     assert "brukes ikke så lenge diagrammet har faser" not in client.get(url).get_data(as_text=True)
-    settings.phases.append(ChartPhase(start_period=dt.date(2026, 1, 1), label="Ernæringskontakt"))
+    settings.phases.append(ChartPhase(start_period=month(12), label="Ernæringskontakt"))
     db_session.flush()
     page = client.get(url).get_data(as_text=True)
-    assert "Grunnlinjen er låst til og med desember 2025 (brukes ikke så lenge diagrammet har faser" in page
+    assert (
+        f"Grunnlinjen er låst til og med {nb_month(month(11))} (brukes ikke så lenge diagrammet har faser"
+        in page
+    )
 
 
 def test_a_phase_the_chart_cannot_use_says_so(client, auth, db_session, world, improving):
-    team, measure = improving  # the chart's months are January 2025 to October 2026
+    team, measure = improving  # the chart's months are the network's first 22
     settings = ChartSettings(team_id=team.id, measure_id=measure.id)
-    settings.phases.append(ChartPhase(start_period=dt.date(2025, 1, 1), label="Fra start"))
-    settings.phases.append(ChartPhase(start_period=dt.date(2026, 1, 1), label="Ernæringskontakt"))
+    settings.phases.append(ChartPhase(start_period=month(0), label="Fra start"))
+    settings.phases.append(ChartPhase(start_period=month(12), label="Ernæringskontakt"))
     db_session.add(settings)
     db_session.flush()
     auth.login(world.users["team_member"])
@@ -326,8 +331,11 @@ def test_the_months_before_an_improvement_are_not_read_as_a_change_for_the_worse
     auth.login(world.users["team_member"])
     page = client.get(f"/teams/{team.id}/measures/{measure.id}").get_data(as_text=True)
     assert "en reell forverring" not in page
-    assert "12 måneder på rad under gjennomsnittet, siden januar 2025: nivået før den endringen." in page
-    assert "Legg til en fase fra januar 2026, så får nivået siden da sin egen senterlinje." in page
+    assert (
+        f"12 måneder på rad under gjennomsnittet, siden {nb_month(month(0))}: nivået før den endringen."
+        in page
+    )
+    assert f"Legg til en fase fra {nb_month(CHANGE)}, så får nivået siden da sin egen senterlinje." in page
 
 
 @pytest.mark.parametrize("blank", ["", " ", "\r"])

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from learnnet.teams.services import due_period
+from tests.clock import TODAY, day, last_day, month, nb_month, nb_short_month
 from tests.learnnet import factories as f
 
 
 def test_a_finished_networks_team_page_ends_with_the_networks_last_month(client, auth, db_session, world):
     network = world.network
-    network.start_date, network.end_date, network.status = dt.date(2024, 6, 1), dt.date(2025, 5, 31), "closed"
+    network.start_date, network.end_date, network.status = month(-7), last_day(4), "closed"
     f.MeasurementFactory(
-        team=world.own_team, measure=world.measure, period=dt.date(2025, 5, 1), numerator=3, denominator=4
+        team=world.own_team, measure=world.measure, period=month(4), numerator=3, denominator=4
     )
     falls = f.CountMeasureFactory(network=network)
     f.MeasurementFactory(
         team=world.own_team,
         measure=falls,
-        period=dt.date(2025, 5, 1),
+        period=month(4),
         numerator=None,
         denominator=None,
         value=7,
@@ -27,10 +27,11 @@ def test_a_finished_networks_team_page_ends_with_the_networks_last_month(client,
     db_session.flush()
     auth.login(world.users["team_member"])
     page = client.get(f"/teams/{world.own_team.id}").get_data(as_text=True)
-    assert due_period(world.own_team, dt.date.today()) == dt.date(2025, 5, 1)
+    assert due_period(world.own_team, TODAY) == month(4)
     measures = page.split('<h2 class="h5 mt-4">Målinger</h2>')[1].split("Endringer som testes")[0]
     # the table ends with the network's last month, entered; nothing after it is due
-    assert "mai 2025" in measures and "juni 2025" not in measures
+    assert nb_short_month(month(4)) in measures
+    assert nb_short_month(month(5)) not in measures and nb_month(month(5)) not in measures
     assert "status-due" not in measures
     # the last month as charted (75 %), its numerator and denominator beside it
     assert "75,0" in page and "3/4" in page
@@ -39,5 +40,5 @@ def test_a_finished_networks_team_page_ends_with_the_networks_last_month(client,
 
 
 def test_the_due_month_of_a_running_network_is_last_month(world):
-    today = dt.date(2026, 3, 14)
-    assert due_period(world.own_team, today) == dt.date(2026, 2, 1)
+    today = day(14, 14)
+    assert due_period(world.own_team, today) == month(13)
