@@ -20,6 +20,7 @@ import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from learnnet import clock
 from learnnet.demo.county import (
     ABANDONED_CYCLE,
     CORRECTION_COMMENT,
@@ -129,9 +130,9 @@ def load_demo(session: Session, seed: int = 2026, today: dt.date | None = None) 
     """
     if not database_is_empty(session):
         raise DemoError("the database already has data; load the demo into an empty one")
-    today = today or dt.date.today()
+    today = today or clock.today()
     templates = load_templates(session)
-    builder = _CountyBuilder(session, np.random.default_rng(seed), today)
+    builder = _CountyBuilder(session, seed, today)
     builder.build()
     return DemoSummary(
         municipalities=len(MUNICIPALITIES),
@@ -179,9 +180,10 @@ class _Row:
 class _CountyBuilder:
     """Builds the county step by step; counts what it made for the summary."""
 
-    def __init__(self, session: Session, rng: np.random.Generator, today: dt.date):
+    def __init__(self, session: Session, seed: int, today: dt.date):
         self.session = session
-        self.rng = rng
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
         self.today = today
         self.latest_period = default_entry_period(today)
         self.years = calendar_shift(self.latest_period)
@@ -203,7 +205,11 @@ class _CountyBuilder:
             for u in DEMO_USERS
             if TEAM_MEMBER_UNIT in u.units and u.role == "team_member"
         ]
-        for plan in NETWORKS:
+        for position, plan in enumerate(NETWORKS, start=1):
+            # Each network draws from a stream of its own: how many months the others have so far
+            # (which depends on the day) changes nothing in it, and a closed network is the same
+            # whenever the demo is loaded.
+            self.rng = np.random.default_rng([self.seed, position])
             self._network(plan, region)
         self._insert_measurements()
         self.first_period = min(row.period for row in self.rows)

@@ -7,9 +7,11 @@ import hashlib
 from collections import defaultdict
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from learnnet.accounts import check_password_policy
+from learnnet.clock import ZONE
 from learnnet.demo import DEMO_USERS, DemoError, calendar_shift, database_is_empty, load_demo
 from learnnet.demo.county import NETWORKS, TEAM_MEMBER_UNIT
 from learnnet.library import load_templates
@@ -29,14 +31,25 @@ from learnnet.models import (
     Unit,
     User,
 )
+from learnnet.periods import default_entry_period
+from tests.clock import LAST_MONTH, TODAY, nb_month
 
-TODAY = dt.date(2026, 11, 28)
-LAST_MONTH = dt.date(2026, 10, 1)
+# The demo's reference calendar (learnnet/demo/county.py), moved by whole years to the run's day.
+YEARS = calendar_shift(LAST_MONTH)
+
+
+def year(reference_year: int) -> int:
+    return reference_year + YEARS
+
+
+def named(name: str, first: int, last: int) -> str:
+    """A demo network's name with its years: "Underernæring 2025–27" on the reference calendar."""
+    return f"{name} {year(first)}–{year(last) % 100:02d}"
 
 
 @pytest.fixture
 def demo(db_session):
-    return load_demo(db_session, today=TODAY)
+    return load_demo(db_session)  # today from the clock
 
 
 def network_named(session, prefix: str) -> Network:
@@ -206,12 +219,12 @@ def test_three_networks_with_sessions_measures_and_teams(demo, db_session):
     networks = list(db_session.scalars(select(Network).order_by(Network.start_date)))
     assert [n.status for n in networks] == ["closed", "active", "active"]
     falls, malnutrition, early = networks
-    assert falls.topic == "falls" and falls.end_date == dt.date(2025, 5, 31)
+    assert falls.topic == "falls" and falls.end_date == dt.date(year(2025), 5, 31)
     assert malnutrition.topic == "malnutrition"
-    assert malnutrition.start_date.year == 2025 and malnutrition.start_date.month >= 8
-    assert malnutrition.end_date >= dt.date(2026, 12, 1)
+    assert malnutrition.start_date.year == year(2025) and malnutrition.start_date.month >= 8
+    assert malnutrition.end_date >= dt.date(year(2026), 12, 1)
     assert early.topic == "early_detection"
-    assert early.start_date.year == 2026 and early.end_date.year == 2027
+    assert early.start_date.year == year(2026) and early.end_date.year == year(2027)
     for network in networks:
         assert [s.number for s in network.sessions] == [1, 2, 3]
         for learning_session in network.sessions:
@@ -392,17 +405,63 @@ def test_loaded_later_the_active_networks_are_still_running(db_session):
         assert latest == last
 
 
+@pytest.mark.parametrize(
+    "day",
+    [
+        dt.date(2027, 1, 1),
+        dt.date(2027, 3, 31),
+        dt.date(2027, 4, 1),
+        dt.date(2028, 2, 29),
+        dt.date(2028, 3, 1),
+    ],
+    ids=str,
+)
+def test_on_the_edges_of_its_calendar_the_demo_loads_and_its_pages_work(db_session, client, auth, day):
+    # Half past midnight in Norway: still the day before in UTC, and the day in Norway counts.
+    with time_machine.travel(dt.datetime.combine(day, dt.time(0, 30), ZONE)):
+        load_demo(db_session)
+        last = default_entry_period(day)
+        active = list(db_session.scalars(select(Network).where(Network.status == "active")))
+        assert len(active) == 2
+        for network in active:
+            assert network.start_date < last <= network.end_date
+            for learning_session in network.sessions:
+                assert network.start_date <= learning_session.date <= network.end_date
+            latest = db_session.scalar(
+                select(func.max(Measurement.period))
+                .join(Measurement.team)
+                .where(Team.network_id == network.id)
+            )
+            assert latest == last
+        facilitator = next(u for u in DEMO_USERS if u.role == "facilitator")
+        auth.login(facilitator.email, facilitator.password)
+        for network in active:
+            assert client.get(f"/networks/{network.id}").status_code == 200
+        auth.logout()
+        member = next(u for u in DEMO_USERS if u.role == "team_member" and not u.is_lead)
+        auth.login(member.email, member.password)
+        team = db_session.scalar(
+            select(Team).join(Team.unit).where(Unit.name == TEAM_MEMBER_UNIT, Team.network_id == active[0].id)
+        )
+        page = client.get(f"/teams/{team.id}/entry").get_data(as_text=True)
+        assert f"Tall for {nb_month(last)}" in page
+        assert client.get(f"/teams/{team.id}").status_code == 200
+
+
 # -- using it --------------------------------------------------------------------------------------
 
 LANDING = {
-    "admin": ("/county/", ["Vestfold", "Underernæring 2025–27", "Fallforebygging 2024–25"]),
-    "centre": ("/county/", ["Vestfold", "Tidlig oppdagelse av forverret tilstand 2026–27"]),
-    "viewer": ("/county/", ["Vestfold", "Underernæring 2025–27"]),
+    "admin": (
+        "/county/",
+        ["Vestfold", named("Underernæring", 2025, 2027), named("Fallforebygging", 2024, 2025)],
+    ),
+    "centre": ("/county/", ["Vestfold", named("Tidlig oppdagelse av forverret tilstand", 2026, 2027)]),
+    "viewer": ("/county/", ["Vestfold", named("Underernæring", 2025, 2027)]),
     "facilitator": (
         "/networks/",
-        ["Underernæring 2025–27", "Tidlig oppdagelse av forverret tilstand"],
+        [named("Underernæring", 2025, 2027), "Tidlig oppdagelse av forverret tilstand"],
     ),
-    "team_member": ("/my-teams", [TEAM_MEMBER_UNIT, "Underernæring 2025–27"]),
+    "team_member": ("/my-teams", [TEAM_MEMBER_UNIT, named("Underernæring", 2025, 2027)]),
 }
 
 
