@@ -1,19 +1,17 @@
-"""Loading of the qicharts2 reference cases (shared/reference/spc_cases.json)."""
+"""Loading of the qicharts2 reference cases (``tests/measures/data/``, described in its README)."""
 
 from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_PATH = REPO_ROOT.parent / "shared" / "reference" / "spc_cases.json"
+REFERENCE_PATH = Path(__file__).resolve().parent / "data" / "qicharts2_spc_cases.json"
 
 
 def reference_path() -> Path:
-    return Path(os.environ.get("LEARNNET_SPC_REFERENCE", DEFAULT_PATH))
+    return REFERENCE_PATH
 
 
 def load_cases() -> list[dict[str, Any]]:
