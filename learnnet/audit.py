@@ -14,6 +14,7 @@ def record(
     obj: Any | None = None,
     *,
     object_type: str | None = None,
+    object_id: int | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
@@ -22,7 +23,7 @@ def record(
         user_id=user.id if user is not None else None,
         action=action,
         object_type=object_type or (obj.__tablename__ if obj is not None else "none"),
-        object_id=getattr(obj, "id", None),
+        object_id=object_id if object_id is not None else getattr(obj, "id", None),
         before=before,
         after=after,
     )

@@ -1,7 +1,9 @@
 """Recording measurements: validation, saving with history, optimistic locking, delete and restore.
 
-Forms, imports and the API all save through here, so the same rules hold everywhere. Functions
-add to the session and flush; the caller commits once at the request's boundary.
+Every change of a measurement — the entry form, the API, an import, a delete or restore, the demo
+county — is written by :func:`save_many`: the row, its history line, the audit event and the
+series' version, in one place. :func:`check` holds the rules a change must pass first, the same
+everywhere. Functions add to the session and flush; the caller commits once at its boundary.
 """
 
 from __future__ import annotations
@@ -15,13 +17,20 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from learnnet import audit, clock
 from learnnet.extensions import db
-from learnnet.models import MeasureDefinition, Measurement, MeasurementHistory, Network, Team, User
+from learnnet.models import (
+    MeasureDefinition,
+    Measurement,
+    MeasurementHistory,
+    Network,
+    SeriesVersion,
+    Team,
+    User,
+)
 from learnnet.periods import add_months
 
 # Far outside the team's own history: more than this many standard errors from its mean.
@@ -328,48 +337,241 @@ def find(team: Team, measure: MeasureDefinition, period: dt.date) -> Measurement
     )
 
 
-def snapshot(m: Measurement) -> dict:
+# --------------------------------------------------------------------------- the write path
+@dataclass(frozen=True)
+class Base:
+    """The saved row a change starts from: its id, the version the writer saw, and whether deleted."""
+
+    id: int
+    version: int
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    """One month's measurement as :func:`save_many` writes it.
+
+    Without ``base`` the month is new; with it, the row is updated (a deleted one restored), or
+    marked deleted when ``delete`` (``values`` are then the ones it keeps, for its history). ``by``
+    (a user id) and ``at`` default to the writer and now; the demo county gives its own, so that
+    its months look entered over the months.
+    """
+
+    team_id: int
+    measure_id: int
+    period: dt.date
+    values: Values = Values()
+    base: Base | None = None
+    delete: bool = False
+    by: int | None = None
+    at: dt.datetime | None = None
+
+    @property
+    def action(self) -> str:
+        if self.base is None:
+            return "create"
+        if self.delete:
+            return "delete"
+        return "restore" if self.base.deleted else "update"
+
+    @property
+    def key(self) -> tuple[int, int, dt.date]:
+        return (self.team_id, self.measure_id, self.period)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One audit event for a whole batch (an import), instead of one per change."""
+
+    action: str
+    owner: object
+    after: dict
+
+
+class LostRace(Exception):
+    """Another save changed one of the months between reading and writing: nothing was written."""
+
+
+def save_many(
+    changes: Sequence[Change], user: User | None, *, summary: Summary | None = None
+) -> dict[tuple[int, int, dt.date], int]:
+    """Write every change, or none: the rows, a history line each, the audit and the series' versions.
+
+    Optimistic locking holds for every row: an update names the version it started from, and the
+    database refuses it when that version has moved on, as the unique (team, measure, month) key
+    refuses a second insert. Then nothing is written and :class:`LostRace` is raised. Each change
+    gets its own audit event with the values before and after, unless ``summary`` names one event
+    for the batch. Returns the measurements' ids by (team, measure, month). Flushes; the caller
+    commits.
+    """
+    before = _snapshots([c.base.id for c in changes if c.base is not None]) if summary is None else {}
+    ids = _write(changes, user.id if user is not None else None) if changes else {}
+    if summary is not None:
+        audit.record(user, summary.action, summary.owner, after=summary.after)
+    else:
+        after = _snapshots(list(ids.values()))
+        for c in changes:
+            measurement_id = ids[c.key]
+            audit.record(
+                user,
+                f"measurement.{c.action}",
+                object_type=Measurement.__tablename__,
+                object_id=measurement_id,
+                before=before.get(measurement_id),
+                after=after[measurement_id],
+            )
+    db.session.flush()
+    return ids
+
+
+def _write(changes: Sequence[Change], user_id: int | None) -> dict[tuple[int, int, dt.date], int]:
+    now = clock.now()
+    creates = [c for c in changes if c.base is None]
+    updates = [c for c in changes if c.base is not None]
+    try:
+        with db.session.begin_nested():
+            if creates:
+                # executemany without RETURNING (returned ids in parameter order cost a round trip
+                # per row on SQLite); the new ids are read back by their keys in one query.
+                db.session.execute(
+                    insert(Measurement.__table__), [_new_row(c, user_id, now) for c in creates]
+                )
+            if updates:
+                _update(updates, user_id, now)
+            ids = _ids(creates) | {c.key: c.base.id for c in updates}
+            db.session.execute(
+                insert(MeasurementHistory.__table__),
+                [_history_row(c, ids[c.key], user_id, now) for c in changes],
+            )
+            _bump_series({(c.team_id, c.measure_id) for c in changes})
+    except IntegrityError as error:
+        raise LostRace() from error
+    # Measurements loaded before may hold old numbers (and history); read them again when next used.
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, (Measurement, SeriesVersion)):
+            db.session.expire(obj)
+    return ids
+
+
+def _new_row(c: Change, user_id: int | None, now: dt.datetime) -> dict:
+    by = c.by if c.by is not None else user_id
     return {
-        "period": m.period.isoformat(),
-        "numerator": m.numerator,
-        "denominator": m.denominator,
-        "value": m.value,
-        "comment": m.comment,
-        "version": m.version,
-        "deleted": m.is_deleted,
+        "team_id": c.team_id,
+        "measure_id": c.measure_id,
+        "period": c.period,
+        "numerator": c.values.numerator,
+        "denominator": c.values.denominator,
+        "value": c.values.value,
+        "comment": c.values.comment,
+        "version": 1,
+        "created_at": c.at or now,
+        "updated_at": c.at or now,
+        "created_by_id": by,
+        "updated_by_id": by,
     }
 
 
-def _history(m: Measurement, action: str, user: User | None) -> None:
-    db.session.add(
-        MeasurementHistory(
-            measurement=m,
-            action=action,
-            version=m.version,
-            numerator=m.numerator,
-            denominator=m.denominator,
-            value=m.value,
-            comment=m.comment,
-            changed_by_id=user.id if user else None,
-            changed_at=clock.now(),
+def _update(changes: list[Change], user_id: int | None, now: dt.datetime) -> None:
+    """Every update, restore and delete in one statement, each only if its row is at its base version."""
+    table = Measurement.__table__
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values(
+            numerator=bindparam("b_numerator"),
+            denominator=bindparam("b_denominator"),
+            value=bindparam("b_value"),
+            comment=bindparam("b_comment"),
+            version=bindparam("b_new_version"),
+            deleted_at=bindparam("b_deleted_at"),
+            updated_by_id=bindparam("b_user"),
+            updated_at=bindparam("b_at"),
         )
     )
+    parameters = []
+    for c in changes:
+        values, at = c.values, c.at or now
+        parameters.append(
+            {
+                "b_id": c.base.id,
+                "b_version": c.base.version,
+                "b_new_version": c.base.version + 1,
+                "b_numerator": values.numerator,
+                "b_denominator": values.denominator,
+                "b_value": values.value,
+                "b_comment": values.comment,
+                "b_deleted_at": at if c.delete else None,
+                "b_user": c.by if c.by is not None else user_id,
+                "b_at": at,
+            }
+        )
+    result = db.session.execute(statement, parameters)
+    # Fewer rows than changes: someone else saved one of these months in the meantime.
+    if result.rowcount != len(changes):
+        raise LostRace()
 
 
-def _flush_or_lost_race(change) -> bool:
-    """Apply ``change`` and flush in a savepoint; False when another save got there first.
+def _ids(creates: list[Change]) -> dict[tuple[int, int, dt.date], int]:
+    if not creates:
+        return {}
+    m = Measurement
+    wanted = {c.key for c in creates}
+    found = db.session.execute(
+        select(m.id, m.team_id, m.measure_id, m.period).where(
+            m.team_id.in_({c.team_id for c in creates}),
+            m.measure_id.in_({c.measure_id for c in creates}),
+            m.period.between(min(c.period for c in creates), max(c.period for c in creates)),
+        )
+    )
+    return {key: row.id for row in found if (key := (row.team_id, row.measure_id, row.period)) in wanted}
 
-    The version check above can pass in two requests at once; the database then decides: the
-    unique (team, measure, period) key refuses the second insert, and the version column refuses
-    the second update.
-    """
-    try:
-        with db.session.begin_nested():
-            change()
-            db.session.flush()
-    except (IntegrityError, StaleDataError):
-        return False
-    return True
+
+def _history_row(c: Change, measurement_id: int, user_id: int | None, now: dt.datetime) -> dict:
+    values = c.values
+    return {
+        "measurement_id": measurement_id,
+        "action": c.action,
+        "version": c.base.version + 1 if c.base is not None else 1,
+        "numerator": values.numerator,
+        "denominator": values.denominator,
+        "value": values.value,
+        "comment": values.comment,
+        "changed_at": c.at or now,
+        "changed_by_id": c.by if c.by is not None else user_id,
+    }
+
+
+def _bump_series(pairs: set[tuple[int, int]]) -> None:
+    """Raise the version of each (team, measure) series, making its row on its first change."""
+    table = SeriesVersion.__table__
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    statement = upsert(table).on_conflict_do_update(
+        index_elements=[table.c.team_id, table.c.measure_id], set_={"version": table.c.version + 1}
+    )
+    db.session.execute(statement, [{"team_id": t, "measure_id": m, "version": 1} for t, m in sorted(pairs)])
+
+
+def _snapshots(ids: list[int]) -> dict[int, dict]:
+    """The audit snapshot of each measurement, read as it stands in the database."""
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Measurement.__table__).where(Measurement.__table__.c.id.in_(ids)))
+    return {
+        row.id: {
+            "period": row.period.isoformat(),
+            "numerator": row.numerator,
+            "denominator": row.denominator,
+            "value": row.value,
+            "comment": row.comment,
+            "version": row.version,
+            "deleted": row.deleted_at is not None,
+        }
+        for row in rows
+    }
 
 
 def as_saved(m: Measurement | None, values: Values) -> bool:
@@ -380,6 +582,42 @@ def as_saved(m: Measurement | None, values: Values) -> bool:
         and (m.numerator, m.denominator, m.value, m.comment)
         == (values.numerator, values.denominator, values.value, values.comment)
     )
+
+
+def prepare(
+    team: Team,
+    measure: MeasureDefinition,
+    period: dt.date,
+    values: Values,
+    *,
+    base_version: int | None,
+    confirmed: bool = False,
+    earliest: dt.date | None = None,
+) -> SaveResult | Change:
+    """What saving one month's values would do: the :class:`Change` to write, or why there is none
+    (a :class:`SaveResult`: unchanged, invalid or conflict).
+
+    ``base_version`` is the version the user saw (None or 0 when there was none). When the row
+    changed since, the result is ``conflict`` with the current row, so the user can choose.
+    Warnings (unusual values) pass only when ``confirmed``.
+    """
+    current = find(team, measure, period)
+    seen = base_version or 0
+    unchanged = as_saved(current, values)
+    if unchanged and current.version == seen:
+        # Saved before, as it stands: nothing to save, and its warnings were answered then (a
+        # month's form sends every row back, also those the user did not touch).
+        return SaveResult("unchanged", current)
+
+    problems = check(team, measure, period, values, earliest=earliest)
+    if any(p.severity == "error" for p in problems) or (problems and not confirmed):
+        return SaveResult("invalid", current, tuple(problems))
+    if current is not None and current.version != seen:
+        return SaveResult("conflict", current)
+    if unchanged:
+        return SaveResult("unchanged", current)
+    base = Base(current.id, current.version, current.is_deleted) if current is not None else None
+    return Change(team.id, measure.id, period, values, base)
 
 
 def save(
@@ -393,66 +631,18 @@ def save(
     confirmed: bool = False,
     earliest: dt.date | None = None,
 ) -> SaveResult:
-    """Save one month's values, refusing a save that started from an outdated version.
-
-    ``base_version`` is the version the user saw (None or 0 when there was none). When the row
-    changed since, nothing is saved and the result is ``conflict`` with the current row, so the
-    user can choose. Warnings (unusual values) are saved only when ``confirmed``.
-    """
-    current = find(team, measure, period)
-    seen = base_version or 0
-    fields = {
-        "numerator": values.numerator,
-        "denominator": values.denominator,
-        "value": values.value,
-        "comment": values.comment,
-    }
-    unchanged = as_saved(current, values)
-    if unchanged and current.version == seen:
-        # Saved before, as it stands: nothing to save, and its warnings were answered then (a
-        # month's form sends every row back, also those the user did not touch).
-        return SaveResult("unchanged", current)
-
-    problems = check(team, measure, period, values, earliest=earliest)
-    if any(p.severity == "error" for p in problems) or (problems and not confirmed):
-        return SaveResult("invalid", current, tuple(problems))
-
-    live_version = current.version if current is not None else 0
-    if current is not None and live_version != seen:
-        return SaveResult("conflict", current)
-
-    if current is None:
-        m = Measurement(
-            team_id=team.id,
-            measure_id=measure.id,
-            period=period,
-            created_by_id=user.id if user else None,
-            updated_by_id=user.id if user else None,
-            **fields,
-        )
-        if not _flush_or_lost_race(lambda: db.session.add(m)):
-            return SaveResult("conflict", find(team, measure, period))
-        _history(m, "create", user)
-        audit.record(user, "measurement.create", m, after=snapshot(m))
-        return SaveResult("created", m)
-
-    if unchanged:
-        return SaveResult("unchanged", current)
-    before = snapshot(current)
-    action = "restore" if current.is_deleted else "update"
-
-    def apply() -> None:
-        for key, value in fields.items():
-            setattr(current, key, value)
-        current.deleted_at = None
-        current.updated_by_id = user.id if user else None
-
-    if not _flush_or_lost_race(apply):
-        db.session.refresh(current)
-        return SaveResult("conflict", current)
-    _history(current, action, user)
-    audit.record(user, f"measurement.{action}", current, before=before, after=snapshot(current))
-    return SaveResult("updated", current)
+    """Save one month's values (see :func:`prepare`), refusing a save that started from an
+    outdated version."""
+    change = prepare(
+        team, measure, period, values, base_version=base_version, confirmed=confirmed, earliest=earliest
+    )
+    if isinstance(change, SaveResult):
+        return change
+    try:
+        save_many([change], user)
+    except LostRace:
+        return SaveResult("conflict", find(team, measure, period))
+    return SaveResult("created" if change.base is None else "updated", find(team, measure, period))
 
 
 def delete(m: Measurement, user: User | None, *, base_version: int) -> SaveResult:
@@ -461,31 +651,30 @@ def delete(m: Measurement, user: User | None, *, base_version: int) -> SaveResul
         return SaveResult("conflict", m)
     if m.is_deleted:
         return SaveResult("unchanged", m)
-    before = snapshot(m)
-    m.deleted_at = clock.now()
-    m.updated_by_id = user.id if user else None
-    db.session.flush()
-    _history(m, "delete", user)
-    audit.record(user, "measurement.delete", m, before=before, after=snapshot(m))
-    return SaveResult("updated", m)
+    kept = Values(m.numerator, m.denominator, m.value, m.comment)
+    change = Change(m.team_id, m.measure_id, m.period, kept, Base(m.id, m.version), delete=True)
+    try:
+        save_many([change], user)
+    except LostRace:
+        return SaveResult("conflict", db.session.get(Measurement, m.id))
+    return SaveResult("updated", db.session.get(Measurement, m.id))
 
 
 def restore(
     m: Measurement, history: MeasurementHistory, user: User | None, *, base_version: int
 ) -> SaveResult:
-    """Bring back the values of an earlier saved state (also undoes a delete)."""
+    """Bring back the values of an earlier saved state (also undoes a delete).
+
+    A restore is a save even when it brings back the values already there: a new version, time and
+    history line."""
     if m.version != base_version:
         return SaveResult("conflict", m)
     if history.measurement_id != m.id:
         raise ValueError("that history row belongs to another measurement")
-    before = snapshot(m)
-    m.numerator, m.denominator, m.value = history.numerator, history.denominator, history.value
-    m.comment = history.comment
-    m.deleted_at = None
-    m.updated_by_id = user.id if user else None
-    # A restore is a save even when it brings back the values already there: a new version and time.
-    m.updated_at = clock.now()
-    db.session.flush()
-    _history(m, "restore", user)
-    audit.record(user, "measurement.restore", m, before=before, after=snapshot(m))
-    return SaveResult("updated", m)
+    values = Values(history.numerator, history.denominator, history.value, history.comment)
+    change = Change(m.team_id, m.measure_id, m.period, values, Base(m.id, m.version, m.is_deleted))
+    try:
+        save_many([change], user)
+    except LostRace:
+        return SaveResult("conflict", db.session.get(Measurement, m.id))
+    return SaveResult("updated", db.session.get(Measurement, m.id))

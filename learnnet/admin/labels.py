@@ -43,6 +43,7 @@ ACTIONS = {
     "measurement.delete": _l("Deleted a value"),
     "measurement.restore": _l("Restored a value"),
     "measurement.import": _l("Imported values"),
+    "demo.load": _l("Loaded the demo county"),
     "network.create": _l("Created a network"),
     "network.update": _l("Changed a network"),
     "network.add_facilitator": _l("Added a facilitator to a network"),

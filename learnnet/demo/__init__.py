@@ -17,10 +17,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from learnnet import clock
+from learnnet import clock, recording
 from learnnet.demo.county import (
     ABANDONED_CYCLE,
     CORRECTION_COMMENT,
@@ -47,8 +47,6 @@ from learnnet.models import (
     ChartSettings,
     Intervention,
     LearningSession,
-    Measurement,
-    MeasurementHistory,
     MeasureTemplate,
     Municipality,
     Network,
@@ -211,7 +209,7 @@ class _CountyBuilder:
             # whenever the demo is loaded.
             self.rng = np.random.default_rng([self.seed, position])
             self._network(plan, region)
-        self._insert_measurements()
+        self._insert_measurements(region)
         self.first_period = min(row.period for row in self.rows)
         self.last_period = max(row.period for row in self.rows)
 
@@ -565,62 +563,41 @@ class _CountyBuilder:
 
     # -- bulk insert -------------------------------------------------------------------------------
 
-    def _insert_measurements(self) -> None:
-        """Measurements and their history in two bulk inserts: row by row would be far too slow."""
+    def _insert_measurements(self, region: Region) -> None:
+        """Every month through the one write path, as if entered over the months: first as each was
+        entered, then the corrections a few days later."""
         self.rows.sort(key=lambda r: (r.team.id, r.measure_id, r.period))
-        values = [
-            {
-                "team_id": row.team.id,
-                "measure_id": row.measure_id,
-                "period": row.period,
-                "numerator": row.numerator,
-                "denominator": row.denominator,
-                "value": None,
-                "comment": row.comment,
-                "version": 1 if row.first_numerator is None else 2,
-                "created_at": row.entered_at,
-                "created_by_id": row.entered_by,
-                "updated_at": row.corrected_at or row.entered_at,
-                "updated_by_id": row.corrected_by if row.first_numerator is not None else row.entered_by,
-                "deleted_at": None,
-            }
+        entered = [
+            recording.Change(
+                row.team.id,
+                row.measure_id,
+                row.period,
+                recording.Values(
+                    row.first_numerator if row.first_numerator is not None else row.numerator,
+                    row.denominator,
+                    None,
+                    "" if row.first_numerator is not None else row.comment,
+                ),
+                by=row.entered_by,
+                at=row.entered_at,
+            )
             for row in self.rows
         ]
-        # A Core insert on the table: the ORM's bulk insert would reset the version counter (the
-        # mapper's version_id_col) to 1, and corrected measurements are at version 2.
-        table = Measurement.__table__
-        ids = self.session.scalars(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), values
-        ).all()
-        history = []
-        for measurement_id, row in zip(ids, self.rows, strict=True):
-            corrected = row.first_numerator is not None
-            history.append(
-                {
-                    "measurement_id": measurement_id,
-                    "action": "create",
-                    "version": 1,
-                    "numerator": row.first_numerator if corrected else row.numerator,
-                    "denominator": row.denominator,
-                    "value": None,
-                    "comment": "" if corrected else row.comment,
-                    "changed_at": row.entered_at,
-                    "changed_by_id": row.entered_by,
-                }
+        summary = recording.Summary("demo.load", region, {"measurements": len(entered)})
+        ids = recording.save_many(entered, None, summary=summary)
+        # The corrections are audited one by one, as a team's own corrections are.
+        corrected = [
+            recording.Change(
+                row.team.id,
+                row.measure_id,
+                row.period,
+                recording.Values(row.numerator, row.denominator, None, row.comment),
+                recording.Base(ids[(row.team.id, row.measure_id, row.period)], 1),
+                by=row.corrected_by,
+                at=row.corrected_at,
             )
-            if corrected:
-                history.append(
-                    {
-                        "measurement_id": measurement_id,
-                        "action": "update",
-                        "version": 2,
-                        "numerator": row.numerator,
-                        "denominator": row.denominator,
-                        "value": None,
-                        "comment": row.comment,
-                        "changed_at": row.corrected_at,
-                        "changed_by_id": row.corrected_by,
-                    }
-                )
-        self.session.execute(insert(MeasurementHistory), history)
+            for row in self.rows
+            if row.first_numerator is not None
+        ]
+        recording.save_many(corrected, None)
         self.measurements = len(ids)

@@ -25,19 +25,17 @@ from typing import Any, Literal
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_ as sa_and
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy import or_ as sa_or
-from sqlalchemy.exc import IntegrityError
 
 from charts.pack import slug
-from learnnet import audit, clock, recording
+from learnnet import clock, recording
 from learnnet.extensions import db
 from learnnet.imports.tables import COLUMNS, FileProblem, Table, month_text, read_table, to_csv
 from learnnet.models import (
     ImportUpload,
     MeasureDefinition,
     Measurement,
-    MeasurementHistory,
     Network,
     Team,
     User,
@@ -566,143 +564,33 @@ def plan_import(scope: Scope, table: Table, progress: Progress | None = None) ->
 
 
 # --------------------------------------------------------------------------- committing
-class _LostRace(Exception):
-    """Someone saved one of the months between loading and writing."""
-
-
 def commit_import(scope: Scope, plan: ImportPlan, user: User, *, filename: str = "") -> CommitResult:
-    """Write every change of ``plan``, or nothing; warnings count as confirmed.
+    """Write every change of ``plan``, or nothing, through the one write path; warnings count as
+    confirmed. One audit event tells of the whole import.
 
     Flushes and leaves the commit to the caller, as every service does.
     """
     if plan.errors:
         return CommitResult("invalid", plan.counts)
-    changes = plan.changes
-    creates = [r for r in changes if r.action == "create"]
-    updates = [r for r in changes if r.action != "create"]
-    now = clock.now()
-    user_id = user.id if user is not None else None
-    savepoint = db.session.begin_nested()
-    try:
-        history = []
-        if creates:
-            # Plain executemany without RETURNING: returned ids in parameter order cost a round trip
-            # per row on SQLite. The new rows' ids are read back by their keys in one query.
-            db.session.execute(
-                insert(Measurement.__table__),
-                [
-                    {
-                        "team_id": r.team.id,
-                        "measure_id": r.measure.id,
-                        "period": r.period,
-                        "numerator": r.values.numerator,
-                        "denominator": r.values.denominator,
-                        "value": r.values.value,
-                        "comment": r.values.comment,
-                        "version": 1,
-                        "created_at": now,
-                        "updated_at": now,
-                        "created_by_id": user_id,
-                        "updated_by_id": user_id,
-                    }
-                    for r in creates
-                ],
-            )
-            ids = _ids_by_key(scope, creates)
-            history += [
-                _history_row(r, ids[(r.team.id, r.measure.id, r.period)], "create", 1, user_id, now)
-                for r in creates
-            ]
-        if updates:
-            _update_existing(updates, user_id, now)
-            history += [
-                _history_row(r, r.existing.id, r.action, r.existing.version + 1, user_id, now)
-                for r in updates
-            ]
-        if history:
-            db.session.execute(insert(MeasurementHistory.__table__), history)
-        savepoint.commit()
-    except (IntegrityError, _LostRace):
-        savepoint.rollback()
-        return CommitResult("conflict", plan.counts)
-    # Objects loaded before may hold old numbers; read them again when next used.
-    db.session.expire_all()
     counts = plan.counts
-    audit.record(
-        user,
-        "measurement.import",
-        scope.owner,
-        after={"file": filename, "rows": len(plan.rows), **counts},
+    changes = [
+        recording.Change(
+            r.team.id,
+            r.measure.id,
+            r.period,
+            r.values,
+            recording.Base(r.existing.id, r.existing.version, r.existing.deleted) if r.existing else None,
+        )
+        for r in plan.changes
+    ]
+    summary = recording.Summary(
+        "measurement.import", scope.owner, {"file": filename, "rows": len(plan.rows), **counts}
     )
-    db.session.flush()
+    try:
+        recording.save_many(changes, user, summary=summary)
+    except recording.LostRace:
+        return CommitResult("conflict", counts)
     return CommitResult("done", counts)
-
-
-def _ids_by_key(scope: Scope, rows: list[PlannedRow]) -> dict[tuple[int, int, dt.date], int]:
-    m = Measurement
-    found = db.session.execute(
-        select(m.id, m.team_id, m.measure_id, m.period).where(
-            m.team_id.in_({r.team.id for r in rows}),
-            m.measure_id.in_({r.measure.id for r in rows}),
-            m.period.between(min(r.period for r in rows), max(r.period for r in rows)),
-        )
-    )
-    return {(r.team_id, r.measure_id, r.period): r.id for r in found}
-
-
-def _update_existing(rows: list[PlannedRow], user_id: int | None, now: dt.datetime) -> None:
-    table = Measurement.__table__
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
-        .values(
-            numerator=bindparam("b_numerator"),
-            denominator=bindparam("b_denominator"),
-            value=bindparam("b_value"),
-            comment=bindparam("b_comment"),
-            version=bindparam("b_new_version"),
-            deleted_at=None,
-            updated_by_id=bindparam("b_user"),
-            updated_at=bindparam("b_now"),
-        )
-    )
-    result = db.session.execute(
-        statement,
-        [
-            {
-                "b_id": r.existing.id,
-                "b_version": r.existing.version,
-                "b_new_version": r.existing.version + 1,
-                "b_numerator": r.values.numerator,
-                "b_denominator": r.values.denominator,
-                "b_value": r.values.value,
-                "b_comment": r.values.comment,
-                "b_user": user_id,
-                "b_now": now,
-            }
-            for r in rows
-        ],
-    )
-    # Optimistic locking in bulk: a row whose version moved on is not updated, so fewer rows
-    # than planned means someone else saved one of these months in the meantime.
-    if result.rowcount != len(rows):
-        raise _LostRace()
-
-
-def _history_row(
-    r: PlannedRow, measurement_id: int, action: str, version: int, user_id: int | None, now: dt.datetime
-) -> dict:
-    return {
-        "measurement_id": measurement_id,
-        "action": action,
-        "version": version,
-        "numerator": r.values.numerator,
-        "denominator": r.values.denominator,
-        "value": r.values.value,
-        "comment": r.values.comment,
-        "changed_at": now,
-        "changed_by_id": user_id,
-    }
 
 
 # --------------------------------------------------------------------------- uploads

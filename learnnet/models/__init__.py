@@ -8,6 +8,7 @@ from learnnet.models.data import (
     ChartSettings,
     Measurement,
     MeasurementHistory,
+    SeriesVersion,
 )
 from learnnet.models.definitions import MeasureDefinition, MeasureTemplate
 from learnnet.models.imports import ImportUpload
@@ -37,6 +38,7 @@ __all__ = [
     "Network",
     "PdsaCycle",
     "Region",
+    "SeriesVersion",
     "SessionPack",
     "Team",
     "Unit",

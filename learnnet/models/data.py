@@ -73,6 +73,22 @@ class Measurement(db.Model):
         return self.deleted_at is not None
 
 
+class SeriesVersion(db.Model):
+    """How many times one team's series of one measure has changed: every save, import, delete or
+    restore of one of its months raises ``version`` (``learnnet.recording.save_many``). Whatever is
+    derived from the series (its analysis, its chart) is keyed by this number, so nothing derived
+    from an older state of the series is ever shown, on whichever server it was kept."""
+
+    __tablename__ = "series_version"
+    __table_args__ = (sa.CheckConstraint("version >= 1", name="version_positive"),)
+
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("team.id", ondelete="CASCADE"), primary_key=True)
+    measure_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("measure_definition.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    version: Mapped[int] = mapped_column(sa.Integer, default=1)
+
+
 class MeasurementHistory(db.Model):
     """Every saved state of a measurement, with who saved it and when."""
 

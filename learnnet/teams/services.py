@@ -144,8 +144,7 @@ def save_month(
     """
     problems: dict[int, list[recording.Problem]] = {}
     conflicted: list[MeasureDefinition] = []
-    saved = 0
-    savepoint = db.session.begin_nested()
+    changes: list[recording.Change] = []
     for row in rows:
         if row.values.is_blank:
             if row.values.comment:
@@ -153,29 +152,36 @@ def save_month(
                     recording.Problem("comment", str(_l("Enter the numbers that the comment belongs to.")))
                 ]
             continue
-        result = recording.save(
+        change = recording.prepare(
             team,
             row.measure,
             period,
             row.values,
-            user,
             base_version=row.base_version,
             confirmed=confirmed,
             earliest=earliest,
         )
-        if result.status == "invalid":
-            problems[row.measure.id] = list(result.problems)
-        elif result.status == "conflict":
+        if isinstance(change, recording.Change):
+            changes.append(change)
+        elif change.status == "invalid":
+            problems[row.measure.id] = list(change.problems)
+        elif change.status == "conflict":
             conflicted.append(row.measure)
-        elif result.status in ("created", "updated"):
-            saved += 1
-    if problems or conflicted:
-        savepoint.rollback()
-        # Read what the other save left, after the rollback.
-        conflicts = {m.id: recording.find(team, m, period) for m in conflicted}
-        return MonthSave(0, problems, conflicts)
-    savepoint.commit()
-    return MonthSave(saved, {}, {})
+    if not problems and not conflicted:
+        try:
+            recording.save_many(changes, user)
+            return MonthSave(len(changes), {}, {})
+        except recording.LostRace:
+            # Someone saved one of the months since they were read: find which, to show both.
+            conflicted = [
+                row.measure
+                for row in rows
+                if not row.values.is_blank
+                and (found := recording.find(team, row.measure, period)) is not None
+                and found.version != (row.base_version or 0)
+            ]
+    conflicts = {m.id: recording.find(team, m, period) for m in conflicted}
+    return MonthSave(0, problems, conflicts)
 
 
 def month_measurements(team: Team, period: dt.date) -> dict[int, Measurement]:

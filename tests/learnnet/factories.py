@@ -6,7 +6,7 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from learnnet import clock as learnnet_clock
-from learnnet import models
+from learnnet import models, recording
 from tests import clock
 
 PASSWORD = "correct horse battery"
@@ -129,6 +129,14 @@ class MeasurementFactory(_Base):
     period = clock.month(2)
     numerator = 8
     denominator = 16
+
+    @classmethod
+    def _create(cls, model_class, team, measure, period, *, updated_by_id=None, **values):
+        """Saved through learnnet's one write path, with its history line and series version."""
+        fields = {"numerator": None, "denominator": None, "value": None, "comment": ""} | values
+        change = recording.Change(team.id, measure.id, period, recording.Values(**fields), by=updated_by_id)
+        ids = recording.save_many([change], None)
+        return cls._meta.sqlalchemy_session.get(model_class, ids[change.key])
 
 
 @_register

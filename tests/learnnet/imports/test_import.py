@@ -154,7 +154,8 @@ def test_commit_creates_updates_with_history_and_one_audit_event(client, auth, w
     updated = db_session.get(Measurement, existing.id)
     assert (updated.numerator, updated.comment, updated.version) == (9, "corrected", 2)
     actions = sorted(h.action for h in db_session.scalars(select(MeasurementHistory)))
-    assert actions == ["create", "create", "update"]
+    # the month saved before, then the import's two new months and its update
+    assert actions == ["create", "create", "create", "update"]
     events = list(db_session.scalars(select(AuditEvent).where(AuditEvent.action == "measurement.import")))
     assert len(events) == 1 and events[0].after["create"] == 2 and events[0].after["update"] == 1
     assert db_session.scalar(select(func.count()).select_from(ImportUpload)) == 0
