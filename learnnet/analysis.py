@@ -2,18 +2,35 @@
 
 Views, packs and the API all get a chart's numbers from :func:`analyse`, so the chart a team sees,
 the one in the session pack and the one the API returns are the same.
+
+:func:`analyse_team_measure` keeps what it computed in the worker, by everything it was computed
+from: the series' version (raised by every change of one of its months, see
+:func:`learnnet.recording.save_many`), its months, the measure's definition, the network's rule
+set and the chart's settings. A dashboard opened again after one team's save computes that team's
+cells again and takes the others as they were.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from learnnet import clock
 from learnnet.extensions import db
-from learnnet.models import ChartSettings, Intervention, MeasureDefinition, Measurement, Team
+from learnnet.kept import Kept
+from learnnet.models import (
+    ChartSettings,
+    Intervention,
+    MeasureDefinition,
+    Measurement,
+    Network,
+    SeriesVersion,
+    Team,
+)
 from learnnet.periods import add_months, months_between
 from measures.choice import ChartChoice, choose_chart
 from measures.errors import MeasureInputError
@@ -72,8 +89,7 @@ def load_series(team: Team, measure: MeasureDefinition, until: dt.date | None = 
     It ends at ``until``, or last month, or the network's end, whichever comes first.
     """
     network = team.network
-    today_last = add_months(clock.this_month(), -1)
-    last = min(network.end_date.replace(day=1), (until or today_last).replace(day=1), today_last)
+    last = last_period(network, until)
     earliest = add_months(network.start_date.replace(day=1), -BASELINE_MONTHS)
     rows = db.session.scalars(
         select(Measurement)
@@ -102,6 +118,12 @@ def load_series(team: Team, measure: MeasureDefinition, until: dt.date | None = 
     )
 
 
+def last_period(network: Network, until: dt.date | None = None) -> dt.date:
+    """A series' last month: ``until``, or last month, or the network's last month, whichever comes first."""
+    today_last = add_months(clock.this_month(), -1)
+    return min(network.end_date.replace(day=1), (until or today_last).replace(day=1), today_last)
+
+
 def _get(by_period: dict, period: dt.date, name: str) -> float | None:
     m = by_period.get(period)
     value = None if m is None else getattr(m, name)
@@ -112,6 +134,21 @@ def chart_settings(team: Team, measure: MeasureDefinition) -> ChartSettings | No
     return db.session.scalar(
         select(ChartSettings).where(ChartSettings.team_id == team.id, ChartSettings.measure_id == measure.id)
     )
+
+
+def all_chart_settings(
+    team_ids: Iterable[int], measure_ids: Iterable[int]
+) -> dict[tuple[int, int], ChartSettings]:
+    """The chart settings of these teams' measures, with their phases and exclusions, in a few queries."""
+    team_ids, measure_ids = set(team_ids), set(measure_ids)
+    if not team_ids or not measure_ids:
+        return {}
+    found = db.session.scalars(
+        select(ChartSettings)
+        .where(ChartSettings.team_id.in_(team_ids), ChartSettings.measure_id.in_(measure_ids))
+        .options(selectinload(ChartSettings.phases), selectinload(ChartSettings.exclusions))
+    )
+    return {(s.team_id, s.measure_id): s for s in found}
 
 
 def scale_of(measure: MeasureDefinition) -> float:
@@ -140,9 +177,7 @@ def analyse(
         k = series.index(settings.freeze_period)
         freeze = None if k is None else k + 1
         exclude = [k for k in (series.index(e.period) for e in settings.exclusions) if k is not None]
-    interventions = tuple(
-        i for i in team.interventions if series.periods and i.start_date.replace(day=1) in series.periods
-    )
+    interventions = _interventions(team, series.periods)
     base = dict(series=series, settings=settings, scale=scale, target=target, interventions=interventions)
     if not series.periods or all(v is None for v in series.y):
         return Analysis(choice=None, chart=None, reading=None, phase_labels=(), problem="no_data", **base)
@@ -176,5 +211,131 @@ def analyse(
     return Analysis(choice=choice, chart=chart, reading=reading, phase_labels=labels, **base)
 
 
-def analyse_team_measure(team: Team, measure: MeasureDefinition, until: dt.date | None = None) -> Analysis:
-    return analyse(load_series(team, measure, until), chart_settings(team, measure))
+def _interventions(team: Team, periods: tuple[dt.date, ...]) -> tuple[Intervention, ...]:
+    return tuple(i for i in team.interventions if periods and i.start_date.replace(day=1) in periods)
+
+
+@dataclass(frozen=True)
+class _Computed:
+    """What an analysis computed, without the database objects it was computed for."""
+
+    periods: tuple[dt.date, ...]
+    numerators: tuple[float | None, ...]
+    denominators: tuple[float | None, ...]
+    values: tuple[float | None, ...]
+    choice: ChartChoice | None
+    chart: SpcChart | None
+    reading: Reading | None
+    phase_labels: tuple[str, ...]
+    problem: str | None
+
+    @classmethod
+    def of(cls, analysis: Analysis) -> _Computed:
+        s = analysis.series
+        return cls(
+            s.periods,
+            s.numerators,
+            s.denominators,
+            s.values,
+            analysis.choice,
+            analysis.chart,
+            analysis.reading,
+            analysis.phase_labels,
+            analysis.problem,
+        )
+
+    def analysis(self, team: Team, measure: MeasureDefinition, settings: ChartSettings | None) -> Analysis:
+        scale = scale_of(measure)
+        return Analysis(
+            series=Series(team, measure, self.periods, self.numerators, self.denominators, self.values),
+            settings=settings,
+            choice=self.choice,
+            chart=self.chart,
+            reading=self.reading,
+            scale=scale,
+            target=None if measure.target is None else measure.target / scale,
+            phase_labels=self.phase_labels,
+            interventions=_interventions(team, self.periods),
+            problem=self.problem,
+        )
+
+
+# At most this many analyses per worker (a chart's numbers: some kilobytes each).
+_computed = Kept(4096)
+_UNSET = object()
+
+
+def series_versions(team_ids: Iterable[int], measure_ids: Iterable[int]) -> dict[tuple[int, int], tuple]:
+    """The state of each (team, measure) series that has ever changed: when it first changed and its
+    version. A series missing here never changed."""
+    team_ids, measure_ids = set(team_ids), set(measure_ids)
+    if not team_ids or not measure_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            SeriesVersion.team_id, SeriesVersion.measure_id, SeriesVersion.started_at, SeriesVersion.version
+        ).where(SeriesVersion.team_id.in_(team_ids), SeriesVersion.measure_id.in_(measure_ids))
+    )
+    return {(t, m): (started, v) for t, m, started, v in rows}
+
+
+def _key(
+    team: Team,
+    measure: MeasureDefinition,
+    until: dt.date | None,
+    settings: ChartSettings | None,
+    version: int,
+) -> tuple:
+    """Everything an analysis is computed from: a change to any of it is a new key."""
+    network = team.network
+    definition = (
+        measure.value_kind,
+        measure.direction,
+        measure.target,
+        measure.multiplier,
+        measure.default_chart,
+    )
+    chart = None
+    if settings is not None:
+        chart = (
+            settings.chart_kind,
+            settings.freeze_period,
+            tuple((p.start_period, p.label) for p in settings.phases),
+            tuple(e.period for e in settings.exclusions),
+        )
+    return (
+        team.id,
+        measure.id,
+        version,
+        network.start_date,
+        last_period(network, until),
+        network.rule_set,
+        definition,
+        chart,
+    )
+
+
+def analyse_team_measure(
+    team: Team,
+    measure: MeasureDefinition,
+    until: dt.date | None = None,
+    *,
+    settings: ChartSettings | None | object = _UNSET,
+    version: tuple | None = None,
+) -> Analysis:
+    """The team's chart of the measure, as kept in this worker or computed now.
+
+    ``settings`` and ``version`` (the series' state from :func:`series_versions`, ``()`` for one
+    that never changed) are read when not given; a page of many charts reads them all at once.
+    """
+    if settings is _UNSET:
+        settings = chart_settings(team, measure)
+    if version is None:
+        version = series_versions([team.id], [measure.id]).get((team.id, measure.id), ())
+    key = _key(team, measure, until, settings, version)
+    kept = _computed.get(key)
+    if kept is not None:
+        return kept.analysis(team, measure, settings)
+    analysis = analyse(load_series(team, measure, until), settings)
+    _computed.put(key, _Computed.of(analysis))
+    return analysis

@@ -15,7 +15,7 @@ from charts.render import drawing_version
 from charts.spc import Annotation, ChartText, SpcFigureData, from_measures, render_spc
 from learnnet.analysis import Analysis
 from learnnet.i18n import month_label, month_name, number_format
-from learnnet.pagecache import Kept
+from learnnet.kept import Kept
 from learnnet.readings import describe
 
 SIZES = ("web", "tablet", "slide", "a4")

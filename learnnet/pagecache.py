@@ -18,14 +18,10 @@ page carries is replaced by the current session's token on the way out.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import threading
 from collections.abc import Callable, Hashable
-from typing import Any
 
 import sqlalchemy as sa
-from cachetools import LRUCache
 from flask import Flask, current_app, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -34,6 +30,7 @@ from sqlalchemy import orm
 
 from learnnet import clock
 from learnnet.extensions import db
+from learnnet.kept import Kept
 from learnnet.models import (
     ChartExclusion,
     ChartPhase,
@@ -49,29 +46,6 @@ from learnnet.models import (
 )
 
 _EXTENSION = "learnnet.pagecache"
-
-
-class Kept:
-    """A bounded map, least recently used out first, that a worker's threads may share.
-
-    ``getsizeof`` measures a value; the sizes add up to at most ``maxsize``. A value larger than
-    the whole map is not kept."""
-
-    def __init__(self, maxsize: int, getsizeof: Callable[[Any], int]) -> None:
-        self._lock = threading.Lock()
-        self._values: LRUCache = LRUCache(maxsize=maxsize, getsizeof=getsizeof)
-
-    def get(self, key: Hashable) -> Any:
-        with self._lock:
-            return self._values.get(key)
-
-    def put(self, key: Hashable, value: Any) -> None:
-        with self._lock, contextlib.suppress(ValueError):  # ValueError: larger than the whole map
-            self._values[key] = value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
 
 
 def register(app: Flask) -> None:

@@ -552,7 +552,11 @@ def _bump_series(pairs: set[tuple[int, int]]) -> None:
     statement = upsert(table).on_conflict_do_update(
         index_elements=[table.c.team_id, table.c.measure_id], set_={"version": table.c.version + 1}
     )
-    db.session.execute(statement, [{"team_id": t, "measure_id": m, "version": 1} for t, m in sorted(pairs)])
+    now = clock.now()
+    db.session.execute(
+        statement,
+        [{"team_id": t, "measure_id": m, "version": 1, "started_at": now} for t, m in sorted(pairs)],
+    )
 
 
 def _snapshots(ids: list[int]) -> dict[int, dict]:

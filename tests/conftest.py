@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
-from learnnet import create_app, pagecache
+from learnnet import create_app, kept
 from learnnet.extensions import db
 from learnnet.models import UnitMembership
 from tests.clock import MOMENT
@@ -116,8 +116,8 @@ def database(app):
         original_session = db.session
         db.session = db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
         configure_factories(db.session)
-        # Ids come round again after a rollback: no page may outlive the test that rendered it.
-        pagecache.clear()
+        # Ids come round again after a rollback: nothing kept may outlive the test that made it.
+        kept.forget_everything()
         try:
             yield db
         finally:

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from learnnet.analysis import Analysis, analyse, chart_settings, load_series, scale_of
+from learnnet.analysis import (
+    Analysis,
+    all_chart_settings,
+    analyse_team_measure,
+    load_series,
+    scale_of,
+    series_versions,
+)
 from learnnet.county.suppression import Suppression, is_hidden
 from learnnet.extensions import db
 from learnnet.models import MeasureDefinition, Measurement, Team
@@ -308,10 +315,16 @@ class TeamChart:
 
 def team_charts(measure: MeasureDefinition, window: Window, suppression: Suppression) -> list[TeamChart]:
     """Every team's chart of the measure up to the window's last month, in name order."""
+    teams = sorted(measure.network.teams, key=lambda t: (t.name, t.id))
+    versions = series_versions([t.id for t in teams], [measure.id])
+    settings = all_chart_settings([t.id for t in teams], [measure.id])
     charts = []
-    for team in sorted(measure.network.teams, key=lambda t: (t.name, t.id)):
-        series = load_series(team, measure, until=window.last)
-        analysis = analyse(series, chart_settings(team, measure))
+    for team in teams:
+        key = (team.id, measure.id)
+        analysis = analyse_team_measure(
+            team, measure, window.last, settings=settings.get(key), version=versions.get(key, ())
+        )
+        series = analysis.series
         hidden = tuple(
             k for k in range(len(series.periods)) if is_hidden(suppression, team, *_counts(series, k))
         )

@@ -87,6 +87,9 @@ class SeriesVersion(db.Model):
         sa.ForeignKey("measure_definition.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     version: Mapped[int] = mapped_column(sa.Integer, default=1)
+    # When the series first changed: with the ids and the version it names one state of one series
+    # for good, also where SQLite gives a new team or measure the id of a deleted one.
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class MeasurementHistory(db.Model):

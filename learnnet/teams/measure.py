@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from charts.pack import slug
 from learnnet import audit, clock, permissions
-from learnnet.analysis import analyse, analyse_team_measure, chart_settings, load_series
+from learnnet.analysis import analyse_team_measure, chart_settings, load_series
 from learnnet.chartdata import FORMATS, SIZES, etag, figure_data, render
 from learnnet.extensions import db
 from learnnet.models import ChartExclusion, ChartPhase, ChartSettings, MeasureDefinition
@@ -43,9 +43,9 @@ def measure(team_id: int, measure_id: int):
 
 def _page(team, measure: MeasureDefinition, refused=None):
     """The measure page; ``refused`` is a settings form that was not saved, shown again as typed."""
-    series = load_series(team, measure)
     settings = chart_settings(team, measure)
-    analysis = analyse(series, settings)
+    analysis = analyse_team_measure(team, measure, settings=settings)
+    series = analysis.series
     periods = list(series.periods)
     forms = {
         "kind_form": ChartKindForm(

@@ -1,6 +1,6 @@
-"""A version per series (team × measure), raised by every change of one of its months; what is
-derived from a series (its analysis, its chart) is keyed by it. Series that already hold months
-start at version 1.
+"""A version per series (team × measure), raised by every change of one of its months, and when the
+series first changed; what is derived from a series (its analysis, its chart) is keyed by them.
+Series that already hold months start at version 1, from their first month's entry.
 
 Revision ID: 1232ac3f9292
 Revises: 41351fdb88fd
@@ -23,6 +23,7 @@ def upgrade():
         sa.Column('team_id', sa.Integer(), nullable=False),
         sa.Column('measure_id', sa.Integer(), nullable=False),
         sa.Column('version', sa.Integer(), nullable=False),
+        sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint('version >= 1', name=op.f('ck_series_version_version_positive')),
         sa.ForeignKeyConstraint(
             ['measure_id'], ['measure_definition.id'],
@@ -36,8 +37,8 @@ def upgrade():
     with op.batch_alter_table('series_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_series_version_measure_id'), ['measure_id'], unique=False)
     op.execute(
-        "INSERT INTO series_version (team_id, measure_id, version) "
-        "SELECT DISTINCT team_id, measure_id, 1 FROM measurement"
+        "INSERT INTO series_version (team_id, measure_id, version, started_at) "
+        "SELECT team_id, measure_id, 1, MIN(created_at) FROM measurement GROUP BY team_id, measure_id"
     )
 
 

@@ -169,7 +169,7 @@ def test_a_chart_asked_for_again_is_drawn_once_and_redrawn_after_a_change(
     client, auth, db_session, world, improving, monkeypatch
 ):
     from learnnet import chartdata
-    from learnnet.pagecache import Kept
+    from learnnet.kept import Kept
 
     drawn = []
 
