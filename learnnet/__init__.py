@@ -12,10 +12,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from learnnet import config as config_module
-from learnnet import (
-    models,  # noqa: F401  (registers every table for Flask-Migrate)
-    pagecache,
-)
+from learnnet import models  # noqa: F401  (registers every table for Flask-Migrate)
 from learnnet.admin import bp as admin_bp
 from learnnet.api import bp as api_bp
 from learnnet.api import tokens_bp as api_tokens_bp
@@ -70,7 +67,6 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
-    pagecache.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

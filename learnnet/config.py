@@ -73,8 +73,6 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "LOGIN_FAILURES_PER_ACCOUNT": _count(env, "LEARNNET_LOGIN_FAILURES_PER_ACCOUNT", 5),
         "LOGIN_FAILURES_PER_ADDRESS": _count(env, "LEARNNET_LOGIN_FAILURES_PER_ADDRESS", 20),
         "LOGIN_FAILURE_WINDOW": _count(env, "LEARNNET_LOGIN_FAILURE_WINDOW", 15 * 60),
-        # Megabytes of rendered pages each worker process keeps (learnnet/pagecache.py); 0: none.
-        "PAGE_CACHE_MB": _count(env, "LEARNNET_PAGE_CACHE_MB", 32),
         # Learning-session packs and imports (see learnnet/jobs.py): run in a thread of the request
         # ("thread"), or left for `flask packs work` ("worker"); PACK_WORKERS processes draw the charts.
         "PACK_RUNNER": env.get("LEARNNET_PACK_RUNNER", "thread"),

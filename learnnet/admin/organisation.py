@@ -2,8 +2,8 @@
 
 An administrator adds a municipality or a unit, renames it or changes its kind and size, and
 removes it while nothing uses it (a unit with teams or members, or a municipality with units,
-stays). Every change leaves an audit event; kept pages notice a rename by the object's version
-(learnnet/pagecache.py).
+stays). Every change leaves an audit event, and a save made from an older version of the form than
+the one saved now is refused with what is saved now.
 """
 
 from __future__ import annotations

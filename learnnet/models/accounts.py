@@ -40,8 +40,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # When an administrator last changed the account (set by learnnet/admin/users.py, not by a
-    # log-in): kept pages that show people's names notice a rename by it (learnnet/pagecache.py),
-    # and sessions opened before it end (get_id).
+    # log-in): a save from an older form is refused by it, and sessions opened before it end
+    # (get_id).
     changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
 
     memberships: Mapped[list[UnitMembership]] = relationship(

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learnnet import clock
 from learnnet.extensions import db
-from learnnet.models.types import UTCDateTime, choice_check
+from learnnet.models.types import choice_check
 
 if TYPE_CHECKING:
     from learnnet.models.networks import Network, Team
@@ -44,10 +42,9 @@ class Municipality(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     # Statistics Norway's four-digit municipality number, where known.
     number: Mapped[str | None] = mapped_column(sa.String(4))
-    # Raised by every change (the mapper's version counter): kept pages that show the name notice
-    # it (learnnet/pagecache.py).
+    # Raised by every change (the mapper's version counter): the organisation pages refuse a save
+    # made from an older version (learnnet/admin/organisation.py).
     version: Mapped[int] = mapped_column(sa.Integer, server_default="1")
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     region: Mapped[Region] = relationship(back_populates="municipalities")
     units: Mapped[list[Unit]] = relationship(back_populates="municipality", order_by="Unit.name")
@@ -77,10 +74,9 @@ class Unit(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(40))
     size: Mapped[int | None] = mapped_column(sa.Integer)
     size_kind: Mapped[str] = mapped_column(sa.String(20), default="beds")
-    # Raised by every change (the mapper's version counter): kept pages that show the name notice
-    # it (learnnet/pagecache.py).
+    # Raised by every change (the mapper's version counter): the organisation pages refuse a save
+    # made from an older version (learnnet/admin/organisation.py).
     version: Mapped[int] = mapped_column(sa.Integer, server_default="1")
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     municipality: Mapped[Municipality] = relationship(back_populates="units")
     teams: Mapped[list[Team]] = relationship(back_populates="unit")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
-from learnnet import clock, pagecache, permissions
+from learnnet import clock, permissions
 from learnnet.county.suppression import policy
 from learnnet.exports import FORMATS, Table, download
 from learnnet.extensions import db
@@ -73,20 +73,7 @@ def _dashboard(network: Network):
 @login_required
 def network(network_id: int):
     network = permissions.network_or_abort(network_id, current_user)
-    # Computing every cell's chart is the expensive part: the page is kept until the network's
-    # data, settings or learning sessions change, or a chart pack is made.
     packs = {s.id: packs_of(s)[:1] for s in network.sessions}
-    key = (
-        "networks.network",
-        pagecache.network_stamp(network),
-        permissions.facilitates(current_user, network),
-        tuple((s.id, s.number, s.date, s.title) for s in network.sessions),
-        tuple((p.id, p.status, p.finished_at) for found in packs.values() for p in found),
-    )
-    return pagecache.cached_page(key, lambda: _network_page(network, packs))
-
-
-def _network_page(network: Network, packs: dict) -> str:
     board, municipality_id = _dashboard(network)
     last = min(default_entry_period(clock.today()), network.end_date.replace(day=1))
     periods = months_between(max(add_months(last, -5), network.start_date.replace(day=1)), last)

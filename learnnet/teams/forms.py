@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -107,6 +109,79 @@ class MeasureRow:
     @property
     def errors(self) -> list[str]:
         return [error for f in self.inputs + [self.comment] for error in f.errors]
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    """One number field of the entry page as it is drawn: plain values, no form machinery."""
+
+    name: str
+    label: str
+    inputmode: str
+    value: str
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One measure's fields on the entry page, as drawn: what is saved, or what was typed."""
+
+    measure: MeasureDefinition
+    inputs: tuple[EntryInput, ...]
+    comment: str
+    comment_errors: tuple[str, ...]
+    version: str
+
+    @property
+    def errors(self) -> list[str]:
+        return [error for f in self.inputs for error in f.errors] + list(self.comment_errors)
+
+    def typed(self) -> str:
+        """The numbers in the fields, as the user wrote them ("12 / 16", or "4,5")."""
+        return " / ".join(f.value for f in self.inputs)
+
+
+def _inputs(measure: MeasureDefinition) -> list[tuple[str, object, str]]:
+    if measure.is_ratio:
+        return [
+            (f"num_{measure.id}", _l("Numerator"), "numeric"),
+            (f"den_{measure.id}", _l("Denominator"), "numeric"),
+        ]
+    return [(f"val_{measure.id}", _l("Value"), "decimal")]
+
+
+def saved_row(measure: MeasureDefinition, saved) -> EntryRow:
+    """The row as saved (a deleted or missing month has empty fields), with the version to save from."""
+    live = saved is not None and not saved.is_deleted
+    if measure.is_ratio:
+        values = [saved.numerator, saved.denominator] if live else [None, None]
+        shown = ["" if v is None else str(v) for v in values]
+    else:
+        shown = ["" if not live or saved.value is None else str(saved.value).replace(".", ",")]
+    return EntryRow(
+        measure,
+        tuple(
+            EntryInput(name, str(label), mode, text)
+            for (name, label, mode), text in zip(_inputs(measure), shown)
+        ),
+        saved.comment if live else "",
+        (),
+        str(saved.version if saved is not None else 0),
+    )
+
+
+def typed_row(row: MeasureRow) -> EntryRow:
+    """The row as the user sent it, with each field's own errors."""
+    return EntryRow(
+        row.measure,
+        tuple(
+            EntryInput(name, str(label), mode, field._value(), tuple(field.errors))
+            for (name, label, mode), field in zip(_inputs(row.measure), row.inputs)
+        ),
+        row.comment.data or "",
+        tuple(row.comment.errors),
+        row.version.data or "0",
+    )
 
 
 def entry_form(measures: list[MeasureDefinition], formdata=None) -> tuple[BaseForm, list[MeasureRow]]:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from charts.pack import slug
-from learnnet import audit, clock, permissions
+from learnnet import audit, permissions
 from learnnet.analysis import analyse_team_measure, chart_settings, load_series
 from learnnet.chartdata import FORMATS, SIZES, etag, figure_data, render
 from learnnet.extensions import db
@@ -99,9 +99,6 @@ def _filled(series) -> list:
 
 
 def _done(team, measure, settings, before: dict, message: str):
-    # The settings' time moves with every change, to their phases and exclusions too: cached
-    # pages (learnnet/pagecache.py) notice a change by it.
-    settings.updated_at = clock.now()
     db.session.flush()
     db.session.refresh(settings)
     audit.record(

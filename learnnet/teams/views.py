@@ -5,13 +5,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from learnnet import clock, pagecache, permissions, recording
+from learnnet import clock, permissions, recording
 from learnnet.extensions import db
 from learnnet.i18n import month_name
-from learnnet.models import Measurement, MeasurementHistory, Team
+from learnnet.models import Measurement, MeasurementHistory
 from learnnet.periods import parse_period
 from learnnet.teams import bp
-from learnnet.teams.forms import PATIENT_WARNING, entry_form
+from learnnet.teams.forms import PATIENT_WARNING, entry_form, saved_row, typed_row
 from learnnet.teams.services import (
     RowInput,
     baseline_periods,
@@ -76,15 +76,7 @@ def _fill_row(row, measurement: Measurement | None) -> None:
 @bp.route("/<int:team_id>/entry", methods=["GET", "POST"])
 @login_required
 def entry(team_id: int):
-    if request.method != "GET":
-        return _entry(permissions.team_or_abort(team_id, current_user, edit=True))
-    # Opened far more often than saved: kept until the team's numbers or definitions change.
-    team, stamp = pagecache.stamped_team(team_id)
-    permissions.require_team(team, current_user, edit=True)
-    return pagecache.cached_page(("teams.entry", stamp), lambda: _entry(team))
-
-
-def _entry(team: Team):
+    team = permissions.team_or_abort(team_id, current_user, edit=True)
     today = clock.today()
     periods = entry_periods(team, today)
     baseline = baseline_periods(team, today)
@@ -94,17 +86,19 @@ def _entry(team: Team):
     outside = period not in periods and period not in baseline
     measures = list(team.network.measures)
     saved_rows = month_measurements(team, period)
-    form, rows = entry_form(measures, request.form if request.method == "POST" else None)
+    page = dict(team=team, period=period, periods=periods, baseline=baseline, outside=outside)
+    if request.method == "GET":
+        # Opened far more often than saved: drawn from what is saved, with no form machinery.
+        rows = [saved_row(m, saved_rows.get(m.id)) for m in measures]
+        return _entry_page(page, rows, saved_rows, today)
+
+    form, fields = entry_form(measures, request.form)
     conflicts: dict[int, Measurement] = {}
     problems: dict[int, list[recording.Problem]] = {}
     needs_confirmation = False
-
-    if request.method == "GET":
-        for row in rows:
-            _fill_row(row, saved_rows.get(row.measure.id))
-    elif form.use_saved.data and form.use_saved.data.isdigit():
+    if form.use_saved.data and form.use_saved.data.isdigit():
         # "Use the saved value" on a conflict: show what the other person saved.
-        for row in rows:
+        for row in fields:
             if row.measure.id == int(form.use_saved.data):
                 _fill_row(row, saved_rows.get(row.measure.id))
         form.use_saved.data = ""
@@ -114,7 +108,7 @@ def _entry(team: Team):
             "danger",
         )
     elif form.validate():
-        inputs = [RowInput(row.measure, _values(row), _version(row.version.data)) for row in rows]
+        inputs = [RowInput(row.measure, _values(row), _version(row.version.data)) for row in fields]
         outcome = save_month(
             team,
             period,
@@ -156,7 +150,7 @@ def _entry(team: Team):
         problems = outcome.problems
         conflicts = {mid: m for mid, m in outcome.conflicts.items() if m is not None}
         needs_confirmation = outcome.needs_confirmation
-        for row in rows:
+        for row in fields:
             if row.measure.id in conflicts:
                 # The next save starts from what is saved now: pressing Save keeps the user's values.
                 row.version.data = str(conflicts[row.measure.id].version)
@@ -174,7 +168,7 @@ def _entry(team: Team):
     else:
         # Some fields are not numbers. The other rows' own errors (a numerator above its
         # denominator) are shown now too, rather than after the next try.
-        for row in rows:
+        for row in fields:
             values = _values(row)
             if row.errors or values.is_blank or recording.as_saved(saved_rows.get(row.measure.id), values):
                 continue
@@ -183,21 +177,31 @@ def _entry(team: Team):
             if errors:
                 problems[row.measure.id] = errors
         flash(_("Nothing was saved. Correct the fields marked below."), "danger")
+    rows = [typed_row(row) for row in fields]
+    return _entry_page(
+        page,
+        rows,
+        saved_rows,
+        today,
+        problems=problems,
+        conflicts=conflicts,
+        needs_confirmation=needs_confirmation,
+    )
 
+
+def _entry_page(
+    page: dict, rows, saved_rows, today, *, problems=None, conflicts=None, needs_confirmation=False
+):
+    team, period = page["team"], page["period"]
     recent = {status.measure.id: status.recent for status in team_status(team, period, months_back=3)}
     return render_template(
         "teams/entry.html",
-        team=team,
-        period=period,
-        periods=periods,
-        baseline=baseline,
-        outside=outside,
-        form=form,
+        **page,
         rows=rows,
         saved_rows=saved_rows,
         recent=recent,
-        problems=problems,
-        conflicts=conflicts,
+        problems=problems or {},
+        conflicts=conflicts or {},
         needs_confirmation=needs_confirmation,
         missing=missing_months(team, today),
         patient_warning=PATIENT_WARNING,

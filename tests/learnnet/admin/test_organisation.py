@@ -7,7 +7,6 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from learnnet import pagecache
 from learnnet.models import AuditEvent, Municipality, Unit, UnitMembership
 from tests.learnnet import factories as f
 from tests.learnnet import networkdata
@@ -403,16 +402,15 @@ def test_unknown_objects_are_not_found(admin):
         assert admin.post(url + "/delete").status_code == 404
 
 
-# Kept pages --------------------------------------------------------------------------------------
+# Pages that show the organisation ---------------------------------------------------------------
 
 
-def test_a_rename_shows_on_a_kept_dashboard(admin, world, app, db_session):
+def test_a_rename_shows_at_once_on_the_dashboard(admin, world, db_session):
     county = networkdata.build(world)
     dashboard = f"/networks/{county.network.id}"
     municipality = county.teams[0].unit.municipality
-    assert ">Horten</td>" in admin.get(dashboard).get_data(as_text=True)  # rendered and kept
+    assert ">Horten</td>" in admin.get(dashboard).get_data(as_text=True)
 
-    # (each save's message is read on the page it leads to: a page is not kept while one waits)
     url = f"{PAGE}/municipalities/{municipality.id}"
     saved = admin.post(url, data={"name": "Horten kommune", "number": ""}, follow_redirects=True)
     assert "Horten kommune er lagret." in saved.get_data(as_text=True)
@@ -428,14 +426,6 @@ def test_a_rename_shows_on_a_kept_dashboard(admin, world, app, db_session):
     )
     assert "er lagret." in saved.get_data(as_text=True)
     assert ">Tønsberg</td>" in admin.get(dashboard).get_data(as_text=True)
-
-    # And a unit's rename changes the dashboard's stamp.
-    with app.test_request_context():
-        before = pagecache.network_stamp(county.network)
-    data = _unit_form(other, name="Borre sykehjem, avd. A")
-    assert admin.post(f"{PAGE}/units/{unit.id}", data=data).status_code == 302
-    with app.test_request_context():
-        assert pagecache.network_stamp(county.network) != before
 
 
 def test_a_save_over_someone_elses_newer_change_is_refused_and_keeps_the_form(admin, world, db_session):
