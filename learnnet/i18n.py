@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
+from babel import dates as babel_dates
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 from charts.text import NumberFormat
@@ -34,12 +36,19 @@ def select_locale() -> str:
 
 def month_label(period: dt.date) -> str:
     """Short month and year in the user's language: "jan. 2026" or "Jan 2026"."""
-    return format_date(period, "MMM y")
+    return _month(period.replace(day=1), "MMM y", str(get_locale()))
 
 
 def month_name(period: dt.date) -> str:
     """Full month and year in the user's language: "januar 2026" or "January 2026"."""
-    return format_date(period, "LLLL y")
+    return _month(period.replace(day=1), "LLLL y", str(get_locale()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _month(period: dt.date, pattern: str, locale: str) -> str:
+    # A page names dozens of months (the entry page's month list); Babel's formatting is the
+    # costly part of drawing it, and a month's name never changes.
+    return babel_dates.format_date(period, pattern, locale=locale)
 
 
 def datetime_label(moment: dt.datetime) -> str:
@@ -49,19 +58,23 @@ def datetime_label(moment: dt.datetime) -> str:
     return format_datetime(moment, pattern)
 
 
+_NUMBERS = {
+    "nb": NumberFormat(decimal_mark=",", thousands_sep="\u00a0", percent_suffix="\u00a0%"),
+    "en": NumberFormat(),
+}
+
+
 def number_format() -> NumberFormat:
-    """Numbers as the user writes them, on charts and in the words beside them: "4,5 %" in
-    Norwegian, "4.5%" in English."""
-    if str(get_locale()) == "nb":
-        return NumberFormat(decimal_mark=",", thousands_sep="\u00a0", percent_suffix="\u00a0%")
-    return NumberFormat()
+    """Numbers as the user writes them, on charts, in the words beside them and in the pages'
+    tables: "4,5 %" in Norwegian, "4.5%" in English."""
+    return _NUMBERS.get(str(get_locale()), _NUMBERS["en"])
 
 
 def number(value: float | None, digits: int = 1) -> str:
+    """A number in the user's language with ``digits`` decimals ("1\u00a0234,5"); "–" for none."""
     if value is None:
         return "–"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern)
+    return number_format().number(value, digits)
 
 
 def register_template_helpers(app: Flask) -> None:

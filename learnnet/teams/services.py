@@ -22,7 +22,7 @@ BASELINE_ENTRY_MONTHS = 12
 @dataclass(frozen=True)
 class MeasureStatus:
     measure: MeasureDefinition
-    due: Measurement | None
+    due: SavedMonth | None
     recent: list[tuple[dt.date, float | None]]
 
     @property
@@ -35,20 +35,34 @@ class MeasureStatus:
         return plotted_value(self.measure, self.due)
 
 
+@dataclass(frozen=True)
+class SavedMonth:
+    """A live measurement as the team and entry pages show it: a plain row, cheap to read by the
+    hundred (see :func:`learnnet.values.plotted_value`)."""
+
+    team_id: int
+    measure_id: int
+    period: dt.date
+    numerator: int | None
+    denominator: int | None
+    value: float | None
+
+    is_deleted = False
+
+
 def measurements_by_key(
     team_ids: list[int], first: dt.date, last: dt.date
-) -> dict[tuple[int, int, dt.date], Measurement]:
+) -> dict[tuple[int, int, dt.date], SavedMonth]:
     """Live (not deleted) measurements of these teams from ``first`` to ``last``, by key."""
     if not team_ids:
         return {}
-    rows = db.session.scalars(
-        select(Measurement).where(
-            Measurement.team_id.in_(team_ids),
-            Measurement.period.between(first, last),
-            Measurement.deleted_at.is_(None),
+    m = Measurement
+    rows = db.session.execute(
+        select(m.team_id, m.measure_id, m.period, m.numerator, m.denominator, m.value).where(
+            m.team_id.in_(team_ids), m.period.between(first, last), m.deleted_at.is_(None)
         )
     )
-    return {(m.team_id, m.measure_id, m.period): m for m in rows}
+    return {(r.team_id, r.measure_id, r.period): SavedMonth(*r) for r in rows}
 
 
 def due_period(team: Team, today: dt.date) -> dt.date:
@@ -75,10 +89,17 @@ def completeness(teams: list[Team], periods: list[dt.date]) -> dict[tuple[int, d
     """For each (team, period): how many of the network's measures are entered, and how many due."""
     if not teams or not periods:
         return {}
-    found = measurements_by_key([t.id for t in teams], min(periods), max(periods))
-    entered: dict[tuple[int, dt.date], int] = {}
-    for team_id, _measure_id, period in found:
-        entered[(team_id, period)] = entered.get((team_id, period), 0) + 1
+    m = Measurement
+    counted = db.session.execute(
+        select(m.team_id, m.period, func.count())
+        .where(
+            m.team_id.in_([t.id for t in teams]),
+            m.period.between(min(periods), max(periods)),
+            m.deleted_at.is_(None),
+        )
+        .group_by(m.team_id, m.period)
+    )
+    entered = {(team_id, period): count for team_id, period, count in counted}
     return {
         (team.id, period): (entered.get((team.id, period), 0), len(team.network.measures))
         for team in teams
