@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import url_for
 
+from measures.rules import DIRECTIONS, RULE_SETS
+
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -83,7 +85,7 @@ SCHEMAS: dict[str, Any] = {
             "start": MONTH,
             "end": MONTH,
             "status": {"type": "string", "enum": ["planned", "active", "closed"]},
-            "rule_set": {"type": "string", "enum": ["anhoej", "ihi", "mdc"]},
+            "rule_set": {"type": "string", "enum": list(RULE_SETS)},
         },
     },
     "NetworkDetail": {
@@ -146,7 +148,7 @@ SCHEMAS: dict[str, Any] = {
             "value_kind": {"type": "string"},
             "multiplier": {"type": "number"},
             "unit_label": {"type": "string"},
-            "direction": {"type": "string", "enum": ["up", "down"]},
+            "direction": {"type": "string", "enum": list(DIRECTIONS)},
             "target": _nullable("number"),
             "takes": {
                 "type": "string",
