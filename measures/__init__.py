@@ -51,7 +51,8 @@ app's models, forms and API import them:
 
 - value kinds — ``measures.choice.VALUE_KINDS`` (``proportion``, ``rate``,
   ``count``, ``continuous``, ``days_between``, ``cases_between``,
-  ``subgroup_samples``), with each kind's control chart (``CONTROL_CHART``);
+  ``subgroup_samples``), with each kind's control chart (``CONTROL_CHART``) and
+  the charts that may be drawn instead (``CHART_OPTIONS``);
 - chart kinds — ``measures.spc.CHART_KINDS`` (qicharts2's names);
 - rule sets — ``measures.rules.RULE_SETS`` (``anhoej``, ``ihi``, ``mdc``);
 - a measure's improvement direction — ``measures.rules.DIRECTIONS`` (``up``,

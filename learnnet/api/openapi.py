@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import url_for
 
+from measures.choice import VALUE_KINDS
 from measures.rules import DIRECTIONS, RULE_SETS
 
 
@@ -145,7 +146,7 @@ SCHEMAS: dict[str, Any] = {
             "name": {"type": "string"},
             "short_name": {"type": "string"},
             "measure_type": {"type": "string", "enum": ["outcome", "process", "balancing"]},
-            "value_kind": {"type": "string"},
+            "value_kind": {"type": "string", "enum": list(VALUE_KINDS)},
             "multiplier": {"type": "number"},
             "unit_label": {"type": "string"},
             "direction": {"type": "string", "enum": list(DIRECTIONS)},

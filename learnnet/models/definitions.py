@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from learnnet import clock
 from learnnet.extensions import db
 from learnnet.models.types import UTCDateTime, choice_check
+from measures.choice import VALUE_KINDS
 from measures.rules import DIRECTIONS
 from measures.spc import CHART_KINDS
 
@@ -18,15 +19,6 @@ if TYPE_CHECKING:
     from learnnet.models.networks import Network
 
 MEASURE_TYPES = ("outcome", "process", "balancing")
-VALUE_KINDS = (
-    "proportion",
-    "rate",
-    "count",
-    "continuous",
-    "days_between",
-    "cases_between",
-    "samples",
-)
 # Value kinds whose entry is a numerator over a denominator.
 RATIO_KINDS = ("proportion", "rate")
 
