@@ -21,6 +21,7 @@ from matplotlib.transforms import blended_transform_factory, offset_copy
 from charts import page, render, style
 from charts.spc import draw_legend
 from charts.text import Measurer, NumberFormat, auto_decimals, tick_decimals
+from measures.rules import SIGNAL_CLASSES
 
 
 @dataclass(frozen=True)
@@ -49,11 +50,11 @@ class FunnelText:
     limits998: str = "99.8% limits"
     adjusted: str = "Limits widened for overdispersion"
     inside: str = "Within the 95% limits"
-    between: str = "Between 95% and 99.8% ({direction})"
-    beyond: str = "Beyond 99.8% ({direction})"
-    direction_improvement: str = "better"
-    direction_concern: str = "worse"
-    direction_neutral: str = "different"
+    between: str = "Between 95% and 99.8% ({signal_class})"
+    beyond: str = "Beyond 99.8% ({signal_class})"
+    class_improvement: str = "better"
+    class_concern: str = "worse"
+    class_neutral: str = "different"
     unlabelled: str = "Not labelled for lack of space: {names}"
     alt_description: str = ""
     numbers: NumberFormat = field(default_factory=NumberFormat)
@@ -72,7 +73,7 @@ class FunnelFigureData:
     upper998: tuple[float, ...]
     adjusted: bool = False
     is_percent: bool = False
-    improvement: str | None = None  # "up", "down" or None
+    direction: str | None = None  # the measure's improvement direction: "up", "down" or None
     decimals: int | None = None
     text: FunnelText = field(default_factory=FunnelText)
 
@@ -89,13 +90,13 @@ class FunnelFigureData:
         return render.AltText(self.text.title, self.text.alt_description)
 
     def classify(self, u: FunnelUnit) -> tuple[str, str]:
-        """(band, direction): band is inside / between / beyond; direction improvement,
+        """(band, signal class): band is inside / between / beyond; the signal class improvement,
         concern or neutral, from which side of the limits the unit falls."""
         if u.outside95 is not None:
             if not u.outside95:
                 return "inside", "neutral"
             band = "beyond" if u.outside998 else "between"
-            return band, self._direction(u.side == "above")
+            return band, self._signal_class(u.side == "above")
         x = np.asarray(self.denominators, float)
         lo95, hi95 = (np.interp(u.denominator, x, self.lower95), np.interp(u.denominator, x, self.upper95))
         lo998, hi998 = (
@@ -105,12 +106,12 @@ class FunnelFigureData:
         if lo95 <= u.value <= hi95:
             return "inside", "neutral"
         band = "beyond" if (u.value > hi998 or u.value < lo998) else "between"
-        return band, self._direction(u.value > hi95)
+        return band, self._signal_class(u.value > hi95)
 
-    def _direction(self, high: bool) -> str:
-        if self.improvement in ("up", "higher"):
+    def _signal_class(self, high: bool) -> str:
+        if self.direction == "up":
             return "improvement" if high else "concern"
-        if self.improvement in ("down", "lower"):
+        if self.direction == "down":
             return "concern" if high else "improvement"
         return "neutral"
 
@@ -122,7 +123,7 @@ def from_measures(
     text: FunnelText | None = None,
     multiplier: float = 1.0,
     is_percent: bool = False,
-    improvement: str | None = None,
+    direction: str | None = None,
     labels: Sequence[str] | None = None,
 ) -> FunnelFigureData:
     """Build :class:`FunnelFigureData` from ``measures.funnel.funnel(...)`` (the units, each
@@ -157,7 +158,7 @@ def from_measures(
         upper998=scaled(curves.upper998),
         adjusted=result.adjustment is not None,
         is_percent=is_percent,
-        improvement=improvement,
+        direction=direction,
         text=text or FunnelText(),
     )
 
@@ -176,11 +177,11 @@ def build_funnel_figure(data: FunnelFigureData, size: str | style.Size = "web") 
     return fig
 
 
-def _marker(band: str, direction: str, sz: style.Size, scale: float = 1.0) -> dict:
+def _marker(band: str, signal_class: str, sz: style.Size, scale: float = 1.0) -> dict:
     ms = sz.ms("funnel") * scale
     if band == "inside":
         return dict(ls="none", marker="o", ms=ms * 0.85, mfc=style.DATA, mec="white", mew=sz.lw("axis") * 0.6)
-    colour = style.SIGNAL_COLOURS[direction]
+    colour = style.SIGNAL_COLOURS[signal_class]
     if band == "between":
         return dict(ls="none", marker="o", ms=ms, mfc="white", mec=colour, mew=sz.lw("data") * 1.2)
     return dict(
@@ -188,7 +189,7 @@ def _marker(band: str, direction: str, sz: style.Size, scale: float = 1.0) -> di
         marker="D",
         ms=ms,
         mfc=colour,
-        mec="white" if direction == "improvement" else style.INK,
+        mec="white" if signal_class == "improvement" else style.INK,
         mew=sz.lw("axis"),
     )
 
@@ -239,13 +240,13 @@ def draw_funnel(
         (dict(color=style.LIMIT, lw=sz.lw("limit"), ls=(0, (4, 2))), t.limits95),
         (dict(color=style.LIMIT, lw=sz.lw("limit")), t.limits998),
     ]
-    order = (("inside", "between", "beyond"), ("improvement", "concern", "neutral"))
-    for band, direction in sorted(bands, key=lambda b: (order[0].index(b[0]), order[1].index(b[1]))):
+    order = (("inside", "between", "beyond"), SIGNAL_CLASSES)
+    for band, signal_class in sorted(bands, key=lambda b: (order[0].index(b[0]), order[1].index(b[1]))):
         template = {"inside": t.inside, "between": t.between, "beyond": t.beyond}[band]
         entries.append(
             (
-                _marker(band, direction, sz, 0.9),
-                template.format(direction=getattr(t, f"direction_{direction}")),
+                _marker(band, signal_class, sz, 0.9),
+                template.format(signal_class=getattr(t, f"class_{signal_class}")),
             )
         )
     foot_parts = [t.adjusted if d.adjusted else "", t.footnote]

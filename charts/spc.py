@@ -31,9 +31,9 @@ from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from charts import page, render, style
 from charts.text import LaneItem, Measurer, NumberFormat, allocate_lanes, auto_decimals, spread, tick_decimals
+from measures.rules import SIGNAL_CLASSES
 
 SIGNAL_KINDS = ("outside", "two_of_three", "shift", "run", "trend")
-DIRECTIONS = ("improvement", "concern", "neutral")
 ANNOTATION_KINDS = ("intervention", "pdsa", "event")
 
 
@@ -42,15 +42,15 @@ class Signal:
     """A rule finding over subgroup positions ``first``..``last`` (0-based, inclusive)."""
 
     kind: str  # outside | two_of_three | shift | run | trend
-    direction: str  # improvement | concern | neutral
+    signal_class: str  # improvement | concern | neutral (measures.rules.SIGNAL_CLASSES)
     first: int
     last: int
 
     def __post_init__(self) -> None:
         if self.kind not in SIGNAL_KINDS:
             raise ValueError(f"unknown signal kind {self.kind!r}")
-        if self.direction not in DIRECTIONS:
-            raise ValueError(f"unknown signal direction {self.direction!r}")
+        if self.signal_class not in SIGNAL_CLASSES:
+            raise ValueError(f"unknown signal class {self.signal_class!r}")
         if self.last < self.first:
             raise ValueError("signal last < first")
 
@@ -78,15 +78,15 @@ class ChartText:
     footnote: str = ""  # source line
     target: str = "Target"
     counterfactual: str = "Expected without the change"
-    legend_signal: str = "{kind} ({direction})"
+    legend_signal: str = "{kind} ({signal_class})"
     kind_outside: str = "Outside the limits"
     kind_two_of_three: str = "2 of 3 beyond 2 sigma"
     kind_shift: str = "Shift"
     kind_run: str = "Long run"
     kind_trend: str = "Trend"
-    direction_improvement: str = "improvement"
-    direction_concern: str = "concern"
-    direction_neutral: str = "signal"
+    class_improvement: str = "improvement"
+    class_concern: str = "concern"
+    class_neutral: str = "signal"
     runs_signal: str = "Dashed centre line: non-random variation"
     excluded: str = "Excluded from the calculation"
     notes_separator: str = "  ·  "
@@ -97,8 +97,8 @@ class ChartText:
     def kind(self, kind: str) -> str:
         return getattr(self, f"kind_{kind}")
 
-    def direction(self, direction: str) -> str:
-        return getattr(self, f"direction_{direction}")
+    def signal_class(self, signal_class: str) -> str:
+        return getattr(self, f"class_{signal_class}")
 
 
 Num = float | int | None
@@ -290,7 +290,7 @@ def draw_legend(
 
 
 def _point_signals(d: SpcFigureData) -> dict[int, tuple[str, str]]:
-    """The (kind, direction) to mark each point with: the highest-priority signal wins."""
+    """The (kind, signal class) to mark each point with: the highest-priority signal wins."""
     rank = {k: i for i, k in enumerate(style.SIGNAL_PRIORITY)}
     out: dict[int, tuple[str, str]] = {}
     for s in d.signals:
@@ -299,7 +299,7 @@ def _point_signals(d: SpcFigureData) -> dict[int, tuple[str, str]]:
                 continue
             cur = out.get(i)
             if cur is None or rank[s.kind] < rank[cur[0]]:
-                out[i] = (s.kind, s.direction)
+                out[i] = (s.kind, s.signal_class)
     return out
 
 
@@ -451,7 +451,7 @@ def _draw_series(ax: Axes, d: SpcFigureData, a: _Arrays, sz: style.Size, *, anno
                 ax,
                 x[seg],
                 a.y[seg],
-                color=style.SIGNAL_COLOURS[s.direction],
+                color=style.SIGNAL_COLOURS[s.signal_class],
                 lw=sz.lw("highlight"),
                 alpha=style.HIGHLIGHT_ALPHA,
                 zorder=4,
@@ -493,17 +493,17 @@ def _draw_series(ax: Axes, d: SpcFigureData, a: _Arrays, sz: style.Size, *, anno
     groups: dict[tuple[str, str], list[int]] = {}
     for i, key in sorted(marks.items()):
         groups.setdefault(key, []).append(i)
-    for (kind, direction), idx in sorted(groups.items()):
-        _line(ax, x[idx], a.y[idx], **_signal_marker_style(kind, direction, sz), zorder=7)
+    for (kind, signal_class), idx in sorted(groups.items()):
+        _line(ax, x[idx], a.y[idx], **_signal_marker_style(kind, signal_class, sz), zorder=7)
 
 
-def _signal_marker_style(kind: str, direction: str, sz: style.Size, scale: float = 1.0) -> dict:
+def _signal_marker_style(kind: str, signal_class: str, sz: style.Size, scale: float = 1.0) -> dict:
     return dict(
         ls="none",
         marker=style.SIGNAL_MARKERS[kind],
         ms=sz.ms("signal") * scale,
-        mfc=style.SIGNAL_COLOURS[direction],
-        mec="white" if direction == "improvement" else style.INK,
+        mfc=style.SIGNAL_COLOURS[signal_class],
+        mec="white" if signal_class == "improvement" else style.INK,
         mew=sz.lw("axis") * 0.9,
     )
 
@@ -936,12 +936,12 @@ def _legend_entries(d: SpcFigureData, sz: style.Size) -> list[tuple[dict, str]]:
     present = set(_point_signals(d).values())
     entries = []
     for kind in style.SIGNAL_PRIORITY:
-        for direction in DIRECTIONS:
-            if (kind, direction) in present:
+        for signal_class in SIGNAL_CLASSES:
+            if (kind, signal_class) in present:
                 entries.append(
                     (
-                        _signal_marker_style(kind, direction, sz, 0.9),
-                        t.legend_signal.format(kind=t.kind(kind), direction=t.direction(direction)),
+                        _signal_marker_style(kind, signal_class, sz, 0.9),
+                        t.legend_signal.format(kind=t.kind(kind), signal_class=t.signal_class(signal_class)),
                     )
                 )
     if d.excluded:
@@ -1079,7 +1079,7 @@ def from_measures(
     target: float | None = None,
     multiplier: float = 1.0,
     is_percent: bool = False,
-    improvement: str | None = None,
+    direction: str | None = None,
     counterfactual: Sequence[Num] | None = None,
     period_dates: Sequence[_dt.date] | None = None,
     excluded: Sequence[int] = (),
@@ -1090,11 +1090,12 @@ def from_measures(
 
     ``chart.to_records()`` gives one dict per subgroup (y, cl, lcl, ucl, lcl95, ucl95,
     sigma_signal, phase, runs_signal, …). ``findings`` from ``measures.rules.evaluate``
-    (an Evaluation, or objects or dicts with rule, first, last, direction) become signals;
+    (an Evaluation, or objects or dicts with rule, first, last and direction, which is the
+    finding's signal class there) become signals;
     rules about a whole phase (few crossings, few/many runs) dash that phase's centre line,
     as qicharts2 does for its runs signal; without findings,
-    points with ``sigma_signal`` are marked "outside", classed by ``improvement``
-    ("up"/"higher" or "down"/"lower"; None → neutral). ``multiplier`` scales values to
+    points with ``sigma_signal`` are marked "outside", classed by the measure's improvement
+    ``direction`` ("up" or "down"; None → neutral). ``multiplier`` scales values to
     display units (100 for a proportion shown in percent); ``target`` and
     ``counterfactual`` are given in display units already. The 2-sigma lines are drawn
     when ``show_2sigma`` is true, or (None) when a finding is "two of three beyond 2 sigma".
@@ -1133,26 +1134,19 @@ def from_measures(
             for i in range(max(0, int(_get(f, "first"))), min(len(runs_flags), int(_get(f, "last")) + 1)):
                 runs_flags[i] = True
             continue
-        direction = _get(f, "direction", "neutral") or "neutral"
-        if direction not in DIRECTIONS:
-            direction = "neutral"
-        signals.append(Signal(kind, direction, int(_get(f, "first")), int(_get(f, "last"))))
+        signal_class = _get(f, "direction", "neutral") or "neutral"
+        if signal_class not in SIGNAL_CLASSES:
+            signal_class = "neutral"
+        signals.append(Signal(kind, signal_class, int(_get(f, "first")), int(_get(f, "last"))))
     if not findings:
-        up = {
-            "up": True,
-            "higher": True,
-            "increase": True,
-            "down": False,
-            "lower": False,
-            "decrease": False,
-        }.get(improvement or "")
+        up = {"up": True, "down": False}.get(direction or "")
         for i, r in enumerate(records):
             if r.get("sigma_signal") and y[i] is not None:
                 if up is None or cl is None or cl[i] is None:
-                    direction = "neutral"
+                    signal_class = "neutral"
                 else:
-                    direction = "improvement" if (y[i] > cl[i]) == up else "concern"
-                signals.append(Signal("outside", direction, i, i))
+                    signal_class = "improvement" if (y[i] > cl[i]) == up else "concern"
+                signals.append(Signal("outside", signal_class, i, i))
     t = text or ChartText()
     return SpcFigureData(
         periods=tuple(periods),

@@ -18,13 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnnet.models import MeasureDefinition, MeasureTemplate
-from learnnet.models.definitions import (
-    CHART_KINDS,
-    DIRECTIONS,
-    MEASURE_TYPES,
-    RATIO_KINDS,
-    VALUE_KINDS,
-)
+from learnnet.models.definitions import MEASURE_TYPES, RATIO_KINDS
+from measures.choice import VALUE_KINDS
+from measures.rules import DIRECTIONS
+from measures.spc import CHART_KINDS
 
 TEMPLATES_PATH = Path(__file__).parent / "data" / "measure_templates.json"
 LIBRARY_FORMAT = 1

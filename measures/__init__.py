@@ -44,6 +44,22 @@ API
     ``MeasureInputError(ValueError)`` with ``field``, ``problem`` (a stable
     code) and ``position`` — raised for every input that cannot be computed.
 
+Names
+-----
+The codes the whole project uses for these ideas are defined here, once, and the
+app's models, forms and API import them:
+
+- value kinds — ``measures.choice.VALUE_KINDS`` (``proportion``, ``rate``,
+  ``count``, ``continuous``, ``days_between``, ``cases_between``,
+  ``subgroup_samples``), with each kind's control chart (``CONTROL_CHART``) and
+  the charts that may be drawn instead (``CHART_OPTIONS``);
+- chart kinds — ``measures.spc.CHART_KINDS`` (qicharts2's names);
+- rule sets — ``measures.rules.RULE_SETS`` (``anhoej``, ``ihi``, ``mdc``);
+- a measure's improvement direction — ``measures.rules.DIRECTIONS`` (``up``,
+  ``down``);
+- what a signal means under that direction — ``measures.rules.SIGNAL_CLASSES``
+  (``improvement``, ``concern``, ``neutral``).
+
 Positions (subgroups, phases, exclusions, findings) are 0-based; phase
 numbers are 1-based, as in qicharts2. Submodules are imported on demand
 (``from measures.spc import compute``) so that the SPC path does not load

@@ -39,14 +39,24 @@ from measures._inputs import as_float_array, check_same_length
 from measures.errors import MeasureInputError
 from measures.spc import compute
 
-__all__ = ["VALUE_KINDS", "CONTROL_CHART", "ChartChoice", "DispersionCheck", "choose_chart",
-           "dispersion_check", "DEFAULT_MIN_BASELINE"]
+__all__ = ["VALUE_KINDS", "CONTROL_CHART", "CHART_OPTIONS", "ChartChoice", "DispersionCheck",
+           "choose_chart", "dispersion_check", "DEFAULT_MIN_BASELINE"]
 
 CONTROL_CHART = {
     "proportion": "p", "rate": "u", "count": "c", "continuous": "i",
     "days_between": "t", "cases_between": "g", "subgroup_samples": "xbar",
 }
 VALUE_KINDS = tuple(CONTROL_CHART)
+#: The charts that make sense for each value kind, to choose instead of the automatic one.
+CHART_OPTIONS = {
+    "proportion": ("run", "p", "pp", "i"),
+    "rate": ("run", "u", "up", "i"),
+    "count": ("run", "c", "i"),
+    "continuous": ("run", "i"),
+    "days_between": ("run", "t", "i"),
+    "cases_between": ("run", "g", "i"),
+    "subgroup_samples": ("run", "xbar", "i"),
+}
 DEFAULT_MIN_BASELINE = 12
 _COMPANION = {"xbar": "s"}
 _PRIME = {"p": "pp", "u": "up"}

@@ -49,11 +49,16 @@ import numpy as np
 from measures.errors import MeasureInputError
 from measures.spc import SpcChart
 
-__all__ = ["RULE_SETS", "VARIATIONS", "Finding", "Note", "Evaluation", "Assurance",
-           "evaluate", "variation", "assurance", "runs_limits", "runs_distribution",
-           "classify"]
+__all__ = ["RULE_SETS", "DIRECTIONS", "SIGNAL_CLASSES", "VARIATIONS", "Finding", "Note",
+           "Evaluation", "Assurance", "evaluate", "variation", "assurance", "runs_limits",
+           "runs_distribution", "classify"]
 
 RULE_SETS = ("anhoej", "ihi", "mdc")
+#: A measure's improvement direction: higher is better (``up``) or lower is better (``down``).
+DIRECTIONS = ("up", "down")
+#: What a signal means for a measure with a direction (:func:`classify`): a change for the better,
+#: for the worse, or, without a direction or a side, neither.
+SIGNAL_CLASSES = ("improvement", "concern", "neutral")
 #: The variation summary read at the latest point (NHS MDC icon names).
 VARIATIONS = ("common_cause", "special_cause_improvement", "special_cause_concern",
               "special_cause_neutral")
@@ -77,7 +82,8 @@ class Finding:
     first, last : int
         0-based subgroup positions of the first and last point involved.
     direction : str
-        ``"improvement"``, ``"concern"`` or ``"neutral"``.
+        The signal's class, one of :data:`SIGNAL_CLASSES`: ``"improvement"``,
+        ``"concern"`` or ``"neutral"``.
     movement : str or None
         ``"up"`` (above the centre line / rising / high), ``"down"``, or None
         when the rule has no side (few crossings, too few/many runs).
@@ -158,7 +164,7 @@ def classify(movement: str | None, direction: str | None) -> str:
 
 
 def _check_direction(direction: str | None) -> None:
-    if direction not in ("up", "down", None):
+    if direction is not None and direction not in DIRECTIONS:
         raise MeasureInputError("direction", "unknown_direction",
                                 "direction is 'up' (higher is better), 'down' or None")
 
@@ -457,7 +463,7 @@ def assurance(chart: SpcChart, target: float, direction: str) -> Assurance:
     the last subgroup of the latest phase that has finite limits (p and u
     limits vary with the denominator).
     """
-    if direction not in ("up", "down"):
+    if direction not in DIRECTIONS:
         raise MeasureInputError("direction", "unknown_direction",
                                 "assurance needs 'up' (higher is better) or 'down'")
     try:

@@ -36,11 +36,11 @@ from scipy.special import gammaln
 from measures._inputs import as_float_array, as_positions, check_same_length, first_true
 from measures.errors import MeasureInputError
 
-__all__ = ["KINDS", "RunsAnalysis", "SpcChart", "compute", "runs_analysis",
+__all__ = ["CHART_KINDS", "RunsAnalysis", "SpcChart", "compute", "runs_analysis",
            "longest_run_max", "crossings_min"]
 
 #: Chart kinds accepted by :func:`compute` (qicharts2's names).
-KINDS = ("run", "i", "mr", "xbar", "s", "t", "p", "pp", "c", "u", "up", "g")
+CHART_KINDS = ("run", "i", "mr", "xbar", "s", "t", "p", "pp", "c", "u", "up", "g")
 
 # Kinds whose y is a count of events out of, or per, a denominator.
 _NEEDS_N = frozenset({"p", "pp", "u", "up"})
@@ -663,7 +663,7 @@ def compute(kind: str, y: Sequence[float | None] | np.ndarray,
 
 def _compute(kind, y, n, x, freeze, phases, exclude, cl, screened_mr) -> SpcChart:
     if kind not in _CHARTS:
-        raise MeasureInputError("kind", "unknown_kind", f"{kind!r} is not one of {KINDS}")
+        raise MeasureInputError("kind", "unknown_kind", f"{kind!r} is not one of {CHART_KINDS}")
     y_arr = as_float_array(y, "y")
     n_arr = None
     if n is not None:

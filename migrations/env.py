@@ -44,9 +44,33 @@ def run_migrations_online():
     conf_args = dict(migrate_ext.configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            conf_args.setdefault("on_version_apply", [_check_foreign_keys])
+            _sqlite_foreign_keys(connection, False)
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, True)
+
+
+def _sqlite_foreign_keys(connection, on):
+    """Batch mode changes a SQLite table by copying it and dropping the old one; with foreign keys
+    enforced, dropping a table that others refer to would delete (ON DELETE CASCADE) or empty their
+    rows. So migrations run with enforcement off, as https://sqlite.org/lang_altertable.html
+    prescribes, and each step checks the keys before it commits. The pragma works only outside a
+    transaction, so it goes to the driver's connection before SQLAlchemy begins one (the app's
+    connections leave transactions to SQLAlchemy: learnnet.extensions)."""
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _check_foreign_keys(ctx, step, **_):
+    broken = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"{step.up_revision_id}: rows refer to rows that are not there: {broken[:5]}")
 
 
 if context.is_offline_mode():

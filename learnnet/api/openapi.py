@@ -10,6 +10,9 @@ from typing import Any
 
 from flask import url_for
 
+from measures.choice import VALUE_KINDS
+from measures.rules import DIRECTIONS, RULE_SETS
+
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -83,7 +86,7 @@ SCHEMAS: dict[str, Any] = {
             "start": MONTH,
             "end": MONTH,
             "status": {"type": "string", "enum": ["planned", "active", "closed"]},
-            "rule_set": {"type": "string", "enum": ["anhoej", "ihi", "mdc"]},
+            "rule_set": {"type": "string", "enum": list(RULE_SETS)},
         },
     },
     "NetworkDetail": {
@@ -143,10 +146,10 @@ SCHEMAS: dict[str, Any] = {
             "name": {"type": "string"},
             "short_name": {"type": "string"},
             "measure_type": {"type": "string", "enum": ["outcome", "process", "balancing"]},
-            "value_kind": {"type": "string"},
+            "value_kind": {"type": "string", "enum": list(VALUE_KINDS)},
             "multiplier": {"type": "number"},
             "unit_label": {"type": "string"},
-            "direction": {"type": "string", "enum": ["up", "down"]},
+            "direction": {"type": "string", "enum": list(DIRECTIONS)},
             "target": _nullable("number"),
             "takes": {
                 "type": "string",

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnnet import clock
 from learnnet.extensions import db
-from learnnet.models.definitions import CHART_KINDS
 from learnnet.models.types import UTCDateTime, choice_check
+from measures.spc import CHART_KINDS
 
 if TYPE_CHECKING:
     from learnnet.models.accounts import User

@@ -11,23 +11,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from learnnet import clock
 from learnnet.extensions import db
 from learnnet.models.types import UTCDateTime, choice_check
+from measures.choice import VALUE_KINDS
+from measures.rules import DIRECTIONS
+from measures.spc import CHART_KINDS
 
 if TYPE_CHECKING:
     from learnnet.models.networks import Network
 
 MEASURE_TYPES = ("outcome", "process", "balancing")
-VALUE_KINDS = (
-    "proportion",
-    "rate",
-    "count",
-    "continuous",
-    "days_between",
-    "cases_between",
-    "samples",
-)
-# qicharts2's chart names; pp and up are Laney's p' and u'.
-CHART_KINDS = ("run", "i", "mr", "xbar", "s", "t", "p", "pp", "c", "u", "up", "g")
-DIRECTIONS = ("up", "down")
 # Value kinds whose entry is a numerator over a denominator.
 RATIO_KINDS = ("proportion", "rate")
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnnet.extensions import db
 from learnnet.models.types import choice_check
+from measures.rules import RULE_SETS
 
 if TYPE_CHECKING:
     from learnnet.models.accounts import User
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from learnnet.models.work import Intervention
 
 NETWORK_STATUSES = ("planned", "active", "closed")
-RULE_SETS = ("anhoej", "ihi", "mdc")
 
 network_facilitator = sa.Table(
     "network_facilitator",

@@ -16,9 +16,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from learnnet.forms import BaseForm
-from learnnet.models.definitions import CHART_KINDS, DIRECTIONS
-from learnnet.models.networks import NETWORK_STATUSES, RULE_SETS
+from learnnet.models.networks import NETWORK_STATUSES
 from learnnet.teams.forms import DecimalField
+from measures.rules import DIRECTIONS, RULE_SETS
+from measures.spc import CHART_KINDS
 
 RULE_SET_NAMES = {
     "anhoej": _l("Anhøj rules (qicharts2)"),

@@ -24,7 +24,7 @@ from learnnet.forms import BaseForm
 from learnnet.i18n import month_name
 from learnnet.models import MeasureDefinition
 from learnnet.periods import parse_period
-from measures.choice import DEFAULT_MIN_BASELINE
+from measures.choice import CHART_OPTIONS, DEFAULT_MIN_BASELINE
 
 PATIENT_WARNING = _l("Never write names or anything else that could identify a resident or patient.")
 
@@ -303,16 +303,6 @@ CHART_KIND_LABELS = {
     "g": _l("G chart (cases between events)"),
     "xbar": _l("X̄ chart (subgroup means)"),
 }
-# The charts that make sense for each value kind.
-KINDS_FOR_VALUE = {
-    "proportion": ("run", "p", "pp", "i"),
-    "rate": ("run", "u", "up", "i"),
-    "count": ("run", "c", "i"),
-    "continuous": ("run", "i"),
-    "days_between": ("run", "t", "i"),
-    "cases_between": ("run", "g", "i"),
-    "samples": ("run", "xbar", "i"),
-}
 
 
 def _month_choices(periods, blank_label):
@@ -330,7 +320,7 @@ class ChartKindForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.filled = list(filled)
         self.chart_kind.choices = [SelectChoice("", _l("Automatic (recommended)"))] + [
-            SelectChoice(kind, CHART_KIND_LABELS[kind]) for kind in KINDS_FOR_VALUE[value_kind]
+            SelectChoice(kind, CHART_KIND_LABELS[kind]) for kind in CHART_OPTIONS[value_kind]
         ]
         self.freeze_period.choices = _month_choices(periods, _l("No frozen baseline"))
 

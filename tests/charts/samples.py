@@ -221,7 +221,7 @@ def funnel(n_units: int = 16, seed: int = 11, adjusted: bool = False):
         upper998=lim(3.09, 1),
         adjusted=adjusted,
         is_percent=True,
-        improvement="up",
+        direction="up",
         text=FunnelText(
             title="Residents with a nutrition plan, 2025",
             subtitle="16 units in the network · all of 2025",
@@ -344,7 +344,7 @@ def measured_p_chart(n_months: int = 36, seed: int = 1, rule_set: str = "anhoej"
         target=80.0,
         multiplier=100,
         is_percent=True,
-        improvement="up",
+        direction="up",
         counterfactual=tuple(None if i < 12 else 100 * float(v) for i, v in enumerate(effect.counterfactual)),
     )
 

@@ -74,7 +74,7 @@ def test_funnel_classifies_by_direction():
     assert f.classify(FunnelUnit("x", 200, 62.0)) == ("inside", "neutral")
     assert f.classify(FunnelUnit("x", 200, 95.0)) == ("beyond", "improvement")
     assert f.classify(FunnelUnit("x", 200, 30.0)) == ("beyond", "concern")
-    assert replace(f, improvement="down").classify(FunnelUnit("x", 200, 95.0))[1] == "concern"
+    assert replace(f, direction="down").classify(FunnelUnit("x", 200, 95.0))[1] == "concern"
 
 
 def test_funnel_labels_every_unit_when_there_is_room():
@@ -100,15 +100,15 @@ def test_funnel_from_measures():
     curves = funnel_limits(
         "proportion", res.target, n_min=10, n_max=250, phi=res.phi, adjustment="multiplicative"
     )
-    d = from_measures(res, curves, multiplier=100, is_percent=True, improvement="up")
+    d = from_measures(res, curves, multiplier=100, is_percent=True, direction="up")
     assert d.centre == pytest.approx(100 * res.target)
     assert [u.label for u in d.units] == list("ABCDEF")
     assert d.adjusted
     for u, mu in zip(d.units, res.units, strict=True):
-        band, direction = d.classify(u)
+        band, signal_class = d.classify(u)
         assert (band != "inside") == mu.outside95
         if mu.outside95:
-            assert direction == ("improvement" if mu.side == "above" else "concern")
+            assert signal_class == ("improvement" if mu.side == "above" else "concern")
     assert_no_overlaps(build_funnel_figure(d))
 
 

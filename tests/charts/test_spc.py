@@ -211,6 +211,9 @@ def test_validation():
         SpcFigureData(periods=("a",), y=(1,), signals=(Signal("shift", "improvement", 0, 3),))
     with pytest.raises(ValueError):
         Signal("wobble", "improvement", 0, 0)
+    # a signal is classed as improvement, concern or neutral; up and down are a measure's direction
+    with pytest.raises(ValueError, match="unknown signal class 'up'"):
+        Signal("shift", "up", 0, 0)
     with pytest.raises(ValueError):
         Annotation(0, "x", kind="party")
     with pytest.raises(ValueError):
@@ -261,7 +264,7 @@ def test_from_measures_records_only():
         periods=tuple("abcdefgh"),
         multiplier=100,
         is_percent=True,
-        improvement="up",
+        direction="up",
         phase_labels=("Before", "After"),
     )
     assert d.y[2] is None and d.y[0] == pytest.approx(52.0)

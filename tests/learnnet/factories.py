@@ -133,6 +133,7 @@ class MeasurementFactory(_Base):
     @classmethod
     def _create(cls, model_class, team, measure, period, *, updated_by_id=None, **values):
         """Saved through learnnet's one write path, with its history line and series version."""
+        cls._meta.sqlalchemy_session.flush()  # the team and measure may not have their ids yet
         fields = {"numerator": None, "denominator": None, "value": None, "comment": ""} | values
         change = recording.Change(team.id, measure.id, period, recording.Values(**fields), by=updated_by_id)
         ids = recording.save_many([change], None)

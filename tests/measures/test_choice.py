@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from measures.choice import CONTROL_CHART, choose_chart, dispersion_check
+from measures.choice import CHART_OPTIONS, CONTROL_CHART, VALUE_KINDS, choose_chart, dispersion_check
 from measures.errors import MeasureInputError
+from measures.spc import CHART_KINDS
 
 
 @pytest.mark.parametrize("value_kind,kind", [
@@ -17,6 +18,13 @@ def test_control_chart_by_value_kind(value_kind, kind):
     choice = choose_chart(value_kind, points=24)
     assert (choice.kind, choice.control_kind, choice.trial_limits) == (kind, kind, False)
     assert choice.companion == ("s" if kind == "xbar" else None)
+
+
+def test_every_value_kind_offers_a_run_chart_and_its_control_chart():
+    assert tuple(CHART_OPTIONS) == VALUE_KINDS
+    for value_kind, options in CHART_OPTIONS.items():
+        assert options[0] == "run" and CONTROL_CHART[value_kind] in options
+        assert set(options) <= set(CHART_KINDS)
 
 
 def test_run_chart_until_the_baseline_is_long_enough():

@@ -8,7 +8,17 @@ import numpy as np
 import pytest
 
 from measures.errors import MeasureInputError
-from measures.rules import Finding, assurance, evaluate, runs_distribution, runs_limits, variation
+from measures.rules import (
+    DIRECTIONS,
+    SIGNAL_CLASSES,
+    Finding,
+    assurance,
+    classify,
+    evaluate,
+    runs_distribution,
+    runs_limits,
+    variation,
+)
 from measures.spc import compute
 
 # A stable baseline: alternating 9/11 gives mean 10 and every moving range 2,
@@ -169,6 +179,14 @@ def test_findings_are_frozen_and_unknown_rule_set_is_refused():
     assert err.value.field == "rule_set"
     with pytest.raises(MeasureInputError):
         evaluate(frozen_i([25]), "mdc", "higher")
+
+
+def test_a_signal_is_classed_by_the_measure_direction():
+    classes = {(movement, d): classify(movement, d) for movement in ("up", "down", None)
+               for d in (*DIRECTIONS, None)}
+    assert set(classes.values()) == set(SIGNAL_CLASSES)
+    assert classes[("up", "up")] == classes[("down", "down")] == "improvement"
+    assert classes[("up", "down")] == classes[("down", "up")] == "concern"
 
 
 # ---------------------------------------------------------------- assurance

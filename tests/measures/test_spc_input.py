@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from measures.errors import MeasureInputError
 from measures.reading import read_chart
 from measures.rules import evaluate
-from measures.spc import KINDS, compute
+from measures.spc import CHART_KINDS, compute
 
 
 @pytest.mark.parametrize("args,field,problem", [
@@ -96,7 +96,7 @@ value = st.one_of(st.none(), finite, st.integers(-5, 200).map(float))
 
 @st.composite
 def chart_input(draw, values=value):
-    kind = draw(st.sampled_from(KINDS))
+    kind = draw(st.sampled_from(CHART_KINDS))
     m = draw(st.integers(0, 30))
     y = draw(st.lists(values, min_size=m, max_size=m))
     n = None
