@@ -7,12 +7,17 @@ teams of their units and the county overview with small numbers suppressed.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import abort
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from learnnet.extensions import db
 from learnnet.models import Network, Team, UnitMembership, User, network_facilitator
+from learnnet.models.types import MAX_INTEGER
+
+T = TypeVar("T")
 
 COUNTY_ROLES = {"admin", "centre"}
 
@@ -75,6 +80,11 @@ def can_manage_network(user: User, network: Network | None = None) -> bool:
     return network is not None and facilitates(user, network)
 
 
+def can_create_network(user: User) -> bool:
+    """The centre and administrators set up networks, and so do facilitators (who then run them)."""
+    return user.role in COUNTY_ROLES or user.role == "facilitator"
+
+
 def can_view_county(user: User) -> bool:
     return user.role in COUNTY_ROLES or user.role == "viewer"
 
@@ -99,9 +109,20 @@ def visible_networks(user: User) -> Select:
     return query.where(Network.id.in_(facilitated))
 
 
+def one_or_404(model: type[T], object_id: int, **owner: int) -> T:
+    """The ``model`` row with ``object_id``, or 404 when there is none, when the id cannot be one
+    (beyond what an id column holds), or when it does not belong where the address puts it
+    (``owner``: ``team_id=3`` means the row's ``team_id`` must be 3)."""
+    found = db.session.get(model, object_id) if 0 < object_id <= MAX_INTEGER else None
+    if found is None or any(getattr(found, name) != value for name, value in owner.items()):
+        abort(404)
+    return found
+
+
 def team_or_abort(team_id: int, user: User, *, edit: bool = False) -> Team:
     """The team, or 404 when there is none, or 403 when ``user`` may not see (or edit) it."""
-    return require_team(db.session.get(Team, team_id, options=[joinedload(Team.network)]), user, edit=edit)
+    team = db.session.get(Team, team_id, options=[joinedload(Team.network)]) if 0 < team_id <= MAX_INTEGER else None
+    return require_team(team, user, edit=edit)
 
 
 def require_team(team: Team | None, user: User, *, edit: bool = False) -> Team:
@@ -115,9 +136,8 @@ def require_team(team: Team | None, user: User, *, edit: bool = False) -> Team:
 
 
 def network_or_abort(network_id: int, user: User, *, manage: bool = False) -> Network:
-    network = db.session.get(Network, network_id)
-    if network is None:
-        abort(404)
+    """The network, or 404 when there is none, or 403 when ``user`` may not see (or manage) it."""
+    network = one_or_404(Network, network_id)
     allowed = can_manage_network(user, network) if manage else can_view_network(user, network)
     if not allowed:
         abort(403)

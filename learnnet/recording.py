@@ -31,6 +31,7 @@ from learnnet.models import (
     Team,
     User,
 )
+from learnnet.models.types import MAX_INTEGER
 from learnnet.periods import add_months
 
 # Far outside the team's own history: more than this many standard errors from its mean.
@@ -42,7 +43,7 @@ MIN_HISTORY = 6
 # The latest months, whose level a new month is compared with.
 RECENT_MONTHS = 6
 # The largest count the database's integer columns hold.
-MAX_COUNT = 2_147_483_647
+MAX_COUNT = MAX_INTEGER
 # Months before a network's start (baseline and earlier history) may go back this far.
 HISTORY_MONTHS = 60
 

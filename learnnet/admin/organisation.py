@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -24,7 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import Field, HiddenField, IntegerField, SelectChoice, SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from learnnet import audit
+from learnnet import audit, permissions
 from learnnet.admin import bp
 from learnnet.extensions import db
 from learnnet.forms import BaseForm
@@ -366,16 +366,9 @@ def new_municipality():
     return render_template("admin/organisation_municipality.html", form=form, municipality=None, usage=None)
 
 
-def _municipality_or_404(municipality_id: int) -> Municipality:
-    municipality = db.session.get(Municipality, municipality_id)
-    if municipality is None:
-        abort(404)
-    return municipality
-
-
 @bp.route("/organisation/municipalities/<int:municipality_id>", methods=["GET", "POST"])
 def edit_municipality(municipality_id: int):
-    municipality = _municipality_or_404(municipality_id)
+    municipality = permissions.one_or_404(Municipality, municipality_id)
     form, region, ok = _municipality_form(municipality)
     if ok:
         name, number = form.name.data, form.number.data or None
@@ -388,7 +381,7 @@ def edit_municipality(municipality_id: int):
             else:
                 flash(_("Nothing had changed; nothing was saved."), "info")
             return redirect(url_for("admin.organisation"))
-        municipality = _municipality_or_404(municipality_id)
+        municipality = permissions.one_or_404(Municipality, municipality_id)
     elif request.method == "POST":
         _not_saved()
     return render_template(
@@ -401,7 +394,7 @@ def edit_municipality(municipality_id: int):
 
 @bp.route("/organisation/municipalities/<int:municipality_id>/delete", methods=["POST"])
 def delete_municipality(municipality_id: int):
-    municipality = _municipality_or_404(municipality_id)
+    municipality = permissions.one_or_404(Municipality, municipality_id)
     usage = municipality_usage(municipality)
     if not usage.removable:
         flash(_cannot_remove(municipality.name, usage), "danger")
@@ -469,16 +462,9 @@ def new_unit():
     return render_template("admin/organisation_unit.html", form=form, unit=None, usage=None)
 
 
-def _unit_or_404(unit_id: int) -> Unit:
-    unit = db.session.get(Unit, unit_id)
-    if unit is None:
-        abort(404)
-    return unit
-
-
 @bp.route("/organisation/units/<int:unit_id>", methods=["GET", "POST"])
 def edit_unit(unit_id: int):
-    unit = _unit_or_404(unit_id)
+    unit = permissions.one_or_404(Unit, unit_id)
     form, municipality, ok = _unit_form(unit)
     if ok:
         values = _unit_values_from(form)
@@ -489,7 +475,7 @@ def edit_unit(unit_id: int):
             else:
                 flash(_("Nothing had changed; nothing was saved."), "info")
             return redirect(url_for("admin.organisation"))
-        unit = _unit_or_404(unit_id)
+        unit = permissions.one_or_404(Unit, unit_id)
     elif request.method == "POST":
         _not_saved()
     return render_template("admin/organisation_unit.html", form=form, unit=unit, usage=unit_usage(unit))
@@ -497,7 +483,7 @@ def edit_unit(unit_id: int):
 
 @bp.route("/organisation/units/<int:unit_id>/delete", methods=["POST"])
 def delete_unit(unit_id: int):
-    unit = _unit_or_404(unit_id)
+    unit = permissions.one_or_404(Unit, unit_id)
     usage = unit_usage(unit)
     if not usage.removable:
         flash(_cannot_remove(unit.name, usage), "danger")

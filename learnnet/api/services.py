@@ -16,11 +16,12 @@ from learnnet import analysis, recording
 from learnnet.api.errors import ApiError
 from learnnet.extensions import db
 from learnnet.models import MeasureDefinition, Measurement, Network, Team, User
+from learnnet.models.types import MAX_INTEGER
 from learnnet.periods import add_months, months_between, parse_period
 from learnnet.values import plotted_value
 
 # Ids above this are no row of ours (and would overflow PostgreSQL's integer in a query).
-MAX_ID = 2_147_483_647
+MAX_ID = MAX_INTEGER
 MAX_COMMENT = 2000
 WRITABLE = {"numerator", "denominator", "value", "comment", "version", "confirm"}
 

@@ -7,6 +7,9 @@ from datetime import timezone
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
+# The largest value the database's INTEGER columns hold (ids and counts): 2³¹ − 1 on PostgreSQL.
+MAX_INTEGER = 2_147_483_647
+
 
 class UTCDateTime(TypeDecorator):
     """A timezone-aware UTC timestamp on every database.

@@ -219,9 +219,10 @@ def create_network(
     rule_set: str,
     language: str,
     templates: list[MeasureTemplate],
+    status: str = "planned",
 ) -> Network:
-    """A planned network with its measures copied from ``templates``; ``user`` facilitates it
-    when they are a facilitator."""
+    """A network (planned, unless ``status`` says otherwise) with its measures copied from
+    ``templates``; ``user`` facilitates it when they are a facilitator."""
     network = Network(
         region_id=region_id,
         name=name,
@@ -229,7 +230,7 @@ def create_network(
         description=description,
         start_date=start_date,
         end_date=end_date,
-        status="planned",
+        status=status,
         rule_set=rule_set,
         language=language,
     )

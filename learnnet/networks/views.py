@@ -51,7 +51,7 @@ def index():
         networks=networks,
         period=period,
         complete=complete_teams_per_network(networks, period),
-        can_create=permissions.can_manage_network(current_user) or current_user.role == "facilitator",
+        can_create=permissions.can_create_network(current_user),
     )
 
 
@@ -175,14 +175,10 @@ def _template_choices(language: str) -> list[SelectChoice]:
     ]
 
 
-def _may_create() -> bool:
-    return current_user.role in ("admin", "centre", "facilitator")
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    if not _may_create():
+    if not permissions.can_create_network(current_user):
         abort(403)
     form = NewNetworkForm()
     form.region.choices = [
@@ -211,8 +207,8 @@ def new():
                 rule_set=form.rule_set.data,
                 language=form.language.data,
                 templates=[chosen[i] for i in form.templates.data if i in chosen],
+                status=form.status.data,
             )
-            network.status = form.status.data
             db.session.commit()
             flash(_("The network is created. Add teams and learning sessions next."), "success")
             return redirect(url_for("networks.setup", network_id=network.id))
@@ -330,9 +326,7 @@ def setup(network_id: int):
 @login_required
 def definition(network_id: int, measure_id: int):
     network = permissions.network_or_abort(network_id, current_user)
-    measure = db.session.get(MeasureDefinition, measure_id)
-    if measure is None or measure.network_id != network.id:
-        abort(404)
+    measure = permissions.one_or_404(MeasureDefinition, measure_id, network_id=network.id)
     can_manage = permissions.can_manage_network(current_user, network)
     form = DefinitionForm(obj=measure)
     if request.method == "POST":

@@ -18,13 +18,6 @@ from learnnet.teams import bp
 from learnnet.teams.forms import PATIENT_WARNING, ChartKindForm, ExclusionForm, PhaseForm
 
 
-def _measure_or_abort(team, measure_id: int) -> MeasureDefinition:
-    measure = db.session.get(MeasureDefinition, measure_id)
-    if measure is None or measure.network_id != team.network_id:
-        abort(404)
-    return measure
-
-
 def _settings_snapshot(settings: ChartSettings) -> dict:
     return {
         "chart_kind": settings.chart_kind,
@@ -38,7 +31,7 @@ def _settings_snapshot(settings: ChartSettings) -> dict:
 @login_required
 def measure(team_id: int, measure_id: int):
     team = permissions.team_or_abort(team_id, current_user)
-    return _page(team, _measure_or_abort(team, measure_id))
+    return _page(team, permissions.one_or_404(MeasureDefinition, measure_id, network_id=team.network_id))
 
 
 def _page(team, measure: MeasureDefinition, refused=None):
@@ -84,7 +77,7 @@ def _settings_for_change(team_id: int, measure_id: int):
     team = permissions.team_or_abort(team_id, current_user)
     if not permissions.can_change_chart_settings(current_user, team):
         abort(403)
-    measure = _measure_or_abort(team, measure_id)
+    measure = permissions.one_or_404(MeasureDefinition, measure_id, network_id=team.network_id)
     settings = chart_settings(team, measure)
     if settings is None:
         settings = ChartSettings(team_id=team.id, measure_id=measure.id)
@@ -197,7 +190,7 @@ def measure_chart(team_id: int, measure_id: int, fmt: str):
     if size not in SIZES:
         abort(400)
     team = permissions.team_or_abort(team_id, current_user)
-    measure = _measure_or_abort(team, measure_id)
+    measure = permissions.one_or_404(MeasureDefinition, measure_id, network_id=team.network_id)
     data = figure_data(analyse_team_measure(team, measure))
     if data is None:
         abort(404)

@@ -136,6 +136,8 @@ class MonthSave:
     saved: int
     problems: dict[int, list[recording.Problem]]
     conflicts: dict[int, Measurement]
+    # Measures whose fields were emptied although a value is saved: the value is kept.
+    emptied: tuple[MeasureDefinition, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -191,7 +193,14 @@ def save_month(
     if not problems and not conflicted:
         try:
             recording.save_many(changes, user)
-            return MonthSave(len(changes), {}, {})
+            emptied = tuple(
+                row.measure
+                for row in rows
+                if row.values.is_blank
+                and (found := recording.find(team, row.measure, period)) is not None
+                and not found.is_deleted
+            )
+            return MonthSave(len(changes), {}, {}, emptied)
         except recording.LostRace:
             # Someone saved one of the months since they were read: find which, to show both.
             conflicted = [
@@ -203,6 +212,26 @@ def save_month(
             ]
     conflicts = {m.id: recording.find(team, m, period) for m in conflicted}
     return MonthSave(0, problems, conflicts)
+
+
+def check_month(
+    team: Team, period: dt.date, rows: list[RowInput], saved: dict[int, Measurement]
+) -> dict[int, list[recording.Problem]]:
+    """The errors of each filled row that is not as saved (a numerator above its denominator),
+    without saving anything: shown with the errors of fields that are not numbers, so that the
+    user corrects everything in one round."""
+    problems = {}
+    for row in rows:
+        if row.values.is_blank or recording.as_saved(saved.get(row.measure.id), row.values):
+            continue
+        errors = [
+            p
+            for p in recording.check(team, row.measure, period, row.values, history=())
+            if p.severity == "error"
+        ]
+        if errors:
+            problems[row.measure.id] = errors
+    return problems
 
 
 def month_measurements(team: Team, period: dt.date) -> dict[int, Measurement]:

@@ -15,6 +15,7 @@ from learnnet.teams.forms import PATIENT_WARNING, entry_form, saved_row, typed_r
 from learnnet.teams.services import (
     RowInput,
     baseline_periods,
+    check_month,
     due_period,
     entry_periods,
     measures_with_data,
@@ -53,6 +54,10 @@ def _values(row) -> recording.Values:
         value=row.value.data if row.value else None,
         comment=row.comment.data or "",
     )
+
+
+def _input(row) -> RowInput:
+    return RowInput(row.measure, _values(row), _version(row.version.data))
 
 
 def _is_live(measurement: Measurement | None) -> bool:
@@ -108,7 +113,7 @@ def entry(team_id: int):
             "danger",
         )
     elif form.validate():
-        inputs = [RowInput(row.measure, _values(row), _version(row.version.data)) for row in fields]
+        inputs = [_input(row) for row in fields]
         outcome = save_month(
             team,
             period,
@@ -131,11 +136,7 @@ def entry(team_id: int):
                 )
             else:
                 flash(_("Nothing had changed; nothing was saved."), "info")
-            emptied = [
-                row.measure.short_name or row.measure.name
-                for row in inputs
-                if row.values.is_blank and _is_live(saved_rows.get(row.measure.id))
-            ]
+            emptied = [m.short_name or m.name for m in outcome.emptied]
             if emptied:
                 flash(
                     _(
@@ -168,14 +169,8 @@ def entry(team_id: int):
     else:
         # Some fields are not numbers. The other rows' own errors (a numerator above its
         # denominator) are shown now too, rather than after the next try.
-        for row in fields:
-            values = _values(row)
-            if row.errors or values.is_blank or recording.as_saved(saved_rows.get(row.measure.id), values):
-                continue
-            checked = recording.check(team, row.measure, period, values, history=())
-            errors = [p for p in checked if p.severity == "error"]
-            if errors:
-                problems[row.measure.id] = errors
+        readable = [_input(row) for row in fields if not row.errors]
+        problems = check_month(team, period, readable, saved_rows)
         flash(_("Nothing was saved. Correct the fields marked below."), "danger")
     rows = [typed_row(row) for row in fields]
     return _entry_page(
@@ -210,18 +205,11 @@ def _entry_page(
     )
 
 
-def _measurement_or_abort(team, measurement_id: int) -> Measurement:
-    m = db.session.get(Measurement, measurement_id)
-    if m is None or m.team_id != team.id:
-        abort(404)
-    return m
-
-
 @bp.route("/<int:team_id>/measurements/<int:measurement_id>/delete", methods=["POST"])
 @login_required
 def delete_measurement(team_id: int, measurement_id: int):
     team = permissions.team_or_abort(team_id, current_user, edit=True)
-    m = _measurement_or_abort(team, measurement_id)
+    m = permissions.one_or_404(Measurement, measurement_id, team_id=team.id)
     result = recording.delete(m, current_user, base_version=_version(request.form.get("version")))
     if result.status == "conflict":
         flash(
@@ -243,7 +231,7 @@ def delete_measurement(team_id: int, measurement_id: int):
 @login_required
 def restore_measurement(team_id: int, measurement_id: int, history_id: int):
     team = permissions.team_or_abort(team_id, current_user, edit=True)
-    m = _measurement_or_abort(team, measurement_id)
+    m = permissions.one_or_404(Measurement, measurement_id, team_id=team.id)
     history = db.session.get(MeasurementHistory, history_id)
     if history is None or history.measurement_id != m.id:
         abort(404)

@@ -25,13 +25,6 @@ def _snapshot(obj, fields) -> dict:
     }
 
 
-def _intervention_or_abort(team, intervention_id: int) -> Intervention:
-    intervention = db.session.get(Intervention, intervention_id)
-    if intervention is None or intervention.team_id != team.id:
-        abort(404)
-    return intervention
-
-
 @bp.route("/<int:team_id>/interventions")
 @login_required
 def interventions(team_id: int):
@@ -48,7 +41,7 @@ def interventions(team_id: int):
 @login_required
 def edit_intervention(team_id: int, intervention_id: int | None = None):
     team = permissions.team_or_abort(team_id, current_user, edit=True)
-    intervention = _intervention_or_abort(team, intervention_id) if intervention_id else None
+    intervention = permissions.one_or_404(Intervention, intervention_id, team_id=team.id) if intervention_id else None
     form = InterventionForm(obj=intervention, network=team.network)
     if form.validate_on_submit():
         before = _snapshot(intervention, INTERVENTION_FIELDS) if intervention else None
@@ -83,7 +76,7 @@ def edit_intervention(team_id: int, intervention_id: int | None = None):
 @login_required
 def edit_cycle(team_id: int, intervention_id: int, cycle_id: int | None = None):
     team = permissions.team_or_abort(team_id, current_user, edit=True)
-    intervention = _intervention_or_abort(team, intervention_id)
+    intervention = permissions.one_or_404(Intervention, intervention_id, team_id=team.id)
     cycle = None
     if cycle_id is not None:
         cycle = db.session.get(PdsaCycle, cycle_id)

@@ -64,3 +64,23 @@ def test_refusal_page_speaks_the_users_language(client, auth, world):
     auth.login(world.users["team_member"])
     page = client.get(f"/teams/{world.other_team.id}").get_data(as_text=True)
     assert "Du har ikke tilgang til denne siden." in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/teams/{team}/measures/99999999999999999999",
+        "/teams/{team}/measurements/9999999999/delete",
+        "/teams/{team}/interventions/9999999999/cycles/new",
+        "/teams/99999999999",
+        "/networks/99999999999",
+        "/networks/{network}/measures/99999999999",
+        "/admin/organisation/units/99999999999",
+        "/admin/organisation/municipalities/99999999999",
+    ],
+)
+def test_an_id_no_row_can_have_is_not_found(client, auth, world, path):
+    auth.login(world.users["admin"])
+    url = path.format(team=world.own_team.id, network=world.network.id)
+    response = client.post(url) if url.endswith("/delete") else client.get(url)
+    assert response.status_code == 404
