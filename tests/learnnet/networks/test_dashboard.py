@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from learnnet.library import load_templates
 from learnnet.models import AuditEvent, MeasureTemplate, Network
-from tests.clock import END, last_day, month, ym
+from tests.clock import END, THIS_MONTH, last_day, month, ym
 from tests.learnnet import factories as f
 from tests.learnnet import networkdata
 
@@ -153,6 +153,26 @@ def test_the_template_library_is_shown_in_the_readers_language(client, auth, wor
     auth.login(world.users["facilitator"])
     page = client.get("/networks/new").get_data(as_text=True)
     assert ">Malnutrition</div>" in page and template.texts["en"]["name"] in page
+
+
+def test_a_network_created_active_is_audited_as_active(client, auth, world, template, db_session):
+    from learnnet.models import AuditEvent
+
+    auth.login(world.users["centre"])
+    data = {
+        "name": "Fall 2027",
+        "topic": "falls",
+        "region": world.region.id,
+        "start_date": THIS_MONTH.isoformat(),
+        "end_date": last_day(33).isoformat(),
+        "status": "active",
+        "rule_set": "anhoej",
+        "language": "nb",
+    }
+    assert client.post("/networks/new", data=data).status_code == 302
+    network = db_session.query(Network).filter_by(name="Fall 2027").one()
+    event = db_session.query(AuditEvent).filter_by(action="network.create", object_id=network.id).one()
+    assert network.status == event.after["status"] == "active"
 
 
 def test_facilitator_creates_a_network_from_templates(client, auth, world, template, db_session):
