@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -215,109 +216,145 @@ def new():
     return render_template("networks/new.html", form=form, template_groups=_template_groups(language))
 
 
-def _already_facilitating(network: Network, form: FacilitatorForm) -> User | None:
-    chosen = form.person.raw_data[0] if form.person.raw_data else ""
-    return next((p for p in network.facilitators if str(p.id) == chosen), None)
+@dataclass
+class _SetupForms:
+    network: NetworkForm
+    measure: AddMeasureForm
+    team: AddTeamForm
+    session: SessionForm
+    facilitator: FacilitatorForm
 
 
-def _setup_forms(network: Network):
-    network_form = NetworkForm(obj=network, prefix="network")
+def _setup_forms(network: Network) -> _SetupForms:
     measure_form = AddMeasureForm(prefix="measure")
     measure_form.template.choices = _template_choices(network.language)
     team_form = AddTeamForm(prefix="team")
     team_form.unit.choices = [
         SelectChoice(u.id, f"{u.municipality.name} · {u.name}") for u in svc.units_outside(network)
     ]
-    session_form = SessionForm(prefix="session")
     facilitator_form = FacilitatorForm(prefix="facilitator")
     facilitator_form.person.choices = [
         SelectChoice(person.id, f"{person.name} ({person.email})")
         for person in svc.facilitator_candidates(network)
     ]
-    return network_form, measure_form, team_form, session_form, facilitator_form
+    return _SetupForms(
+        NetworkForm(obj=network, prefix="network"),
+        measure_form,
+        team_form,
+        SessionForm(prefix="session"),
+        facilitator_form,
+    )
+
+
+def _saved(network: Network, message: str):
+    """The request's one commit, and back to the set-up page with what was done."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("networks.setup", network_id=network.id))
+
+
+# Each of the set-up page's forms: the response when it was done, None when its fields are wrong.
+def _save_network(network: Network, forms: _SetupForms):
+    form = forms.network
+    if not form.validate_on_submit():
+        return None
+    fields = ("name", "topic", "description", "start_date", "end_date", "status", "rule_set", "language")
+    svc.update_network(current_user, network, **{name: getattr(form, name).data for name in fields})
+    return _saved(network, _("The network is saved."))
+
+
+def _add_measure(network: Network, forms: _SetupForms):
+    form = forms.measure
+    if not form.validate_on_submit():
+        return None
+    template = db.session.get(MeasureTemplate, form.template.data)
+    if any(m.code == template.code for m in network.measures):
+        form.template.errors.append(_("The network has this measure already."))
+        return None
+    svc.add_measure(current_user, network, template, form.target.data)
+    return _saved(network, _("The measure is added."))
+
+
+def _add_team(network: Network, forms: _SetupForms):
+    form = forms.team
+    if not form.validate_on_submit():
+        return None
+    svc.add_team(current_user, network, db.session.get(Unit, form.unit.data), form.name.data or "")
+    return _saved(network, _("The team is added."))
+
+
+def _add_session(network: Network, forms: _SetupForms):
+    form = forms.session
+    if not form.validate_on_submit():
+        return None
+    svc.add_session(current_user, network, form.date.data, form.title.data or "")
+    return _saved(network, _("The learning session is added."))
+
+
+def _add_facilitator(network: Network, forms: _SetupForms):
+    form = forms.facilitator
+    chosen = form.person.raw_data[0] if form.person.raw_data else ""
+    person = next((p for p in network.facilitators if str(p.id) == chosen), None)
+    if person is None:
+        if not form.validate_on_submit():
+            return None
+        person = db.session.get(User, form.person.data)
+        try:
+            svc.add_facilitator(current_user, network, person)
+            db.session.commit()
+        except IntegrityError:
+            # Added twice at once (a double click): the first one stands.
+            db.session.rollback()
+    # else: sent twice (a double click, or from a page opened before): it is done already.
+    return _saved(network, _("%(name)s facilitates the network now.", name=person.name))
+
+
+def _remove_facilitator(network: Network, forms: _SetupForms):
+    removal = RemoveFacilitatorForm()
+    if not removal.validate_on_submit():
+        return None
+    person = next((p for p in network.facilitators if str(p.id) == removal.person.data), None)
+    if person is None:
+        # Removed already (a double click, or by someone else meanwhile).
+        flash(_("That person no longer facilitates the network."), "info")
+        return redirect(url_for("networks.setup", network_id=network.id))
+    svc.remove_facilitator(current_user, network, person)
+    response = _saved(network, _("%(name)s no longer facilitates the network.", name=person.name))
+    if not permissions.can_manage_network(current_user, network):
+        return redirect(url_for("networks.index"))
+    return response
+
+
+SETUP_ACTIONS = {
+    "network": _save_network,
+    "measure": _add_measure,
+    "team": _add_team,
+    "session": _add_session,
+    "facilitator": _add_facilitator,
+    "remove_facilitator": _remove_facilitator,
+}
 
 
 @bp.route("/<int:network_id>/setup", methods=["GET", "POST"])
 @login_required
 def setup(network_id: int):
     network = permissions.network_or_abort(network_id, current_user, manage=True)
-    network_form, measure_form, team_form, session_form, facilitator_form = _setup_forms(network)
-    action = request.form.get("action")
+    forms = _setup_forms(network)
     if request.method == "POST":
-        done = None
-        if action == "network" and network_form.validate_on_submit():
-            svc.update_network(
-                current_user,
-                network,
-                **{
-                    name: getattr(network_form, name).data
-                    for name in (
-                        "name",
-                        "topic",
-                        "description",
-                        "start_date",
-                        "end_date",
-                        "status",
-                        "rule_set",
-                        "language",
-                    )
-                },
-            )
-            done = _("The network is saved.")
-        elif action == "measure" and measure_form.validate_on_submit():
-            template = db.session.get(MeasureTemplate, measure_form.template.data)
-            if any(m.code == template.code for m in network.measures):
-                measure_form.template.errors.append(_("The network has this measure already."))
-            else:
-                svc.add_measure(current_user, network, template, measure_form.target.data)
-                done = _("The measure is added.")
-        elif action == "team" and team_form.validate_on_submit():
-            unit = db.session.get(Unit, team_form.unit.data)
-            svc.add_team(current_user, network, unit, team_form.name.data or "")
-            done = _("The team is added.")
-        elif action == "session" and session_form.validate_on_submit():
-            svc.add_session(current_user, network, session_form.date.data, session_form.title.data or "")
-            done = _("The learning session is added.")
-        elif action == "facilitator" and (person := _already_facilitating(network, facilitator_form)):
-            # Sent twice (a double click, or from a page opened before): it is done already.
-            flash(_("%(name)s facilitates the network now.", name=person.name), "success")
-            return redirect(url_for("networks.setup", network_id=network.id))
-        elif action == "facilitator" and facilitator_form.validate_on_submit():
-            person = db.session.get(User, facilitator_form.person.data)
-            try:
-                svc.add_facilitator(current_user, network, person)
-                db.session.commit()
-            except IntegrityError:
-                # Added twice at once (a double click): the first one stands.
-                db.session.rollback()
-            flash(_("%(name)s facilitates the network now.", name=person.name), "success")
-            return redirect(url_for("networks.setup", network_id=network.id))
-        elif action == "remove_facilitator" and (removal := RemoveFacilitatorForm()).validate_on_submit():
-            person = next((p for p in network.facilitators if str(p.id) == removal.person.data), None)
-            if person is None:
-                # Removed already (a double click, or by someone else meanwhile).
-                flash(_("That person no longer facilitates the network."), "info")
-                return redirect(url_for("networks.setup", network_id=network.id))
-            svc.remove_facilitator(current_user, network, person)
-            db.session.commit()
-            flash(_("%(name)s no longer facilitates the network.", name=person.name), "success")
-            if not permissions.can_manage_network(current_user, network):
-                return redirect(url_for("networks.index"))
-            return redirect(url_for("networks.setup", network_id=network.id))
-        if done:
-            db.session.commit()
-            flash(done, "success")
-            return redirect(url_for("networks.setup", network_id=network.id))
+        action = SETUP_ACTIONS.get(request.form.get("action", ""))
+        response = action(network, forms) if action is not None else None
+        if response is not None:
+            return response
         db.session.rollback()
         flash(_("Nothing was saved. Correct the fields marked below."), "danger")
     return render_template(
         "networks/setup.html",
         network=network,
-        network_form=network_form,
-        measure_form=measure_form,
-        team_form=team_form,
-        session_form=session_form,
-        facilitator_form=facilitator_form,
+        network_form=forms.network,
+        measure_form=forms.measure,
+        team_form=forms.team,
+        session_form=forms.session,
+        facilitator_form=forms.facilitator,
         remove_form=RemoveFacilitatorForm(),
     )
 
