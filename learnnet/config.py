@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
+# The largest import file a user may upload.
+MAX_UPLOAD_BYTES = 20 * 2**20
 
 
 class ConfigError(RuntimeError):
@@ -62,9 +64,9 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
-        # No request body beyond this is read: an import file's 20 MB (MAX_UPLOAD_BYTES in
-        # learnnet/imports/services.py) and the form around it; anything larger is a 413.
-        "MAX_CONTENT_LENGTH": 21 * 2**20,
+        # No request body beyond this is read: an import file (MAX_UPLOAD_BYTES) and the form
+        # around it; anything larger is a 413.
+        "MAX_CONTENT_LENGTH": MAX_UPLOAD_BYTES + 2**20,
         # Cross-unit tables hide counts below this for viewers outside the team.
         "SMALL_NUMBER_THRESHOLD": int(env.get("LEARNNET_SMALL_NUMBER_THRESHOLD", "5")),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.

@@ -11,7 +11,7 @@ from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 from charts.text import NumberFormat
-from learnnet.api.errors import is_api_request
+from learnnet.errors import is_api_request
 
 
 def select_locale() -> str:

@@ -35,7 +35,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from learnnet import audit, clock
 from learnnet.accounts import MIN_PASSWORD_LENGTH, ROLE_LABELS
 from learnnet.admin import bp
-from learnnet.auth.forms import NewPasswordForm
+from learnnet.auth.services import relogin
 from learnnet.auth.throttle import (
     ThrottleLimits,
     blocked_addresses,
@@ -43,9 +43,8 @@ from learnnet.auth.throttle import (
     forget_failures,
     login_block,
 )
-from learnnet.auth.views import relogin
 from learnnet.extensions import db
-from learnnet.forms import BaseForm
+from learnnet.forms import BaseForm, NewPasswordForm
 from learnnet.models import ROLES, Municipality, Unit, UnitMembership, User
 
 # Something@something.something, without spaces: enough to catch a slip; the person's first log-in

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from learnnet import audit, clock
-from learnnet.api.errors import ApiError
+from learnnet.errors import ApiError
 from learnnet.extensions import db
 from learnnet.models import ApiToken, User
 

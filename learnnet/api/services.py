@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from learnnet import analysis, recording
-from learnnet.api.errors import ApiError
+from learnnet.errors import ApiError
 from learnnet.extensions import db
 from learnnet.models import MeasureDefinition, Measurement, Network, Team, User
 from learnnet.models.types import MAX_INTEGER

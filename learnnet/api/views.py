@@ -13,8 +13,8 @@ from flask_babel import refresh
 
 from learnnet import clock, permissions
 from learnnet.api import auth, bp, services
-from learnnet.api.errors import ApiError, api_error
 from learnnet.api.openapi import document
+from learnnet.errors import ApiError, api_error
 from learnnet.extensions import db
 from learnnet.models import Network, Team
 

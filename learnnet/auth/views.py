@@ -7,14 +7,13 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_login.config import COOKIE_NAME
 from sqlalchemy.orm import joinedload
 
 from learnnet import audit, clock
 from learnnet.accounts import MIN_PASSWORD_LENGTH
 from learnnet.auth import bp, throttle
 from learnnet.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
-from learnnet.auth.services import authenticate
+from learnnet.auth.services import authenticate, relogin
 from learnnet.extensions import db, login_manager
 from learnnet.models import User
 
@@ -44,14 +43,6 @@ def _safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
-
-
-def relogin(user: User) -> None:
-    """After a change that ends the user's sessions (a new password, an administrator's change),
-    made by the user: this session (and its "keep me logged in" cookie, if it has one) goes on,
-    marked anew; the others end."""
-    cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
-    login_user(user, remember=cookie in request.cookies)
 
 
 def _flash_blocked(block: throttle.LoginBlock) -> None:

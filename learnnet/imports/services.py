@@ -44,7 +44,6 @@ from learnnet.periods import add_months, months_between, parse_period
 
 log = logging.getLogger(__name__)
 # Uploads are refused above this size; 50,000 rows of CSV are about 3 MB.
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Uploads not confirmed within this time are removed.
 UPLOAD_LIFETIME = dt.timedelta(days=1)
 # A check or save whose progress has not moved in this long died with its request.

@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from learnnet import clock, jobs, permissions
+from learnnet.config import MAX_UPLOAD_BYTES
 from learnnet.extensions import db
 from learnnet.imports import bp
 from learnnet.imports.forms import ConfirmForm, UploadForm
 from learnnet.imports.services import (
-    MAX_UPLOAD_BYTES,
     Scope,
     check_upload,
     check_upload_by_id,

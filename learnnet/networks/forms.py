@@ -15,9 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from learnnet.forms import BaseForm
+from learnnet.forms import BaseForm, DecimalField
 from learnnet.models.networks import NETWORK_STATUSES
-from learnnet.teams.forms import DecimalField
 from measures.rules import DIRECTIONS, RULE_SETS
 from measures.spc import CHART_KINDS
 

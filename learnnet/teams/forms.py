@@ -18,77 +18,14 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import TextInput
 
-from learnnet.forms import BaseForm
+from learnnet.forms import BaseForm, CountField, DecimalField
 from learnnet.i18n import month_name
 from learnnet.models import MeasureDefinition
 from learnnet.periods import parse_period
 from measures.choice import CHART_OPTIONS, DEFAULT_MIN_BASELINE
 
 PATIENT_WARNING = _l("Never write names or anything else that could identify a resident or patient.")
-
-
-class CountField(Field):
-    """A whole number of 0 or more, typed on a numeric keypad."""
-
-    widget = TextInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        render_kw = {"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"}
-        render_kw.update(kwargs.pop("render_kw", {}) or {})
-        super().__init__(label, validators, render_kw=render_kw, **kwargs)
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if not valuelist:
-            return
-        raw = valuelist[0].strip().replace(" ", "").replace("\u00a0", "")
-        if not raw:
-            return
-        if raw.startswith("-") and raw[1:].isdigit():
-            raise ValueError(_l("The count cannot be negative."))
-        if not raw.isdigit():
-            raise ValueError(_l("Enter a whole number, such as 12."))
-        if len(raw) > 9:
-            raise ValueError(_l("The number is too large."))
-        self.data = int(raw)
-
-
-class DecimalField(Field):
-    """A number that may have decimals, with a comma or a point."""
-
-    widget = TextInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        render_kw = {"inputmode": "decimal", "autocomplete": "off"}
-        render_kw.update(kwargs.pop("render_kw", {}) or {})
-        super().__init__(label, validators, render_kw=render_kw, **kwargs)
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else str(self.data).replace(".", ",")
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if not valuelist:
-            return
-        raw = valuelist[0].strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
-        if not raw:
-            return
-        try:
-            value = float(raw)
-        except ValueError:
-            raise ValueError(_l("Enter a number, such as 4,5.")) from None
-        if value != value or value in (float("inf"), float("-inf")) or abs(value) > 1e9:
-            raise ValueError(_l("Enter a number, such as 4,5."))
-        self.data = value
 
 
 class MeasureRow:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from learnnet.imports.services import MAX_UPLOAD_BYTES
+from learnnet.config import MAX_UPLOAD_BYTES
 
 TOO_MUCH = b"x" * (22 * 2**20)
 
