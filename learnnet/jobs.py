@@ -16,8 +16,6 @@ from flask import Flask, current_app
 
 from learnnet.extensions import db
 
-RUNNERS = ("thread", "worker", "inline")
-
 
 def run_by_id(app: Flask, work: Callable[[int], None], row_id: int) -> None:
     """Run ``work(row_id)`` in an app context and database session of its own."""

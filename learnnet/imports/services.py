@@ -931,30 +931,6 @@ def _forget_old_uploads(user: User) -> None:
     )
 
 
-def keep_upload(scope: Scope, user: User, filename: str, table: Table, plan: ImportPlan) -> ImportUpload:
-    """Keep the file's rows until the user confirms; old unconfirmed uploads of this user go.
-
-    The rows are kept as CSV (see :func:`tables.to_csv`), so an XLSX file is parsed only once.
-    """
-    _forget_old_uploads(user)
-    upload = ImportUpload(
-        key=secrets.token_urlsafe(32),
-        user_id=user.id,
-        network_id=scope.network.id if scope.team is None else None,
-        team_id=scope.team.id if scope.team is not None else None,
-        filename=filename[:255],
-        content=to_csv(table),
-        plan_digest=plan.digest,
-        phase="checked",
-        rows_done=len(table.rows),
-        rows_total=len(table.rows),
-        progress_at=clock.now(),
-    )
-    db.session.add(upload)
-    db.session.flush()
-    return upload
-
-
 def kept_table(upload: ImportUpload) -> Table:
     return read_table("kept.csv", upload.content)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 from dataclasses import dataclass
 
 from flask import current_app
@@ -46,7 +45,6 @@ log = logging.getLogger(__name__)
 NO_SUPPRESSION = Suppression(threshold=0, open_team_ids=None)
 # A build that has not finished in this long is taken to have died with its process.
 STALLED_AFTER = dt.timedelta(minutes=15)
-RUNNERS = jobs.RUNNERS
 
 
 # --- what the pack shows --------------------------------------------------------------------
@@ -307,7 +305,3 @@ def packs_of(session: LearningSession) -> list[SessionPack]:
             select(SessionPack).where(SessionPack.session_id == session.id).order_by(SessionPack.id.desc())
         )
     )
-
-
-def default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
