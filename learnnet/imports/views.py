@@ -17,25 +17,27 @@ from learnnet.imports.forms import ConfirmForm, UploadForm
 from learnnet.imports.services import (
     MAX_UPLOAD_BYTES,
     Scope,
-    check_upload,
-    check_upload_by_id,
     export_rows,
     file_stem,
+    plan_import,
+    plan_summary,
+    reference_sheets,
+    template_rows,
+)
+from learnnet.imports.tables import COLUMN_LABELS, write_csv, write_xlsx
+from learnnet.imports.uploads import (
+    check_upload,
+    check_upload_by_id,
     find_upload,
     is_ready,
     kept_table,
-    plan_import,
-    plan_summary,
     progress_of,
     record_progress,
-    reference_sheets,
     save_upload,
     save_upload_by_id,
     start_upload,
-    template_rows,
     upload_scope,
 )
-from learnnet.imports.tables import COLUMN_LABELS, write_csv, write_xlsx
 from learnnet.recording import HISTORY_MONTHS
 
 # Problems and updates listed on the preview page; the rest are counted.

@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from learnnet.extensions import db
-from learnnet.imports import services as imports
+from learnnet.imports import uploads as imports
 from learnnet.models import LearningSession, SessionPack
 from learnnet.networks import packs
 

@@ -7,7 +7,7 @@ import re
 
 from sqlalchemy import func, select
 
-from learnnet.imports import services
+from learnnet.imports import services, uploads
 from learnnet.imports.services import Scope, plan_import
 from learnnet.imports.tables import read_table
 from learnnet.models import ImportUpload, Measurement
@@ -38,14 +38,14 @@ def test_progress_is_recorded_on_the_upload_and_reported_by_the_status(
 ):
     monkeypatch.setattr(services, "CHUNK", 5)
     phases = []
-    record = services.record_progress
+    record = uploads.record_progress
 
     def spy(kept, phase, done, total):
         phases.append((phase, done, total))
         record(kept, phase, done, total)
 
     monkeypatch.setattr("learnnet.imports.views.record_progress", spy)
-    monkeypatch.setattr(services, "record_progress", spy)
+    monkeypatch.setattr(uploads, "record_progress", spy)
     auth.login(world.users["facilitator"])
     html = upload(client, f"/networks/{world.network.id}/import", csv_bytes(_rows(world, 12))).get_data(
         as_text=True
@@ -130,7 +130,7 @@ def test_an_upload_left_half_way_by_a_request_that_died_can_be_confirmed(client,
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
     kept = db_session.query(ImportUpload).filter_by(key=key).one()
     kept.phase, kept.rows_done = "saving", 0
-    kept.progress_at = kept.progress_at - services.STALLED_AFTER - dt.timedelta(minutes=1)
+    kept.progress_at = kept.progress_at - uploads.STALLED_AFTER - dt.timedelta(minutes=1)
     db_session.commit()
     assert client.post("/imports/commit", data={"key": key}).status_code == 302
     assert db_session.query(ImportUpload).filter_by(key=key).one_or_none() is None
@@ -163,9 +163,9 @@ def test_a_confirmed_import_is_saved_after_the_request_and_its_page_shows_the_pr
     auth.logout()
     auth.login(world.users["facilitator"])
 
-    work, claimed = services.claim_next_upload()
+    work, claimed = uploads.claim_next_upload()
     assert work == "save"
-    services.save_upload(claimed)
+    uploads.save_upload(claimed)
     assert client.get(f"/imports/{key}/status").get_json() == {
         "phase": "done",
         "rows_done": 5,
@@ -190,7 +190,7 @@ def test_saving_that_fails_says_so_and_writes_nothing(app, client, auth, world, 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "commit_import", broken)
+    monkeypatch.setattr(uploads, "commit_import", broken)
     response = client.post("/imports/commit", data={"key": key}, follow_redirects=True)
     assert "Importen mislyktes" in response.get_data(
         as_text=True
@@ -214,13 +214,13 @@ def test_an_upload_is_checked_after_the_request_and_its_page_becomes_the_preview
     assert client.post("/imports/commit", data={"key": key}).status_code == 302  # not yet: refused
     assert db_session.scalar(select(func.count()).select_from(Measurement)) == 0
 
-    work, kept = services.claim_next_upload()
+    work, kept = uploads.claim_next_upload()
     assert work == "check"
-    services.check_upload(kept)
+    uploads.check_upload(kept)
     assert client.get(f"/imports/{key}/status").get_json()["phase"] == "checked"
     html = client.get(f"/imports/{key}").get_data(as_text=True)
     assert "7 nye" in html and f'value="{key}"' in html
-    assert services.claim_next_upload() is None
+    assert uploads.claim_next_upload() is None
 
 
 def test_an_unreadable_file_checked_after_the_request_says_why(
@@ -232,7 +232,7 @@ def test_an_unreadable_file_checked_after_the_request_says_why(
         client, f"/networks/{world.network.id}/import", b"PK\x03\x04 not a workbook", "data.xlsx"
     )
     key = response.headers["Location"].rsplit("/", 1)[1]
-    services.check_upload(services.claim_next_upload()[1])
+    uploads.check_upload(uploads.claim_next_upload()[1])
     html = client.get(f"/imports/{key}").get_data(as_text=True)
     assert "XLSX" in html and "is-invalid" in html
     assert db_session.query(ImportUpload).filter_by(key=key).one_or_none() is None
