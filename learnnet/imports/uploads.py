@@ -1,38 +1,35 @@
 """An import file's way from the upload to the import: kept in the database, read and checked
-after the request that brought it, previewed, confirmed, and saved after the confirming request
-(see :mod:`learnnet.jobs`), its progress recorded on the upload for any server to report.
+after the request that brought it, previewed, confirmed, and saved after the confirming request.
+
+Checking and saving are the two works of one kind of job (:data:`JOB`, see :mod:`learnnet.jobs`),
+their progress recorded on the upload for any server to report.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import secrets
 
 from flask_babel import force_locale
-from sqlalchemy import and_ as sa_and
-from sqlalchemy import delete, select, update
-from sqlalchemy import or_ as sa_or
+from sqlalchemy import delete, select
 
-from learnnet import clock
+from learnnet import clock, jobs
 from learnnet.extensions import db
 from learnnet.imports.services import Scope, commit_import, plan_import, plan_summary
 from learnnet.imports.tables import FileProblem, Table, read_table, to_csv
-from learnnet.models import ImportUpload, Network, Team, User
+from learnnet.models import ImportUpload, JobState, Network, Team, User
+from learnnet.models.jobs import FINISHED, STOPPED
 
-log = logging.getLogger(__name__)
 # Uploads not confirmed within this time are removed.
 UPLOAD_LIFETIME = dt.timedelta(days=1)
-# A check or save whose progress has not moved in this long died with its request.
-STALLED_AFTER = dt.timedelta(minutes=15)
 
 
 def start_upload(
     scope: Scope, user: User, filename: str, content: bytes, language: str = "nb"
 ) -> ImportUpload:
-    """Keep an uploaded file as it came, before it is read, in the phase "reading".
+    """Keep an uploaded file as it came, to be read and checked after this request (step "reading").
 
-    :func:`upload_read` replaces the content by the rows as CSV once the file could be read.
+    :func:`check_upload` replaces the content by the rows as CSV once the file is checked.
     """
     _forget_old_uploads(user)
     upload = ImportUpload(
@@ -42,7 +39,9 @@ def start_upload(
         team_id=scope.team.id if scope.team is not None else None,
         filename=filename[:255],
         content=content,
-        phase="reading",
+        work="check",
+        phase=JobState.QUEUED,
+        step="reading",
         result={"language": language},
     )
     db.session.add(upload)
@@ -50,155 +49,111 @@ def start_upload(
     return upload
 
 
-def upload_read(upload: ImportUpload, table: Table) -> None:
-    """The file could be read: keep its rows as CSV (an XLSX file is parsed only once)."""
-    upload.content = to_csv(table)
-    upload.rows_total = len(table.rows)
-    upload.rows_done = 0
-    upload.phase = "checking"
-    upload.progress_at = clock.now()
-
-
-def record_progress(upload: ImportUpload, phase: str, done: int, total: int) -> None:
-    """Commit how far ``upload`` has come, so another request can report it.
-
-    Loaded objects are not expired by this commit: a plan in the middle of its work keeps them.
-    """
-    upload.phase, upload.rows_done, upload.rows_total = phase, done, total
-    upload.progress_at = clock.now()
-    session = db.session()
-    expire, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire
-
-
-def is_ready(upload: ImportUpload, now: dt.datetime | None = None) -> bool:
-    """Checked and waiting for the user, or left half-way by a request that died."""
-    if upload.phase == "checked":
+def is_ready(upload: ImportUpload) -> bool:
+    """Checked and waiting for the user, or a save of it that stopped before it finished."""
+    if upload.step == "checked":
         return True
-    moved = upload.progress_at or upload.created_at
-    if moved is None:
-        return False
-    return (
-        upload.phase in ("reading", "checking", "queued", "saving")
-        and (now or clock.now()) - moved > STALLED_AFTER
-    )
+    return upload.work == "save" and JOB.stopped(upload)
 
 
-def check_upload(upload: ImportUpload) -> None:
+def _checking(report: jobs.Reporter):
+    """Tells ``report`` how many rows are checked, as :func:`plan_import` goes."""
+    return lambda done, total: report(step="checking", rows_done=done, rows_total=total)
+
+
+def check_upload(upload: ImportUpload, report: jobs.Reporter) -> JobState:
     """Read and check an upload after the request that brought it; ``upload.result`` keeps the
     preview (see :func:`plan_summary`) in the uploader's language, or why the file cannot be read."""
     language = (upload.result or {}).get("language", "nb")
-    try:
-        with force_locale(language):
-            record_progress(upload, "reading", 0, 0)
-            try:
-                table = read_table(upload.filename, upload.content)
-            except FileProblem as problem:
-                upload.result = {"outcome": "unreadable", "message": str(problem), "language": language}
-                record_progress(upload, "failed", 0, 0)
-                return
-            upload_read(upload, table)
-            db.session.commit()
-            scope = upload_scope(upload)
-            plan = plan_import(
-                scope, table, lambda done, all_: record_progress(upload, "checking", done, all_)
-            )
-            upload.plan_digest = plan.digest
-            upload.result = {"outcome": "checked", "preview": plan_summary(plan), "language": language}
-            record_progress(upload, "checked", len(table.rows), len(table.rows))
-    except Exception:  # the page must say it failed, never wait for ever
-        log.exception("checking import upload %s failed", upload.id)
-        db.session.rollback()
-        upload.result = {"outcome": "error", "language": language}
-        record_progress(upload, "failed", upload.rows_done, upload.rows_total)
+    with force_locale(language):
+        report(step="reading", rows_done=0, rows_total=0)
+        try:
+            table = read_table(upload.filename, upload.content)
+        except FileProblem as problem:
+            upload.result = {"outcome": "unreadable", "message": str(problem), "language": language}
+            upload.step = "failed"
+            return JobState.FAILED
+        scope = upload_scope(upload)
+        plan = plan_import(scope, table, _checking(report))
+        # The rows are kept as CSV, so an XLSX file is parsed only once; not before the check has
+        # finished, so that a worker taking over a check reads the file as it came.
+        upload.content = to_csv(table)
+        upload.plan_digest = plan.digest
+        upload.result = {"outcome": "checked", "preview": plan_summary(plan), "language": language}
+        upload.step, upload.rows_done, upload.rows_total = "checked", len(table.rows), len(table.rows)
+    return JobState.DONE
 
 
-def check_upload_by_id(upload_id: int) -> None:
-    upload = db.session.get(ImportUpload, upload_id)
-    if upload is not None:
-        check_upload(upload)
+def queue_save(upload: ImportUpload, changes: int) -> None:
+    """The user has confirmed the upload: it is saved after this request, as a job of its own."""
+    upload.work, upload.step, upload.rows_done, upload.rows_total = "save", "queued", 0, changes
+    upload.result = {"language": (upload.result or {}).get("language", "nb")}
+    JOB.queue(upload)
 
 
-def save_upload(upload: ImportUpload) -> None:
+def save_upload(upload: ImportUpload, report: jobs.Reporter) -> JobState:
     """Check a confirmed upload again and write it, all rows or none; ``upload.result`` says how it ended.
 
-    Runs after the confirming request (see :func:`jobs.start`). Progress is committed as it goes;
-    the rows themselves are written in one transaction.
+    Runs after the confirming request. Progress is committed as it goes; the rows themselves are
+    written in the job's last transaction, together with how it ended.
     """
-    try:
-        scope = upload_scope(upload)
-        user = db.session.get(User, upload.user_id)
-        table = kept_table(upload)
-        total = len(table.rows)
-        plan = plan_import(scope, table, lambda done, all_: record_progress(upload, "checking", done, all_))
-        if plan.errors or plan.digest != upload.plan_digest:
-            # Someone saved some of these months after the preview: the user must look again.
-            upload.plan_digest = plan.digest
-            upload.result = {**(upload.result or {}), "outcome": "changed"}
-            record_progress(upload, "checked", total, total)
-            return
-        record_progress(upload, "saving", 0, len(plan.changes))
-        result = commit_import(scope, plan, user, filename=upload.filename)
-        if result.status != "done":
-            db.session.rollback()
-            upload.result = {**(upload.result or {}), "outcome": "conflict"}
-            record_progress(upload, "failed", 0, len(plan.changes))
-            return
-        upload.result = {**(upload.result or {}), "outcome": "done", "counts": result.counts}
-        record_progress(upload, "done", len(plan.changes), len(plan.changes))
-    except Exception:  # the page must say it failed, never wait for ever
-        log.exception("saving import upload %s failed", upload.id)
-        db.session.rollback()
-        upload.result = {**(upload.result or {}), "outcome": "error"}
-        record_progress(upload, "failed", upload.rows_done, upload.rows_total)
+    scope = upload_scope(upload)
+    user = db.session.get(User, upload.user_id)
+    table = kept_table(upload)
+    total = len(table.rows)
+    plan = plan_import(scope, table, _checking(report))
+    if plan.errors or plan.digest != upload.plan_digest:
+        # Someone saved some of these months after the preview: the user must look again.
+        upload.plan_digest = plan.digest
+        upload.result = {**(upload.result or {}), "outcome": "changed"}
+        upload.step, upload.rows_done, upload.rows_total = "checked", total, total
+        return JobState.DONE
+    report(step="saving", rows_done=0, rows_total=len(plan.changes))
+    result = commit_import(scope, plan, user, filename=upload.filename)
+    if result.status != "done":
+        upload.result = {**(upload.result or {}), "outcome": "conflict"}
+        upload.step, upload.rows_done = "failed", 0
+        return JobState.FAILED
+    upload.result = {**(upload.result or {}), "outcome": "done", "counts": result.counts}
+    upload.step, upload.rows_done = "done", len(plan.changes)
+    return JobState.DONE
 
 
-def save_upload_by_id(upload_id: int) -> None:
-    upload = db.session.get(ImportUpload, upload_id)
-    if upload is not None:
-        save_upload(upload)
+def _work(upload: ImportUpload, report: jobs.Reporter) -> JobState:
+    return (save_upload if upload.work == "save" else check_upload)(upload, report)
 
 
-def claim_next_upload() -> tuple[str, ImportUpload] | None:
-    """Take the oldest upload waiting to be checked ("check") or saved ("save"), as (work, upload);
-    safe with several workers. An upload waiting to be checked is "reading" with no progress yet."""
-    waiting = sa_or(
-        ImportUpload.phase == "queued",
-        sa_and(ImportUpload.phase == "reading", ImportUpload.progress_at.is_(None)),
-    )
-    while True:
-        found = db.session.execute(
-            select(ImportUpload.id, ImportUpload.phase).where(waiting).order_by(ImportUpload.id).limit(1)
-        ).first()
-        if found is None:
-            return None
-        claimed = db.session.execute(
-            update(ImportUpload)
-            .where(ImportUpload.id == found.id, waiting)
-            .values(
-                phase="checking" if found.phase == "queued" else "reading",
-                rows_done=0,
-                progress_at=clock.now(),
-            )
-        ).rowcount
-        db.session.commit()
-        if claimed:
-            return ("save" if found.phase == "queued" else "check"), db.session.get(ImportUpload, found.id)
+def _failed(upload: ImportUpload, error: Exception) -> None:
+    upload.result = {**(upload.result or {}), "outcome": "error"}
+    upload.step = "failed"
+
+
+JOB = jobs.Kind("import", ImportUpload.phase, _work, _failed)
+
+
+def stopped(upload: ImportUpload) -> bool:
+    """Whether checking or saving the upload stopped before it finished, because its process died.
+
+    A stalled job is given up here, so that no worker takes it over once the page has said it
+    stopped (the request commits); one that a worker has just taken over is running again.
+    """
+    if JOB.is_stalled(upload):
+        jobs.give_up(JOB, upload)
+    return JOB.stopped(upload)
 
 
 def progress_of(upload: ImportUpload) -> dict:
     total = upload.rows_total
+    ended_early = JOB.stopped(upload)
     return {
         "phase": upload.phase,
+        "step": STOPPED if ended_early else upload.step,
         "rows_done": upload.rows_done,
         "rows_total": total,
         "percent": 100
-        if upload.phase in ("checked", "done")
+        if upload.phase == JobState.DONE
         else (int(100 * upload.rows_done / total) if total else 0),
-        "finished": upload.phase in ("checked", "done", "failed"),
+        "finished": upload.phase in FINISHED or ended_early,
     }
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
 import pytest
 from pypdf import PdfReader
 
-from learnnet import clock
+from learnnet import clock, jobs
 from learnnet.models import SessionPack
+from learnnet.networks import packs as pack_jobs
 from tests.clock import month
 from tests.learnnet import networkdata
 
@@ -83,13 +85,10 @@ def test_a_running_pack_is_not_started_twice(client, auth, county, world, db_ses
     assert client.get(f"/networks/packs/{pack.id}/pdf").status_code == 404
 
 
-def test_a_build_that_died_with_its_process_can_be_started_again(client, auth, county, world, db_session):
-    import datetime as dt
-
-    from learnnet.networks.packs import STALLED_AFTER
-
-    long_ago = clock.now() - STALLED_AFTER - dt.timedelta(minutes=1)
-    dead = SessionPack(
+def _running(county, db_session, heartbeat_seconds_ago: float) -> SessionPack:
+    """A pack being drawn by a process that last showed it was alive so many seconds ago."""
+    started = clock.now() - dt.timedelta(minutes=5)
+    pack = SessionPack(
         session_id=county.sessions[1].id,
         status="running",
         step="drawing",
@@ -97,16 +96,44 @@ def test_a_build_that_died_with_its_process_can_be_started_again(client, auth, c
         language="nb",
         data_until=month(8),
         error="",
-        created_at=long_ago,
-        started_at=long_ago,
+        created_at=started,
+        started_at=started,
+        heartbeat_at=clock.now() - dt.timedelta(seconds=heartbeat_seconds_ago),
+        attempts=1,
     )
-    db_session.add(dead)
+    db_session.add(pack)
     db_session.commit()
+    return pack
+
+
+def test_a_build_with_a_heartbeat_is_being_made_however_long_it_takes(
+    client, auth, county, world, db_session
+):
+    pack = _running(county, db_session, heartbeat_seconds_ago=50)
+    auth.login(world.users["facilitator"])
+    status = client.get(f"/networks/packs/{pack.id}/status").get_json()
+    assert status["status"] == "running" and not status["finished"]
+    assert status["step"] == "Tegner diagrammene …"
+    client.post(_url(county))  # follows the one being made
+    assert db_session.query(SessionPack).count() == 1
+
+
+def test_a_build_that_died_with_its_process_says_so_within_a_minute_and_can_be_started_again(
+    client, auth, county, world, db_session
+):
+    dead = _running(county, db_session, heartbeat_seconds_ago=jobs.STALLED_AFTER.total_seconds() + 1)
     auth.login(world.users["facilitator"])
     status = client.get(f"/networks/packs/{dead.id}/status").get_json()
     assert status["status"] == "failed" and status["finished"]
+    assert status["step"] == "Arbeidet stoppet før det ble ferdig. Start det på nytt."
+    page = client.get(_url(county)).get_data(as_text=True)
+    assert "Arbeidet stoppet før det ble ferdig." in page and 'data-testid="build-pack"' in page
     client.post(_url(county))
     assert db_session.query(SessionPack).filter_by(status="done").count() == 1
+    # The dead one is given up: no worker takes it over beside the new one.
+    db_session.refresh(dead)
+    assert (dead.status, dead.step) == ("failed", "stopped")
+    assert jobs.claim_next((pack_jobs.JOB,)) is None
 
 
 def _heading(page: str) -> str:
