@@ -8,8 +8,8 @@ or server can report a job's progress and any worker can do it, embedded on SQLi
 app servers on PostgreSQL; nothing about a job lives in a process's memory.
 
 The request that asks for a job makes its row, commits, and calls :func:`start`, which runs it the
-way ``PACK_RUNNER`` says: claimed at once and done in a thread of the web process (``"thread"``,
-the default), left queued for ``flask packs work`` (``"worker"``), or claimed and done in the
+way ``JOB_RUNNER`` says: claimed at once and done in a thread of the web process (``"thread"``,
+the default), left queued for ``flask jobs work`` (``"worker"``), or claimed and done in the
 request itself (``"inline"``, for tests).
 
 The job is the commit boundary: the runner commits the claim, the progress the work reports, the
@@ -109,8 +109,8 @@ class Kind:
 
 
 def start(kind: Kind, row: Row) -> None:
-    """Start a job whose row the request has committed, the way ``PACK_RUNNER`` says."""
-    runner = current_app.config.get("PACK_RUNNER", "thread")
+    """Start a job whose row the request has committed, the way ``JOB_RUNNER`` says."""
+    runner = current_app.config["JOB_RUNNER"]
     if runner == "worker" or not claim(kind, row.id):
         return  # a worker takes it, or has taken it already
     if runner == "inline":
@@ -312,8 +312,8 @@ def give_up(kind: Kind, row: Row) -> bool:
 def work(
     kinds: Sequence[Kind], *, once: bool = False, interval: float = 2.0, echo: Callable[[str], None] = print
 ) -> None:
-    """Do the jobs of ``kinds`` as they come, one at a time, the first kinds first; with ``once``,
-    those waiting now, then stop. Several workers may run side by side."""
+    """Do the jobs of ``kinds`` as they come, one at a time, the first kinds first (``flask jobs
+    work``); with ``once``, those waiting now, then stop. Several workers may run side by side."""
     while True:
         claimed = claim_next(kinds)
         if claimed is None:

@@ -11,8 +11,8 @@ import click
 from flask.cli import AppGroup
 
 from learnnet import jobs
+from learnnet.cli import work_command
 from learnnet.extensions import db
-from learnnet.imports import uploads as imports
 from learnnet.models import JobState, LearningSession, SessionPack
 from learnnet.networks import packs
 
@@ -20,11 +20,13 @@ packs_cli = AppGroup("packs", help="Learning-session chart packs.")
 
 
 @packs_cli.command("work")
-@click.option("--once", is_flag=True, help="Make the packs waiting now, then stop.")
-@click.option("--interval", default=2.0, show_default=True, help="Seconds between looks for new work.")
-def work(once: bool, interval: float):
-    """Make queued packs and save confirmed imports, one at a time (several workers may run side by side)."""
-    jobs.work((imports.JOB, packs.JOB), once=once, interval=interval, echo=click.echo)
+@click.option("--once", is_flag=True, help="Do the jobs waiting now, then stop.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between looks for new jobs.")
+@click.pass_context
+def work(ctx: click.Context, once: bool, interval: float):
+    """The old name of `flask jobs work`, which does every kind of job; kept for one release."""
+    click.echo("flask packs work is now flask jobs work; the old name goes in the next release.", err=True)
+    ctx.invoke(work_command, once=once, interval=interval)
 
 
 @packs_cli.command("build")

@@ -11,9 +11,11 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from learnnet import clock, jobs
+from learnnet.imports import uploads
+from learnnet.imports.services import Scope
 from learnnet.models import ImportUpload, JobState, LearningSession, SessionPack
 from learnnet.networks import packs
-from tests.clock import month
+from tests.clock import month, ym
 
 
 @pytest.fixture
@@ -142,3 +144,21 @@ def test_a_row_removed_while_its_job_ran_ends_the_job_quietly(queued, db_session
 
     assert jobs.claim(packs.JOB, queued.id)
     assert jobs.run(_job(work), queued.id) is None
+
+
+def test_flask_jobs_work_does_every_kind_of_job_imports_first(
+    world, queued, runner, db_session, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PACK_WORKERS", 1)
+    heading = "team,measure_code,month,numerator,denominator"
+    rows = f"{heading}\n{world.own_team.id},{world.measure.code},{ym(1)},8,16\n"
+    user = world.users["facilitator"]
+    upload = uploads.start_upload(Scope(world.network), user, "data.csv", rows.encode(), "en")
+    db_session.commit()
+    upload_id, pack_id = upload.id, queued.id
+    result = runner.invoke(args=["jobs", "work", "--once"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"import {upload_id}: done") and lines[1].startswith(f"pack {pack_id}: done")
+    assert db_session.get(ImportUpload, upload_id).step == "checked"
+    assert db_session.get(SessionPack, pack_id).status == "done"

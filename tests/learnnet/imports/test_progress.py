@@ -149,7 +149,7 @@ def test_a_confirmed_import_is_saved_after_the_request_and_its_page_shows_the_pr
         as_text=True
     )
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
-    monkeypatch.setitem(app.config, "PACK_RUNNER", "worker")
+    monkeypatch.setitem(app.config, "JOB_RUNNER", "worker")
     response = client.post("/imports/commit", data={"key": key})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/imports/{key}")
     assert client.get(f"/imports/{key}/status").get_json()["phase"] == "queued"
@@ -209,7 +209,7 @@ def test_saving_that_fails_says_so_and_writes_nothing(app, client, auth, world, 
 def test_an_upload_is_checked_after_the_request_and_its_page_becomes_the_preview(
     app, client, auth, world, db_session, monkeypatch
 ):
-    monkeypatch.setitem(app.config, "PACK_RUNNER", "worker")
+    monkeypatch.setitem(app.config, "JOB_RUNNER", "worker")
     auth.login(world.users["facilitator"])
     response = upload(client, f"/networks/{world.network.id}/import", csv_bytes(_rows(world, 7)))
     assert response.status_code == 302
@@ -232,7 +232,7 @@ def test_an_upload_is_checked_after_the_request_and_its_page_becomes_the_preview
 def test_an_unreadable_file_checked_after_the_request_says_why(
     app, client, auth, world, db_session, monkeypatch
 ):
-    monkeypatch.setitem(app.config, "PACK_RUNNER", "worker")
+    monkeypatch.setitem(app.config, "JOB_RUNNER", "worker")
     auth.login(world.users["facilitator"])
     response = upload(
         client, f"/networks/{world.network.id}/import", b"PK\x03\x04 not a workbook", "data.xlsx"
@@ -246,7 +246,7 @@ def test_an_unreadable_file_checked_after_the_request_says_why(
 
 def _queued(app, client, world, monkeypatch, rows: int = 3) -> str:
     """An upload left for a worker; its key."""
-    monkeypatch.setitem(app.config, "PACK_RUNNER", "worker")
+    monkeypatch.setitem(app.config, "JOB_RUNNER", "worker")
     response = upload(client, f"/networks/{world.network.id}/import", csv_bytes(_rows(world, rows)))
     return response.headers["Location"].rsplit("/", 1)[1]
 
@@ -288,7 +288,7 @@ def test_a_save_whose_process_died_says_so_and_no_worker_takes_it_over_after(
         as_text=True
     )
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
-    monkeypatch.setitem(app.config, "PACK_RUNNER", "worker")
+    monkeypatch.setitem(app.config, "JOB_RUNNER", "worker")
     client.post("/imports/commit", data={"key": key})
     _kind, upload_id = jobs.claim_next((uploads.JOB,))
     _heartbeat_stopped(db_session, upload_id, 61)

@@ -18,7 +18,7 @@ from tests.learnnet import networkdata
 
 @pytest.fixture
 def county(world, app, monkeypatch):
-    monkeypatch.setitem(app.config, "PACK_RUNNER", "inline")
+    monkeypatch.setitem(app.config, "JOB_RUNNER", "inline")
     monkeypatch.setitem(app.config, "PACK_WORKERS", 1)
     return networkdata.build(world)
 
@@ -74,7 +74,7 @@ def test_the_status_and_files_of_a_pack_are_private(client, auth, county, world,
 
 
 def test_a_running_pack_is_not_started_twice(client, auth, county, world, db_session, app, monkeypatch):
-    monkeypatch.setitem(app.config, "PACK_RUNNER", "worker")
+    monkeypatch.setitem(app.config, "JOB_RUNNER", "worker")
     auth.login(world.users["facilitator"])
     client.post(_url(county))
     client.post(_url(county))
@@ -180,7 +180,7 @@ def test_a_finished_pack_is_not_said_to_be_still_in_the_making(client, auth, cou
 def test_a_pack_being_made_says_so_and_carries_what_to_say_when_ready(
     client, auth, county, world, db_session, app, monkeypatch
 ):
-    monkeypatch.setitem(app.config, "PACK_RUNNER", "worker")
+    monkeypatch.setitem(app.config, "JOB_RUNNER", "worker")
     auth.login(world.users["facilitator"])
     page = client.post(_url(county), follow_redirects=True).get_data(as_text=True)
     notice = re.search(r'<div[^>]*data-testid="pack-notice"[^>]*>([^<]*)</div>', page)

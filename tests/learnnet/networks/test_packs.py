@@ -113,7 +113,9 @@ def test_a_failed_build_says_so(app, county, world, monkeypatch):
     assert "no paper" in pack.error
 
 
-def test_flask_packs_work_makes_queued_packs(app, county, world, runner, db_session, monkeypatch):
+def test_flask_packs_work_still_makes_queued_packs_and_says_its_new_name(
+    app, county, world, runner, db_session, monkeypatch
+):
     monkeypatch.setitem(app.config, "PACK_WORKERS", 1)
     with app.test_request_context():
         pack = packs.request_pack(county.sessions[0], world.users["facilitator"], "nb")
@@ -121,13 +123,14 @@ def test_flask_packs_work_makes_queued_packs(app, county, world, runner, db_sess
     pack_id = pack.id
     result = runner.invoke(args=["packs", "work", "--once"])
     assert result.exit_code == 0, result.output
-    assert "done" in result.output
+    assert f"pack {pack_id}: done" in result.stdout
+    assert "flask packs work is now flask jobs work" in result.stderr
     pack = db_session.get(SessionPack, pack_id)
     assert pack.status == "done" and pack.pdf.startswith(b"%PDF")
     assert jobs.claim_next((packs.JOB,)) is None
 
 
-def test_flask_packs_work_takes_over_a_pack_whose_process_died(
+def test_flask_jobs_work_takes_over_a_pack_whose_process_died(
     app, county, world, runner, db_session, monkeypatch
 ):
     monkeypatch.setitem(app.config, "PACK_WORKERS", 1)
@@ -138,7 +141,7 @@ def test_flask_packs_work_takes_over_a_pack_whose_process_died(
     pack.heartbeat_at = clock.now() - jobs.STALLED_AFTER - dt.timedelta(seconds=1)
     db_session.commit()
     pack_id = pack.id
-    result = runner.invoke(args=["packs", "work", "--once"])
+    result = runner.invoke(args=["jobs", "work", "--once"])
     assert result.exit_code == 0, result.output
     assert f"pack {pack_id}: done" in result.output
     pack = db_session.get(SessionPack, pack_id)
