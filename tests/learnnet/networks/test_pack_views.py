@@ -136,6 +136,24 @@ def test_a_build_that_died_with_its_process_says_so_within_a_minute_and_can_be_s
     assert jobs.claim_next((pack_jobs.JOB,)) is None
 
 
+def test_a_build_whose_thread_vanished_with_its_process_says_so_within_a_minute(
+    client, auth, county, world, db_session, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "JOB_RUNNER", "thread")
+    # The request claims the build for its process, which dies before the thread does anything.
+    monkeypatch.setattr(jobs, "_run_in_app", lambda app, kind, row_id: None)
+    auth.login(world.users["facilitator"])
+    client.post(_url(county))
+    pack = db_session.query(SessionPack).one()
+    status = client.get(f"/networks/packs/{pack.id}/status").get_json()
+    assert status["status"] == "running" and not status["finished"]
+    pack.heartbeat_at = clock.now() - jobs.STALLED_AFTER - dt.timedelta(seconds=1)
+    db_session.commit()
+    status = client.get(f"/networks/packs/{pack.id}/status").get_json()
+    assert status["status"] == "failed" and status["finished"]
+    assert status["step"] == "Arbeidet stoppet før det ble ferdig. Start det på nytt."
+
+
 def _heading(page: str) -> str:
     return re.sub(r"\s+", " ", re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)).strip()
 
