@@ -18,7 +18,7 @@ from learnnet.api import bp as api_bp
 from learnnet.api import tokens_bp as api_tokens_bp
 from learnnet.auth import bp as auth_bp
 from learnnet.backup import backup_cli
-from learnnet.cli import demo_cli, templates_cli, users_cli
+from learnnet.cli import demo_cli, jobs_cli, templates_cli, users_cli
 from learnnet.county import bp as county_bp
 from learnnet.errors import register as register_errors
 from learnnet.extensions import babel, bootstrap, csrf, db, login_manager, migrate
@@ -90,6 +90,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(templates_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(packs_cli)
 
 

@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask users``, ``flask templates`` and ``flask demo``."""
+"""Command-line tools: ``flask users``, ``flask templates``, ``flask demo`` and ``flask jobs``."""
 
 from __future__ import annotations
 
@@ -6,18 +6,25 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from learnnet import audit
+from learnnet import audit, jobs
 from learnnet.accounts import PasswordPolicyError, check_password_policy
 from learnnet.auth.services import find_user
 from learnnet.auth.throttle import forget_failures
 from learnnet.demo import DEMO_USERS, database_is_empty, load_demo
 from learnnet.extensions import db
+from learnnet.imports import uploads
 from learnnet.library import load_templates
 from learnnet.models import ROLES, Unit, UnitMembership, User
+from learnnet.networks import packs
+from learnnet.networks.cli import packs_cli
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 templates_cli = AppGroup("templates", help="The measure template library.")
 demo_cli = AppGroup("demo", help="The demo county.")
+jobs_cli = AppGroup("jobs", help="Work done after the request: chart packs, checking and saving imports.")
+
+# Every kind of job, imports first: someone waits on the page for them, and they are quick.
+JOBS = (uploads.JOB, packs.JOB)
 
 
 @users_cli.command("create")
@@ -111,3 +118,22 @@ def demo_logins_command():
 def _echo_logins(indent: str = "") -> None:
     for user in DEMO_USERS:
         click.echo(f"{indent}{user.role:<12} {user.email:<30} {user.password}")
+
+
+@jobs_cli.command("work")
+@click.option("--once", is_flag=True, help="Do the jobs waiting now, then stop.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between looks for new jobs.")
+def work_command(once: bool, interval: float):
+    """Do every kind of job as it comes, one at a time: make learning-session packs, check and save
+    imports, and take over those whose process died. Several workers may run side by side."""
+    jobs.work(JOBS, once=once, interval=interval, echo=click.echo)
+
+
+@packs_cli.command("work")
+@click.option("--once", is_flag=True, help="Do the jobs waiting now, then stop.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between looks for new jobs.")
+@click.pass_context
+def work(ctx: click.Context, once: bool, interval: float):
+    """The old name of `flask jobs work`, which does every kind of job; kept for one release."""
+    click.echo("flask packs work is now flask jobs work; the old name goes in the next release.", err=True)
+    ctx.invoke(work_command, once=once, interval=interval)

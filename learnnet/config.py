@@ -12,6 +12,8 @@ from pathlib import Path
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
 # The largest import file a user may upload.
 MAX_UPLOAD_BYTES = 20 * 2**20
+# How jobs run after their request (learnnet/jobs.py); "inline", in the request itself, is for tests.
+JOB_RUNNERS = ("thread", "worker")
 
 
 class ConfigError(RuntimeError):
@@ -29,6 +31,15 @@ def _count(env, name: str, default: int) -> int:
     if not value.isdigit():
         raise ConfigError(f"{name} must be a whole number, not {value!r}")
     return int(value)
+
+
+def _job_runner(env) -> str:
+    # LEARNNET_PACK_RUNNER is the setting's old name, still read when the new one is not set.
+    name = "LEARNNET_JOB_RUNNER" if env.get("LEARNNET_JOB_RUNNER", "").strip() else "LEARNNET_PACK_RUNNER"
+    value = env.get(name, "").strip() or "thread"
+    if value not in JOB_RUNNERS:
+        raise ConfigError(f"{name} must be {' or '.join(JOB_RUNNERS)}, not {value!r}")
+    return value
 
 
 def from_environment(instance_path: str, environ: dict[str, str] | None = None) -> dict:
@@ -75,8 +86,9 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "LOGIN_FAILURES_PER_ACCOUNT": _count(env, "LEARNNET_LOGIN_FAILURES_PER_ACCOUNT", 5),
         "LOGIN_FAILURES_PER_ADDRESS": _count(env, "LEARNNET_LOGIN_FAILURES_PER_ADDRESS", 20),
         "LOGIN_FAILURE_WINDOW": _count(env, "LEARNNET_LOGIN_FAILURE_WINDOW", 15 * 60),
-        # Learning-session packs and imports (see learnnet/jobs.py): run in a thread of the request
-        # ("thread"), or left for `flask packs work` ("worker"); PACK_WORKERS processes draw the charts.
-        "PACK_RUNNER": env.get("LEARNNET_PACK_RUNNER", "thread"),
+        # Jobs, the learning-session packs and imports (learnnet/jobs.py): done in a thread of the web
+        # process ("thread"), or left for `flask jobs work` ("worker").
+        "JOB_RUNNER": _job_runner(env),
+        # Processes that draw a pack's charts.
         "PACK_WORKERS": _count(env, "LEARNNET_PACK_WORKERS", min(4, os.cpu_count() or 1)),
     }

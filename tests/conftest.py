@@ -82,8 +82,8 @@ def app_config(database_url: str, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SERVER_NAME": "localhost",
-        # Session packs stay queued unless a test builds them; no background threads in tests.
-        "PACK_RUNNER": "worker",
+        # Jobs (packs, imports) stay queued unless a test does them; no background threads in tests.
+        "JOB_RUNNER": "worker",
     }
     config.update(overrides)
     return config

@@ -17,25 +17,27 @@ from learnnet.imports import bp
 from learnnet.imports.forms import ConfirmForm, UploadForm
 from learnnet.imports.services import (
     Scope,
-    check_upload,
-    check_upload_by_id,
     export_rows,
     file_stem,
+    plan_import,
+    plan_summary,
+    reference_sheets,
+    template_rows,
+)
+from learnnet.imports.tables import COLUMN_LABELS, write_csv, write_xlsx
+from learnnet.imports.uploads import (
+    JOB,
     find_upload,
     is_ready,
     kept_table,
-    plan_import,
-    plan_summary,
     progress_of,
-    record_progress,
-    reference_sheets,
-    save_upload,
-    save_upload_by_id,
+    queue_save,
     start_upload,
-    template_rows,
+    stopped,
     upload_scope,
 )
-from learnnet.imports.tables import COLUMN_LABELS, write_csv, write_xlsx
+from learnnet.models import JobState
+from learnnet.models.jobs import FINISHED, STOPPED
 from learnnet.recording import HISTORY_MONTHS
 
 # Problems and updates listed on the preview page; the rest are counted.
@@ -120,7 +122,7 @@ def _upload(scope: Scope):
                 scope, current_user, upload.filename or "", content, str(get_locale() or "nb")[:2]
             )
             db.session.commit()
-            jobs.start("import-check", kept.id, check_upload_by_id, lambda: check_upload(kept))
+            jobs.start(JOB, kept)
             return _checked(kept, form)
     return _upload_page(scope, form)
 
@@ -140,7 +142,8 @@ def _checked(upload, form: UploadForm | None = None):
     """An upload being checked: its progress page; once checked, its preview (or why not)."""
     scope = upload_scope(upload)
     outcome = (upload.result or {}).get("outcome")
-    if upload.phase in ("reading", "checking") and not is_ready(upload):
+    ended_early = stopped(upload)
+    if upload.phase not in FINISHED:
         return redirect(url_for("imports.progress", key=upload.key))
     if outcome == "checked":
         preview = upload.result["preview"]
@@ -154,19 +157,17 @@ def _checked(upload, form: UploadForm | None = None):
     form = form or UploadForm()
     if outcome == "unreadable":
         form.file.errors = [*form.file.errors, upload.result["message"]]
+    elif ended_early:
+        form.file.errors = [
+            *form.file.errors,
+            _("Checking the file stopped before it was finished. Please upload it again."),
+        ]
     else:
         form.file.errors = [*form.file.errors, _("The file could not be checked. Please upload it again.")]
     # Nothing to confirm: the problem is shown and the file is not kept.
     db.session.delete(upload)
     db.session.commit()
     return _upload_page(scope, form)
-
-
-def _progress(upload, phase: str):
-    def report(done: int, total: int) -> None:
-        record_progress(upload, phase, done, total)
-
-    return report
 
 
 @bp.route("/imports/<key>/status")
@@ -176,7 +177,8 @@ def status(key: str):
     upload = find_upload(key, current_user)
     if upload is None:
         abort(404)
-    response = jsonify({**progress_of(upload), "text": str(PHASES.get(upload.phase, upload.phase))})
+    progress = progress_of(upload)
+    response = jsonify({**progress, "text": str(STEPS.get(progress["step"], progress["step"]))})
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -225,9 +227,7 @@ def commit():
     if not is_ready(upload):
         flash(_("The file is still being checked or saved. Wait until it is done."), "warning")
         return redirect(_import_url(scope))
-    table = kept_table(upload)
-    plan = plan_import(scope, table, _progress(upload, "checking"))
-    record_progress(upload, "checked", len(table.rows), len(table.rows))
+    plan = plan_import(scope, kept_table(upload))
     if plan.digest != upload.plan_digest:
         upload.plan_digest = plan.digest
         db.session.commit()
@@ -240,9 +240,9 @@ def commit():
         form.accept_warnings.errors = [_("Tick the box to import rows with warnings.")]
         return _preview(scope, plan_summary(plan, SHOWN), upload.filename, form, 422)
     # Saved after this request, so its progress can be shown; all rows or none, as before.
-    upload.result = {"language": (upload.result or {}).get("language", "nb"), "saving": True}
-    record_progress(upload, "queued", 0, len(plan.changes))
-    jobs.start("import", upload.id, save_upload_by_id, lambda: save_upload(upload))
+    queue_save(upload, len(plan.changes))
+    db.session.commit()
+    jobs.start(JOB, upload)
     return _after_saving(upload)
 
 
@@ -250,7 +250,7 @@ def _after_saving(upload):
     """Where a confirmed upload goes next: its progress page while it is saved, then its result."""
     scope = upload_scope(upload)
     outcome = (upload.result or {}).get("outcome")
-    if upload.phase == "done" and outcome == "done":
+    if upload.phase == JobState.DONE and outcome == "done":
         counts = upload.result["counts"]
         flash(
             _(
@@ -274,10 +274,20 @@ def _after_saving(upload):
             "warning",
         )
         return redirect(_import_url(scope))
-    if outcome == "error" or (upload.phase != "checked" and is_ready(upload)):
+    if stopped(upload):
+        db.session.commit()
+        flash(
+            _(
+                "The import stopped before it was finished. "
+                "Nothing was imported; please upload the file again."
+            ),
+            "danger",
+        )
+        return redirect(_import_url(scope))
+    if outcome == "error" or upload.phase == JobState.FAILED:
         flash(_("The import failed. Nothing was imported; please upload the file again."), "danger")
         return redirect(_import_url(scope))
-    if upload.phase in ("queued", "checking", "saving"):
+    if upload.phase not in FINISHED:
         return redirect(url_for("imports.progress", key=upload.key))
     return redirect(_import_url(scope))
 
@@ -289,21 +299,18 @@ def progress(key: str):
     upload = find_upload(key, current_user)
     if upload is None:
         abort(404)
-    running = (
-        ("queued", "checking", "saving") if (upload.result or {}).get("saving") else ("reading", "checking")
-    )
-    if upload.phase not in running or is_ready(upload):
-        return _after_saving(upload) if (upload.result or {}).get("saving") else _checked(upload)
+    if upload.phase in FINISHED or JOB.is_stalled(upload):
+        return _after_saving(upload) if upload.work == "save" else _checked(upload)
     return render_template(
         "imports/progress.html",
         upload=upload,
         status=progress_of(upload),
-        phase_text=PHASES,
+        step_text=STEPS,
         scope=upload_scope(upload),
     )
 
 
-PHASES = {
+STEPS = {
     "reading": _l("Reading the file…"),
     "queued": _l("Waiting to start…"),
     "checking": _l("Checking every row…"),
@@ -311,6 +318,7 @@ PHASES = {
     "checked": _l("Checked."),
     "done": _l("Imported."),
     "failed": _l("The import failed."),
+    STOPPED: _l("Stopped before it was finished."),
 }
 
 

@@ -12,6 +12,7 @@ from learnnet.models.data import (
 )
 from learnnet.models.definitions import MeasureDefinition, MeasureTemplate
 from learnnet.models.imports import ImportUpload
+from learnnet.models.jobs import JobState
 from learnnet.models.logins import FailedLogin
 from learnnet.models.networks import LearningSession, Network, Team, network_facilitator
 from learnnet.models.org import Municipality, Region, Unit
@@ -29,6 +30,7 @@ __all__ = [
     "FailedLogin",
     "ImportUpload",
     "Intervention",
+    "JobState",
     "LearningSession",
     "MeasureDefinition",
     "MeasureTemplate",

@@ -1,7 +1,8 @@
 """Learning-session packs: the PDF and the PNG ZIP of a session's charts, built in the background.
 
-The row is the whole state of a build, so any web worker or server can report its progress and
-serve the finished files: nothing about a build lives in a process's memory.
+The row is the whole state of a build (a job, see :mod:`learnnet.jobs`), so any web worker or
+server can report its progress and serve the finished files: nothing about a build lives in a
+process's memory.
 """
 
 from __future__ import annotations
@@ -14,19 +15,18 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from learnnet import clock
 from learnnet.extensions import db
-from learnnet.models.types import UTCDateTime, choice_check
+from learnnet.models.jobs import FINISHED, JobColumns, state_check, state_column
+from learnnet.models.types import UTCDateTime
 
 if TYPE_CHECKING:
     from learnnet.models.accounts import User
     from learnnet.models.networks import LearningSession
 
-PACK_STATUSES = ("queued", "running", "done", "failed")
 
-
-class SessionPack(db.Model):
+class SessionPack(JobColumns, db.Model):
     __tablename__ = "session_pack"
     __table_args__ = (
-        sa.CheckConstraint(choice_check("status", PACK_STATUSES), name="status"),
+        state_check("status"),
         sa.CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
         sa.CheckConstraint("language IN ('nb', 'en')", name="language"),
     )
@@ -35,10 +35,9 @@ class SessionPack(db.Model):
     session_id: Mapped[int] = mapped_column(
         sa.ForeignKey("learning_session.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(sa.String(10), default="queued")
+    # A JobState; its step says what the build is doing (collecting, drawing, ...).
+    status: Mapped[str] = state_column()
     progress: Mapped[int] = mapped_column(sa.Integer, default=0)
-    # What the build is doing now, as a code the page translates (collecting, drawing, ...).
-    step: Mapped[str] = mapped_column(sa.String(20), default="queued")
     language: Mapped[str] = mapped_column(sa.String(5), default="nb")
     # The last month of data in the pack (the month before the session).
     data_until: Mapped[dt.date] = mapped_column(sa.Date)
@@ -60,7 +59,7 @@ class SessionPack(db.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in ("done", "failed")
+        return self.status in FINISHED
 
     @property
     def seconds(self) -> float | None:

@@ -1,46 +1,22 @@
-"""``flask packs``: make learning-session packs outside the web process."""
+"""``flask packs``: make learning-session packs outside the web process (``flask packs work``, the old
+name of ``flask jobs work``, is in :mod:`learnnet.cli` beside it)."""
 
 from __future__ import annotations
 
 import pathlib
 import time
+from dataclasses import replace
+from functools import partial
 
 import click
 from flask.cli import AppGroup
 
+from learnnet import jobs
 from learnnet.extensions import db
-from learnnet.imports import services as imports
-from learnnet.models import LearningSession, SessionPack
+from learnnet.models import JobState, LearningSession, SessionPack
 from learnnet.networks import packs
 
 packs_cli = AppGroup("packs", help="Learning-session chart packs.")
-
-
-@packs_cli.command("work")
-@click.option("--once", is_flag=True, help="Make the packs waiting now, then stop.")
-@click.option("--interval", default=2.0, show_default=True, help="Seconds between looks for new work.")
-def work(once: bool, interval: float):
-    """Make queued packs and save confirmed imports, one at a time (several workers may run side by side)."""
-    while True:
-        claimed = imports.claim_next_upload()
-        if claimed is not None:
-            work, upload = claimed
-            (imports.save_upload if work == "save" else imports.check_upload)(upload)
-            click.echo(f"import {upload.id} ({work}): {upload.phase}")
-            db.session.remove()
-            continue
-        pack = packs.claim_next()
-        if pack is None:
-            if once:
-                return
-            time.sleep(interval)
-            continue
-        packs.build(pack)
-        click.echo(
-            f"pack {pack.id} for session {pack.session_id}: {pack.status}"
-            + (f" in {pack.seconds:.1f} s" if pack.seconds is not None else "")
-        )
-        db.session.remove()
 
 
 @packs_cli.command("build")
@@ -57,10 +33,12 @@ def build_now(session_id: int, language: str, output: str | None):
     )
     db.session.add(pack)
     db.session.commit()
+    if not jobs.claim(packs.JOB, pack.id):
+        raise click.ClickException(f"a worker took pack {pack.id} first")
     started = time.perf_counter()
-    packs.build(pack, reuse=False)
+    jobs.run(replace(packs.JOB, work=partial(packs.build, reuse=False)), pack.id)
     elapsed = time.perf_counter() - started
-    if pack.status != "done":
+    if pack.status != JobState.DONE:
         raise click.ClickException(f"the pack failed: {pack.error}")
     click.echo(
         f"{session.network.name}, session {session.number}: {len(pack.pdf)} bytes PDF, "

@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import undefer
 
-from learnnet import permissions
+from learnnet import jobs, permissions
 from learnnet.extensions import db
-from learnnet.models import LearningSession, SessionPack
+from learnnet.models import JobState, LearningSession, SessionPack
+from learnnet.models.jobs import STOPPED
 from learnnet.networks import bp
 from learnnet.networks import packs as pack_service
 from learnnet.networks.services import data_until, session_topic
@@ -35,23 +36,23 @@ def _pack_or_abort(pack_id: int, *files: str) -> SessionPack:
 
 
 def step_text(pack: SessionPack) -> str:
-    if pack.status != "done" and pack_service.is_stalled(pack):
-        return _("The build stopped without finishing. Start it again.")
+    step = STOPPED if pack_service.JOB.stopped(pack) else pack.step
     return {
         "queued": _("Waiting to start…"),
         "collecting": _("Reading every team's numbers…"),
         "drawing": _("Drawing the charts…"),
         "done": _("Ready."),
         "failed": _("The pack could not be made."),
-    }.get(pack.step, pack.step)
+        STOPPED: _("The build stopped without finishing. Start it again."),
+    }.get(step, step)
 
 
 def status_of(pack: SessionPack) -> dict:
-    done = pack.status == "done"
-    stalled = pack_service.is_stalled(pack)
+    done = pack.status == JobState.DONE
+    stalled = pack_service.JOB.is_stalled(pack)
     return {
         "id": pack.id,
-        "status": "failed" if stalled else pack.status,
+        "status": JobState.FAILED if stalled else pack.status,
         "progress": pack.progress,
         "step": step_text(pack),
         "finished": pack.is_finished or stalled,
@@ -85,7 +86,7 @@ def session_pack(network_id: int, session_id: int):
     # The pack just asked for (?pack=id), else one still being made, has a notice above the list.
     asked = request.args.get("pack", type=int)
     notice = next((p for p in packs if p.id == asked), None) or next(
-        (p for p in packs if not p.is_finished and not pack_service.is_stalled(p)), None
+        (p for p in packs if not p.is_finished and not pack_service.JOB.is_stalled(p)), None
     )
     return render_template(
         "networks/pack.html",
@@ -108,15 +109,18 @@ def build_pack(network_id: int, session_id: int):
     session = _session_or_abort(network_id, session_id)
     if not permissions.can_build_pack(current_user, session.network):
         abort(403)
-    running = [
-        p for p in pack_service.packs_of(session) if not p.is_finished and not pack_service.is_stalled(p)
-    ]
+    packs = pack_service.packs_of(session)
+    for stalled in (p for p in packs if pack_service.JOB.is_stalled(p)):
+        # Its process died: given up, so that no worker takes it over beside the new one.
+        jobs.give_up(pack_service.JOB, stalled)
+    running = [p for p in packs if not p.is_finished]
     if running:  # the page follows the one being made
         pack = running[0]
     else:
         pack = pack_service.request_pack(session, current_user, str(get_locale() or "nb")[:2])
-        db.session.commit()
-        pack_service.start(pack)
+    db.session.commit()
+    if not running:
+        jobs.start(pack_service.JOB, pack)
     return redirect(
         url_for("networks.session_pack", network_id=network_id, session_id=session_id, pack=pack.id)
     )
@@ -137,7 +141,7 @@ def pack_file(pack_id: int, kind: str):
     if kind not in ("pdf", "zip"):
         abort(404)
     pack = _pack_or_abort(pack_id, "pdf" if kind == "pdf" else "png_zip")
-    if pack.status != "done":
+    if pack.status != JobState.DONE:
         abort(404)
     names = pack_service.file_names(pack)
     if kind == "pdf":

@@ -1,11 +1,9 @@
 """The learning-session pack: every team's charts with the data up to the month before the
 session, as one PDF and a ZIP of PNGs, built in the background.
 
-A build's whole state is its :class:`SessionPack` row (status, progress, files), so the page that
-polls it may be served by any worker on any server. A request starts the build in a thread with
-an app context and a database session of its own (``PACK_RUNNER = "thread"``, the default), or
-leaves it queued for ``flask packs work`` (``"worker"``); tests build it in the request
-(``"inline"``).
+A build is a job (:data:`JOB`, see :mod:`learnnet.jobs`): its whole state is its
+:class:`SessionPack` row (status, progress, files), so the page that polls it may be served by any
+worker on any server, and a thread of the web process or a worker may build it.
 
 The pack is reproducible: everything drawn comes from the database in a fixed order, no clock
 time is drawn or written into the files, and ``charts`` renders deterministically — so the same
@@ -16,17 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
-import os
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from charts.matrix import MatrixCell, MatrixText, SummaryMatrixData
-from charts.pack import PackData, PackText, TeamSection, render_pack, slug
+from charts.pack import PackData, PackFiles, PackText, TeamSection, render_pack, slug
 from charts.render import drawing_version
 from learnnet import clock, jobs
 from learnnet.analysis import analyse_team_measure
@@ -34,19 +30,14 @@ from learnnet.chartdata import figure_data
 from learnnet.county.suppression import Suppression
 from learnnet.extensions import db
 from learnnet.i18n import month_name, number
-from learnnet.models import LearningSession, SessionPack, User
+from learnnet.models import JobState, LearningSession, SessionPack, User
 from learnnet.networks.services import cell_of, data_until, session_heading
-
-__all__ = ["build", "claim_next", "content_hash", "data_until", "pack_data", "request_pack", "start"]
 from learnnet.periods import month_start
 
-log = logging.getLogger(__name__)
+__all__ = ["JOB", "build", "content_hash", "data_until", "pack_data", "request_pack"]
 
 # The pack is for the people who run the network, who see every team in full.
 NO_SUPPRESSION = Suppression(threshold=0, open_team_ids=None)
-# A build that has not finished in this long is taken to have died with its process.
-STALLED_AFTER = dt.timedelta(minutes=15)
-RUNNERS = jobs.RUNNERS
 
 
 # --- what the pack shows --------------------------------------------------------------------
@@ -192,7 +183,7 @@ def file_names(pack: SessionPack) -> PackFileNames:
 def request_pack(session: LearningSession, user: User, language: str) -> SessionPack:
     pack = SessionPack(
         session_id=session.id,
-        status="queued",
+        status=JobState.QUEUED,
         progress=0,
         step="queued",
         language=language if language in ("nb", "en") else "nb",
@@ -205,100 +196,50 @@ def request_pack(session: LearningSession, user: User, language: str) -> Session
     return pack
 
 
-def _set(pack: SessionPack, *, commit: bool = True, **values) -> None:
-    for name, value in values.items():
-        setattr(pack, name, value)
-    if commit:
-        db.session.commit()
+def build(
+    pack: SessionPack, report: jobs.Reporter, *, reuse: bool = True, workers: int | None = None
+) -> JobState:
+    """Build the pack's files and store them on the row, reporting progress as it goes."""
+    report(step="collecting", progress=5, started_at=clock.now())
+    with force_locale(pack.language):
+        data = pack_data(pack.session)
+    digest = content_hash(data)
+    files = _files_made_before(pack, digest) if reuse else None
+    # The report commits: no transaction is held while drawing (on SQLite it would keep every
+    # other request waiting).
+    report(step="drawing", progress=40, content_hash=digest)
+    if files is None:
+        files = render_pack(data, workers=workers or current_app.config.get("PACK_WORKERS") or 1)
+    pack.step, pack.progress = "done", 100
+    pack.pdf, pack.png_zip = files.pdf, files.zip
+    pack.pdf_size, pack.zip_size = len(files.pdf), len(files.zip)
+    pack.pdf_sha256 = hashlib.sha256(files.pdf).hexdigest()
+    pack.finished_at = clock.now()
+    return JobState.DONE
 
 
-def build(pack: SessionPack, *, reuse: bool = True, workers: int | None = None) -> SessionPack:
-    """Build the pack's files and store them on the row, committing progress as it goes."""
-    _set(pack, status="running", step="collecting", progress=5, started_at=clock.now())
-    try:
-        with force_locale(pack.language):
-            data = pack_data(pack.session)
-        digest = content_hash(data)
-        _set(pack, step="drawing", progress=40, content_hash=digest)
-        earlier = None
-        if reuse:
-            earlier = db.session.scalar(
-                select(SessionPack)
-                .where(
-                    SessionPack.session_id == pack.session_id,
-                    SessionPack.status == "done",
-                    SessionPack.content_hash == digest,
-                    SessionPack.id != pack.id,
-                )
-                .order_by(SessionPack.id.desc())
-            )
-        if earlier is not None:
-            pdf, png_zip = earlier.pdf, earlier.png_zip
-        # Hold no transaction while drawing: on SQLite it would keep every other request waiting.
-        db.session.commit()
-        if earlier is None:
-            files = render_pack(data, workers=workers or current_app.config.get("PACK_WORKERS") or 1)
-            pdf, png_zip = files.pdf, files.zip
-        _set(
-            pack,
-            status="done",
-            step="done",
-            progress=100,
-            pdf=pdf,
-            png_zip=png_zip,
-            pdf_size=len(pdf),
-            zip_size=len(png_zip),
-            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-            finished_at=clock.now(),
+def _files_made_before(pack: SessionPack, digest: str) -> PackFiles | None:
+    """The files of an earlier pack of the session from the same data, if there is one."""
+    earlier = db.session.scalar(
+        select(SessionPack)
+        .where(
+            SessionPack.session_id == pack.session_id,
+            SessionPack.status == JobState.DONE,
+            SessionPack.content_hash == digest,
+            SessionPack.id != pack.id,
         )
-    except Exception as error:  # a failed build must say so on the page, never stay "running"
-        log.exception("session pack %s failed", pack.id)
-        db.session.rollback()
-        _set(
-            pack,
-            status="failed",
-            step="failed",
-            error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=clock.now(),
-        )
-    return pack
+        .order_by(SessionPack.id.desc())
+    )
+    return PackFiles(earlier.pdf, earlier.png_zip) if earlier is not None else None
 
 
-def build_by_id(pack_id: int) -> None:
-    """Build one pack by its id (in a thread or worker, see :func:`jobs.start`)."""
-    pack = db.session.get(SessionPack, pack_id)
-    if pack is not None:
-        build(pack)
+def _failed(pack: SessionPack, error: Exception) -> None:
+    pack.step = "failed"
+    pack.error = f"{type(error).__name__}: {error}"[:2000]
+    pack.finished_at = clock.now()
 
 
-def start(pack: SessionPack) -> None:
-    """Start building a queued pack the way the configuration says. The request has committed."""
-    jobs.start("pack", pack.id, build_by_id, lambda: build(pack))
-
-
-def claim_next() -> SessionPack | None:
-    """Take the oldest queued pack for this worker; safe with several workers on one database."""
-    while True:
-        pack_id = db.session.scalar(
-            select(SessionPack.id).where(SessionPack.status == "queued").order_by(SessionPack.id).limit(1)
-        )
-        if pack_id is None:
-            return None
-        claimed = db.session.execute(
-            update(SessionPack)
-            .where(SessionPack.id == pack_id, SessionPack.status == "queued")
-            .values(status="running", step="collecting", started_at=clock.now())
-        ).rowcount
-        db.session.commit()
-        if claimed:
-            return db.session.get(SessionPack, pack_id)
-
-
-def is_stalled(pack: SessionPack, now: dt.datetime | None = None) -> bool:
-    if pack.is_finished:
-        return False
-    since = pack.started_at or pack.created_at
-    return (now or clock.now()) - since > STALLED_AFTER
+JOB = jobs.Kind("pack", SessionPack.status, build, _failed)
 
 
 def packs_of(session: LearningSession) -> list[SessionPack]:
@@ -307,7 +248,3 @@ def packs_of(session: LearningSession) -> list[SessionPack]:
             select(SessionPack).where(SessionPack.session_id == session.id).order_by(SessionPack.id.desc())
         )
     )
-
-
-def default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))

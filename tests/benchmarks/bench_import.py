@@ -98,7 +98,7 @@ def file_rows(teams, measures, seed: int = 1) -> list[list]:
 
 def run(database_url: str) -> dict:
     # The confirmed import is saved in the confirming request, so its time is measured whole.
-    app = create_app(app_config(database_url, SERVER_NAME=None, PACK_RUNNER="inline"))
+    app = create_app(app_config(database_url, SERVER_NAME=None, JOB_RUNNER="inline"))
     results: dict[str, float] = {}
     with app.app_context():
         db.create_all()

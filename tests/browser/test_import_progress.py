@@ -47,7 +47,7 @@ def network(live_app):
 
 
 def test_import_with_progress_in_a_background_thread(new_page, network, live_app, monkeypatch, tmp_path):
-    monkeypatch.setitem(live_app.config, "PACK_RUNNER", "thread")
+    monkeypatch.setitem(live_app.config, "JOB_RUNNER", "thread")
     page = new_page("laptop", network.email, network.password)
     page.goto(f"/networks/{network.network_id}/import")
     path = tmp_path / "data.csv"

@@ -57,7 +57,7 @@ def network(live_app):
 
 def test_facilitator_makes_the_pack_and_downloads_it(new_page, network, live_app, monkeypatch):
     # As in production: the request starts the build in a thread and the page polls its status.
-    monkeypatch.setitem(live_app.config, "PACK_RUNNER", "thread")
+    monkeypatch.setitem(live_app.config, "JOB_RUNNER", "thread")
     page = new_page("laptop", network.email, network.password)
     page.goto(f"/networks/{network.network_id}")
     page.get_by_role("button", name=re.compile("Lag diagrammene til samling 1")).click()

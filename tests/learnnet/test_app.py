@@ -1,7 +1,7 @@
 import pytest
 
 from learnnet import create_app
-from learnnet.config import ConfigError
+from learnnet.config import ConfigError, from_environment
 
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch):
@@ -28,6 +28,24 @@ def test_unknown_environment_is_refused(monkeypatch):
     monkeypatch.setenv("LEARNNET_ENV", "staging")
     with pytest.raises(ConfigError, match="LEARNNET_ENV"):
         create_app()
+
+
+@pytest.mark.parametrize(
+    ("environ", "runner"),
+    [
+        ({}, "thread"),
+        ({"LEARNNET_JOB_RUNNER": "worker"}, "worker"),
+        ({"LEARNNET_PACK_RUNNER": "worker"}, "worker"),  # the old name
+        ({"LEARNNET_JOB_RUNNER": "thread", "LEARNNET_PACK_RUNNER": "worker"}, "thread"),
+    ],
+)
+def test_the_job_runner_is_set_by_its_name_or_its_old_name(tmp_path, environ, runner):
+    assert from_environment(str(tmp_path), environ)["JOB_RUNNER"] == runner
+
+
+def test_an_unknown_job_runner_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="LEARNNET_PACK_RUNNER must be thread or worker"):
+        from_environment(str(tmp_path), {"LEARNNET_PACK_RUNNER": "celery"})
 
 
 def test_database_url_defaults_to_sqlite_in_instance_folder(monkeypatch):

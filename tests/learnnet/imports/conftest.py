@@ -40,4 +40,4 @@ def request_context(app, database):
 @pytest.fixture(autouse=True)
 def save_in_the_request(app, monkeypatch):
     """A confirmed import is saved in the request, unless a test leaves it queued for a worker."""
-    monkeypatch.setitem(app.config, "PACK_RUNNER", "inline")
+    monkeypatch.setitem(app.config, "JOB_RUNNER", "inline")

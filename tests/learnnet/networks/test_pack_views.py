@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
 import pytest
 from pypdf import PdfReader
 
-from learnnet import clock
+from learnnet import clock, jobs
 from learnnet.models import SessionPack
+from learnnet.networks import packs as pack_jobs
 from tests.clock import month
 from tests.learnnet import networkdata
 
 
 @pytest.fixture
 def county(world, app, monkeypatch):
-    monkeypatch.setitem(app.config, "PACK_RUNNER", "inline")
+    monkeypatch.setitem(app.config, "JOB_RUNNER", "inline")
     monkeypatch.setitem(app.config, "PACK_WORKERS", 1)
     return networkdata.build(world)
 
@@ -72,7 +74,7 @@ def test_the_status_and_files_of_a_pack_are_private(client, auth, county, world,
 
 
 def test_a_running_pack_is_not_started_twice(client, auth, county, world, db_session, app, monkeypatch):
-    monkeypatch.setitem(app.config, "PACK_RUNNER", "worker")
+    monkeypatch.setitem(app.config, "JOB_RUNNER", "worker")
     auth.login(world.users["facilitator"])
     client.post(_url(county))
     client.post(_url(county))
@@ -83,13 +85,10 @@ def test_a_running_pack_is_not_started_twice(client, auth, county, world, db_ses
     assert client.get(f"/networks/packs/{pack.id}/pdf").status_code == 404
 
 
-def test_a_build_that_died_with_its_process_can_be_started_again(client, auth, county, world, db_session):
-    import datetime as dt
-
-    from learnnet.networks.packs import STALLED_AFTER
-
-    long_ago = clock.now() - STALLED_AFTER - dt.timedelta(minutes=1)
-    dead = SessionPack(
+def _running(county, db_session, heartbeat_seconds_ago: float) -> SessionPack:
+    """A pack being drawn by a process that last showed it was alive so many seconds ago."""
+    started = clock.now() - dt.timedelta(minutes=5)
+    pack = SessionPack(
         session_id=county.sessions[1].id,
         status="running",
         step="drawing",
@@ -97,16 +96,62 @@ def test_a_build_that_died_with_its_process_can_be_started_again(client, auth, c
         language="nb",
         data_until=month(8),
         error="",
-        created_at=long_ago,
-        started_at=long_ago,
+        created_at=started,
+        started_at=started,
+        heartbeat_at=clock.now() - dt.timedelta(seconds=heartbeat_seconds_ago),
+        attempts=1,
     )
-    db_session.add(dead)
+    db_session.add(pack)
     db_session.commit()
+    return pack
+
+
+def test_a_build_with_a_heartbeat_is_being_made_however_long_it_takes(
+    client, auth, county, world, db_session
+):
+    pack = _running(county, db_session, heartbeat_seconds_ago=50)
+    auth.login(world.users["facilitator"])
+    status = client.get(f"/networks/packs/{pack.id}/status").get_json()
+    assert status["status"] == "running" and not status["finished"]
+    assert status["step"] == "Tegner diagrammene …"
+    client.post(_url(county))  # follows the one being made
+    assert db_session.query(SessionPack).count() == 1
+
+
+def test_a_build_that_died_with_its_process_says_so_within_a_minute_and_can_be_started_again(
+    client, auth, county, world, db_session
+):
+    dead = _running(county, db_session, heartbeat_seconds_ago=jobs.STALLED_AFTER.total_seconds() + 1)
     auth.login(world.users["facilitator"])
     status = client.get(f"/networks/packs/{dead.id}/status").get_json()
     assert status["status"] == "failed" and status["finished"]
+    assert status["step"] == "Arbeidet stoppet før det ble ferdig. Start det på nytt."
+    page = client.get(_url(county)).get_data(as_text=True)
+    assert "Arbeidet stoppet før det ble ferdig." in page and 'data-testid="build-pack"' in page
     client.post(_url(county))
     assert db_session.query(SessionPack).filter_by(status="done").count() == 1
+    # The dead one is given up: no worker takes it over beside the new one.
+    db_session.refresh(dead)
+    assert (dead.status, dead.step) == ("failed", "stopped")
+    assert jobs.claim_next((pack_jobs.JOB,)) is None
+
+
+def test_a_build_whose_thread_vanished_with_its_process_says_so_within_a_minute(
+    client, auth, county, world, db_session, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "JOB_RUNNER", "thread")
+    # The request claims the build for its process, which dies before the thread does anything.
+    monkeypatch.setattr(jobs, "_run_in_app", lambda app, kind, row_id: None)
+    auth.login(world.users["facilitator"])
+    client.post(_url(county))
+    pack = db_session.query(SessionPack).one()
+    status = client.get(f"/networks/packs/{pack.id}/status").get_json()
+    assert status["status"] == "running" and not status["finished"]
+    pack.heartbeat_at = clock.now() - jobs.STALLED_AFTER - dt.timedelta(seconds=1)
+    db_session.commit()
+    status = client.get(f"/networks/packs/{pack.id}/status").get_json()
+    assert status["status"] == "failed" and status["finished"]
+    assert status["step"] == "Arbeidet stoppet før det ble ferdig. Start det på nytt."
 
 
 def _heading(page: str) -> str:
@@ -153,7 +198,7 @@ def test_a_finished_pack_is_not_said_to_be_still_in_the_making(client, auth, cou
 def test_a_pack_being_made_says_so_and_carries_what_to_say_when_ready(
     client, auth, county, world, db_session, app, monkeypatch
 ):
-    monkeypatch.setitem(app.config, "PACK_RUNNER", "worker")
+    monkeypatch.setitem(app.config, "JOB_RUNNER", "worker")
     auth.login(world.users["facilitator"])
     page = client.post(_url(county), follow_redirects=True).get_data(as_text=True)
     notice = re.search(r'<div[^>]*data-testid="pack-notice"[^>]*>([^<]*)</div>', page)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import time
 import zipfile
+from dataclasses import replace
+from functools import partial
 
 import pytest
 from flask_babel import force_locale
 from pypdf import PdfReader
 
+from learnnet import clock, jobs
 from learnnet.models import SessionPack
 from learnnet.networks import packs
 from tests.clock import month, nb_short_month
@@ -44,9 +48,12 @@ def test_the_pack_title_names_the_session_once(app, county, language, title):
 
 
 def _build(app, county, user, language="en", **kwargs) -> SessionPack:
+    """A pack built as a job, by the runner, with ``build``'s own options."""
     with app.test_request_context():
         pack = packs.request_pack(county.sessions[1], user, language)
-        return packs.build(pack, workers=1, **kwargs)
+        assert jobs.claim(packs.JOB, pack.id)
+        jobs.run(replace(packs.JOB, work=partial(packs.build, workers=1, **kwargs)), pack.id)
+        return pack
 
 
 def test_build_stores_a_pdf_with_the_expected_pages_and_a_zip_of_pngs(app, county, world):
@@ -106,7 +113,9 @@ def test_a_failed_build_says_so(app, county, world, monkeypatch):
     assert "no paper" in pack.error
 
 
-def test_flask_packs_work_makes_queued_packs(app, county, world, runner, db_session, monkeypatch):
+def test_flask_packs_work_still_makes_queued_packs_and_says_its_new_name(
+    app, county, world, runner, db_session, monkeypatch
+):
     monkeypatch.setitem(app.config, "PACK_WORKERS", 1)
     with app.test_request_context():
         pack = packs.request_pack(county.sessions[0], world.users["facilitator"], "nb")
@@ -114,7 +123,26 @@ def test_flask_packs_work_makes_queued_packs(app, county, world, runner, db_sess
     pack_id = pack.id
     result = runner.invoke(args=["packs", "work", "--once"])
     assert result.exit_code == 0, result.output
-    assert "done" in result.output
+    assert f"pack {pack_id}: done" in result.stdout
+    assert "flask packs work is now flask jobs work" in result.stderr
     pack = db_session.get(SessionPack, pack_id)
     assert pack.status == "done" and pack.pdf.startswith(b"%PDF")
-    assert packs.claim_next() is None
+    assert jobs.claim_next((packs.JOB,)) is None
+
+
+def test_flask_jobs_work_takes_over_a_pack_whose_process_died(
+    app, county, world, runner, db_session, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PACK_WORKERS", 1)
+    with app.test_request_context():
+        pack = packs.request_pack(county.sessions[0], world.users["facilitator"], "nb")
+    db_session.commit()
+    assert jobs.claim(packs.JOB, pack.id)  # a worker took it and was killed while drawing
+    pack.heartbeat_at = clock.now() - jobs.STALLED_AFTER - dt.timedelta(seconds=1)
+    db_session.commit()
+    pack_id = pack.id
+    result = runner.invoke(args=["jobs", "work", "--once"])
+    assert result.exit_code == 0, result.output
+    assert f"pack {pack_id}: done" in result.output
+    pack = db_session.get(SessionPack, pack_id)
+    assert (pack.status, pack.attempts) == ("done", 2) and pack.pdf.startswith(b"%PDF")
