@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from charts.months import month_label
+from babel.dates import format_date
 
 D = dt.date
 
@@ -482,7 +482,7 @@ FALLS_IDEAS = (
 
 
 def month_name_nb(day: dt.date) -> str:
-    return month_label(day, "nb", "long")
+    return format_date(day, "LLLL y", locale="nb")
 
 
 NETWORKS: tuple[NetworkPlan, ...] = (

@@ -10,11 +10,23 @@ import datetime as dt
 import math
 import random
 
-from charts.months import month_labels, period_range
+from babel.dates import format_date
+
 from charts.spc import Annotation, ChartText, Signal, SpcFigureData
 from charts.text import NumberFormat
 
 NB_NUMBERS = NumberFormat(decimal_mark=",", thousands_sep="\u00a0", percent_suffix="\u00a0%")
+
+
+def period_range(start: dt.date, count: int) -> tuple[dt.date, ...]:
+    """``count`` months from ``start``'s month on."""
+    first = start.year * 12 + start.month - 1
+    return tuple(dt.date((first + k) // 12, (first + k) % 12 + 1, 1) for k in range(count))
+
+
+def month_labels(dates, locale: str) -> tuple[str, ...]:
+    """The months as the app names them on a chart's axis ("jan. 2026", "mars 2026")."""
+    return tuple(format_date(d, "MMM y", locale=locale) for d in dates)
 
 
 def p_chart(
