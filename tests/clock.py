@@ -18,7 +18,7 @@ import os
 from babel.dates import format_date
 
 from learnnet.clock import ZONE
-from learnnet.periods import add_months
+from learnnet.measurements.periods import add_months
 
 
 def _today() -> dt.date:

@@ -12,13 +12,14 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from learnnet import analysis, recording
+from learnnet import analysis
 from learnnet.errors import ApiError
 from learnnet.extensions import db
+from learnnet.measurements import recording
+from learnnet.measurements.periods import add_months, months_between, parse_period
+from learnnet.measurements.values import plotted_value
 from learnnet.models import MeasureDefinition, Measurement, Network, Team, User
 from learnnet.models.types import MAX_INTEGER
-from learnnet.periods import add_months, months_between, parse_period
-from learnnet.values import plotted_value
 
 # Ids above this are no row of ours (and would overflow PostgreSQL's integer in a query).
 MAX_ID = MAX_INTEGER

@@ -10,7 +10,7 @@ from charts.funnel import FunnelFigureData, FunnelText
 from charts.funnel import from_measures as funnel_from_measures
 from charts.multiples import SmallMultiplesData
 from charts.spc import Annotation, ChartText, SpcFigureData
-from learnnet.chartdata import figure_data
+from learnnet.analysis.chartdata import figure_data
 from learnnet.county.services import Comparison, NetworkEffect, TeamChart
 from learnnet.i18n import month_label, month_name, number_format
 

@@ -23,8 +23,8 @@ from learnnet.analysis import (
 )
 from learnnet.county.suppression import Suppression, is_hidden
 from learnnet.extensions import db
+from learnnet.measurements.periods import add_months, month_start, months_between
 from learnnet.models import MeasureDefinition, Measurement, Team
-from learnnet.periods import add_months, month_start, months_between
 from measures.effects import (
     ItsResult,
     PooledItsResult,

@@ -19,8 +19,8 @@ from learnnet.county.suppression import Suppression, policy
 from learnnet.county.texts import effect_sentence, position_text, problem_text, verdict_text
 from learnnet.exports import FORMATS, Table, download
 from learnnet.extensions import db
+from learnnet.measurements.periods import default_entry_period, parse_period
 from learnnet.models import MeasureDefinition, Network, Region
-from learnnet.periods import default_entry_period, parse_period
 from learnnet.teams.services import complete_teams_per_network
 
 IMAGE_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}

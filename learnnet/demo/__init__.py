@@ -20,7 +20,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from learnnet import clock, recording
+from learnnet import clock
 from learnnet.demo.county import (
     ABANDONED_CYCLE,
     CORRECTION_COMMENT,
@@ -41,6 +41,8 @@ from learnnet.demo.county import (
 )
 from learnnet.demo.series import TeamCourse, draw_series, month_counts
 from learnnet.library import definition_from_template, load_templates
+from learnnet.measurements import recording
+from learnnet.measurements.periods import add_months, default_entry_period, months_between
 from learnnet.models import (
     ChartExclusion,
     ChartPhase,
@@ -57,7 +59,6 @@ from learnnet.models import (
     UnitMembership,
     User,
 )
-from learnnet.periods import add_months, default_entry_period, months_between
 
 __all__ = ["DEMO_USERS", "DemoError", "DemoSummary", "DemoUser", "database_is_empty", "load_demo"]
 

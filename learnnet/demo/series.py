@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from learnnet.demo.county import SHORT_TERM, SeriesModel, UnitPlan
-from learnnet.periods import add_months
+from learnnet.measurements.periods import add_months
 
 # Occupancy of a nursing-home ward; with 10–25 beds it keeps bed-days within 240–750 a month.
 OCCUPANCY = (0.90, 0.965)

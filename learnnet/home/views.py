@@ -10,8 +10,8 @@ from sqlalchemy.orm import contains_eager, joinedload
 from learnnet import clock, permissions
 from learnnet.extensions import db
 from learnnet.home import bp
+from learnnet.measurements.periods import default_entry_period
 from learnnet.models import Network, Team, Unit
-from learnnet.periods import default_entry_period
 from learnnet.teams.services import completeness
 
 ROLE_HOMES = {

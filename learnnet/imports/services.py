@@ -25,9 +25,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from charts.pack import slug
-from learnnet import recording
 from learnnet.extensions import db
 from learnnet.imports.tables import COLUMNS, Table, month_text
+from learnnet.measurements import recording
+from learnnet.measurements.periods import add_months, months_between, parse_period
 from learnnet.models import (
     MeasureDefinition,
     Measurement,
@@ -35,7 +36,6 @@ from learnnet.models import (
     Team,
     User,
 )
-from learnnet.periods import add_months, months_between, parse_period
 
 log = logging.getLogger(__name__)
 # Uploads are refused above this size; 50,000 rows of CSV are about 3 MB.

@@ -36,9 +36,9 @@ from learnnet.imports.uploads import (
     stopped,
     upload_scope,
 )
+from learnnet.measurements.recording import HISTORY_MONTHS
 from learnnet.models import JobState
 from learnnet.models.jobs import FINISHED, STOPPED
-from learnnet.recording import HISTORY_MONTHS
 
 # Problems and updates listed on the preview page; the rest are counted.
 SHOWN = 500

@@ -75,7 +75,7 @@ class Measurement(db.Model):
 
 class SeriesVersion(db.Model):
     """How many times one team's series of one measure has changed: every save, import, delete or
-    restore of one of its months raises ``version`` (``learnnet.recording.save_many``). Whatever is
+    restore of one of its months raises ``version`` (``learnnet.measurements.recording.save_many``). Whatever is
     derived from the series (its analysis, its chart) is keyed by this number, so nothing derived
     from an older state of the series is ever shown, on whichever server it was kept."""
 

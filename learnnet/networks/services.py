@@ -17,6 +17,7 @@ from learnnet.analysis import Analysis, all_chart_settings, analyse_team_measure
 from learnnet.county.suppression import Suppression, is_hidden
 from learnnet.extensions import db
 from learnnet.library import definition_from_template
+from learnnet.measurements.periods import add_months, month_start
 from learnnet.models import (
     AuditEvent,
     LearningSession,
@@ -28,7 +29,6 @@ from learnnet.models import (
     Unit,
     User,
 )
-from learnnet.periods import add_months, month_start
 
 # Variation and assurance as the icons show them.
 VARIATION_ICONS = {

@@ -17,6 +17,7 @@ from learnnet.exports import FORMATS, Table, download
 from learnnet.extensions import db
 from learnnet.i18n import month_label
 from learnnet.library import read_topics
+from learnnet.measurements.periods import add_months, default_entry_period, months_between
 from learnnet.models import MeasureDefinition, MeasureTemplate, Network, Region, Unit, User
 from learnnet.networks import bp
 from learnnet.networks import services as svc
@@ -31,7 +32,6 @@ from learnnet.networks.forms import (
     SessionForm,
 )
 from learnnet.networks.packs import packs_of
-from learnnet.periods import add_months, default_entry_period, months_between
 from learnnet.teams.services import complete_teams_per_network, completeness
 
 

@@ -21,8 +21,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from learnnet.forms import BaseForm, CountField, DecimalField
 from learnnet.i18n import month_name
+from learnnet.measurements.periods import parse_period
 from learnnet.models import MeasureDefinition
-from learnnet.periods import parse_period
 from measures.choice import CHART_OPTIONS, DEFAULT_MIN_BASELINE
 
 PATIENT_WARNING = _l("Never write names or anything else that could identify a resident or patient.")

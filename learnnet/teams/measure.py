@@ -9,12 +9,11 @@ from flask_login import current_user, login_required
 from charts.pack import slug
 from learnnet import audit, permissions
 from learnnet.analysis import analyse_team_measure, chart_settings, load_series
-from learnnet.chartdata import FORMATS, SIZES, etag, figure_data, render
+from learnnet.analysis.chartdata import FORMATS, SIZES, etag, figure_data, render
+from learnnet.analysis.readings import describe
 from learnnet.extensions import db
+from learnnet.measurements.periods import parse_period
 from learnnet.models import ChartExclusion, ChartPhase, ChartSettings, MeasureDefinition
-from learnnet.periods import parse_period
-from learnnet.readings import describe
-from learnnet.teams import bp
 from learnnet.teams.forms import PATIENT_WARNING, ChartKindForm, ExclusionForm, PhaseForm
 
 
@@ -27,7 +26,6 @@ def _settings_snapshot(settings: ChartSettings) -> dict:
     }
 
 
-@bp.route("/<int:team_id>/measures/<int:measure_id>")
 @login_required
 def measure(team_id: int, measure_id: int):
     team = permissions.team_or_abort(team_id, current_user)
@@ -109,7 +107,6 @@ def _refused(team, measure, form):
     return _page(team, measure, refused=form)
 
 
-@bp.route("/<int:team_id>/measures/<int:measure_id>/settings", methods=["POST"])
 @login_required
 def chart_kind(team_id: int, measure_id: int):
     team, measure, settings, series = _settings_for_change(team_id, measure_id)
@@ -122,7 +119,6 @@ def chart_kind(team_id: int, measure_id: int):
     return _done(team, measure, settings, before, _("The chart settings are saved."))
 
 
-@bp.route("/<int:team_id>/measures/<int:measure_id>/phases", methods=["POST"])
 @login_required
 def add_phase(team_id: int, measure_id: int):
     team, measure, settings, series = _settings_for_change(team_id, measure_id)
@@ -138,13 +134,11 @@ def add_phase(team_id: int, measure_id: int):
     return _done(team, measure, settings, before, _("The new phase is saved."))
 
 
-@bp.route("/<int:team_id>/measures/<int:measure_id>/phases/<int:phase_id>/delete", methods=["POST"])
 @login_required
 def delete_phase(team_id: int, measure_id: int, phase_id: int):
     return _remove(team_id, measure_id, "phases", phase_id, _("The phase is removed."))
 
 
-@bp.route("/<int:team_id>/measures/<int:measure_id>/exclusions", methods=["POST"])
 @login_required
 def add_exclusion(team_id: int, measure_id: int):
     team, measure, settings, series = _settings_for_change(team_id, measure_id)
@@ -160,7 +154,6 @@ def add_exclusion(team_id: int, measure_id: int):
     return _done(team, measure, settings, before, _("The month is left out of the calculation."))
 
 
-@bp.route("/<int:team_id>/measures/<int:measure_id>/exclusions/<int:exclusion_id>/delete", methods=["POST"])
 @login_required
 def delete_exclusion(team_id: int, measure_id: int, exclusion_id: int):
     return _remove(
@@ -180,7 +173,6 @@ def _remove(team_id: int, measure_id: int, collection: str, item_id: int, messag
     return _done(team, measure, settings, before, message)
 
 
-@bp.route("/<int:team_id>/measures/<int:measure_id>/chart.<fmt>")
 @login_required
 def measure_chart(team_id: int, measure_id: int, fmt: str):
     """The chart as PNG, SVG or PDF, cached by the browser until anything drawn changes."""

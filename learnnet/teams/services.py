@@ -9,11 +9,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from learnnet import recording
 from learnnet.extensions import db
+from learnnet.measurements import recording
+from learnnet.measurements.periods import add_months, default_entry_period, month_start, months_between
+from learnnet.measurements.values import plotted_value
 from learnnet.models import MeasureDefinition, Measurement, Network, Team, User
-from learnnet.periods import add_months, default_entry_period, month_start, months_between
-from learnnet.values import plotted_value
 
 # The months before a network's start that the entry page always offers (the baseline).
 BASELINE_ENTRY_MONTHS = 12
@@ -38,7 +38,7 @@ class MeasureStatus:
 @dataclass(frozen=True)
 class SavedMonth:
     """A live measurement as the team and entry pages show it: a plain row, cheap to read by the
-    hundred (see :func:`learnnet.values.plotted_value`)."""
+    hundred (see :func:`learnnet.measurements.values.plotted_value`)."""
 
     team_id: int
     measure_id: int

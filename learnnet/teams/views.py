@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from learnnet import clock, permissions, recording
+from learnnet import clock, permissions
 from learnnet.extensions import db
 from learnnet.i18n import month_name
+from learnnet.measurements import recording
+from learnnet.measurements.periods import parse_period
 from learnnet.models import Measurement, MeasurementHistory
-from learnnet.periods import parse_period
-from learnnet.teams import bp
 from learnnet.teams.forms import PATIENT_WARNING, entry_form, saved_row, typed_row
 from learnnet.teams.services import (
     RowInput,
@@ -26,7 +26,6 @@ from learnnet.teams.services import (
 )
 
 
-@bp.route("/<int:team_id>")
 @login_required
 def team(team_id: int):
     team = permissions.team_or_abort(team_id, current_user)
@@ -78,7 +77,6 @@ def _fill_row(row, measurement: Measurement | None) -> None:
     row.version.data = str(measurement.version if measurement else 0)
 
 
-@bp.route("/<int:team_id>/entry", methods=["GET", "POST"])
 @login_required
 def entry(team_id: int):
     team = permissions.team_or_abort(team_id, current_user, edit=True)
@@ -205,7 +203,6 @@ def _entry_page(
     )
 
 
-@bp.route("/<int:team_id>/measurements/<int:measurement_id>/delete", methods=["POST"])
 @login_required
 def delete_measurement(team_id: int, measurement_id: int):
     team = permissions.team_or_abort(team_id, current_user, edit=True)
@@ -227,7 +224,6 @@ def delete_measurement(team_id: int, measurement_id: int):
     return redirect(url_for("teams.entry", team_id=team.id, period=m.period.strftime("%Y-%m")))
 
 
-@bp.route("/<int:team_id>/measurements/<int:measurement_id>/restore/<int:history_id>", methods=["POST"])
 @login_required
 def restore_measurement(team_id: int, measurement_id: int, history_id: int):
     team = permissions.team_or_abort(team_id, current_user, edit=True)

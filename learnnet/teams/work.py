@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from learnnet import audit, permissions
 from learnnet.extensions import db
 from learnnet.models import Intervention, PdsaCycle
-from learnnet.teams import bp
 from learnnet.teams.forms import PATIENT_WARNING, InterventionForm, PdsaForm
 
 INTERVENTION_FIELDS = ("title", "short_label", "description", "start_date", "end_date")
@@ -25,7 +24,6 @@ def _snapshot(obj, fields) -> dict:
     }
 
 
-@bp.route("/<int:team_id>/interventions")
 @login_required
 def interventions(team_id: int):
     team = permissions.team_or_abort(team_id, current_user)
@@ -36,12 +34,12 @@ def interventions(team_id: int):
     )
 
 
-@bp.route("/<int:team_id>/interventions/new", methods=["GET", "POST"])
-@bp.route("/<int:team_id>/interventions/<int:intervention_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_intervention(team_id: int, intervention_id: int | None = None):
     team = permissions.team_or_abort(team_id, current_user, edit=True)
-    intervention = permissions.one_or_404(Intervention, intervention_id, team_id=team.id) if intervention_id else None
+    intervention = (
+        permissions.one_or_404(Intervention, intervention_id, team_id=team.id) if intervention_id else None
+    )
     form = InterventionForm(obj=intervention, network=team.network)
     if form.validate_on_submit():
         before = _snapshot(intervention, INTERVENTION_FIELDS) if intervention else None
@@ -69,10 +67,6 @@ def edit_intervention(team_id: int, intervention_id: int | None = None):
     )
 
 
-@bp.route("/<int:team_id>/interventions/<int:intervention_id>/cycles/new", methods=["GET", "POST"])
-@bp.route(
-    "/<int:team_id>/interventions/<int:intervention_id>/cycles/<int:cycle_id>/edit", methods=["GET", "POST"]
-)
 @login_required
 def edit_cycle(team_id: int, intervention_id: int, cycle_id: int | None = None):
     team = permissions.team_or_abort(team_id, current_user, edit=True)

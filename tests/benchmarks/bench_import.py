@@ -33,8 +33,8 @@ from learnnet import create_app  # noqa: E402
 from learnnet.extensions import db  # noqa: E402
 from learnnet.imports.services import Scope, commit_import, plan_import  # noqa: E402
 from learnnet.imports.tables import COLUMNS, read_table, write_csv, write_xlsx  # noqa: E402
+from learnnet.measurements.periods import add_months  # noqa: E402
 from learnnet.models import Measurement  # noqa: E402
-from learnnet.periods import add_months  # noqa: E402
 from tests.conftest import app_config, scratch_postgres_database  # noqa: E402
 from tests.learnnet import factories as f  # noqa: E402
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from learnnet.periods import default_entry_period
+from learnnet.measurements.periods import default_entry_period
 from tests.clock import TODAY, month, nb_month, ym
 
 PERIOD = default_entry_period(TODAY)

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from learnnet.extensions import db
+from learnnet.measurements.periods import add_months, default_entry_period, months_between
 from learnnet.models import UnitMembership
-from learnnet.periods import add_months, default_entry_period, months_between
 from tests.clock import TODAY
 from tests.learnnet import factories as f
 

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from learnnet.extensions import db
+from learnnet.measurements.periods import add_months, default_entry_period, months_between
 from learnnet.models import LearningSession
-from learnnet.periods import add_months, default_entry_period, months_between
 from tests.clock import TODAY
 from tests.learnnet import factories as f
 

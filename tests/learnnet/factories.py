@@ -6,7 +6,8 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from learnnet import clock as learnnet_clock
-from learnnet import models, recording
+from learnnet import models
+from learnnet.measurements import recording
 from tests import clock
 
 PASSWORD = "correct horse battery"

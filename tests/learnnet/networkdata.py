@@ -7,8 +7,8 @@ from __future__ import annotations
 import random
 from types import SimpleNamespace
 
+from learnnet.measurements.periods import months_between
 from learnnet.models import LearningSession, Measurement, UnitMembership
-from learnnet.periods import months_between
 from tests.clock import END, day, month
 from tests.learnnet import factories as f
 

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from learnnet import analysis, recording
+from learnnet.analysis import series as analysis
+from learnnet.measurements import recording
 from learnnet.models import ChartExclusion, ChartPhase, ChartSettings
 from tests.clock import MOMENT, month
 from tests.learnnet import factories as f

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 import time_machine
 
-from learnnet import clock, recording
-from learnnet.periods import default_entry_period
+from learnnet import clock
+from learnnet.measurements import recording
+from learnnet.measurements.periods import default_entry_period
 from tests.learnnet import factories as f
 
 UTC = dt.timezone.utc

@@ -15,6 +15,7 @@ from learnnet.clock import ZONE
 from learnnet.demo import DEMO_USERS, DemoError, calendar_shift, database_is_empty, load_demo
 from learnnet.demo.county import NETWORKS, TEAM_MEMBER_UNIT
 from learnnet.library import load_templates
+from learnnet.measurements.periods import default_entry_period
 from learnnet.models import (
     ROLES,
     ChartSettings,
@@ -31,7 +32,6 @@ from learnnet.models import (
     Unit,
     User,
 )
-from learnnet.periods import default_entry_period
 from tests.clock import LAST_MONTH, TODAY, nb_month
 
 # The demo's reference calendar (learnnet/demo/county.py), moved by whole years to the run's day.

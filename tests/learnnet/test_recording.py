@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from learnnet import recording
-from learnnet.periods import add_months
+from learnnet.measurements import recording
+from learnnet.measurements.periods import add_months
 from tests.clock import month
 from tests.learnnet import factories as f
 

@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from charts.spc import render_spc
 from learnnet.analysis import analyse_team_measure
-from learnnet.chartdata import figure_data
+from learnnet.analysis.chartdata import figure_data
+from learnnet.analysis.readings import describe
 from learnnet.library import LIBRARY_FORMAT, definition_from_template, load_templates
 from learnnet.models import MeasureTemplate
 from learnnet.models.definitions import RATIO_KINDS
 from learnnet.networks.forms import DIRECTION_NAMES, RULE_SET_NAMES, DefinitionForm, NetworkForm
-from learnnet.readings import describe
 from learnnet.teams.forms import CHART_KIND_LABELS
 from measures.choice import CHART_OPTIONS, VALUE_KINDS
 from measures.rules import DIRECTIONS, RULE_SETS

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from learnnet import recording
 from learnnet.api import auth as api_auth
 from learnnet.imports.services import Scope, commit_import, plan_import
 from learnnet.imports.tables import read_table
+from learnnet.measurements import recording
 from learnnet.models import AuditEvent, Measurement, MeasurementHistory, SeriesVersion
 from tests.clock import month, ym
 from tests.learnnet import factories as f

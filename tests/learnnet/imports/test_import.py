@@ -10,9 +10,9 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from learnnet import recording
 from learnnet.imports.services import Scope, commit_import, parse_month, plan_import
 from learnnet.imports.tables import FileProblem, read_table
+from learnnet.measurements import recording
 from learnnet.models import AuditEvent, ImportUpload, Measurement, MeasurementHistory
 from tests.clock import month, ym
 from tests.learnnet import factories as f

@@ -326,7 +326,7 @@ def test_the_kept_dashboard_shows_a_change_at_the_next_open(client, auth, county
 def test_a_second_open_of_the_dashboard_computes_only_the_chart_that_changed(
     client, auth, county, world, monkeypatch
 ):
-    from learnnet import analysis
+    from learnnet.analysis import series as analysis
 
     computed = []
     compute = analysis.analyse

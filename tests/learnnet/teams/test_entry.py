@@ -5,8 +5,8 @@ import re
 import pytest
 from sqlalchemy import select
 
+from learnnet.measurements.periods import add_months, default_entry_period
 from learnnet.models import Measurement, MeasurementHistory
-from learnnet.periods import add_months, default_entry_period
 from tests.clock import THIS_MONTH, TODAY, month, nb_month, ym
 from tests.learnnet import factories as f
 

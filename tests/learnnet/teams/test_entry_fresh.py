@@ -6,8 +6,8 @@ import re
 import pytest
 from sqlalchemy import select
 
+from learnnet.measurements.periods import default_entry_period
 from learnnet.models import Measurement
-from learnnet.periods import default_entry_period
 from tests.clock import TODAY
 from tests.learnnet import factories as f
 

@@ -5,8 +5,8 @@ import random
 import pytest
 from sqlalchemy import select
 
+from learnnet.measurements.periods import default_entry_period
 from learnnet.models import AuditEvent, ChartExclusion, ChartPhase, ChartSettings, Measurement
-from learnnet.periods import default_entry_period
 from tests.clock import TODAY, en_month, month, nb_month, nb_short_month, ym
 from tests.learnnet import factories as f
 
@@ -168,7 +168,7 @@ def test_chart_changes_when_a_month_is_entered(client, auth, db_session, world, 
 def test_a_chart_asked_for_again_is_drawn_once_and_redrawn_after_a_change(
     client, auth, db_session, world, improving, monkeypatch
 ):
-    from learnnet import chartdata
+    from learnnet.analysis import chartdata
     from learnnet.kept import Kept
 
     drawn = []

@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from charts.render import drawing_version
 from charts.spc import Annotation, ChartText, SpcFigureData, from_measures, render_spc
 from learnnet.analysis import Analysis
+from learnnet.analysis.readings import describe
 from learnnet.i18n import month_label, month_name, number_format
 from learnnet.kept import Kept
-from learnnet.readings import describe
 
 SIZES = ("web", "tablet", "slide", "a4")
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}

@@ -5,7 +5,7 @@ the one in the session pack and the one the API returns are the same.
 
 :func:`analyse_team_measure` keeps what it computed in the worker, by everything it was computed
 from: the series' version (raised by every change of one of its months, see
-:func:`learnnet.recording.save_many`), its months, the measure's definition, the network's rule
+:func:`learnnet.measurements.recording.save_many`), its months, the measure's definition, the network's rule
 set and the chart's settings. A dashboard opened again after one team's save computes that team's
 cells again and takes the others as they were.
 """
@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from learnnet import clock
 from learnnet.extensions import db
 from learnnet.kept import Kept
+from learnnet.measurements.periods import add_months, months_between
 from learnnet.models import (
     ChartSettings,
     Intervention,
@@ -31,7 +32,6 @@ from learnnet.models import (
     SeriesVersion,
     Team,
 )
-from learnnet.periods import add_months, months_between
 from measures.choice import ChartChoice, choose_chart
 from measures.errors import MeasureInputError
 from measures.reading import Reading, read_chart

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from learnnet import audit, clock
 from learnnet.extensions import db
+from learnnet.measurements.periods import add_months
 from learnnet.models import (
     MeasureDefinition,
     Measurement,
@@ -32,7 +33,6 @@ from learnnet.models import (
     User,
 )
 from learnnet.models.types import MAX_INTEGER
-from learnnet.periods import add_months
 
 # Far outside the team's own history: more than this many standard errors from its mean.
 OUTLIER_Z = 4.0
