@@ -1,7 +1,8 @@
-"""Importing historical measurements from a file, and exporting them again.
+"""Importing historical measurements from a file: planning, committing and the preview.
 
 An import is planned first (every row parsed and checked, nothing written) and committed after
-the user has seen the plan: all rows or none. The rows are checked by :func:`recording.check`, the
+the user has seen the plan: all rows or none. A cell is read by :mod:`learnnet.imports.cells`; the
+files a team or network exports are :mod:`learnnet.imports.export`'s. The rows are checked by :func:`recording.check`, the
 same rules as the monthly entry form, with each team's earlier months preloaded instead of read
 per row, and written in bulk, with a history row per measurement and one audit event per import.
 Rows whose numbers are already saved are skipped, so importing the same file twice changes nothing;
@@ -14,8 +15,6 @@ import bisect
 import datetime as dt
 import hashlib
 import json
-import logging
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,11 +23,10 @@ from typing import Any, Literal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from charts.pack import slug
 from learnnet.extensions import db
-from learnnet.imports.tables import COLUMNS, Table, month_text
+from learnnet.imports.cells import cell_text, is_blank, parse_count, parse_decimal, parse_month
+from learnnet.imports.tables import COLUMNS, Table
 from learnnet.measurements import recording
-from learnnet.measurements.periods import add_months, months_between, parse_period
 from learnnet.models import (
     MeasureDefinition,
     Measurement,
@@ -37,8 +35,6 @@ from learnnet.models import (
     User,
 )
 
-log = logging.getLogger(__name__)
-# Uploads are refused above this size; 50,000 rows of CSV are about 3 MB.
 # Rows checked between two reports of progress.
 CHUNK = 2000
 # Told (rows done, rows total) after each chunk of rows is checked.
@@ -156,124 +152,6 @@ class CommitResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-# --------------------------------------------------------------------------- cells
-def _blank(cell: Any) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def _number_text(cell: Any) -> str:
-    # Spaces (also no-break and narrow no-break) group thousands in Norwegian; a comma is decimal.
-    return re.sub(r"[\s\u00a0\u202f]", "", str(cell)).replace(",", ".")
-
-
-_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
-
-
-def parse_count(cell: Any) -> int | None:
-    """A whole number from a cell; None when blank. Raises ValueError with a message."""
-    if _blank(cell):
-        return None
-    if isinstance(cell, bool):
-        raise ValueError(str(_l("Enter a whole number.")))
-    if isinstance(cell, int):
-        return cell
-    if isinstance(cell, str) and cell.isascii() and cell.isdigit():
-        return int(cell)
-    if isinstance(cell, str) and _GROUPED.fullmatch(_number_text(cell)):
-        # "1.000" is a thousand in Norwegian writing, "1,000" in English; a count is never 1.000.
-        raise ValueError(str(_l("Write whole numbers without a separator: 1000, not 1.000 or 1,000.")))
-    try:
-        number = float(cell) if isinstance(cell, float) else float(_number_text(cell))
-    except ValueError:
-        raise ValueError(str(_l("Enter a whole number."))) from None
-    if number != number or number in (float("inf"), float("-inf")) or not number.is_integer():
-        raise ValueError(str(_l("Enter a whole number.")))
-    return int(number)
-
-
-def parse_decimal(cell: Any) -> float | None:
-    """A number from a cell, with a decimal point or comma; None when blank."""
-    if _blank(cell):
-        return None
-    if isinstance(cell, bool):
-        raise ValueError(str(_l("Enter a number.")))
-    if isinstance(cell, (int, float)):
-        return float(cell)
-    try:
-        return float(cell.replace(",", ".")) if isinstance(cell, str) else float(cell)
-    except ValueError:
-        pass
-    try:
-        return float(_number_text(cell))
-    except ValueError:
-        raise ValueError(str(_l("Enter a number."))) from None
-
-
-_DOTTED = re.compile(r"^(?:(\d{1,2})\.)?(\d{1,2})\.(\d{4})$")
-# A month by name, as the app shows it ("jan. 2026", "januar 2026") and as Norwegian Excel writes a
-# date cell to CSV ("jan.26"; English Excel: "Jan-26").
-_NAMED = re.compile(r"^([a-zæøå]{3,9})\.?\s*[-.\s]?\s*(\d{4}|\d{2})$")
-_MONTH_NAMES = (
-    ("januar", "january"),
-    ("februar", "february"),
-    ("mars", "march"),
-    ("april",),
-    ("mai", "may"),
-    ("juni", "june"),
-    ("juli", "july"),
-    ("august",),
-    ("september",),
-    ("oktober", "october"),
-    ("november",),
-    ("desember", "december"),
-)
-
-
-def _named_month(text: str) -> dt.date | None:
-    named = _NAMED.match(text.casefold())
-    if not named:
-        return None
-    word, year = named.group(1), named.group(2)
-    for number, names in enumerate(_MONTH_NAMES, start=1):
-        # The whole name or its first letters: "okt", "sept", "desember".
-        if any(name.startswith(word) for name in names):
-            return dt.date(int(year) + (2000 if len(year) == 2 else 0), number, 1)
-    return None
-
-
-def parse_month(cell: Any) -> dt.date | None:
-    """The period of a cell: "2025-03", "2025-03-01", "03.2025", "01.03.2025", "mars 2025",
-    "mar.25" or a date cell."""
-    if isinstance(cell, dt.datetime):
-        return cell.date().replace(day=1)
-    if isinstance(cell, dt.date):
-        return cell.replace(day=1)
-    if isinstance(cell, (int, float)):
-        return None
-    text = str(cell or "").strip()
-    named = _named_month(text)
-    if named is not None:
-        return named
-    text = text.split(" ")[0].split("T")[0]
-    period = parse_period(text)
-    if period is not None:
-        return period
-    dotted = _DOTTED.match(text)
-    if dotted:
-        month, year = int(dotted.group(2)), int(dotted.group(3))
-        if 1 <= month <= 12 and 1900 <= year <= 2200:
-            return dt.date(year, month, 1)
-    return None
-
-
-def _text(cell: Any) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)
-    return str(cell).strip()
-
-
 # --------------------------------------------------------------------------- planning
 @dataclass
 class _Parsed:
@@ -328,11 +206,11 @@ class _Lookup:
         return found
 
     def _team(self, cell: Any) -> Team:
-        if _blank(cell):
+        if is_blank(cell):
             if self.scope.team is not None:
                 return self.scope.team
             raise ValueError(str(_l("Enter the team (its name or number).")))
-        text = _text(cell)
+        text = cell_text(cell)
         team = self.by_id.get(int(text)) if text.isascii() and text.isdigit() and len(text) < 19 else None
         if team is None:
             named = self.by_name.get(text.casefold(), [])
@@ -355,7 +233,7 @@ class _Lookup:
         return team
 
     def _measure(self, cell: Any) -> MeasureDefinition:
-        text = _text(cell)
+        text = cell_text(cell)
         if not text:
             raise ValueError(str(_l("Enter the measure code.")))
         measure = self.measures.get(text.casefold())
@@ -374,8 +252,8 @@ def _parse_rows(table: Table, lookup: _Lookup) -> tuple[list[_Parsed], list[RowP
     for raw in table.rows:
         cells = raw.cells
         numbers = [cells.get(c) for c in ("numerator", "denominator", "value")]
-        comment = _text(cells.get("comment"))
-        if all(_blank(c) for c in numbers):
+        comment = cell_text(cells.get("comment"))
+        if all(is_blank(c) for c in numbers):
             if comment:
                 message = str(_l("Enter the numbers that the comment belongs to."))
                 problems.append(RowProblem(raw.number, "comment", message))
@@ -427,12 +305,12 @@ def _parse_rows(table: Table, lookup: _Lookup) -> tuple[list[_Parsed], list[RowP
 
 
 def _month(cell: Any) -> dt.date:
-    if _blank(cell):
+    if is_blank(cell):
         raise ValueError(str(_l("Enter the month as YYYY-MM.")))
     period = parse_month(cell)
     if period is None:
         raise ValueError(
-            str(_l("%(text)s is not a month; write it as YYYY-MM, e.g. 2025-03.", text=_text(cell)))
+            str(_l("%(text)s is not a month; write it as YYYY-MM, e.g. 2025-03.", text=cell_text(cell)))
         )
     return period
 
@@ -626,69 +504,3 @@ def plan_summary(plan: ImportPlan, shown: int = 500) -> dict:
             for r in updates
         ],
     }
-
-
-# --------------------------------------------------------------------------- exporting
-def team_labels(network: Network) -> dict[int, str | int]:
-    """How a file names each team: by name, or by number where two teams share a name."""
-    names = defaultdict(list)
-    for team in network.teams:
-        names[team.name.strip().casefold()].append(team)
-    return {t.id: (t.name if len(names[t.name.strip().casefold()]) == 1 else t.id) for t in network.teams}
-
-
-def export_rows(scope: Scope) -> list[list[Any]]:
-    """The scope's saved (not deleted) measurements as rows under the template's heading."""
-    labels = team_labels(scope.network)
-    team_ids = [t.id for t in scope.teams]
-    m, d = Measurement, MeasureDefinition
-    result = db.session.execute(
-        select(m.team_id, d.code, m.period, m.numerator, m.denominator, m.value, m.comment)
-        .join(d, d.id == m.measure_id)
-        .where(m.team_id.in_(team_ids), m.deleted_at.is_(None), d.network_id == scope.network.id)
-        .order_by(m.team_id, d.position, d.id, m.period)
-    )
-    order = {t.id: i for i, t in enumerate(scope.teams)}
-    rows = sorted(result, key=lambda r: order.get(r.team_id, 0))
-    body = [
-        [
-            labels[r.team_id],
-            r.code,
-            month_text(r.period),
-            r.numerator,
-            r.denominator,
-            r.value,
-            r.comment or None,
-        ]
-        for r in rows
-    ]
-    return [list(COLUMNS), *body]
-
-
-def template_rows(scope: Scope, today: dt.date) -> list[list[Any]]:
-    """The heading and a row to fill in for each team, measure and month of the network so far."""
-    network = scope.network
-    last = min(add_months(today.replace(day=1), -1), network.end_date.replace(day=1))
-    months = months_between(network.start_date, last) or [network.start_date.replace(day=1)]
-    labels = team_labels(network)
-    body = [
-        [labels[team.id], measure.code, month_text(month), None, None, None, None]
-        for team in scope.teams
-        for measure in network.measures
-        for month in months
-    ]
-    return [list(COLUMNS), *body]
-
-
-def reference_sheets(scope: Scope) -> list[tuple[str, list[list[Any]]]]:
-    """Sheets that explain the template: the network's teams and its measures."""
-    teams = [[str(_l("Number")), str(_l("Team"))]] + [[t.id, t.name] for t in scope.teams]
-    measures = [[str(_l("Code")), str(_l("Measure")), str(_l("Fill in"))]] + [
-        [m.code, m.name, str(_l("numerator and denominator")) if m.is_ratio else str(_l("value"))]
-        for m in scope.network.measures
-    ]
-    return [(str(_l("Teams")), teams), (str(_l("Measures")), measures)]
-
-
-def file_stem(scope: Scope, today: dt.date) -> str:
-    return f"{slug(scope.name)}-{today.isoformat()}"

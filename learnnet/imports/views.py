@@ -14,16 +14,9 @@ from learnnet import clock, jobs, permissions
 from learnnet.config import MAX_UPLOAD_BYTES
 from learnnet.extensions import db
 from learnnet.imports import bp
+from learnnet.imports.export import export_rows, file_stem, reference_sheets, template_rows
 from learnnet.imports.forms import ConfirmForm, UploadForm
-from learnnet.imports.services import (
-    Scope,
-    export_rows,
-    file_stem,
-    plan_import,
-    plan_summary,
-    reference_sheets,
-    template_rows,
-)
+from learnnet.imports.services import Scope, plan_import, plan_summary
 from learnnet.imports.tables import COLUMN_LABELS, write_csv, write_xlsx
 from learnnet.imports.uploads import (
     JOB,

@@ -10,7 +10,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from learnnet.imports.services import Scope, commit_import, parse_month, plan_import
+from learnnet.imports.cells import parse_month
+from learnnet.imports.services import Scope, commit_import, plan_import
 from learnnet.imports.tables import FileProblem, read_table
 from learnnet.measurements import recording
 from learnnet.models import AuditEvent, ImportUpload, Measurement, MeasurementHistory
