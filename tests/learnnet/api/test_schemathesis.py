@@ -36,8 +36,11 @@ CHECKS = [
 
 @pytest.fixture(scope="module")
 def api_world(live_app):
-    """Committed data the live server sees: a network with teams, measures and months, and a token."""
-    with live_app.test_request_context():
+    """Committed data the live server sees: a network with teams, measures and months, and a token.
+
+    Made in a POST's context: a GET's reads in autocommit on PostgreSQL, where the write path's
+    savepoint has no transaction to live in."""
+    with live_app.test_request_context(method="POST"):
         f.configure_factories(db.session)
         network = f.NetworkFactory()
         unit = f.UnitFactory()
