@@ -7,6 +7,7 @@ teams of their units and the county overview with small numbers suppressed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TypeVar
 
 from flask import abort
@@ -109,11 +110,11 @@ def visible_networks(user: User) -> Select:
     return query.where(Network.id.in_(facilitated))
 
 
-def one_or_404(model: type[T], object_id: int, **owner: int) -> T:
-    """The ``model`` row with ``object_id``, or 404 when there is none, when the id cannot be one
-    (beyond what an id column holds), or when it does not belong where the address puts it
-    (``owner``: ``team_id=3`` means the row's ``team_id`` must be 3)."""
-    found = db.session.get(model, object_id) if 0 < object_id <= MAX_INTEGER else None
+def one_or_404(model: type[T], object_id: int, *, options: Sequence = (), **owner: int) -> T:
+    """The ``model`` row with ``object_id`` (loaded with ``options``), or 404 when there is none,
+    when the id cannot be one (beyond what an id column holds), or when it does not belong where
+    the address puts it (``owner``: ``team_id=3`` means the row's ``team_id`` must be 3)."""
+    found = db.session.get(model, object_id, options=options) if 0 < object_id <= MAX_INTEGER else None
     if found is None or any(getattr(found, name) != value for name, value in owner.items()):
         abort(404)
     return found
@@ -121,16 +122,8 @@ def one_or_404(model: type[T], object_id: int, **owner: int) -> T:
 
 def team_or_abort(team_id: int, user: User, *, edit: bool = False) -> Team:
     """The team, or 404 when there is none, or 403 when ``user`` may not see (or edit) it."""
-    team = db.session.get(Team, team_id, options=[joinedload(Team.network)]) if 0 < team_id <= MAX_INTEGER else None
-    return require_team(team, user, edit=edit)
-
-
-def require_team(team: Team | None, user: User, *, edit: bool = False) -> Team:
-    """``team`` as loaded, or 404 when there was none, or 403 when ``user`` may not see (or edit) it."""
-    if team is None:
-        abort(404)
-    allowed = can_enter_data(user, team) if edit else can_view_team(user, team)
-    if not allowed:
+    team = one_or_404(Team, team_id, options=[joinedload(Team.network)])
+    if not (can_enter_data(user, team) if edit else can_view_team(user, team)):
         abort(403)
     return team
 

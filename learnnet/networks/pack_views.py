@@ -19,17 +19,12 @@ from learnnet.networks.services import data_until, session_topic
 
 def _session_or_abort(network_id: int, session_id: int) -> LearningSession:
     network = permissions.network_or_abort(network_id, current_user)
-    session = db.session.get(LearningSession, session_id)
-    if session is None or session.network_id != network.id:
-        abort(404)
-    return session
+    return permissions.one_or_404(LearningSession, session_id, network_id=network.id)
 
 
 def _pack_or_abort(pack_id: int, *files: str) -> SessionPack:
     options = [undefer(getattr(SessionPack, name)) for name in files]
-    pack = db.session.get(SessionPack, pack_id, options=options)
-    if pack is None:
-        abort(404)
+    pack = permissions.one_or_404(SessionPack, pack_id, options=options)
     if not permissions.can_view_network(current_user, pack.session.network):
         abort(403)
     return pack

@@ -13,7 +13,7 @@ from learnnet.extensions import db
 from learnnet.measurements import recording
 from learnnet.measurements.periods import add_months, default_entry_period, month_start, months_between
 from learnnet.measurements.values import plotted_value
-from learnnet.models import MeasureDefinition, Measurement, Network, Team, User
+from learnnet.models import MeasureDefinition, Measurement, MeasurementHistory, Network, Team, User
 
 # The months before a network's start that the entry page always offers (the baseline).
 BASELINE_ENTRY_MONTHS = 12
@@ -240,7 +240,7 @@ def month_measurements(team: Team, period: dt.date) -> dict[int, Measurement]:
     rows = db.session.scalars(
         select(Measurement)
         .where(Measurement.team_id == team.id, Measurement.period == period)
-        .options(selectinload(Measurement.history))
+        .options(selectinload(Measurement.history).selectinload(MeasurementHistory.changed_by))
     )
     return {m.measure_id: m for m in rows}
 
