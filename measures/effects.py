@@ -199,13 +199,15 @@ def _fit(kind: str, y: np.ndarray, n: np.ndarray | None, exog: np.ndarray,
         with np.errstate(all="ignore"):
             try:
                 result = model.fit(cov_type=cov_type, cov_kwds=cov_kwds)
+                # The standard errors are computed when first read: a series the model fits
+                # exactly can give a variance a rounding below 0, whose root is no number.
+                params = np.asarray(result.params, dtype=float)
+                bse = np.asarray(result.bse, dtype=float)
             except (ValueError, np.linalg.LinAlgError) as exc:
                 raise MeasureInputError("y", "cannot_fit", str(exc)) from None
     messages = tuple(dict.fromkeys(str(w.message) for w in caught))
     if any("separation" in m.lower() for m in messages):
         raise MeasureInputError("y", "cannot_fit", "perfect separation: " + "; ".join(messages))
-    params = np.asarray(result.params, dtype=float)
-    bse = np.asarray(result.bse, dtype=float)
     if not (np.all(np.isfinite(params[-3:])) and np.all(np.isfinite(bse[-3:]))):
         raise MeasureInputError("y", "cannot_fit",
                                 "the model has no finite estimate (e.g. no events at all)")

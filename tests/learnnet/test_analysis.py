@@ -8,9 +8,11 @@ import pytest
 import time_machine
 
 from learnnet.analysis import series as analysis
+from learnnet.clock import ZONE
 from learnnet.measurements import recording
+from learnnet.measurements.periods import add_months
 from learnnet.models import ChartExclusion, ChartPhase, ChartSettings
-from tests.clock import MOMENT, month
+from tests.clock import THIS_MONTH, month
 from tests.learnnet import factories as f
 
 
@@ -108,7 +110,8 @@ def test_any_change_to_what_an_analysis_is_computed_from_computes_it_again(
 def test_a_month_later_the_series_is_a_month_longer(series, counted):
     team, measure = series
     before = analysis.analyse_team_measure(team, measure)
-    with time_machine.travel(MOMENT + dt.timedelta(days=31)):
+    # Noon on the first of next month (31 days on from 31 January would skip February).
+    with time_machine.travel(dt.datetime.combine(add_months(THIS_MONTH, 1), dt.time(12), ZONE)):
         after = analysis.analyse_team_measure(team, measure)
     assert len(counted) == 2
     assert after.series.periods == (*before.series.periods, month(22))

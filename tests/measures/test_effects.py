@@ -118,3 +118,12 @@ def test_bad_input(kwargs, field, problem):
     with pytest.raises(MeasureInputError) as err:
         interrupted_time_series(**kwargs)
     assert (err.value.field, err.value.problem) == (field, problem)
+
+
+def test_a_series_the_model_fits_exactly_is_refused_not_a_warning():
+    # The step fits every month but the last one exactly: the HAC variance comes out a rounding
+    # below 0. Its standard error is no number, so there is no effect to report.
+    values = [0.0, 0.0, 0.0, 60.0, 60.0, 60.0, 60.0, 60.0, 60.0, 60.0, 60.0, 60.0, 0.0]
+    with pytest.raises(MeasureInputError) as refused:
+        interrupted_time_series("continuous", values, None, at=3)
+    assert refused.value.problem == "cannot_fit"
