@@ -13,7 +13,7 @@ cells again and takes the others as they were.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -339,3 +339,24 @@ def analyse_team_measure(
     analysis = analyse(load_series(team, measure, until), settings)
     _computed.put(key, _Computed.of(analysis))
     return analysis
+
+
+def analyse_all(
+    teams: Sequence[Team], measures: Sequence[MeasureDefinition], until: dt.date | None = None
+) -> dict[tuple[int, int], Analysis]:
+    """Every team's chart of every measure, by (team id, measure id): what each is computed from
+    is read for all at once, and only the series that changed are computed again."""
+    team_ids, measure_ids = [t.id for t in teams], [m.id for m in measures]
+    versions = series_versions(team_ids, measure_ids)
+    settings = all_chart_settings(team_ids, measure_ids)
+    return {
+        (team.id, measure.id): analyse_team_measure(
+            team,
+            measure,
+            until,
+            settings=settings.get((team.id, measure.id)),
+            version=versions.get((team.id, measure.id), ()),
+        )
+        for team in teams
+        for measure in measures
+    }

@@ -13,14 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from learnnet.analysis import (
-    Analysis,
-    all_chart_settings,
-    analyse_team_measure,
-    load_series,
-    scale_of,
-    series_versions,
-)
+from learnnet.analysis import Analysis, analyse_all, load_series, scale_of
 from learnnet.county.suppression import Suppression, is_hidden
 from learnnet.extensions import db
 from learnnet.measurements.periods import add_months, month_start, months_between
@@ -316,14 +309,10 @@ class TeamChart:
 def team_charts(measure: MeasureDefinition, window: Window, suppression: Suppression) -> list[TeamChart]:
     """Every team's chart of the measure up to the window's last month, in name order."""
     teams = sorted(measure.network.teams, key=lambda t: (t.name, t.id))
-    versions = series_versions([t.id for t in teams], [measure.id])
-    settings = all_chart_settings([t.id for t in teams], [measure.id])
+    analyses = analyse_all(teams, [measure], window.last)
     charts = []
     for team in teams:
-        key = (team.id, measure.id)
-        analysis = analyse_team_measure(
-            team, measure, window.last, settings=settings.get(key), version=versions.get(key, ())
-        )
+        analysis = analyses[(team.id, measure.id)]
         series = analysis.series
         hidden = tuple(
             k for k in range(len(series.periods)) if is_hidden(suppression, team, *_counts(series, k))

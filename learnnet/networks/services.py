@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from learnnet import audit, clock
-from learnnet.analysis import Analysis, all_chart_settings, analyse_team_measure, series_versions
+from learnnet.analysis import Analysis, analyse_all
 from learnnet.county.suppression import Suppression, is_hidden
 from learnnet.extensions import db
 from learnnet.library import definition_from_template
@@ -128,19 +128,12 @@ def dashboard(
         if municipality_id is None or t.unit.municipality_id == municipality_id
     ]
     measures = list(network.measures)
-    # What each cell is computed from, read for all cells at once; the analyses themselves are
-    # kept by it and computed only for the series that changed.
-    team_ids, measure_ids = [t.id for t in teams], [m.id for m in measures]
-    versions = series_versions(team_ids, measure_ids)
-    settings = all_chart_settings(team_ids, measure_ids)
+    analyses = analyse_all(teams, measures, until)
     cells = {}
     for team in teams:
         for measure in measures:
             key = (team.id, measure.id)
-            analysis = analyse_team_measure(
-                team, measure, until, settings=settings.get(key), version=versions.get(key, ())
-            )
-            cells[key] = cell_of(team, measure, analysis, suppression)
+            cells[key] = cell_of(team, measure, analyses[key], suppression)
     return Dashboard(network, tuple(teams), tuple(measures), cells, until)
 
 
