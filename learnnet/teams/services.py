@@ -158,8 +158,10 @@ def save_month(
     *,
     confirmed: bool,
     earliest: dt.date | None = None,
+    saved: dict[int, Measurement],
 ) -> MonthSave:
-    """Save every filled row for ``period`` together, or none of them.
+    """Save every filled row for ``period`` together, or none of them; ``saved`` is the month's
+    measurements as the page read them (see :func:`month_measurements`).
 
     Blank rows are left as they are (blanking a field never deletes a value; deleting is its own
     action). When any row has a problem or a conflict, nothing is saved. ``earliest`` allows
@@ -191,15 +193,14 @@ def save_month(
         elif change.status == "conflict":
             conflicted.append(row.measure)
     if not problems and not conflicted:
+        # Read before the write, which leaves the month's loaded rows to be read again.
+        emptied = tuple(
+            row.measure
+            for row in rows
+            if row.values.is_blank and (kept := saved.get(row.measure.id)) is not None and not kept.is_deleted
+        )
         try:
             recording.save_many(changes, user)
-            emptied = tuple(
-                row.measure
-                for row in rows
-                if row.values.is_blank
-                and (found := recording.find(team, row.measure, period)) is not None
-                and not found.is_deleted
-            )
             return MonthSave(len(changes), {}, {}, emptied)
         except recording.LostRace:
             # Someone saved one of the months since they were read: find which, to show both.

@@ -119,6 +119,7 @@ def entry(team_id: int):
             current_user,
             confirmed=bool(form.confirm.data),
             earliest=baseline[-1] if period in baseline else None,
+            saved=saved_rows,
         )
         if outcome.ok:
             db.session.commit()
