@@ -42,7 +42,7 @@ def worked_out(protection, table, figures) -> set:
     if not unknown or not rows:
         return set()
     _, s, vt = np.linalg.svd(np.array(rows))
-    null = vt[int((s > 1e-9).sum()):]
+    null = vt[int((s > 1e-9).sum()) :]
     return {key for k, key in enumerate(unknown) if null.size == 0 or np.abs(null[:, k]).max() < 1e-9}
 
 
