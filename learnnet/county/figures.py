@@ -6,13 +6,15 @@ from dataclasses import replace
 
 from flask_babel import gettext as _
 
+from charts.forest import ForestData, ForestRow
 from charts.funnel import FunnelFigureData, FunnelText
 from charts.funnel import from_measures as funnel_from_measures
 from charts.multiples import SmallMultiplesData
 from charts.spc import Annotation, ChartText, SpcFigureData
 from learnnet.analysis.chartdata import figure_data
 from learnnet.county.services import Comparison, NetworkEffect, TeamChart
-from learnnet.i18n import month_label, month_name, number_format
+from learnnet.county.texts import unit_words
+from learnnet.i18n import month_label, month_name, number, number_format
 
 
 def _span(first, last) -> str:
@@ -137,11 +139,7 @@ def effect_figure(effect: NetworkEffect) -> SpcFigureData | None:
         is_percent=measure.unit_label == "%",
         text=ChartText(
             title=measure.name,
-            subtitle=(
-                _("All teams added up · %(span)s", span=span)
-                if effect.complete
-                else _("The teams shown, added up · %(span)s", span=span)
-            ),
+            subtitle=_("All teams added up · %(span)s", span=span),
             y_label=measure.unit_label,
             footnote=_(
                 "Line: segmented regression fitted to the months; dashed: expected without the change."
@@ -151,4 +149,67 @@ def effect_figure(effect: NetworkEffect) -> SpcFigureData | None:
             alt_title=measure.name,
             numbers=number_format(),
         ),
+    )
+
+
+_CLASS = {"improved": "improvement", "worse": "concern", "unclear": "neutral"}
+
+
+def forest_figure(effect: NetworkEffect, period: str) -> ForestData | None:
+    """The ranked answer: each team's difference from what was expected, with its 95 % interval."""
+    if not effect.teams or all(te.impact is None for te in effect.teams):
+        return None
+    scale = effect.scale
+
+    def row(label: str, impact, verdict, note: str) -> ForestRow:
+        if impact is None:
+            return ForestRow(label, note=note)
+        return ForestRow(
+            label,
+            impact.difference * scale,
+            impact.ci_low * scale,
+            impact.ci_high * scale,
+            _CLASS.get(verdict or "", "neutral"),
+        )
+
+    rows = tuple(
+        row(
+            te.team.name,
+            te.impact,
+            te.verdict,
+            _("hidden to protect privacy") if te.hidden else _("no estimate"),
+        )
+        for te in effect.teams
+    )
+    total = row(_("The network"), effect.impact, effect.verdict, "") if effect.impact is not None else None
+    measure = effect.measure
+    return ForestData(
+        rows=rows,
+        total=total,
+        title=_("%(measure)s: difference from what was expected", measure=measure.name),
+        subtitle=period,
+        x_label=_("Observed minus expected without the change (%(unit)s)", unit=unit_words(measure)),
+        footnote=_(
+            "Points: the difference; bars: its 95 %% confidence interval. Blue: improved; orange: worse;"
+            " grey: no clear change (the interval includes 0). Source: learnnet, %(network)s.",
+            network=measure.network.name,
+        ),
+        zero_label=_("no change"),
+        interval=_("%(low)s to %(high)s", low="{low}", high="{high}"),
+        numbers=number_format(),
+        decimals=1,
+        alt_description=" ".join(
+            f"{r.label}: {forest_value(r)}." for r in ((total,) if total else ()) + rows
+        ),
+    )
+
+
+def forest_value(row: ForestRow) -> str:
+    if not row.has_interval:
+        return row.note
+    return _(
+        "%(value)s (95 %% CI %(low)s to %(high)s)",
+        value=number(row.estimate, 1),
+        low=number(row.low, 1),
+        high=number(row.high, 1),
     )

@@ -13,17 +13,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from learnnet.analysis import Analysis, analyse_all, load_series, scale_of
-from learnnet.county.suppression import Suppression, is_hidden
+from learnnet.analysis import Analysis, analyse_all, scale_of
+from learnnet.county.suppression import Cell, Figure, Protection, Suppression, protect
 from learnnet.extensions import db
 from learnnet.measurements.periods import add_months, month_start, months_between
 from learnnet.models import MeasureDefinition, Measurement, Team
-from measures.effects import (
-    ItsResult,
-    PooledItsResult,
-    interrupted_time_series,
-    pooled_interrupted_time_series,
-)
+from measures.effects import Impact, ItsResult, interrupted_time_series
 from measures.errors import MeasureInputError
 from measures.funnel import FunnelCurves, FunnelResult, funnel, funnel_limits
 
@@ -62,6 +57,21 @@ def window_from(
     if first > last:
         first, last = last, first
     return Window(first, last)
+
+
+# The periods a reader can choose in one click: the last twelve months, this year so far, and
+# everything since the network started; each ends with last month.
+PERIODS = ("12", "year", "start")
+
+
+def window_for(measure: MeasureDefinition, today: dt.date, period: str) -> Window:
+    """The window of one of :data:`PERIODS`."""
+    default = default_window(measure, today)
+    if period == "year":
+        return Window(default.last.replace(month=1), default.last)
+    if period == "start":
+        return Window(min(month_start(measure.network.start_date), default.last), default.last)
+    return default
 
 
 def comparable_measures() -> list[MeasureDefinition]:
@@ -167,40 +177,235 @@ def _verdict(side: str | None, direction: str) -> str | None:
     return "better" if (side == "above") == (direction == "up") else "worse"
 
 
-def compare(
+# --- the measure across all teams -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamChart:
+    """One team's chart of the measure, with the months whose numbers are suppressed."""
+
+    team: Team
+    analysis: Analysis
+    hidden_positions: tuple[int, ...]
+
+    @property
+    def hidden(self) -> bool:
+        return bool(self.hidden_positions)
+
+
+def _counts(series, k: int) -> tuple[float | None, ...]:
+    if series.measure.is_ratio:
+        return (series.numerators[k], series.denominators[k])
+    if series.measure.value_kind == "count":
+        return (series.values[k],)
+    return ()
+
+
+def _has_numbers(series, k: int) -> bool:
+    if series.measure.is_ratio:
+        return series.numerators[k] is not None and bool(series.denominators[k])
+    return series.values[k] is not None
+
+
+# --- the effect of the change -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamEffect:
+    team: Team
+    periods: tuple[dt.date, ...]
+    result: ItsResult | None
+    # What the change did over the window, from the model fitted to every month of the team.
+    impact: Impact | None
+    problem: str | None
+    # True when this viewer is not shown the team's effect: it would give a hidden month away.
+    hidden: bool
+    # "improved", "worse" or "unclear": where the impact's 95 % interval lies, read with the direction.
+    verdict: str | None
+    # The plain average before the change, on the measure's scale (None when held back or missing).
+    before: float | None = None
+
+
+@dataclass(frozen=True)
+class NetworkEffect:
+    measure: MeasureDefinition
+    change: dt.date
+    # The months the effect is averaged over: from the change (or the window's first month) on.
+    first: dt.date
+    last: dt.date
+    kind: str
+    scale: float
+    # The network's months with every team's numbers added up, and the model fitted to them; the
+    # months held back from this viewer are None in ``observed``.
+    periods: tuple[dt.date, ...]
+    observed: tuple[float | None, ...]
+    aggregate: ItsResult | None
+    impact: Impact | None
+    verdict: str | None
+    problem: str | None
+    # Best effect first; teams without an estimate, or hidden, last.
+    teams: tuple[TeamEffect, ...]
+    hidden_positions: tuple[int, ...]
+    # The network's own average before the change (None when held back).
+    before: float | None = None
+
+    @property
+    def at(self) -> int | None:
+        return self.periods.index(self.change) if self.change in self.periods else None
+
+    @property
+    def hidden_count(self) -> int:
+        return sum(1 for t in self.teams if t.hidden)
+
+
+def effect_kind(measure: MeasureDefinition) -> str:
+    return measure.value_kind if measure.value_kind in ("proportion", "rate") else "continuous"
+
+
+def verdict_of(impact: Impact, direction: str) -> str:
+    """ "improved" when the impact's whole 95 % interval lies on the better side of no change,
+    "worse" when it lies wholly on the worse side, else "unclear"."""
+    if impact.ci_low > 0:
+        return "improved" if direction == "up" else "worse"
+    if impact.ci_high < 0:
+        return "worse" if direction == "up" else "improved"
+    return "unclear"
+
+
+def _fit(kind: str, y, n, at: int | None, first: int | None, last: int | None):
+    """The model and its impact over positions first … last, or the reason there is none."""
+    if first is None or last is None or last < first:
+        return None, None, "window_before_change"
+    if at is None or at == 0:
+        return None, None, "change_outside_series"
+    try:
+        result = interrupted_time_series(kind, y, n, at=at)
+        return result, result.impact(first, last), None
+    except MeasureInputError as error:
+        return None, None, error.problem
+
+
+def _mean(y: Sequence, n: Sequence | None, positions: Sequence[int]) -> float | None:
+    """Σ numerators / Σ denominators (or the mean value) over the positions that have numbers."""
+    picked = [k for k in positions if y[k] is not None and (n is None or n[k])]
+    if not picked:
+        return None
+    if n is None:
+        return sum(y[k] for k in picked) / len(picked)
+    return sum(y[k] for k in picked) / sum(n[k] for k in picked)
+
+
+def _better_first(effect: TeamEffect, direction: str) -> tuple:
+    if effect.hidden or effect.impact is None:
+        return (1, 0.0, effect.team.name)
+    difference = effect.impact.difference
+    return (0, -difference if direction == "up" else difference, effect.team.name)
+
+
+# --- the page: every figure computed from all the numbers, then protected together --------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """Everything the comparison page, its images and its exports show, for one viewer."""
+
+    comparison: Comparison
+    effect: NetworkEffect
+    charts: tuple[TeamChart, ...]
+    protection: Protection
+
+
+def comparison_page(
     measure: MeasureDefinition,
     window: Window,
+    change: dt.date,
     suppression: Suppression,
     *,
     level: str = "unit",
     adjust: str = "none",
-) -> Comparison:
-    """The measure's units (or municipalities) over ``window``: funnel, z-scores and positions.
+) -> Page:
+    """The funnel, the effects and every team's chart of ``measure``, for this viewer.
 
-    Suppressed rows carry no numbers, and the funnel's target and limits are pooled from the rows
-    shown: a pooled value that included a suppressed unit, beside every other unit's numbers,
-    would give the suppressed unit's numbers away. Those who see every unit see every unit pooled.
+    Every model and funnel is computed from every number; only what is shown is protected: the
+    months and totals a viewer may not read are held back together (:func:`suppression.protect`),
+    so a viewer sees the centre's numbers, or a hidden cell, never a different number.
     """
-    if level not in LEVELS:
-        level = "unit"
-    if adjust not in ADJUSTMENTS:
-        adjust = "none"
-    teams = list(measure.network.teams)
-    totals = window_totals(teams, measure, window)
+    level = level if level in LEVELS else "unit"
+    change = month_start(change)
+    teams = sorted(measure.network.teams, key=lambda t: (t.name, t.id))
+    analyses = analyse_all(teams, [measure], window.last)
+    series_of = {team.id: analyses[(team.id, measure.id)].series for team in teams}
+    kind = effect_kind(measure)
     scale = scale_of(measure)
+    effect_first = max(change, month_start(window.first))
+
+    cells: dict[tuple[int, dt.date], Cell] = {}
+    for team in teams:
+        series = series_of[team.id]
+        for k, period in enumerate(series.periods):
+            if _has_numbers(series, k):
+                cells[(team.id, period)] = Cell(team, _counts(series, k))
+
+    def keys(chosen_teams, chosen) -> frozenset:
+        return frozenset(
+            (t.id, p)
+            for t in chosen_teams
+            for p in series_of[t.id].periods
+            if (t.id, p) in cells and chosen(p)
+        )
+
+    def totals(cell_keys) -> tuple[float, ...]:
+        counts = [cells[key].counts for key in cell_keys]
+        return tuple(sum(c[i] for c in counts) for i in range(len(counts[0]))) if counts else ()
+
+    def figure(key, cell_keys) -> Figure:
+        return Figure(key, cell_keys, totals(cell_keys))
+
+    in_window = lambda p: window.first <= p <= window.last  # noqa: E731
+    after = lambda p: effect_first <= p <= window.last  # noqa: E731
+    before = lambda p: p < change  # noqa: E731
+    # Most important first: the funnel's network line, each team's effect, the rows of both levels
+    # (units first whichever the page shows, so that the two views hide the same: together they
+    # would otherwise give a unit away), the network's months and its effect.
+    figures = [figure(("network", "window"), keys(teams, in_window))]
+    for team in teams:
+        figures.append(figure(("after", team.id), keys([team], after)))
+        figures.append(figure(("before", team.id), keys([team], before)))
+    for lv in LEVELS:
+        for label, _municipality, members in _groups(teams, lv):
+            figures.append(figure(("row", lv, label), keys(members, in_window)))
+    periods = sorted({p for (_team_id, p) in cells})
+    for period in periods:
+        figures.append(figure(("month", period), keys(teams, lambda p, period=period: p == period)))
+    figures.append(figure(("network", "after"), keys(teams, after)))
+    figures.append(figure(("network", "before"), keys(teams, before)))
+    protection = protect(suppression, cells, figures)
+
+    comparison = _comparison(measure, window, level, adjust, scale, teams, cells, protection, suppression)
+    charts = tuple(
+        TeamChart(
+            team,
+            analyses[(team.id, measure.id)],
+            tuple(k for k, p in enumerate(series_of[team.id].periods) if protection.hides_cell((team.id, p))),
+        )
+        for team in teams
+    )
+    effect = _network_effect(
+        measure, change, effect_first, window.last, kind, scale, teams, series_of, cells, protection
+    )
+    return Page(comparison, effect, charts, protection)
+
+
+def _comparison(measure, window, level, adjust, scale, teams, cells, protection, suppression) -> Comparison:
     groups = []
     for label, municipality, members in _groups(teams, level):
-        num = sum(totals[t.id][0] for t in members if t.id in totals)
-        den = sum(totals[t.id][1] for t in members if t.id in totals)
-        has_data = any(t.id in totals for t in members)
-        # A municipality whose total would let a suppressed unit's count be worked out (its total
-        # minus the units shown in the unit view) is suppressed with it.
-        hidden = has_data and (
-            is_hidden(suppression, members, num, den)
-            or any(is_hidden(suppression, t, *totals[t.id]) for t in members if t.id in totals)
-        )
+        chosen = [cells[(t.id, p)].counts for t in members for p in window.periods if (t.id, p) in cells]
+        num = _whole(sum(c[0] for c in chosen))
+        den = _whole(sum(c[1] for c in chosen))
+        has_data = bool(chosen) and den > 0
+        hidden = has_data and not protection.shows(("row", level, label))
         groups.append((label, municipality, members, num, den, has_data, hidden))
-    with_data = [g for g in groups if g[5] and g[4] > 0 and not g[6]]
+    with_data = [g for g in groups if g[5]]
     base = dict(
         measure=measure,
         window=window,
@@ -238,14 +443,14 @@ def compare(
             )
         except MeasureInputError as error:
             problem, result, curves = error.problem, None, None
+    if result is not None and not protection.shows(("network", "window")):
+        problem, result, curves = "hidden_network", None, None
     by_label = {}
     if result is not None:
         for unit in result.units:
             by_label[with_data[unit.label][0]] = unit
     rows = []
     for label, municipality, members, num, den, has_data, hidden in groups:
-        unit = by_label.get(label)
-        side = unit.side if unit is not None else None
         if hidden or not has_data:
             rows.append(
                 Row(
@@ -264,6 +469,8 @@ def compare(
                 )
             )
             continue
+        unit = by_label.get(label)
+        side = unit.side if unit is not None else None
         rows.append(
             Row(
                 label,
@@ -271,7 +478,7 @@ def compare(
                 tuple(members),
                 num,
                 den,
-                num / den * scale if den else None,
+                num / den * scale,
                 unit.z if unit is not None else None,
                 side,
                 bool(unit.outside998) if unit is not None else False,
@@ -290,244 +497,94 @@ def compare(
     )
 
 
-# --- the measure across all teams -----------------------------------------------------------
+def _whole(value: float) -> float | int:
+    """Counts are whole numbers; the series carries them as floats."""
+    return int(value) if float(value).is_integer() else value
 
 
-@dataclass(frozen=True)
-class TeamChart:
-    """One team's chart of the measure, with the months whose numbers are suppressed."""
-
-    team: Team
-    analysis: Analysis
-    hidden_positions: tuple[int, ...]
-
-    @property
-    def hidden(self) -> bool:
-        return bool(self.hidden_positions)
-
-
-def team_charts(measure: MeasureDefinition, window: Window, suppression: Suppression) -> list[TeamChart]:
-    """Every team's chart of the measure up to the window's last month, in name order."""
-    teams = sorted(measure.network.teams, key=lambda t: (t.name, t.id))
-    analyses = analyse_all(teams, [measure], window.last)
-    charts = []
-    for team in teams:
-        analysis = analyses[(team.id, measure.id)]
-        series = analysis.series
-        hidden = tuple(
-            k for k in range(len(series.periods)) if is_hidden(suppression, team, *_counts(series, k))
-        )
-        charts.append(TeamChart(team, analysis, hidden))
-    return charts
-
-
-def _counts(series, k: int) -> tuple[float | None, ...]:
-    if series.measure.is_ratio:
-        return (series.numerators[k], series.denominators[k])
-    if series.measure.value_kind == "count":
-        return (series.values[k],)
-    return ()
-
-
-# --- the network's effect -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TeamEffect:
-    team: Team
-    periods: tuple[dt.date, ...]
-    result: ItsResult | None
-    problem: str | None
-    hidden: bool
-    # "improved", "worse" or "unclear": the level and trend changes' intervals read with the direction.
-    verdict: str | None
-    # The plain numbers beside the model, on the measure's scale: all months before the change,
-    # and the months of the window from the change on (None when suppressed or missing).
-    before: float | None = None
-    after: float | None = None
-
-
-@dataclass(frozen=True)
-class NetworkEffect:
-    measure: MeasureDefinition
-    change: dt.date
-    last: dt.date
-    kind: str
-    scale: float
-    # The network's months with every team's numbers added up, and the model fitted to them.
-    periods: tuple[dt.date, ...]
-    observed: tuple[float | None, ...]
-    aggregate: ItsResult | None
-    pooled: PooledItsResult | None
-    problem: str | None
-    teams: tuple[TeamEffect, ...]
-    hidden_positions: tuple[int, ...]
-    # Every team and month of the network is in it; False when some are hidden from this viewer.
-    complete: bool = True
-
-    @property
-    def at(self) -> int | None:
-        return self.periods.index(self.change) if self.change in self.periods else None
-
-
-def effect_kind(measure: MeasureDefinition) -> str:
-    return measure.value_kind if measure.value_kind in ("proportion", "rate") else "continuous"
-
-
-def _side(effect, direction: str) -> str | None:
-    """ "good" or "bad" when the interval lies wholly on one side of no change, else None."""
-    if effect.ratio is not None:
-        low, high, neutral = effect.ratio_ci_low, effect.ratio_ci_high, 1.0
-    else:
-        low, high, neutral = effect.ci_low, effect.ci_high, 0.0
-    if low > neutral:
-        return "good" if direction == "up" else "bad"
-    if high < neutral:
-        return "bad" if direction == "up" else "good"
-    return None
-
-
-def reading_of(result, direction: str) -> str:
-    """ "improved" when the level or the trend changed for the better (its 95 % interval wholly on
-    the better side) and neither changed for the worse; "worse" the other way round; else
-    "unclear"."""
-    sides = {_side(result.level_change, direction), _side(result.slope_change, direction)}
-    if "good" in sides and "bad" not in sides:
-        return "improved"
-    if "bad" in sides and "good" not in sides:
-        return "worse"
-    return "unclear"
-
-
-def _its_input(series, kind: str, shown: Sequence[bool]) -> tuple[list, list | None]:
-    """The series' values (numerators and denominators) in the months ``shown``; None in the others."""
-    if kind == "continuous":
-        values = series.values if not series.measure.is_ratio else series.y
-        return [v if shown[k] else None for k, v in enumerate(values)], None
-    return (
-        [v if shown[k] else None for k, v in enumerate(series.numerators)],
-        [v if shown[k] else None for k, v in enumerate(series.denominators)],
-    )
-
-
-def _mean(periods, y: list, n: list | None, chosen) -> float | None:
-    """Σ numerators / Σ denominators (or the mean value) over the chosen months."""
-    picked = [k for k, p in enumerate(periods) if chosen(p) and y[k] is not None and (n is None or n[k])]
-    if not picked:
-        return None
-    if n is None:
-        return sum(y[k] for k in picked) / len(picked)
-    return sum(y[k] for k in picked) / sum(n[k] for k in picked)
-
-
-def network_effect(
-    measure: MeasureDefinition,
-    change: dt.date,
-    last: dt.date,
-    suppression: Suppression,
-    first: dt.date | None = None,
+def _network_effect(
+    measure, change, first, last, kind, scale, teams, series_of, cells, protection
 ) -> NetworkEffect:
-    """Before against after ``change`` for the whole network (teams pooled) and for each team.
-
-    Every figure comes from the teams and months this viewer is shown, as the comparison's do: a
-    team's estimate or average that took in a suppressed month would, beside the months shown,
-    give that month away.
-
-    ``first`` (the comparison window's first month) limits the "after" average to this period.
-    """
-    change = month_start(change)
-    first = month_start(first or change)
-    kind = effect_kind(measure)
-    scale = scale_of(measure)
+    direction = measure.direction
     team_effects = []
-    ys, ns, ats = [], [], []
-    sums: dict[dt.date, list[float]] = {}
-    complete = True
-    for team in sorted(measure.network.teams, key=lambda t: (t.name, t.id)):
-        series = load_series(team, measure, until=last)
-        num = sum(v for v in series.numerators if v is not None) if kind != "continuous" else None
-        hidden = is_hidden(suppression, team, num)
-        shown = [not is_hidden(suppression, team, *_counts(series, k)) for k in range(len(series.periods))]
-        complete = complete and not hidden and all(shown)
-        y, n = _its_input(series, kind, shown)
-        for k, period in enumerate(series.periods):
-            if hidden or y[k] is None or (n is not None and n[k] is None):
-                continue
-            total = sums.setdefault(period, [0.0, 0.0, 0])
-            total[0] += y[k]
-            total[1] += n[k] if n is not None else 0.0
-            total[2] += 1
-        at = series.index(change)
-        result, problem = None, None
-        if at is None or at == 0:
-            problem = "change_outside_series"
-        else:
-            try:
-                result = interrupted_time_series(kind, y, n, at=at)
-            except MeasureInputError as error:
-                problem = error.problem
-            else:
-                if not hidden:
-                    ys.append(y)
-                    ns.append(n)
-                    ats.append(at)
-        before = _mean(series.periods, y, n, lambda p: p < change)
-        after = _mean(series.periods, y, n, lambda p: max(change, first) <= p)
+    for team in teams:
+        series = series_of[team.id]
+        y, n = _model_input(series, kind)
+        positions = [k for k, p in enumerate(series.periods) if first <= p <= last]
+        result, impact, problem = _fit(
+            kind,
+            y,
+            n,
+            series.index(change),
+            positions[0] if positions else None,
+            positions[-1] if positions else None,
+        )
+        hidden = impact is not None and not protection.shows(("after", team.id))
+        average = _mean(y, n, [k for k, p in enumerate(series.periods) if p < change])
         team_effects.append(
             TeamEffect(
-                team,
-                series.periods,
-                None if hidden else result,
-                problem,
-                hidden,
-                None if hidden or result is None else reading_of(result, measure.direction),
-                None if hidden or before is None else before * scale,
-                None if hidden or after is None else after * scale,
+                team=team,
+                periods=series.periods,
+                result=None if hidden else result,
+                impact=None if hidden else impact,
+                problem=problem,
+                hidden=hidden,
+                verdict=None if hidden or impact is None else verdict_of(impact, direction),
+                before=None
+                if average is None or not protection.shows(("before", team.id))
+                else average * scale,
             )
         )
-    periods = tuple(sorted(sums))
-    if kind == "continuous":
-        observed = tuple(sums[p][0] / sums[p][2] for p in periods)
-        agg_y, agg_n = list(observed), None
-    else:
-        observed = tuple(sums[p][0] / sums[p][1] if sums[p][1] else None for p in periods)
-        agg_y, agg_n = [sums[p][0] for p in periods], [sums[p][1] for p in periods]
-    teams = list(measure.network.teams)
-    hidden_positions = tuple(
-        k
-        for k, p in enumerate(periods)
-        if kind != "continuous" and is_hidden(suppression, teams, sums[p][0], sums[p][1])
+    team_effects.sort(key=lambda te: _better_first(te, direction))
+
+    periods = tuple(sorted({p for (_team_id, p) in cells}))
+    sums = []
+    for period in periods:
+        counts = [cells[(t.id, period)].counts for t in teams if (t.id, period) in cells]
+        if kind == "continuous":
+            values = [
+                series_of[t.id].values[series_of[t.id].index(period)]
+                for t in teams
+                if (t.id, period) in cells
+            ]
+            sums.append((sum(values) / len(values), None))
+        else:
+            sums.append((sum(c[0] for c in counts), sum(c[1] for c in counts)))
+    agg_y = [s[0] for s in sums]
+    agg_n = None if kind == "continuous" else [s[1] for s in sums]
+    observed_all = [
+        y if n is None else y / n for y, n in zip(agg_y, agg_n or [None] * len(agg_y), strict=True)
+    ]
+    hidden_positions = tuple(k for k, p in enumerate(periods) if not protection.shows(("month", p)))
+    observed = tuple(None if k in hidden_positions else v for k, v in enumerate(observed_all))
+    positions = [k for k, p in enumerate(periods) if first <= p <= last]
+    at = periods.index(change) if change in periods else None
+    aggregate, impact, problem = _fit(
+        kind, agg_y, agg_n, at, positions[0] if positions else None, positions[-1] if positions else None
     )
-    aggregate = pooled = None
-    problem = None
-    if change not in periods or periods.index(change) == 0:
-        problem = "change_outside_series"
-    else:
-        try:
-            aggregate = interrupted_time_series(kind, agg_y, agg_n, at=periods.index(change))
-        except MeasureInputError as error:
-            problem = error.problem
-        if len(ys) >= 2:
-            try:
-                pooled = pooled_interrupted_time_series(
-                    kind, ys, ns if kind != "continuous" else None, at=ats
-                )
-            except MeasureInputError as error:
-                problem = problem or error.problem
-        elif aggregate is not None:
-            problem = "too_few_teams"
+    if impact is not None and not protection.shows(("network", "after")):
+        aggregate, impact, problem = None, None, "hidden_network"
+    average = _mean(agg_y, agg_n, [k for k, p in enumerate(periods) if p < change])
     return NetworkEffect(
         measure=measure,
         change=change,
+        first=first,
         last=month_start(last),
         kind=kind,
         scale=scale,
         periods=periods,
         observed=observed,
         aggregate=aggregate,
-        pooled=pooled,
+        impact=impact,
+        verdict=None if impact is None else verdict_of(impact, direction),
         problem=problem,
         teams=tuple(team_effects),
         hidden_positions=hidden_positions,
-        complete=complete,
+        before=None if average is None or not protection.shows(("network", "before")) else average * scale,
     )
+
+
+def _model_input(series, kind: str) -> tuple[list, list | None]:
+    if kind == "continuous":
+        return list(series.values if not series.measure.is_ratio else series.y), None
+    return list(series.numerators), list(series.denominators)

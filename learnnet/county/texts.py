@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from learnnet.i18n import month_name, number
 from learnnet.models import MeasureDefinition
@@ -20,91 +21,132 @@ def problem_text(code: str | None) -> str:
         ),
         "too_few_points": _("There are too few months before or after the change to estimate an effect."),
         "cannot_fit": _("The numbers do not allow an estimate (for example no events at all)."),
+        "window_before_change": _("The period chosen ends before the change: there is no after to compare."),
+        "hidden_network": _(
+            "The network's figure is hidden: with the units shown it would give a small count away."
+        ),
     }
     return texts.get(code, _("The estimate could not be computed from these numbers."))
 
 
-def _points(measure: MeasureDefinition, difference: float, scale: float) -> str:
-    shown = difference * scale
-    if measure.unit_label == "%":
-        return _("%(value)s percentage points", value=number(abs(shown), 1))
-    return f"{number(abs(shown), 1)} {measure.unit_label}".strip()
+def unit_words(measure: MeasureDefinition) -> str:
+    """The unit a difference of the measure is read in: percentage points for a percentage."""
+    return _("percentage points") if measure.unit_label == "%" else measure.unit_label
 
 
-def _ratio_name(name: str | None) -> str:
-    return _("odds ratio") if name == "odds_ratio" else _("rate ratio")
+def signed(value: float, digits: int = 1) -> str:
+    text = number(value, digits)
+    return text if round(value, digits) <= 0 else "+" + text
 
 
-def _interval(effect, scale: float) -> str:
-    if effect.ratio is not None:
-        return _(
-            "%(name)s %(ratio)s, 95 %% CI %(low)s–%(high)s",
-            name=_ratio_name(effect.ratio_name),
-            ratio=number(effect.ratio, 2),
-            low=number(effect.ratio_ci_low, 2),
-            high=number(effect.ratio_ci_high, 2),
-        )
+def impact_text(measure: MeasureDefinition, impact, scale: float) -> str:
+    """ "+12.3 percentage points (95 % CI +4.1 to +20.5)": the difference from what was expected."""
     return _(
-        "%(value)s, 95 %% CI %(low)s to %(high)s",
-        value=number(effect.estimate * scale, 1),
-        low=number(effect.ci_low * scale, 1),
-        high=number(effect.ci_high * scale, 1),
+        "%(value)s %(unit)s (95 %% CI %(low)s to %(high)s)",
+        value=signed(impact.difference * scale),
+        unit=unit_words(measure),
+        low=signed(impact.ci_low * scale),
+        high=signed(impact.ci_high * scale),
+    ).replace("  ", " ")
+
+
+def effect_sentence(measure: MeasureDefinition, impact, scale: float, first, last, *, who: str) -> str:
+    """One sentence: how far the measure was from what was expected without the change, with its
+    95 % interval, and the verdict that interval gives."""
+    size = _(
+        "%(value)s %(unit)s",
+        value=number(abs(impact.difference * scale), 1),
+        unit=unit_words(measure),
+    ).strip()
+    interval = _(
+        "95 %% CI %(low)s to %(high)s",
+        low=signed(impact.ci_low * scale),
+        high=signed(impact.ci_high * scale),
     )
-
-
-def effect_sentence(
-    measure: MeasureDefinition,
-    effect,
-    scale: float,
-    change,
-    last,
-    *,
-    who: str,
-    effect_at_end: float | None = None,
-) -> str:
-    """One sentence: how much the measure changed after ``change``, with 95 % intervals.
-
-    ``effect`` is an ``ItsResult`` or ``PooledItsResult``: its level change (the step at the
-    change) and slope change (the change in the monthly trend) carry the intervals, as odds or
-    rate ratios for proportions and rates. ``effect_at_end`` — fitted minus counterfactual in the
-    last month, both changes together — says "by how much" on the measure's own scale.
-    """
-    intervals = _(
-        "level change %(level)s; change in monthly trend %(slope)s",
-        level=_interval(effect.level_change, scale),
-        slope=_interval(effect.slope_change, scale),
-    )
-    month, last_month = month_name(change), month_name(last)
-    if effect_at_end is None:
-        return _(
-            "%(who)s: %(measure)s after %(month)s compared with before (%(intervals)s).",
-            who=who,
-            month=month,
-            measure=measure.label,
-            intervals=intervals,
-        )
-    size = _points(measure, effect_at_end, scale)
-    if effect_at_end >= 0:
-        return _(
-            "%(who)s: in %(last)s, %(measure)s was %(size)s higher than expected"
-            " had nothing changed in %(month)s (%(intervals)s).",
-            who=who,
-            last=last_month,
-            month=month,
-            measure=measure.label,
-            size=size,
-            intervals=intervals,
-        )
-    return _(
-        "%(who)s: in %(last)s, %(measure)s was %(size)s lower than expected"
-        " had nothing changed in %(month)s (%(intervals)s).",
+    values = dict(
         who=who,
-        last=last_month,
-        month=month,
+        first=month_name(first),
+        last=month_name(last),
         measure=measure.label,
         size=size,
-        intervals=intervals,
+        interval=interval,
+        observed=number(impact.observed * scale, 1),
+        expected=number(impact.expected * scale, 1),
     )
+    if impact.difference >= 0:
+        return _(
+            "%(who)s: from %(first)s to %(last)s, %(measure)s was %(observed)s where %(expected)s was"
+            " expected without the change: %(size)s higher (%(interval)s).",
+            **values,
+        )
+    return _(
+        "%(who)s: from %(first)s to %(last)s, %(measure)s was %(observed)s where %(expected)s was"
+        " expected without the change: %(size)s lower (%(interval)s).",
+        **values,
+    )
+
+
+def model_sentence(impact) -> str:
+    """Which model the effect comes from, and why, in one sentence."""
+    if impact.model == "level_only":
+        return _(
+            "Model: segmented regression with a change in level only (the trend before the change"
+            " carried on), because the months before or after the change are too few to estimate a"
+            " change in trend; standard errors robust to autocorrelation."
+        )
+    return _(
+        "Model: segmented regression with a change in level and in monthly trend, the trend before"
+        " the change carried on as what was expected; standard errors robust to autocorrelation."
+    )
+
+
+def answer_sentence(effect, period: str, measure: MeasureDefinition) -> str:
+    """The page's answer: which units improved, by how much, over the period, in one sentence."""
+    improved = [te for te in effect.teams if te.verdict == "improved"]
+    worse = [te for te in effect.teams if te.verdict == "worse"]
+    unclear = [te for te in effect.teams if te.verdict == "unclear"]
+    hidden = [te for te in effect.teams if te.hidden]
+    total = len(effect.teams)
+    named = "; ".join(
+        _("%(team)s by %(value)s", team=te.team.name, value=impact_text(measure, te.impact, effect.scale))
+        for te in improved
+    )
+    if improved:
+        head = _(
+            "%(period)s: %(count)d of %(total)d units improved on %(measure)s compared with what was"
+            " expected without the change — %(named)s",
+            period=period,
+            count=len(improved),
+            total=total,
+            measure=measure.label,
+            named=named,
+        )
+    else:
+        head = _(
+            "%(period)s: none of %(total)d units improved clearly on %(measure)s compared with what"
+            " was expected without the change",
+            period=period,
+            total=total,
+            measure=measure.label,
+        )
+    rest = []
+    if unclear:
+        rest.append(
+            ngettext("%(num)d showed no clear change", "%(num)d showed no clear change", len(unclear))
+        )
+    if worse:
+        names = ", ".join(te.team.name for te in worse)
+        rest.append(
+            ngettext(
+                "%(num)d got worse (%(names)s)", "%(num)d got worse (%(names)s)", len(worse), names=names
+            )
+        )
+    if hidden:
+        rest.append(ngettext("%(num)d is hidden for privacy", "%(num)d are hidden for privacy", len(hidden)))
+    missing = total - len(improved) - len(worse) - len(unclear) - len(hidden)
+    if missing:
+        rest.append(ngettext("%(num)d has no estimate", "%(num)d have no estimate", missing))
+    return head + ("; " + ", ".join(rest) if rest else "") + "."
 
 
 def verdict_text(code: str | None) -> str:

@@ -8,17 +8,28 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from charts.forest import render_forest
 from charts.funnel import render_funnel
 from charts.multiples import render_small_multiples
 from charts.spc import render_spc
 from learnnet import clock, permissions
 from learnnet.county import bp
 from learnnet.county import services as svc
-from learnnet.county.figures import effect_figure, funnel_figure, multiples_figure
+from learnnet.county.figures import effect_figure, forest_figure, funnel_figure, multiples_figure
 from learnnet.county.suppression import Suppression, policy
-from learnnet.county.texts import effect_sentence, position_text, problem_text, verdict_text
+from learnnet.county.texts import (
+    answer_sentence,
+    effect_sentence,
+    impact_text,
+    model_sentence,
+    position_text,
+    problem_text,
+    unit_words,
+    verdict_text,
+)
 from learnnet.exports import FORMATS, Table, download
 from learnnet.extensions import db
+from learnnet.i18n import month_name
 from learnnet.measurements.periods import default_entry_period, parse_period
 from learnnet.models import MeasureDefinition, Network, Region
 from learnnet.teams.services import complete_teams_per_network
@@ -49,6 +60,8 @@ class Query:
 
     measure: MeasureDefinition
     window: svc.Window
+    # One of svc.PERIODS, or "custom" when the months were given.
+    period: str
     level: str
     adjust: str
     change: dt.date
@@ -56,10 +69,16 @@ class Query:
     suppression: Suppression
 
     def args(self, **extra) -> dict:
-        values = {
-            "measure": self.measure.id,
-            "first": self.window.first.strftime("%Y-%m"),
-            "last": self.window.last.strftime("%Y-%m"),
+        period = extra.pop("period", self.period)
+        values = {"measure": self.measure.id}
+        if period == "custom":
+            values |= {
+                "first": self.window.first.strftime("%Y-%m"),
+                "last": self.window.last.strftime("%Y-%m"),
+            }
+        else:
+            values["period"] = period
+        values |= {
             "level": self.level,
             "adjust": self.adjust,
             "change": self.change.strftime("%Y-%m"),
@@ -94,9 +113,14 @@ def _query() -> Query:
     if measure is None:
         abort(404)
     today = clock.today()
-    window = svc.window_from(
-        measure, today, parse_period(request.args.get("first")), parse_period(request.args.get("last"))
-    )
+    first, last = parse_period(request.args.get("first")), parse_period(request.args.get("last"))
+    period = request.args.get("period", "")
+    if period not in svc.PERIODS:
+        period = "custom" if first or last else svc.PERIODS[0]
+    if period == "custom":
+        window = svc.window_from(measure, today, first, last)
+    else:
+        window = svc.window_for(measure, today, period)
     level = request.args.get("level", "unit")
     adjust = request.args.get("adjust", "none")
     change = parse_period(request.args.get("change")) or measure.network.start_date.replace(day=1)
@@ -108,6 +132,7 @@ def _query() -> Query:
     return Query(
         measure,
         window,
+        period,
         level if level in svc.LEVELS else "unit",
         adjust if adjust in svc.ADJUSTMENTS else "none",
         change,
@@ -116,79 +141,70 @@ def _query() -> Query:
     )
 
 
-def _comparison(q: Query) -> svc.Comparison:
-    return svc.compare(q.measure, q.window, q.suppression, level=q.level, adjust=q.adjust)
+def _page(q: Query) -> svc.Page:
+    return svc.comparison_page(q.measure, q.window, q.change, q.suppression, level=q.level, adjust=q.adjust)
 
 
-def _effect(q: Query) -> svc.NetworkEffect:
-    return svc.network_effect(q.measure, q.change, q.window.last, q.suppression, q.window.first)
+def period_text(q: Query) -> str:
+    span = f"{month_name(q.window.first)} – {month_name(q.window.last)}"
+    if q.period == "year":
+        return _("This year (%(span)s)", span=span)
+    if q.period == "start":
+        return _("Since the network started (%(span)s)", span=span)
+    if q.period == "12":
+        return _("The last 12 months (%(span)s)", span=span)
+    return span
 
 
 @bp.route("/compare")
 @login_required
 def compare():
     q = _query()
-    comparison = _comparison(q)
-    effect = _effect(q)
-    charts = svc.team_charts(q.measure, q.window, q.suppression)
+    page = _page(q)
+    effect = page.effect
     return render_template(
         "county/compare.html",
         q=q,
         measures=_measures_for(current_user),
-        comparison=comparison,
+        periods=[(p, _period_choice(p)) for p in svc.PERIODS],
+        comparison=page.comparison,
         effect=effect,
-        effect_sentences=_effect_sentences(effect),
-        has_funnel=funnel_figure(comparison) is not None,
-        has_multiples=any(c.analysis.chart is not None for c in charts),
-        charts_hidden=sum(1 for c in charts if c.hidden),
+        answer=answer_sentence(effect, period_text(q), q.measure) if effect.teams else "",
+        network_sentence=_network_sentence(effect),
+        model=model_sentence(effect.impact) if effect.impact is not None else "",
+        has_forest=forest_figure(effect, period_text(q)) is not None,
+        has_funnel=funnel_figure(page.comparison) is not None,
+        has_multiples=any(c.analysis.chart is not None for c in page.charts),
+        charts_hidden=sum(1 for c in page.charts if c.hidden),
+        complementary=len(page.protection.complementary),
         may_publish=q.suppression.open_team_ids is None or q.published,
         position_text=position_text,
         verdict_text=verdict_text,
         problem_text=problem_text,
+        impact_text=lambda te: impact_text(q.measure, te.impact, effect.scale),
         team_sentence=lambda te: _team_sentence(effect, te),
     )
 
 
-def _effect_sentences(effect: svc.NetworkEffect) -> list[str]:
-    sentences = []
-    if effect.pooled is not None:
-        sentences.append(
-            effect_sentence(
-                effect.measure,
-                effect.pooled,
-                effect.scale,
-                effect.change,
-                effect.periods[-1],
-                who=_("All teams pooled") if effect.complete else _("The teams shown, pooled"),
-                effect_at_end=effect.aggregate.effect_at_end if effect.aggregate is not None else None,
-            )
-        )
-    elif effect.aggregate is not None:
-        sentences.append(
-            effect_sentence(
-                effect.measure,
-                effect.aggregate,
-                effect.scale,
-                effect.change,
-                effect.periods[-1],
-                who=_("All teams added up") if effect.complete else _("The teams shown, added up"),
-                effect_at_end=effect.aggregate.effect_at_end,
-            )
-        )
-    return sentences
+def _period_choice(period: str) -> str:
+    return {"12": _("Last 12 months"), "year": _("This year"), "start": _("Since the network started")}[
+        period
+    ]
+
+
+def _network_sentence(effect: svc.NetworkEffect) -> str:
+    if effect.impact is None:
+        return ""
+    return effect_sentence(
+        effect.measure, effect.impact, effect.scale, effect.first, effect.last, who=_("The network")
+    )
 
 
 def _team_sentence(effect: svc.NetworkEffect, team_effect: svc.TeamEffect) -> str:
-    if team_effect.result is None:
+    if team_effect.impact is None:
         return ""
     return effect_sentence(
-        effect.measure,
-        team_effect.result,
-        effect.scale,
-        effect.change,
-        team_effect.periods[-1],
-        who=team_effect.team.name,
-        effect_at_end=team_effect.result.effect_at_end,
+        effect.measure, team_effect.impact, effect.scale, effect.first, effect.last, who=team_effect.team.name
     )
 
 
@@ -214,14 +230,15 @@ def _image(data, render, fmt: str, name: str) -> Response:
 @login_required
 def funnel_image(fmt: str):
     q = _query()
-    return _image(funnel_figure(_comparison(q)), render_funnel, fmt, f"funnel-{q.measure.id}")
+    return _image(funnel_figure(_page(q).comparison), render_funnel, fmt, f"funnel-{q.measure.id}")
 
 
 @bp.route("/compare/multiples.<fmt>")
 @login_required
 def multiples_image(fmt: str):
     q = _query()
-    data = multiples_figure(svc.team_charts(q.measure, q.window, q.suppression), _comparison(q))
+    page = _page(q)
+    data = multiples_figure(list(page.charts), page.comparison)
     return _image(data, render_small_multiples, fmt, f"teams-{q.measure.id}")
 
 
@@ -229,7 +246,16 @@ def multiples_image(fmt: str):
 @login_required
 def effect_image(fmt: str):
     q = _query()
-    return _image(effect_figure(_effect(q)), render_spc, fmt, f"effect-{q.measure.id}")
+    return _image(effect_figure(_page(q).effect), render_spc, fmt, f"effect-{q.measure.id}")
+
+
+@bp.route("/compare/forest.<fmt>")
+@login_required
+def forest_image(fmt: str):
+    q = _query()
+    return _image(
+        forest_figure(_page(q).effect, period_text(q)), render_forest, fmt, f"forest-{q.measure.id}"
+    )
 
 
 # --- exports ----------------------------------------------------------------------------------
@@ -281,59 +307,61 @@ def comparison_table(comparison: svc.Comparison) -> Table:
 
 
 def effect_table(effect: svc.NetworkEffect) -> Table:
+    measure = effect.measure
+    unit = f" ({measure.unit_label})".replace(" ()", "")
     headers = (
         _("Team"),
         _("Reading"),
-        _("Before the change"),
-        _("From the change, in the period"),
-        _("Level change"),
+        _("Before the change") + unit,
+        _("Observed") + unit,
+        _("Expected without the change") + unit,
+        _("Difference") + f" ({unit_words(measure)})".replace(" ()", ""),
         _("95 % CI low"),
         _("95 % CI high"),
-        _("Change in monthly trend"),
-        _("95 % CI low"),
-        _("95 % CI high"),
-        _("Difference from expected in the last month"),
-        _("Sentence"),
+        _("From"),
+        _("To"),
+        _("Model"),
     )
     rows = []
-    for te in effect.teams:
-        if te.hidden:
-            rows.append((te.team.name, _("suppressed")) + (None,) * 10)
-        elif te.result is None:
+    scale = effect.scale
+    network = (
+        [(_("The network"), effect.verdict, effect.before, effect.impact, effect.aggregate, None)]
+        if effect.impact is not None
+        else []
+    )
+    teams = [(te.team.name, te.verdict, te.before, te.impact, te.result, te) for te in effect.teams]
+    for name, verdict, before, impact, _result, te in network + teams:
+        if te is not None and te.hidden:
+            rows.append((name, _("suppressed")) + (None,) * 9)
+        elif impact is None:
             rows.append(
-                (te.team.name, problem_text(te.problem), _round(te.before), _round(te.after)) + (None,) * 8
+                (name, problem_text(te.problem if te else effect.problem), _round(before)) + (None,) * 8
             )
         else:
-            numbers = []
-            for part in (te.result.level_change, te.result.slope_change):
-                if part.ratio is not None:
-                    numbers += [part.ratio, part.ratio_ci_low, part.ratio_ci_high]
-                else:
-                    numbers += [
-                        part.estimate * effect.scale,
-                        part.ci_low * effect.scale,
-                        part.ci_high * effect.scale,
-                    ]
             rows.append(
                 (
-                    te.team.name,
-                    verdict_text(te.verdict),
-                    _round(te.before),
-                    _round(te.after),
-                    *[_round(v, 3) for v in numbers],
-                    _round(te.result.effect_at_end * effect.scale),
-                    _team_sentence(effect, te),
+                    name,
+                    verdict_text(verdict),
+                    _round(before),
+                    _round(impact.observed * scale),
+                    _round(impact.expected * scale),
+                    _round(impact.difference * scale),
+                    _round(impact.ci_low * scale),
+                    _round(impact.ci_high * scale),
+                    f"{effect.first:%Y-%m}",
+                    f"{effect.last:%Y-%m}",
+                    model_sentence(impact),
                 )
             )
-    notes = tuple(_effect_sentences(effect))
-    if any(te.hidden for te in effect.teams):
+    notes = (_network_sentence(effect),) if effect.impact is not None else ()
+    if effect.hidden_count or any(te.before is None and te.impact is not None for te in effect.teams):
         notes += (
             _(
-                "Teams with a count below %(threshold)d are suppressed to protect privacy.",
+                "Figures that would give away a count below %(threshold)d are suppressed to protect privacy.",
                 threshold=current_app.config["SMALL_NUMBER_THRESHOLD"],
             ),
         )
-    return Table(effect.measure.label, headers, tuple(rows), notes)
+    return Table(measure.label, headers, tuple(rows), notes)
 
 
 @bp.route("/compare/units.<fmt>")
@@ -343,7 +371,7 @@ def units_export(fmt: str):
         abort(404)
     q = _query()
     return download(
-        comparison_table(_comparison(q)),
+        comparison_table(_page(q).comparison),
         fmt,
         f"units-{q.measure.id}-{q.window.first:%Y%m}-{q.window.last:%Y%m}",
     )
@@ -355,4 +383,4 @@ def effects_export(fmt: str):
     if fmt not in FORMATS:
         abort(404)
     q = _query()
-    return download(effect_table(_effect(q)), fmt, f"effect-{q.measure.id}-{q.change:%Y%m}")
+    return download(effect_table(_page(q).effect), fmt, f"effect-{q.measure.id}-{q.change:%Y%m}")

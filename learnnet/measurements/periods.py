@@ -31,7 +31,8 @@ def parse_period(text: str | None) -> dt.date | None:
     if not text:
         return None
     parts = text.strip().split("-")
-    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+    # isdigit() also accepts superscripts and other scripts' digits, which int() refuses.
+    if len(parts) not in (2, 3) or not all(p.isascii() and p.isdigit() for p in parts):
         return None
     year, month = int(parts[0]), int(parts[1])
     if not (1900 <= year <= 2200 and 1 <= month <= 12):

@@ -69,7 +69,7 @@ def test_viewer_gets_small_units_suppressed_in_page_and_exports(client, auth, co
     auth.login(world.users["viewer"])
     page = client.get("/county/compare", query_string=_one_month(county)).get_data(as_text=True)
     assert "suppression-note" in page
-    assert "Nettverkslinjen og grensene er beregnet av enhetene som vises" in page
+    assert "Alle anslag er beregnet av alle tallene" in page
     response = client.get("/county/compare/units.csv", query_string=_one_month(county))
     tiny = _line(response.get_data(as_text=True), county.tiny.name).split(";")
     assert tiny[2:6] == ["", "", "", ""]

@@ -1,4 +1,5 @@
-"""The network's effect: pooled and per team, read with the improvement direction."""
+"""The network's effect: per team and for the network, in the measure's own unit with its interval,
+read with the improvement direction."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 
 from learnnet.county import services
 from learnnet.county.suppression import policy
-from learnnet.county.texts import effect_sentence
+from learnnet.county.texts import answer_sentence, effect_sentence
 from tests.clock import month, nb_month
 from tests.learnnet import networkdata
 
@@ -18,51 +19,57 @@ def county(world):
     return networkdata.build(world)
 
 
-def test_improving_teams_are_found_and_by_how_much(app, county, world):
+def _effect(county, world, change=None, window=None):
+    change = change or month(0)
+    window = window or (month(10), month(21))
     rule = policy(world.users["centre"], list(county.network.teams), 5)
-    effect = services.network_effect(county.screening, month(0), month(21), rule, month(10))
+    return services.comparison_page(county.screening, services.Window(*window), change, rule).effect
+
+
+def test_improving_teams_are_found_and_by_how_much(app, county, world):
+    effect = _effect(county, world)
     teams = {t.team.name: t for t in effect.teams}
-    assert teams[county.teams[0].name].verdict == "improved"  # +35 points from the network's start
-    assert teams[county.teams[1].name].verdict == "improved"  # +25 points
-    gains = {name: t.after - t.before for name, t in teams.items()}
-    assert 25 < gains[county.teams[0].name] < 45
-    assert 15 < gains[county.teams[1].name] < 35
-    assert abs(gains[county.teams[2].name]) < 10  # no change
-    assert effect.pooled is not None and effect.pooled.n_series == 4
-    assert effect.aggregate is not None and effect.at == effect.periods.index(month(0))
-    assert effect.aggregate.effect_at_change > 0.1
+    # the test network raises the share screened by 35 and 25 points from the network's start; the
+    # baseline's chance trend, carried on for a year and more, moves what is expected either way
+    first, second, flat = (teams[county.teams[k].name] for k in range(3))
+    assert first.verdict == "improved" and second.verdict == "improved"
+    assert 15 < first.impact.difference * 100 < 60
+    assert 10 < second.impact.difference * 100 < 55
+    assert flat.impact.difference < min(first.impact.difference, second.impact.difference)
+    # the verdict is where the interval lies, and the rows run best first
+    for te in effect.teams:
+        if te.impact is not None:
+            assert (te.verdict == "improved") == (te.impact.ci_low > 0)
+    differences = [te.impact.difference for te in effect.teams if te.impact is not None]
+    assert differences == sorted(differences, reverse=True)
+    assert effect.impact is not None and effect.verdict == "improved"
+    assert (effect.first, effect.last) == (month(10), month(21))
     with app.test_request_context():
         sentence = effect_sentence(
-            county.screening,
-            effect.pooled,
-            effect.scale,
-            effect.change,
-            effect.periods[-1],
-            who="Alle team",
-            effect_at_end=effect.aggregate.effect_at_end,
+            county.screening, first.impact, effect.scale, effect.first, effect.last, who="Åsgårdstrand"
         )
+        answer = answer_sentence(effect, "I år", county.screening)
     assert "prosentpoeng høyere" in sentence and nb_month(month(21)) in sentence and "KI" in sentence
+    assert answer.startswith("I år: 2 av 4 enheter") and first.team.name in answer and "KI" in answer
 
 
 def test_a_change_before_any_data_is_explained(county, world):
-    rule = policy(world.users["centre"], list(county.network.teams), 5)
-    effect = services.network_effect(county.screening, month(-60), month(21), rule)
+    effect = _effect(county, world, change=month(-60))
     assert effect.problem == "change_outside_series" and effect.aggregate is None
-    assert all(t.result is None for t in effect.teams)
+    assert all(t.impact is None and t.problem == "change_outside_series" for t in effect.teams)
 
 
-def _effect(low, high):
-    return SimpleNamespace(ratio=(low + high) / 2, ratio_ci_low=low, ratio_ci_high=high)
+def test_a_window_before_the_change_is_explained(county, world):
+    effect = _effect(county, world, change=month(12), window=(month(2), month(8)))
+    assert effect.problem == "window_before_change" and effect.impact is None
 
 
-def test_lower_is_better_reads_a_fall_as_improvement():
-    result = SimpleNamespace(level_change=_effect(0.4, 0.8), slope_change=_effect(0.9, 1.1))
-    assert services.reading_of(result, "down") == "improved"
-    assert services.reading_of(result, "up") == "worse"
+def _impact(low, high):
+    return SimpleNamespace(difference=(low + high) / 2, ci_low=low, ci_high=high)
 
 
-def test_a_better_trend_counts_and_opposite_changes_are_unclear():
-    rising = SimpleNamespace(level_change=_effect(0.8, 1.3), slope_change=_effect(1.02, 1.08))
-    assert services.reading_of(rising, "up") == "improved"
-    mixed = SimpleNamespace(level_change=_effect(1.5, 2.0), slope_change=_effect(0.8, 0.9))
-    assert services.reading_of(mixed, "up") == "unclear"
+def test_the_verdict_follows_the_interval_and_the_direction():
+    assert services.verdict_of(_impact(0.02, 0.08), "up") == "improved"
+    assert services.verdict_of(_impact(0.02, 0.08), "down") == "worse"
+    assert services.verdict_of(_impact(-3.0, -1.0), "down") == "improved"
+    assert services.verdict_of(_impact(-0.01, 0.08), "up") == "unclear"

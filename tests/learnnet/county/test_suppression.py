@@ -7,7 +7,7 @@ import pytest
 from learnnet.county import services
 from learnnet.county.suppression import Suppression, is_hidden, policy
 from learnnet.networks.services import dashboard
-from tests.clock import month, ym
+from tests.clock import month
 from tests.learnnet import networkdata
 
 
@@ -56,65 +56,153 @@ def test_threshold_is_configurable(county, world):
     assert is_hidden(rule, county.tiny, 2)
 
 
+def _page(county, user, window, change=None, **kw):
+    teams = list(county.network.teams)
+    return services.comparison_page(
+        county.screening, window, change or month(0), policy(user, teams, 5), **kw
+    )
+
+
 def test_comparison_rows_carry_no_numbers_when_suppressed(county, world):
     window = services.Window(month(21), month(21))
-    rule = policy(world.users["viewer"], list(county.network.teams), 5)
-    comparison = services.compare(county.screening, window, rule)
+    comparison = _page(county, world.users["viewer"], window).comparison
     row = [r for r in comparison.rows if r.team is county.tiny][0]
-    assert (
-        row.hidden
-        and row.numerator is None
-        and row.denominator is None
-        and row.value is None
-        and row.z is None
-    )
-    assert comparison.hidden_count == 1
+    assert row.hidden and row.numerator is None and row.denominator is None
+    assert row.value is None and row.z is None
     assert county.tiny.name not in [r.label for r in comparison.shown]
-    # The funnel pools the rows shown: a target that pooled the small unit too would, beside every
-    # other unit's numbers, give its numbers away (the total minus the rest).
-    shown = comparison.shown
+    # The funnel is the centre's: computed from every unit, the small ward's point not drawn.
+    centre = _page(county, world.users["centre"], window).comparison
+    assert comparison.result.target == pytest.approx(centre.result.target)
     assert comparison.result.target == pytest.approx(
-        sum(r.numerator for r in shown) / sum(r.denominator for r in shown)
+        sum(r.numerator for r in centre.shown) / sum(r.denominator for r in centre.shown)
     )
-    assert comparison.unit_labels == tuple(r.label for r in shown)
-    # whoever may open every unit gets every unit pooled
-    open_rule = policy(world.users["centre"], list(county.network.teams), 5)
-    everyone = services.compare(county.screening, window, open_rule)
-    assert len(everyone.unit_labels) == len(shown) + 1
-    assert everyone.result.target == pytest.approx(
-        sum(r.numerator for r in everyone.shown) / sum(r.denominator for r in everyone.shown)
-    )
-    assert everyone.result.target != pytest.approx(comparison.result.target)
 
 
-def test_charts_and_effects_hide_the_small_unit_for_outsiders(county, world):
+def test_charts_hide_the_small_unit_for_outsiders(county, world):
     window = services.Window(month(10), month(21))
-    rule = policy(world.users["viewer"], list(county.network.teams), 5)
-    charts = {c.team.id: c for c in services.team_charts(county.screening, window, rule)}
-    assert len(charts[county.tiny.id].hidden_positions) == len(charts[county.tiny.id].analysis.series.periods)
+    charts = {c.team.id: c for c in _page(county, world.users["viewer"], window).charts}
+    tiny = charts[county.tiny.id]
+    assert len(tiny.hidden_positions) == sum(1 for v in tiny.analysis.series.numerators if v is not None)
     assert charts[county.teams[0].id].hidden_positions == ()
-    # the small ward's effect rests on more than 5 screenings over the months, so it is shown
-    effect = services.network_effect(county.screening, month(0), window.last, rule)
-    assert not [t for t in effect.teams if t.team is county.tiny][0].hidden
 
 
-def test_the_network_series_pools_only_the_months_a_viewer_is_shown(county, world, db_session):
+def test_the_network_series_pools_every_team(county, world, db_session):
     from learnnet.models import Measurement
 
-    last, change = month(21), month(0)
-    teams = list(county.network.teams)
-    viewer = services.network_effect(county.screening, change, last, policy(world.users["viewer"], teams, 5))
-    centre = services.network_effect(county.screening, change, last, policy(world.users["centre"], teams, 5))
+    window = services.Window(month(10), month(21))
+    viewer = _page(county, world.users["viewer"], window).effect
+    centre = _page(county, world.users["centre"], window).effect
+    last = month(21)
     rows = db_session.query(Measurement).filter_by(measure_id=county.screening.id, period=last).all()
-    others = [m for m in rows if m.team_id != county.tiny.id]
-    assert len(others) == len(rows) - 1
+    pooled = sum(m.numerator for m in rows) / sum(m.denominator for m in rows)
+    assert centre.observed[centre.periods.index(last)] == pytest.approx(pooled)
+    # The viewer's network line is the centre's, or a gap: never the teams shown pooled.
+    for mine, theirs in zip(viewer.observed, centre.observed, strict=True):
+        assert mine is None or mine == pytest.approx(theirs)
 
-    def pooled(rows):
-        return sum(m.numerator for m in rows) / sum(m.denominator for m in rows)
 
-    assert centre.observed[centre.periods.index(last)] == pytest.approx(pooled(rows))
-    # the small ward's month is hidden from the viewer, so it is not in the viewer's network line
-    assert viewer.observed[viewer.periods.index(last)] == pytest.approx(pooled(others))
+def _numbers(page) -> dict:
+    """Every number and verdict the page shows, by where it is shown."""
+    shown = {}
+    comparison, effect = page.comparison, page.effect
+    for row in comparison.rows:
+        for name in ("numerator", "denominator", "value", "z", "verdict"):
+            shown[("row", row.label, name)] = getattr(row, name)
+    if comparison.result is not None:
+        shown["target"] = comparison.result.target
+    for te in effect.teams:
+        shown[("team", te.team.name, "verdict")] = te.verdict
+        shown[("team", te.team.name, "before")] = te.before
+        if te.impact is not None:
+            for name in ("observed", "expected", "difference", "ci_low", "ci_high"):
+                shown[("team", te.team.name, name)] = getattr(te.impact, name)
+    for k, value in enumerate(effect.observed):
+        shown[("network", effect.periods[k])] = value
+    if effect.impact is not None:
+        shown[("network", "difference")] = effect.impact.difference
+    for chart in page.charts:
+        series = chart.analysis.series
+        for k, period in enumerate(series.periods):
+            if k not in chart.hidden_positions:
+                shown[("cell", chart.team.name, period)] = (series.numerators[k], series.denominators[k])
+    return shown
+
+
+@pytest.mark.parametrize("first, last", [(10, 21), (21, 21), (0, 21), (-18, 5)])
+def test_a_viewer_sees_the_centres_numbers_or_a_hidden_cell(county, world, db_session, first, last):
+    from learnnet.models import Measurement
+
+    # A few small months in the big wards too, so that their totals need protecting.
+    for team, k in ((county.teams[0], 12), (county.teams[1], 3), (county.teams[1], 15)):
+        row = (
+            db_session.query(Measurement)
+            .filter_by(team_id=team.id, measure_id=county.screening.id, period=month(k))
+            .one()
+        )
+        row.numerator, row.denominator = 2, 3
+    db_session.flush()
+    window = services.Window(month(first), month(last))
+    viewer = _numbers(_page(county, world.users["viewer"], window))
+    centre = _numbers(_page(county, world.users["centre"], window))
+    assert viewer.keys() <= centre.keys()
+    differ = {
+        key: (mine, centre[key])
+        for key, mine in viewer.items()
+        if mine is not None and mine != pytest.approx(centre[key])
+    }
+    assert differ == {}
+    # and something is hidden from the viewer that the centre sees
+    assert any(mine is None and centre[key] is not None for key, mine in viewer.items())
+
+
+def test_no_hidden_month_can_be_worked_out_from_the_page(county, world):
+    import numpy as np
+
+    window = services.Window(month(10), month(21))
+    page = _page(county, world.users["viewer"], window)
+    protection = page.protection
+    unknown = sorted(protection.hidden_cells, key=str)
+    assert unknown, "the small ward's months are hidden"
+    # every total the page shows, as an equation in the hidden months (an independent solve)
+    shown_totals = [
+        [1.0 if key in cells else 0.0 for key in unknown] for key, cells in _shown_totals(page).items()
+    ]
+    rows = np.array([r for r in shown_totals if any(r)])
+    _, s, vt = np.linalg.svd(rows)
+    null = vt[int((s > 1e-9).sum()) :]
+    assert all(np.abs(null[:, k]).max() > 1e-9 for k in range(len(unknown)))
+
+
+def _shown_totals(page) -> dict:
+    """The cells each shown total adds up, read from what the page shows (not from the audit)."""
+    effect, comparison = page.effect, page.comparison
+    cells = {}
+    for chart in page.charts:
+        series = chart.analysis.series
+        for k, period in enumerate(series.periods):
+            if series.numerators[k] is not None:
+                cells.setdefault(chart.team.id, []).append(period)
+    totals = {}
+    window = comparison.window
+    for row in comparison.rows:
+        if row.numerator is not None:
+            totals[("row", row.label)] = {
+                (t.id, p) for t in row.teams for p in cells.get(t.id, []) if window.first <= p <= window.last
+            }
+    for te in effect.teams:
+        if te.impact is not None:
+            totals[("after", te.team.id)] = {
+                (te.team.id, p) for p in cells.get(te.team.id, []) if effect.first <= p <= effect.last
+            }
+        if te.before is not None:
+            totals[("before", te.team.id)] = {
+                (te.team.id, p) for p in cells.get(te.team.id, []) if p < effect.change
+            }
+    for k, value in enumerate(effect.observed):
+        if value is not None:
+            period = effect.periods[k]
+            totals[("month", period)] = {(t, p) for t, ps in cells.items() for p in ps if p == period}
+    return totals
 
 
 def test_dashboard_cells_hide_small_latest_months_for_outsiders(county, world):
@@ -125,65 +213,15 @@ def test_dashboard_cells_hide_small_latest_months_for_outsiders(county, world):
     assert not board.cell(county.teams[0], county.screening).hidden
 
 
-def test_a_municipality_is_suppressed_with_its_small_unit(county, world):
+def test_a_municipality_and_its_units_never_give_a_small_unit_away(county, world):
     # Færder's total minus Tjøme (shown in the unit view) would give the small ward's count.
     window = services.Window(month(21), month(21))
-    rule = policy(world.users["viewer"], list(county.network.teams), 5)
-    rows = {r.label: r for r in services.compare(county.screening, window, rule, level="municipality").rows}
-    assert rows["Færder"].hidden and rows["Færder"].numerator is None
-    assert not rows["Horten"].hidden
-    open_rows = services.compare(
-        county.screening,
-        window,
-        policy(county.tiny_viewer, list(county.network.teams), 5),
-        level="municipality",
-    ).rows
-    assert not [r for r in open_rows if r.label == "Færder"][0].hidden
-
-
-def test_a_teams_effect_leaves_out_its_months_hidden_from_the_viewer(county, world, db_session):
-    from learnnet.models import Measurement
-
-    last, change = month(21), month(0)
-    team = county.teams[0]
-    rows = (
-        db_session.query(Measurement)
-        .filter_by(team_id=team.id, measure_id=county.screening.id)
-        .filter(Measurement.period < change)
-        .order_by(Measurement.period)
-        .all()
-    )
-    small = rows[0]
-    small.numerator, small.denominator = 2, 3  # below the threshold: hidden from outsiders
-    db_session.flush()
-    teams = list(county.network.teams)
-
-    def before(role):
-        effect = services.network_effect(county.screening, change, last, policy(world.users[role], teams, 5))
-        return next(t for t in effect.teams if t.team is team)
-
-    def rate(chosen):
-        return 100 * sum(m.numerator for m in chosen) / sum(m.denominator for m in chosen)
-
-    viewer, centre = before("viewer"), before("centre")
-    assert not viewer.hidden  # the team's other months are large enough to show
-    assert centre.before == pytest.approx(rate(rows))
-    # beside the months shown, an average that held the small month would give it away
-    assert viewer.before == pytest.approx(rate(rows[1:]))
-    assert viewer.result.effect_at_change != pytest.approx(centre.result.effect_at_change)
-
-
-def test_the_network_line_says_whose_it_is_when_units_are_hidden(county, world, client, auth):
-    last, change = month(21), month(0)
-    teams = list(county.network.teams)
-    viewer = services.network_effect(county.screening, change, last, policy(world.users["viewer"], teams, 5))
-    centre = services.network_effect(county.screening, change, last, policy(world.users["centre"], teams, 5))
-    assert centre.complete and not viewer.complete
-    url = f"/county/compare?measure={county.screening.id}&change={ym(0)}"
-    auth.login(world.users["viewer"])
-    page = client.get(url).get_data(as_text=True)
-    assert "Teamene som vises, samlet" in page and "Alle team samlet" not in page
-    client.post("/logout")
-    auth.login(world.users["centre"])
-    page = client.get(url).get_data(as_text=True)
-    assert "Alle team samlet" in page and "Teamene som vises" not in page
+    viewer = world.users["viewer"]
+    units = {r.label: r for r in _page(county, viewer, window).comparison.rows}
+    towns = {r.label: r for r in _page(county, viewer, window, level="municipality").comparison.rows}
+    assert units[county.tiny.name].hidden
+    tjome = units["Tjøme omsorgssenter"]
+    assert towns["Færder"].hidden or tjome.hidden
+    assert not towns["Horten"].hidden
+    members = _page(county, county.tiny_viewer, window, level="municipality").comparison.rows
+    assert not [r for r in members if r.label == "Færder"][0].hidden
