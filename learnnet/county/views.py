@@ -44,6 +44,9 @@ def overview():
     regions = list(db.session.scalars(select(Region).order_by(Region.name)))
     networks = list(db.session.scalars(select(Network).order_by(Network.start_date.desc())))
     period = default_entry_period(clock.today())
+    comparable: dict[int, list[MeasureDefinition]] = {}
+    for measure in svc.comparable_measures():
+        comparable.setdefault(measure.network_id, []).append(measure)
     return render_template(
         "county/overview.html",
         regions=regions,
@@ -51,6 +54,7 @@ def overview():
         period=period,
         complete=complete_teams_per_network(networks, period),
         can_open_networks=permissions.sees_whole_county(current_user),
+        comparable=comparable,
     )
 
 

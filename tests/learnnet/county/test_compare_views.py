@@ -125,3 +125,44 @@ def test_facilitators_reach_the_comparison_from_the_menu(client, auth, county, w
     assert page.status_code == 200
     # the networks they facilitate are offered
     assert county.network.name in page.get_data(as_text=True)
+
+
+def test_the_centre_reaches_the_answer_in_two_clicks_from_home(client, auth, county, world):
+    import html
+    import re
+
+    auth.login(world.users["centre"])
+    home = client.get("/", follow_redirects=True).get_data(as_text=True)
+    links = re.findall(r'href="([^"]*period=year[^"]*)"', home)
+    wanted = [link for link in links if f"measure={county.screening.id}" in link]
+    assert wanted, "the county overview links straight to this year's answer"
+    page = client.get(html.unescape(wanted[0])).get_data(as_text=True)
+    answer = re.search(r'data-testid="answer">([^<]*)<', page).group(1)
+    assert "av 4 enheter" in answer and "KI" in answer
+    assert 'data-testid="forest"' in page
+    assert (
+        client.get(
+            "/county/compare/forest.png", query_string={"measure": county.screening.id, "period": "year"}
+        ).mimetype
+        == "image/png"
+    )
+
+
+def _verdicts(client, county, extra=None):
+    query = {"measure": county.screening.id, "period": "start"} | (extra or {})
+    text = client.get("/county/compare/effects.csv", query_string=query).get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    return {row[0]: row[1:] for row in rows[1:] if row and row[0]}
+
+
+def test_a_viewer_exports_the_centres_verdicts_or_suppressed(client, auth, county, world):
+    auth.login(world.users["centre"])
+    centre = _verdicts(client, county)
+    client.post("/logout")
+    auth.login(world.users["viewer"])
+    viewer = _verdicts(client, county)
+    teams = [team.name for team in county.teams]
+    assert set(teams) <= viewer.keys()
+    for name in teams:
+        if viewer[name][0] != "skjult":
+            assert viewer[name] == centre[name], name
