@@ -416,3 +416,15 @@ def test_a_p_value_below_what_the_fit_resolves_is_marked():
     assert result.level_change.p_value < 0.001 and result.level_change.p_below == 0.001
     assert result.impact().p_below == 0.001
     assert result.slope_change.p_value > 0.001 and result.slope_change.p_below is None
+
+
+def test_pooled_teams_with_short_baselines_share_a_level_change():
+    steps = np.arange(16)
+    ys = [level + 0.2 * steps + 2.0 * (steps >= 5) + 0.3 * np.cos(1.3 * steps + level)
+          for level in (4.0, 6.0, 9.0)]
+    pooled = pooled_interrupted_time_series("continuous", ys, at=5)
+    assert (pooled.model, pooled.model_reason) == ("level_only", "short_baseline")
+    assert pooled.cautions == ("few_points_before",) and pooled.df_resid == 3 * 16 - 5
+    assert pooled.level_change.estimate == pytest.approx(2.0, abs=0.3)
+    assert pooled.baseline_slope.estimate == pytest.approx(0.2, abs=0.05)
+    assert pooled.slope_change.estimated is False
