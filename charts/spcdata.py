@@ -60,6 +60,8 @@ class ChartText:
     footnote: str = ""  # source line
     target: str = "Target"
     counterfactual: str = "Expected without the change"
+    fitted: str = ""  # legend entry for the fitted line; none when empty
+    window: str = ""  # legend entry for the shaded window; none when empty
     legend_signal: str = "{kind} ({signal_class})"
     kind_outside: str = "Outside the limits"
     kind_two_of_three: str = "2 of 3 beyond 2 sigma"
@@ -93,6 +95,11 @@ class SpcFigureData:
     Per-point sequences have one entry per period; None marks a missing value (a gap).
     ``phase`` holds a phase number per period (phases are contiguous), ``phase_labels``
     one label per phase in order of appearance. Limits may be None for a run chart.
+
+    ``fitted`` is a model's line (e.g. a segmented regression), drawn as straight segments
+    joining its points within each phase, where ``cl`` is drawn as steps; ``window``
+    (first, last), inclusive positions, is shaded behind the data (the months an effect is
+    averaged over).
     """
 
     periods: tuple[str, ...]
@@ -109,6 +116,8 @@ class SpcFigureData:
     target: float | None = None
     annotations: tuple[Annotation, ...] = ()
     counterfactual: tuple[Num, ...] | None = None
+    fitted: tuple[Num, ...] | None = None
+    window: tuple[int, int] | None = None
     excluded: tuple[int, ...] = ()
     is_percent: bool = False
     decimals: int | None = None
@@ -127,6 +136,7 @@ class SpcFigureData:
             "phase",
             "runs_signal",
             "counterfactual",
+            "fitted",
             "period_dates",
         ):
             v = getattr(self, name)
@@ -138,6 +148,8 @@ class SpcFigureData:
         for a in self.annotations:
             if not 0 <= a.index < n:
                 raise ValueError(f"annotation {a} outside 0..{n - 1}")
+        if self.window is not None and not 0 <= self.window[0] <= self.window[1] < n:
+            raise ValueError(f"window {self.window} outside 0..{n - 1}")
 
     @property
     def alt(self) -> render.AltText:

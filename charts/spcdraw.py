@@ -32,6 +32,7 @@ class _Arrays:
     lcl95: np.ndarray | None
     ucl95: np.ndarray | None
     cf: np.ndarray | None
+    fitted: np.ndarray | None
     phase: np.ndarray
     segments: tuple[tuple[int, int], ...]  # (first, last) per phase, inclusive
 
@@ -60,6 +61,7 @@ def _arrays(d: SpcFigureData) -> _Arrays:
         _arr(d.lcl95),
         _arr(d.ucl95),
         _arr(d.counterfactual),
+        _arr(d.fitted),
         phase,
         tuple(segments),
     )
@@ -67,7 +69,7 @@ def _arrays(d: SpcFigureData) -> _Arrays:
 
 def _y_range(d: SpcFigureData, a: _Arrays) -> tuple[float, float, np.ndarray]:
     """y limits and tick values: ticks bracket everything drawn; proportions stay in 0–100."""
-    parts = [v for v in (a.y, a.cl, a.lcl, a.ucl, a.lcl95, a.ucl95, a.cf) if v is not None]
+    parts = [v for v in (a.y, a.cl, a.lcl, a.ucl, a.lcl95, a.ucl95, a.cf, a.fitted) if v is not None]
     vals = np.concatenate(parts) if parts else np.array([0.0])
     if d.target is not None:
         vals = np.append(vals, d.target)
@@ -185,6 +187,8 @@ def _vline(ax: Axes, x: float, **kw: Any) -> Line2D:
 
 def _draw_series(ax: Axes, d: SpcFigureData, a: _Arrays, sz: style.Size, *, annotations: bool = True) -> None:
     x = a.x
+    if d.window is not None:
+        ax.axvspan(d.window[0] - 0.5, d.window[1] + 0.5, color=style.IMPACT_WINDOW, lw=0, zorder=-2)
     # phase breaks: between the last point of one phase and the first of the next
     for first, _ in a.segments[1:]:
         _vline(ax, first - 0.5, color=style.PHASE_BREAK, lw=sz.lw("phase"), zorder=1)
@@ -249,6 +253,18 @@ def _draw_series(ax: Axes, d: SpcFigureData, a: _Arrays, sz: style.Size, *, anno
                 lw=sz.lw("centre"),
                 ls=(0, (5, 3)) if dashed else "-",
                 zorder=3,
+            )
+    if a.fitted is not None:
+        # a model's line: straight from month to month, broken only where the phase changes
+        for first, last in a.segments:
+            _line(
+                ax,
+                x[first : last + 1],
+                a.fitted[first : last + 1],
+                color=style.FITTED,
+                lw=sz.lw("fitted"),
+                zorder=3,
+                solid_capstyle="round",
             )
     if d.target is not None:
         _line(
@@ -738,7 +754,7 @@ def _right_labels(d: SpcFigureData, a: _Arrays, dec: int) -> list[tuple[str, flo
         ok = np.flatnonzero(np.isfinite(seg))
         return float(seg[ok[-1]]) if ok.size else None
 
-    cl = last(a.cl)
+    cl = last(a.cl if a.cl is not None else a.fitted)
     if cl is not None:
         out.append((nf.value(cl, dec, d.is_percent), cl, style.CENTRE, "bold"))
     for lim in (a.ucl, a.lcl):
@@ -797,6 +813,12 @@ def _legend_entries(d: SpcFigureData, sz: style.Size) -> list[tuple[dict, str]]:
                 ),
                 t.excluded,
             )
+        )
+    if d.fitted is not None and t.fitted:
+        entries.append((dict(color=style.FITTED, lw=sz.lw("fitted")), t.fitted))
+    if d.window is not None and t.window:
+        entries.append(
+            (dict(ls="none", marker="s", ms=sz.ms("signal"), mfc=style.IMPACT_WINDOW, mec="none"), t.window)
         )
     if d.counterfactual is not None and t.counterfactual:
         entries.append(

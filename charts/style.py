@@ -43,6 +43,8 @@ PHASE_BREAK = "#7A7A7A"
 ANNOTATION = "#444444"  # intervention and PDSA markers
 TARGET = BLUISH_GREEN
 COUNTERFACTUAL = REDDISH_PURPLE
+FITTED = SKY_BLUE  # a model's line (segmented regression), lighter than the data in greyscale
+IMPACT_WINDOW = "#F3E6EE"  # the months an effect is averaged over, a light counterfactual tint
 BACKGROUND = "#FFFFFF"
 
 SIGNAL_COLOURS: Mapping[str, str] = {
@@ -134,6 +136,7 @@ LINE_SCALE: Mapping[str, float] = {
     "phase": 1.1,
     "annotation": 1.0,
     "counterfactual": 1.6,
+    "fitted": 2.2,
     "axis": 0.8,
     "highlight": 7.0,
 }

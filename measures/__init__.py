@@ -37,7 +37,10 @@ API
     points=200, phi=1, tau2=0, adjustment=None) -> FunnelCurves``.
 ``measures.effects``
     ``interrupted_time_series(kind="proportion"|"rate"|"continuous", y, n=None,
-    *, at, maxlags=None, alpha=0.05) -> ItsResult``;
+    *, at, maxlags=None, alpha=0.05, model=None) -> ItsResult`` (``model``
+    ``level_and_trend`` or ``level_only``, chosen by ``choose_model``);
+    ``ItsResult.impact(first=None, last=None) -> Impact`` — the effect in the
+    measure's own unit over post-change periods, with its interval;
     ``pooled_interrupted_time_series(kind, ys, ns=None, *, at, ...) ->
     PooledItsResult``.
 ``measures.errors``

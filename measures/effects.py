@@ -2,10 +2,10 @@
 
 API
 ---
-``interrupted_time_series(kind, y, n=None, at=..., maxlags=None, alpha=0.05)
--> ItsResult``
+``interrupted_time_series(kind, y, n=None, at=..., maxlags=None, alpha=0.05,
+model=None) -> ItsResult``; ``ItsResult.impact(first=None, last=None) -> Impact``
 ``pooled_interrupted_time_series(kind, ys, ns=None, at=..., maxlags=None,
-alpha=0.05) -> PooledItsResult``
+alpha=0.05, model=None) -> PooledItsResult``
 
 ``kind`` is ``"proportion"`` (binomial GLM, logit link: ``y`` events out of
 ``n``), ``"rate"`` (Poisson GLM, log link, offset log ``n``: ``y`` events over
@@ -15,21 +15,39 @@ Model (Wagner et al. 2002; Bernal, Cummins & Gasparrini 2017), with
 t = 0 … T−1 the period number, ``at`` the first period after the change and
 post_t = [t ≥ at]:
 
-    g(μ_t) = β0 + β1·t + β2·post_t + β3·(t − at)·post_t
+    level_and_trend:  g(μ_t) = β0 + β1·t + β2·post_t + β3·(t − at)·post_t
+    level_only:       g(μ_t) = β0 + β1·t + β2·post_t
 
 β2 is the level change and β3 the slope change (per period), on the link
 scale: log odds for proportions, log rate for rates, the measure's own unit
 for continuous values. Their exponentials (odds ratio, rate ratio) are given
-too. Standard errors are autocorrelation- and heteroskedasticity-robust
-(HAC, Newey & West 1987) with ``maxlags`` defaulting to
-⌊4·(T/100)^(2/9)⌋ (at least 1; Newey & West 1994). Missing periods are
-dropped before fitting.
+too. The trend change is estimated only when both segments have at least
+``MIN_FOR_TREND`` (8) non-missing periods; with fewer, the level-only model
+carries the baseline trend on (see :func:`choose_model`).
 
 The counterfactual is the pre-change line carried on: g⁻¹(β0 + β1·t).
+:meth:`ItsResult.impact` gives the effect in the measure's own unit: what the
+model fitted after the change minus the counterfactual, averaged over a
+window of post-change periods, with its confidence interval.
+
+Standard errors are autocorrelation- and heteroskedasticity-robust (HAC,
+Newey & West 1987, Bartlett kernel) with ``maxlags`` defaulting to
+⌊4·(T/100)^(2/9)⌋ (at least 1; Newey & West 1994). The HAC sum runs over
+calendar time: missing periods are dropped from the fit, and their score is
+taken as zero, so lag ℓ always pairs periods ℓ apart (the "amplitude
+modulated" estimator of Parzen 1963; Datta & Du 2012). The covariance carries
+the small-sample factor N/(N−k), and intervals and p-values use Student's t
+with the residual degrees of freedom N − k (N non-missing periods, k
+coefficients), for OLS and GLM alike.
+
+A GLM whose likelihood has no finite maximum (complete or quasi-complete
+separation: a line that puts every month of a segment at 0 % or 100 %, or at
+no events, Albert & Anderson 1984) is refused as ``cannot_fit``, found by the
+linear programme of Konis (2007) before fitting.
 
 The pooled estimate stacks several series (e.g. every team of a network)
-with a fixed effect (own intercept) per series and common β1, β2, β3;
-standard errors are HAC within each series (statsmodels ``hac-panel``).
+with a fixed effect (own intercept) per series and common β1, β2 (, β3);
+standard errors are HAC within each series, over calendar time.
 """
 
 from __future__ import annotations
@@ -41,20 +59,32 @@ from dataclasses import dataclass
 
 import numpy as np
 import statsmodels.api as sm
-from scipy import stats
+from scipy import optimize, stats
 
 from measures._inputs import as_float_array, check_same_length, first_true
 from measures.errors import MeasureInputError
 
-__all__ = ["Effect", "ItsResult", "PooledItsResult", "interrupted_time_series",
-           "pooled_interrupted_time_series", "newey_west_lags"]
+__all__ = ["Effect", "Impact", "ItsResult", "PooledItsResult", "choose_model",
+           "interrupted_time_series", "pooled_interrupted_time_series", "newey_west_lags",
+           "hac_covariance", "MODELS", "MIN_FOR_TREND", "P_VALUE_FLOOR"]
 
 KINDS = ("proportion", "rate", "continuous")
+MODELS = ("level_and_trend", "level_only")
 _SCALE = {"proportion": "log_odds", "rate": "log_rate", "continuous": "value"}
 _RATIO = {"proportion": "odds_ratio", "rate": "rate_ratio", "continuous": None}
 # Fewest non-missing periods on each side of the change: two points fix a
 # line, a third leaves something to estimate the error from.
 MIN_PER_SEGMENT = 3
+# Fewest non-missing periods on each side for a trend change (Penfold & Zhang
+# 2013 name eight per segment as the least for segmented regression; fewer
+# leave a slope fixed by a handful of months).
+MIN_FOR_TREND = 8
+# Below this a p-value is reported as "p < 0.001": a t tail probability from
+# HAC standard errors of two or three dozen months is not accurate further out.
+P_VALUE_FLOOR = 0.001
+# A fitted count (events, or non-events for a proportion) below this at an
+# observed month means the fit ran off to 0 % or 100 %: no estimate to report.
+_TINY_COUNT = 1e-9
 
 
 @dataclass(frozen=True)
@@ -64,7 +94,11 @@ class Effect:
     ``estimate``, ``ci_low``, ``ci_high`` are on the link scale (``scale``:
     ``log_odds``, ``log_rate`` or ``value``); ``ratio`` and its interval are
     their exponentials (``ratio_name`` ``odds_ratio``/``rate_ratio``), None
-    for continuous measures.
+    for continuous measures. The interval is estimate ± t(1−α/2, ``df``)·SE.
+
+    ``estimated`` is False for the slope change of the level-only model:
+    there it is fixed at 0 (ratio 1) by the model, not estimated, and its
+    "interval" is the single point 0.
     """
 
     estimate: float
@@ -77,6 +111,65 @@ class Effect:
     ratio_ci_low: float | None
     ratio_ci_high: float | None
     ratio_name: str | None
+    estimated: bool = True
+    df: int | None = None
+
+    @property
+    def p_below(self) -> float | None:
+        """``P_VALUE_FLOOR`` (0.001) when ``p_value`` is smaller (print "p < 0.001"), else None."""
+        return _p_below(self.p_value)
+
+
+@dataclass(frozen=True)
+class Impact:
+    """The effect of the change in the measure's own unit, over post-change periods
+    ``first``..``last`` (0-based positions, inclusive).
+
+    Over the window's non-missing periods t (``n_periods`` of them), with
+    weights w_t = n_t / Σ n (denominators for proportions, exposure for
+    rates) or 1/m (continuous values):
+
+    - ``observed`` = Σ y_t / Σ n_t (proportion 0..1, or events per unit of
+      exposure), or the mean value;
+    - ``fitted`` = Σ w_t·μ̂_t, the model's line;
+    - ``expected`` = Σ w_t·μ̂cf_t, the counterfactual (the pre-change line
+      carried on) over the same periods and denominators;
+    - ``difference`` = ``fitted`` − ``expected``.
+
+    Over the whole post-change segment (the default window), ``fitted`` equals
+    ``observed``: the score equation of the post-change level term of a
+    canonical-link GLM or OLS makes the fitted post-change sum equal the
+    observed one, so there ``difference`` is observed − expected. For a
+    shorter window the two can differ, and ``difference`` is the model's.
+
+    The interval, ``difference`` ± t(1−α/2, ``df``)·``std_error``, comes
+    from the delta method on the HAC covariance of the coefficients, through
+    both terms: the observed part is not taken as a fixed number but as the
+    model's estimate of the post-change mean, with its sampling error, so
+    the interval is one for the change's effect on the expected value, not
+    conditional on the months that happened. ``df`` is the residual degrees
+    of freedom of the fit.
+    """
+
+    first: int
+    last: int
+    n_periods: int
+    observed: float
+    fitted: float
+    expected: float
+    difference: float
+    std_error: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    df: int
+    alpha: float
+    model: str
+
+    @property
+    def p_below(self) -> float | None:
+        """``P_VALUE_FLOOR`` (0.001) when ``p_value`` is smaller (print "p < 0.001"), else None."""
+        return _p_below(self.p_value)
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,6 +180,18 @@ class ItsResult:
     periods included) on the measure's scale (proportion, rate per unit of
     exposure, or value); they agree before ``at``. ``effect_at_end`` is
     fitted − counterfactual at the last period.
+
+    ``model`` is ``"level_and_trend"`` or ``"level_only"`` and
+    ``model_reason`` why (:func:`choose_model`: ``"enough_points"``,
+    ``"short_baseline"``, ``"short_follow_up"`` or ``"requested"``).
+    ``cautions`` holds stable codes a page can show: ``"few_points_before"``
+    or ``"few_points_after"`` when a segment has fewer than
+    ``MIN_FOR_TREND`` non-missing periods. ``warnings`` holds what the
+    fitting library said, for logs.
+
+    ``params`` (β0, β1, β2[, β3]), ``cov_params`` (their HAC covariance),
+    ``df_resid``, ``y`` and ``n`` (per period, NaN where missing; ``n`` None
+    for continuous values) are kept for :meth:`impact`.
     """
 
     kind: str
@@ -101,6 +206,71 @@ class ItsResult:
     n_obs: int
     maxlags: int
     warnings: tuple[str, ...] = ()
+    model: str = "level_and_trend"
+    model_reason: str = "enough_points"
+    cautions: tuple[str, ...] = ()
+    df_resid: int = 0
+    alpha: float = 0.05
+    params: np.ndarray | None = None
+    cov_params: np.ndarray | None = None
+    y: np.ndarray | None = None
+    n: np.ndarray | None = None
+
+    def impact(self, first: int | None = None, last: int | None = None) -> Impact:
+        """The effect in the measure's own unit over periods ``first``..``last``
+        (0-based, inclusive; default the whole post-change segment, ``at``..T−1).
+
+        See :class:`Impact` for the formulas. Raises ``MeasureInputError``
+        (``first``/``last``, ``out_of_range``) for a window that is not after
+        the change and inside the series, and (``window``,
+        ``too_few_points``) for one without a single non-missing period.
+        """
+        if self.params is None or self.cov_params is None or self.y is None:
+            raise MeasureInputError("window", "cannot_fit", "this result keeps no coefficients")
+        length = self.fitted.size
+        first = self.at if first is None else _position(first, "first")
+        last = length - 1 if last is None else _position(last, "last")
+        if not self.at <= first < length:
+            raise MeasureInputError("first", "out_of_range",
+                                    f"first must be within {self.at}..{length - 1}")
+        if not first <= last < length:
+            raise MeasureInputError("last", "out_of_range",
+                                    f"last must be within {first}..{length - 1}")
+        t = np.arange(first, last + 1, dtype=float)
+        y = self.y[first:last + 1]
+        keep = ~np.isnan(y)
+        n = None
+        if self.n is not None:
+            n = self.n[first:last + 1]
+            keep &= ~np.isnan(n)
+        if not keep.any():
+            raise MeasureInputError("window", "too_few_points",
+                                    "no period with data between first and last")
+        t, y = t[keep], y[keep]
+        if self.kind == "continuous":
+            weights = np.full(t.size, 1 / t.size)
+            observed = float(y.mean())
+        else:
+            n = n[keep]
+            weights = n / n.sum()
+            observed = float(y.sum() / n.sum())
+        x = _columns(t, self.at, self.model)
+        x_cf = x.copy()
+        x_cf[:, 2:] = 0.0               # no change: the level and trend terms off
+        mu, d_mu = _mean_and_slope(self.kind, x @ self.params)
+        mu_cf, d_mu_cf = _mean_and_slope(self.kind, x_cf @ self.params)
+        fitted = float(weights @ mu)
+        expected = float(weights @ mu_cf)
+        # d(fitted − expected)/dβ, then Var = gᵀ V g (delta method)
+        gradient = (weights * d_mu) @ x - (weights * d_mu_cf) @ x_cf
+        variance = float(gradient @ self.cov_params @ gradient)
+        se = math.sqrt(variance) if variance > 0 else 0.0
+        difference = fitted - expected
+        low, high, p = _interval(difference, se, self.df_resid, self.alpha)
+        return Impact(first=first, last=last, n_periods=int(t.size), observed=observed,
+                      fitted=fitted, expected=expected, difference=difference, std_error=se,
+                      ci_low=low, ci_high=high, p_value=p, df=self.df_resid, alpha=self.alpha,
+                      model=self.model)
 
 
 @dataclass(frozen=True)
@@ -115,11 +285,73 @@ class PooledItsResult:
     n_obs: int
     maxlags: int
     warnings: tuple[str, ...] = ()
+    model: str = "level_and_trend"
+    model_reason: str = "enough_points"
+    cautions: tuple[str, ...] = ()
+    df_resid: int = 0
 
 
 def newey_west_lags(n_obs: int) -> int:
     """⌊4·(T/100)^(2/9)⌋, at least 1 (Newey & West 1994)."""
     return max(1, int(math.floor(4 * (n_obs / 100) ** (2 / 9))))
+
+
+def choose_model(before: int, after: int, requested: str | None = None) -> tuple[str, str]:
+    """The segmented-regression model for ``before`` and ``after`` non-missing
+    periods, and why: ``(model, reason)``.
+
+    ``"level_and_trend"`` (reason ``"enough_points"``) when both segments have
+    at least ``MIN_FOR_TREND`` (8) periods, the least Penfold & Zhang (2013,
+    *Academic Pediatrics* 13(6 Suppl): S38–S44) name for segmented regression;
+    else ``"level_only"``, the baseline trend carried on with no trend change,
+    because the baseline (``"short_baseline"``) or the time since the change
+    (``"short_follow_up"``) is too short to tell a new slope from noise.
+    A ``requested`` model is taken as it is (reason ``"requested"``).
+    """
+    if requested is not None:
+        if requested not in MODELS:
+            raise MeasureInputError("model", "unknown_model", f"one of {MODELS}")
+        return requested, "requested"
+    if before < MIN_FOR_TREND:
+        return "level_only", "short_baseline"
+    if after < MIN_FOR_TREND:
+        return "level_only", "short_follow_up"
+    return "level_and_trend", "enough_points"
+
+
+def hac_covariance(scores: np.ndarray, bread: np.ndarray, times: np.ndarray, maxlags: int,
+                   groups: np.ndarray | None = None) -> np.ndarray:
+    """Newey–West covariance over calendar time.
+
+    V = N/(N−k) · B⁻¹ S B⁻¹, with B the information matrix (XᵀX for OLS,
+    XᵀWX for a GLM) and, within each series (``groups``),
+
+        S = Σ_{s,u} w(|τ_s − τ_u|) · g_s g_uᵀ,  w(ℓ) = 1 − ℓ/(L+1) for ℓ ≤ L, else 0,
+
+    where g_s are the score contributions (rows of ``scores``) and τ their
+    period numbers (``times``). Missing periods add no row: their score is
+    zero, and lag ℓ pairs periods ℓ apart in time, not ℓ rows apart (Parzen
+    1963's amplitude-modulated series; Datta & Du 2012). Without gaps this is
+    statsmodels' ``HAC`` (or ``hac-panel``) with ``use_correction``.
+    """
+    scores = np.asarray(scores, dtype=float)
+    times = np.asarray(times).astype(int)
+    groups = np.zeros(times.size, dtype=int) if groups is None else np.asarray(groups)
+    n_obs, k = scores.shape
+    weights = 1 - np.arange(maxlags + 1) / (maxlags + 1)
+    meat = np.zeros((k, k))
+    for group in np.unique(groups):
+        mine = groups == group
+        tau = times[mine]
+        # the series laid out on its calendar, a zero score in a missing period
+        span = np.zeros((tau.max() - tau.min() + 1, k))
+        span[tau - tau.min()] = scores[mine]
+        meat += weights[0] * (span.T @ span)
+        for lag in range(1, min(maxlags, len(span) - 1) + 1):
+            cross = span[lag:].T @ span[:-lag]
+            meat += weights[lag] * (cross + cross.T)
+    inverse = np.linalg.inv(bread)
+    return n_obs / (n_obs - k) * (inverse @ meat @ inverse)
 
 
 # ----------------------------------------------------------------- inputs
@@ -130,6 +362,16 @@ class _Series:
     t: np.ndarray
     at: int
     length: int
+    y_all: np.ndarray
+    n_all: np.ndarray | None
+
+    @property
+    def before(self) -> int:
+        return int((self.t < self.at).sum())
+
+    @property
+    def after(self) -> int:
+        return int((self.t >= self.at).sum())
 
 
 def _series(kind: str, y, n, at, index: int | None = None) -> _Series:
@@ -151,6 +393,8 @@ def _series(kind: str, y, n, at, index: int | None = None) -> _Series:
     keep = ~np.isnan(y_arr)
     if n_arr is not None:
         keep &= ~np.isnan(n_arr)
+    y_all = np.where(keep, y_arr, np.nan)
+    n_all = None if n_arr is None else np.where(keep, n_arr, np.nan)
     t = np.arange(length, dtype=float)
     y_arr, t = y_arr[keep], t[keep]
     if n_arr is not None:
@@ -178,16 +422,76 @@ def _series(kind: str, y, n, at, index: int | None = None) -> _Series:
             if kind == "proportion" and np.all(y_arr[segment] == n_arr[segment]):
                 raise MeasureInputError("y" + suffix, "all_events",
                                         "every case an event before or after the change")
-    return _Series(y_arr, n_arr, t, int(at), length)
+    for arr in (y_all, n_all):
+        if arr is not None:
+            arr.flags.writeable = False
+    return _Series(y_arr, n_arr, t, int(at), length, y_all, n_all)
 
 
-def _design(t: np.ndarray, at: int) -> np.ndarray:
+def _position(value, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise MeasureInputError(field, "not_an_integer", f"{field} is a 0-based period position")
+    return int(value)
+
+
+def _columns(t: np.ndarray, at: int, model: str) -> np.ndarray:
+    """[1, t, post, (t − at)·post] (level_and_trend) or [1, t, post] (level_only)."""
     post = (t >= at).astype(float)
-    return np.column_stack([t, post, (t - at) * post])
+    columns = [np.ones_like(t), t, post]
+    if model == "level_and_trend":
+        columns.append((t - at) * post)
+    return np.column_stack(columns)
 
 
-def _fit(kind: str, y: np.ndarray, n: np.ndarray | None, exog: np.ndarray,
-         cov_type: str, cov_kwds: dict):
+def _mean_and_slope(kind: str, eta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """g⁻¹(η) per period on the measure's scale, and its derivative dμ/dη."""
+    with np.errstate(over="ignore"):
+        if kind == "proportion":
+            p = 1 / (1 + np.exp(-eta))
+            return p, p * (1 - p)
+        if kind == "rate":
+            rate = np.exp(eta)
+            return rate, rate
+    return eta, np.ones_like(eta)
+
+
+# ----------------------------------------------------------------- fitting
+def _separated(kind: str, y: np.ndarray, n: np.ndarray | None, exog: np.ndarray) -> bool:
+    """True when the GLM's likelihood has no finite maximum (complete or quasi-complete
+    separation; Albert & Anderson 1984), found as in Konis (2007): a direction d with
+    xᵀd = 0 where 0 < y < n (Poisson: y > 0), xᵀd ≤ 0 where y = 0 and xᵀd ≥ 0 where y = n,
+    and some inequality strict, along which the likelihood rises for ever."""
+    inner = (y > 0) & (y < n) if kind == "proportion" else y > 0
+    zero = y == 0
+    full = (y == n) if kind == "proportion" else np.zeros(y.size, dtype=bool)
+    if not (zero.any() or full.any()):
+        return False
+    # d = N·z with N an orthonormal basis of the null space of the inner months' rows; when they
+    # fix every coefficient (the usual case) no direction is left and there is nothing to solve.
+    basis = np.eye(exog.shape[1])
+    if inner.any():
+        _, singular, vt = np.linalg.svd(exog[inner])
+        rank = int((singular > 1e-10 * singular[0]).sum())
+        basis = vt[rank:].T
+    if basis.shape[1] == 0:
+        return False
+    below, above = exog[zero] @ basis, exog[full] @ basis
+    # maximise Σ_zero −xᵀd + Σ_full xᵀd within the box |z_j| ≤ 1
+    found = optimize.linprog(
+        below.sum(axis=0) - above.sum(axis=0), A_ub=np.vstack([below, -above]),
+        b_ub=np.zeros(len(below) + len(above)), bounds=[(-1, 1)] * basis.shape[1],
+        method="highs")
+    return bool(found.status == 0 and found.fun < -1e-7 * max(1.0, np.abs(exog).max()))
+
+
+def _fit(kind: str, y: np.ndarray, n: np.ndarray | None, exog: np.ndarray, times: np.ndarray,
+         lags: int, groups: np.ndarray | None = None):
+    """Coefficients, their HAC covariance over calendar time, and the library's warnings."""
+    if np.linalg.matrix_rank(exog) < exog.shape[1]:
+        raise MeasureInputError("y", "cannot_fit", "the periods do not fix every coefficient")
+    if kind != "continuous" and _separated(kind, y, n, exog):
+        raise MeasureInputError("y", "cannot_fit",
+                                "separation: a line puts some months at 0 % or 100 % (or no events)")
     if kind == "proportion":
         model = sm.GLM(np.column_stack([y, n - y]), exog, family=sm.families.Binomial())
     elif kind == "rate":
@@ -198,40 +502,71 @@ def _fit(kind: str, y: np.ndarray, n: np.ndarray | None, exog: np.ndarray,
         warnings.simplefilter("always")
         with np.errstate(all="ignore"):
             try:
-                result = model.fit(cov_type=cov_type, cov_kwds=cov_kwds)
-                # The standard errors are computed when first read: a series the model fits
-                # exactly can give a variance a rounding below 0, whose root is no number.
-                params = np.asarray(result.params, dtype=float)
-                bse = np.asarray(result.bse, dtype=float)
+                result = model.fit()
             except (ValueError, np.linalg.LinAlgError) as exc:
                 raise MeasureInputError("y", "cannot_fit", str(exc)) from None
+            params = np.asarray(result.params, dtype=float)
+            eta = exog @ params
+            if kind == "proportion":
+                p = 1 / (1 + np.exp(-eta))
+                events, residual, weight = n * p, y - n * p, n * p * (1 - p)
+                tiny = np.minimum(events, n - events)
+            elif kind == "rate":
+                events = n * np.exp(eta)
+                residual, weight, tiny = y - events, events, events
+            else:
+                residual, weight, tiny = y - eta, np.ones_like(y), None
     messages = tuple(dict.fromkeys(str(w.message) for w in caught))
-    if any("separation" in m.lower() for m in messages):
-        raise MeasureInputError("y", "cannot_fit", "perfect separation: " + "; ".join(messages))
-    if not (np.all(np.isfinite(params[-3:])) and np.all(np.isfinite(bse[-3:]))):
-        raise MeasureInputError("y", "cannot_fit",
-                                "the model has no finite estimate (e.g. no events at all)")
-    return result, params, bse, messages
+    if any("separation" in m.lower() for m in messages) or (
+            kind != "continuous" and not getattr(result, "converged", True)):
+        raise MeasureInputError("y", "cannot_fit", "no convergence: " + "; ".join(messages))
+    if not np.all(np.isfinite(params)) or (tiny is not None and np.nanmin(tiny) < _TINY_COUNT):
+        raise MeasureInputError("y", "cannot_fit", "the fit runs off to 0 % or 100 % (or no events)")
+    with np.errstate(all="ignore"):
+        cov = hac_covariance(exog * residual[:, None], exog.T @ (exog * weight[:, None]),
+                             times, lags, groups)
+    variances = np.diag(cov)
+    # A series the model fits exactly has no error left to estimate (its variance can come
+    # out a rounding below 0): there is no interval to give.
+    scale = np.abs(np.diag(np.linalg.inv(exog.T @ exog))) * max(float(np.mean(y ** 2)), 1e-300)
+    if not (np.all(np.isfinite(variances)) and np.all(variances > 1e-20 * scale)):
+        raise MeasureInputError("y", "cannot_fit", "the model fits the series exactly")
+    return params, cov, messages
 
 
-def _effect(kind: str, estimate: float, se: float, alpha: float) -> Effect:
+def _p_below(p: float) -> float | None:
+    return P_VALUE_FLOOR if p < P_VALUE_FLOOR else None
+
+
+def _interval(estimate: float, se: float, df: int, alpha: float) -> tuple[float, float, float]:
+    """estimate ± t(1−α/2, df)·se and the two-sided p-value."""
+    q = float(stats.t.ppf(1 - alpha / 2, df))
+    p = float(2 * stats.t.sf(abs(estimate / se), df)) if se > 0 else math.nan
+    return estimate - q * se, estimate + q * se, p
+
+
+def _effect(kind: str, estimate: float, se: float, df: int, alpha: float) -> Effect:
     estimate, se = float(estimate), float(se)
-    z = float(stats.norm.ppf(1 - alpha / 2))
-    low, high = estimate - z * se, estimate + z * se
-    p = float(2 * stats.norm.sf(abs(estimate / se))) if se > 0 else math.nan
+    low, high, p = _interval(estimate, se, df, alpha)
     name = _RATIO[kind]
     if name is None:
-        return Effect(estimate, se, low, high, p, _SCALE[kind], None, None, None, None)
+        return Effect(estimate, se, low, high, p, _SCALE[kind], None, None, None, None, df=df)
     return Effect(estimate, se, low, high, p, _SCALE[kind], math.exp(estimate), math.exp(low),
-                  math.exp(high), name)
+                  math.exp(high), name, df=df)
 
 
-def _inverse_link(kind: str, eta: np.ndarray) -> np.ndarray:
-    if kind == "proportion":
-        return 1 / (1 + np.exp(-eta))
-    if kind == "rate":
-        return np.exp(eta)
-    return eta
+def _not_estimated(kind: str) -> Effect:
+    """The slope change of the level-only model: fixed at 0 (ratio 1), not estimated."""
+    name = _RATIO[kind]
+    ratio = None if name is None else 1.0
+    return Effect(0.0, 0.0, 0.0, 0.0, math.nan, _SCALE[kind], ratio, ratio, ratio, name,
+                  estimated=False)
+
+
+def _cautions(before: int, after: int) -> tuple[str, ...]:
+    return tuple(code for code, count in (("few_points_before", before),
+                                          ("few_points_after", after))
+                 if count < MIN_FOR_TREND)
 
 
 def _check_alpha(alpha: float) -> None:
@@ -239,12 +574,19 @@ def _check_alpha(alpha: float) -> None:
         raise MeasureInputError("alpha", "out_of_range", "0 < alpha < 1")
 
 
+def _lags(maxlags: int | None, n_obs: int) -> int:
+    lags = newey_west_lags(n_obs) if maxlags is None else int(maxlags)
+    if lags < 0:
+        raise MeasureInputError("maxlags", "out_of_range", "maxlags >= 0")
+    return lags
+
+
 # ----------------------------------------------------------------- public
 def interrupted_time_series(kind: str, y: Sequence[float | None] | np.ndarray,
                             n: Sequence[float | None] | np.ndarray | None = None, *,
                             at: int, maxlags: int | None = None,
-                            alpha: float = 0.05) -> ItsResult:
-    """Level and slope change at period ``at`` by segmented regression.
+                            alpha: float = 0.05, model: str | None = None) -> ItsResult:
+    """Level (and slope) change at period ``at`` by segmented regression.
 
     Parameters
     ----------
@@ -260,48 +602,64 @@ def interrupted_time_series(kind: str, y: Sequence[float | None] | np.ndarray,
         HAC lags; default ⌊4·(T/100)^(2/9)⌋, at least 1.
     alpha : float, default 0.05
         1 − confidence level of the intervals.
+    model : {"level_and_trend", "level_only"}, optional
+        The model to fit; by default chosen by :func:`choose_model` from the
+        segments' non-missing periods.
 
     Returns
     -------
     ItsResult
+        Coefficient intervals use Student's t with df = N − k (N non-missing
+        periods, k = 4 or 3 coefficients), for OLS and GLM alike.
     """
     _check_alpha(alpha)
     s = _series(kind, y, n, at)
-    lags = newey_west_lags(s.t.size) if maxlags is None else int(maxlags)
-    if lags < 0:
-        raise MeasureInputError("maxlags", "out_of_range", "maxlags >= 0")
-    exog = sm.add_constant(_design(s.t, s.at), has_constant="add")
-    _, params, bse, messages = _fit(kind, s.y, s.n, exog, "HAC", {"maxlags": lags})
+    chosen, reason = choose_model(s.before, s.after, model)
+    lags = _lags(maxlags, s.t.size)
+    exog = _columns(s.t, s.at, chosen)
+    if s.t.size <= exog.shape[1]:
+        raise MeasureInputError("y", "too_few_points", "no periods left to estimate the error")
+    params, cov, messages = _fit(kind, s.y, s.n, exog, s.t, lags)
+    df = int(s.t.size - exog.shape[1])
+    se = np.sqrt(np.diag(cov))
     t_all = np.arange(s.length, dtype=float)
-    full = sm.add_constant(_design(t_all, s.at), has_constant="add")
-    with np.errstate(over="ignore"):
-        fitted = _inverse_link(kind, full @ params)
-        counterfactual = _inverse_link(kind, params[0] + params[1] * t_all)
+    full = _columns(t_all, s.at, chosen)
+    fitted, _ = _mean_and_slope(kind, full @ params)
+    counterfactual, _ = _mean_and_slope(kind, params[0] + params[1] * t_all)
+    params.flags.writeable = False
+    cov.flags.writeable = False
     for arr in (fitted, counterfactual):
         arr.flags.writeable = False
+    slope_change = (_effect(kind, params[3], se[3], df, alpha) if chosen == "level_and_trend"
+                    else _not_estimated(kind))
     return ItsResult(
         kind=kind, at=s.at,
-        level_change=_effect(kind, params[2], bse[2], alpha),
-        slope_change=_effect(kind, params[3], bse[3], alpha),
-        baseline_slope=_effect(kind, params[1], bse[1], alpha),
+        level_change=_effect(kind, params[2], se[2], df, alpha),
+        slope_change=slope_change,
+        baseline_slope=_effect(kind, params[1], se[1], df, alpha),
         fitted=fitted, counterfactual=counterfactual,
         effect_at_change=float(fitted[s.at] - counterfactual[s.at]),
         effect_at_end=float(fitted[-1] - counterfactual[-1]),
-        n_obs=int(s.t.size), maxlags=lags, warnings=messages)
+        n_obs=int(s.t.size), maxlags=lags, warnings=messages,
+        model=chosen, model_reason=reason, cautions=_cautions(s.before, s.after),
+        df_resid=df, alpha=alpha, params=params, cov_params=cov, y=s.y_all, n=s.n_all)
 
 
 def pooled_interrupted_time_series(kind: str,
                                    ys: Sequence[Sequence[float | None]],
                                    ns: Sequence[Sequence[float | None]] | None = None, *,
                                    at: int | Sequence[int], maxlags: int | None = None,
-                                   alpha: float = 0.05) -> PooledItsResult:
-    """Pooled level and slope change over several series (e.g. a network's teams).
+                                   alpha: float = 0.05,
+                                   model: str | None = None) -> PooledItsResult:
+    """Pooled level (and slope) change over several series (e.g. a network's teams).
 
     The series are stacked with a fixed effect per series (its own intercept)
-    and common baseline slope, level change and slope change; the standard
-    errors are HAC within series (``hac-panel``). ``at`` is one position for
-    all series or one per series (teams may start the change in different
-    months). Other parameters as :func:`interrupted_time_series`.
+    and common baseline slope, level change (and slope change); the standard
+    errors are HAC within series over calendar time (:func:`hac_covariance`),
+    intervals Student's t with df = N − k (all periods, all coefficients).
+    ``at`` is one position for all series or one per series (teams may start
+    the change in different months). The model is chosen from the shortest
+    segment of any series. Other parameters as :func:`interrupted_time_series`.
     """
     _check_alpha(alpha)
     if len(ys) < 2:
@@ -312,20 +670,29 @@ def pooled_interrupted_time_series(kind: str,
     check_same_length("at", ats, len(ys), "ys")
     series = [_series(kind, y, None if ns is None else ns[i], ats[i], i)
               for i, y in enumerate(ys)]
+    before = min(s.before for s in series)
+    after = min(s.after for s in series)
+    chosen, reason = choose_model(before, after, model)
     groups = np.concatenate([np.full(s.t.size, i) for i, s in enumerate(series)])
-    design = np.vstack([_design(s.t, s.at) for s in series])
+    design = np.vstack([_columns(s.t, s.at, chosen)[:, 1:] for s in series])
     dummies = (groups[:, None] == np.arange(len(series))[None, :]).astype(float)
     exog = np.column_stack([dummies, design])
     y_all = np.concatenate([s.y for s in series])
     n_all = None if kind == "continuous" else np.concatenate([s.n for s in series])
-    lags = newey_west_lags(min(s.t.size for s in series)) if maxlags is None else int(maxlags)
-    if lags < 0:
-        raise MeasureInputError("maxlags", "out_of_range", "maxlags >= 0")
-    _, params, bse, messages = _fit(kind, y_all, n_all, exog, "hac-panel",
-                                    {"groups": groups, "maxlags": lags})
+    times = np.concatenate([s.t for s in series])
+    lags = _lags(maxlags, min(s.t.size for s in series))
+    if y_all.size <= exog.shape[1]:
+        raise MeasureInputError("ys", "too_few_points", "no periods left to estimate the error")
+    params, cov, messages = _fit(kind, y_all, n_all, exog, times, lags, groups)
+    df = int(y_all.size - exog.shape[1])
+    se = np.sqrt(np.diag(cov))
+    first = len(series)            # β1, β2 (, β3) follow the series' intercepts
+    slope_change = (_effect(kind, params[first + 2], se[first + 2], df, alpha)
+                    if chosen == "level_and_trend" else _not_estimated(kind))
     return PooledItsResult(
         kind=kind,
-        level_change=_effect(kind, params[-2], bse[-2], alpha),
-        slope_change=_effect(kind, params[-1], bse[-1], alpha),
-        baseline_slope=_effect(kind, params[-3], bse[-3], alpha),
-        n_series=len(series), n_obs=int(y_all.size), maxlags=lags, warnings=messages)
+        level_change=_effect(kind, params[first + 1], se[first + 1], df, alpha),
+        slope_change=slope_change,
+        baseline_slope=_effect(kind, params[first], se[first], df, alpha),
+        n_series=len(series), n_obs=int(y_all.size), maxlags=lags, warnings=messages,
+        model=chosen, model_reason=reason, cautions=_cautions(before, after), df_resid=df)

@@ -335,3 +335,52 @@ def test_threads_get_the_same_bytes():
     with ThreadPoolExecutor(4) as ex:
         parallel = list(ex.map(lambda j: render_spc(*j), jobs * 2))
     assert parallel == serial * 2
+
+
+def _effect_data() -> SpcFigureData:
+    """A segmented regression's line over 12 months, changed at month 6."""
+    fitted = tuple([20.0 + 1.5 * k for k in range(6)] + [40.0 + 0.5 * (k - 6) for k in range(6, 12)])
+    return SpcFigureData(
+        periods=tuple(f"m{k}" for k in range(12)),
+        y=tuple(v + (-1) ** k for k, v in enumerate(fitted)),
+        fitted=fitted,
+        counterfactual=tuple(None if k < 6 else 20.0 + 1.5 * k for k in range(12)),
+        window=(6, 11),
+        phase=(0,) * 6 + (1,) * 6,
+        phase_labels=("Before", "After"),
+        text=ChartText(title="Effect", fitted="Fitted line", window="Effect window"),
+    )
+
+
+def test_a_fitted_line_is_drawn_straight_from_month_to_month_not_as_steps():
+    d = _effect_data()
+    ax = build_spc_figure(d, "web").axes[0]
+    drawn = [line for line in ax.lines if line.get_color() == style.FITTED]
+    assert len(drawn) == 2  # one segment before the change, one after: the level change is a break
+    for line in drawn:
+        assert line.get_drawstyle() == "default"
+        x, y = line.get_xdata(), line.get_ydata()
+        assert tuple(y) in (d.fitted[:6], d.fitted[6:])
+        # the vertices are the months' fitted values themselves, with nothing in between
+        assert list(x) == list(range(int(x[0]), int(x[0]) + len(x)))
+        path = line.get_path().vertices
+        assert len(path) == len(x)
+
+
+def test_the_counterfactual_starts_at_the_change_and_the_window_is_shaded():
+    d = _effect_data()
+    ax = build_spc_figure(d, "web").axes[0]
+    cf = [line for line in ax.lines if line.get_color() == style.COUNTERFACTUAL]
+    assert len(cf) == 1 and cf[0].get_linestyle() != "-"
+    ys = cf[0].get_ydata()
+    assert all(v != v for v in ys[:6]) and list(ys[6:]) == [20.0 + 1.5 * k for k in range(6, 12)]
+    shaded = [p for p in ax.patches if p.get_facecolor()[:3] == matplotlib_rgb(style.IMPACT_WINDOW)]
+    assert len(shaded) == 1
+    band = shaded[0]
+    assert (band.get_x(), band.get_x() + band.get_width()) == (5.5, 11.5)  # months 6 to 11
+
+
+def matplotlib_rgb(colour: str) -> tuple[float, float, float]:
+    from matplotlib.colors import to_rgb
+
+    return to_rgb(colour)

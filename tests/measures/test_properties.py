@@ -47,3 +47,5 @@ def test_its_computes_or_raises(kind, values, at):
         return
     assert result.fitted.shape == (len(values),)
     assert np.isfinite(result.level_change.estimate)
+    impact = result.impact()
+    assert impact.ci_low <= impact.difference <= impact.ci_high
