@@ -213,6 +213,8 @@ class ItsResult:
     alpha: float = 0.05
     params: np.ndarray | None = None
     cov_params: np.ndarray | None = None
+    # The model's own covariance (quasi-likelihood): no interval is narrower than it gives.
+    model_cov: np.ndarray | None = None
     y: np.ndarray | None = None
     n: np.ndarray | None = None
 
@@ -263,7 +265,7 @@ class ItsResult:
         expected = float(weights @ mu_cf)
         # d(fitted − expected)/dβ, then Var = gᵀ V g (delta method)
         gradient = (weights * d_mu) @ x - (weights * d_mu_cf) @ x_cf
-        variance = float(gradient @ self.cov_params @ gradient)
+        variance = _variance(gradient, self.cov_params, self.model_cov)
         se = math.sqrt(variance) if variance > 0 else 0.0
         difference = fitted - expected
         low, high, p = _interval(difference, se, self.df_resid, self.alpha)
@@ -522,16 +524,50 @@ def _fit(kind: str, y: np.ndarray, n: np.ndarray | None, exog: np.ndarray, times
         raise MeasureInputError("y", "cannot_fit", "no convergence: " + "; ".join(messages))
     if not np.all(np.isfinite(params)) or (tiny is not None and np.nanmin(tiny) < _TINY_COUNT):
         raise MeasureInputError("y", "cannot_fit", "the fit runs off to 0 % or 100 % (or no events)")
+    bread = exog.T @ (exog * weight[:, None])
     with np.errstate(all="ignore"):
-        cov = hac_covariance(exog * residual[:, None], exog.T @ (exog * weight[:, None]),
-                             times, lags, groups)
+        cov = hac_covariance(exog * residual[:, None], bread, times, lags, groups)
     variances = np.diag(cov)
     # A series the model fits exactly has no error left to estimate (its variance can come
     # out a rounding below 0): there is no interval to give.
     scale = np.abs(np.diag(np.linalg.inv(exog.T @ exog))) * max(float(np.mean(y ** 2)), 1e-300)
     if not (np.all(np.isfinite(variances)) and np.all(variances > 1e-20 * scale)):
         raise MeasureInputError("y", "cannot_fit", "the model fits the series exactly")
-    return params, cov, messages
+    return params, cov, _model_covariance(kind, exog, residual, weight, bread), messages
+
+
+def _variance(gradient: np.ndarray, hac: np.ndarray, model: np.ndarray | None) -> float:
+    """gᵀVg with V the HAC covariance, but never below the model's own gᵀMg.
+
+    Newey–West's estimator is consistent but, at the 20 to 40 months of a learning network,
+    biased low (Kiefer & Vogelsang 2005): with white-noise proportions, a level-and-trend impact
+    a year after the change came out significant in about 20 % of series at the 5 % level with
+    the HAC variance alone, and in about 5 % with the larger of the two.
+    """
+    variance = float(gradient @ hac @ gradient)
+    if model is not None:
+        variance = max(variance, float(gradient @ model @ gradient))
+    return variance
+
+
+def _model_covariance(kind: str, exog: np.ndarray, residual: np.ndarray, weight: np.ndarray,
+                      bread: np.ndarray) -> np.ndarray:
+    """The model's own covariance, with the dispersion the data show (quasi-likelihood).
+
+    Intervals use, for each estimate, the larger of its HAC variance and this one (see
+    :func:`_variance`).
+
+    OLS: σ̂² (XᵀX)⁻¹. GLM: φ̂ (XᵀWX)⁻¹ with φ̂ the Pearson χ² over N − k, never below 1
+    (the binomial or Poisson variance is the least there is).
+    """
+    n_obs, k = exog.shape
+    df = max(n_obs - k, 1)
+    with np.errstate(all="ignore"):
+        if kind == "continuous":
+            return float(residual @ residual) / df * np.linalg.inv(exog.T @ exog)
+        pearson = float(np.sum(residual ** 2 / weight)) / df
+        return max(1.0, pearson) * np.linalg.inv(bread)
+
 
 
 def _p_below(p: float) -> float | None:
@@ -619,9 +655,9 @@ def interrupted_time_series(kind: str, y: Sequence[float | None] | np.ndarray,
     exog = _columns(s.t, s.at, chosen)
     if s.t.size <= exog.shape[1]:
         raise MeasureInputError("y", "too_few_points", "no periods left to estimate the error")
-    params, cov, messages = _fit(kind, s.y, s.n, exog, s.t, lags)
+    params, cov, model_cov, messages = _fit(kind, s.y, s.n, exog, s.t, lags)
     df = int(s.t.size - exog.shape[1])
-    se = np.sqrt(np.diag(cov))
+    se = np.sqrt(np.maximum(np.diag(cov), np.diag(model_cov)))
     t_all = np.arange(s.length, dtype=float)
     full = _columns(t_all, s.at, chosen)
     fitted, _ = _mean_and_slope(kind, full @ params)
@@ -642,7 +678,8 @@ def interrupted_time_series(kind: str, y: Sequence[float | None] | np.ndarray,
         effect_at_end=float(fitted[-1] - counterfactual[-1]),
         n_obs=int(s.t.size), maxlags=lags, warnings=messages,
         model=chosen, model_reason=reason, cautions=_cautions(s.before, s.after),
-        df_resid=df, alpha=alpha, params=params, cov_params=cov, y=s.y_all, n=s.n_all)
+        df_resid=df, alpha=alpha, params=params, cov_params=cov, model_cov=model_cov, y=s.y_all,
+        n=s.n_all)
 
 
 def pooled_interrupted_time_series(kind: str,
@@ -683,9 +720,9 @@ def pooled_interrupted_time_series(kind: str,
     lags = _lags(maxlags, min(s.t.size for s in series))
     if y_all.size <= exog.shape[1]:
         raise MeasureInputError("ys", "too_few_points", "no periods left to estimate the error")
-    params, cov, messages = _fit(kind, y_all, n_all, exog, times, lags, groups)
+    params, cov, model_cov, messages = _fit(kind, y_all, n_all, exog, times, lags, groups)
     df = int(y_all.size - exog.shape[1])
-    se = np.sqrt(np.diag(cov))
+    se = np.sqrt(np.maximum(np.diag(cov), np.diag(model_cov)))
     first = len(series)            # β1, β2 (, β3) follow the series' intercepts
     slope_change = (_effect(kind, params[first + 2], se[first + 2], df, alpha)
                     if chosen == "level_and_trend" else _not_estimated(kind))

@@ -131,7 +131,7 @@ def effect_figure(effect: NetworkEffect) -> SpcFigureData | None:
         period_dates=effect.periods,
         y=y,
         fitted=fitted,
-        window=(at, len(effect.periods) - 1),
+        window=(effect.impact.first, effect.impact.last) if effect.impact else (at, len(effect.periods) - 1),
         phase=tuple(0 if k < at else 1 for k in range(len(effect.periods))),
         phase_labels=(_("Before"), _("After")),
         counterfactual=counterfactual,

@@ -143,7 +143,9 @@ def test_continuous_impact_and_interval_worked_by_hand():
     # months has the weight 1/4 on each after residual; the counterfactual's mean is
     # ȳ_before + 0.8·(5.5 − 1.5), with the weight a_t = 1/4 + (5.5 − 1.5)(t − 1.5)/5 = −0.95,
     # −0.15, 0.65, 1.45 on the before residuals:
-    #   Var = 2 · (Σ e²/16 + Σ a_t² e_t²) = 2 · (1.8/16 + 0.6309) = 1.4868.
+    #   Var_HAC = 2 · (Σ e²/16 + Σ a_t² e_t²) = 2 · (1.8/16 + 0.6309) = 1.4868.
+    # The model's own variance, σ̂² = Σ e²/(N − k) = 3.6/4 = 0.9 times the weights' squares
+    # (4 · 1/16 + Σ a_t² = 0.25 + 3.45), is 3.33: larger, so the interval uses it.
     result = interrupted_time_series("continuous", [1, 3, 2, 4, 8, 7, 9, 8], at=4, maxlags=0,
                                      model="level_and_trend")
     assert result.level_change.estimate == pytest.approx(7.7 - 4.5)
@@ -153,9 +155,9 @@ def test_continuous_impact_and_interval_worked_by_hand():
     assert impact.observed == pytest.approx(8.0) and impact.fitted == pytest.approx(8.0)
     assert impact.expected == pytest.approx(5.7)
     assert impact.difference == pytest.approx(2.3)
-    assert impact.std_error == pytest.approx(math.sqrt(1.4868))
+    assert impact.std_error == pytest.approx(math.sqrt(3.33))
     assert impact.df == 4
-    half = 2.7764451051977987 * math.sqrt(1.4868)     # t(0.975, 4 df)
+    half = 2.7764451051977987 * math.sqrt(3.33)     # t(0.975, 4 df)
     assert impact.ci_low == pytest.approx(2.3 - half) and impact.ci_high == pytest.approx(2.3 + half)
 
 
@@ -169,7 +171,8 @@ def _glm_by_formula(kind, y, n, at, lags):
     after = (steps >= at).astype(float)
     frame = pd.DataFrame({"events": y, "others": n - y, "n": n, "t": steps, "post": after,
                           "since": (steps - at) * after})
-    hac = dict(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True})
+    hac = (dict(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True})
+           if lags is not None else {})
     if kind == "proportion":
         return smf.glm("events + others ~ t + post + since", frame,
                        family=sm.families.Binomial()).fit(**hac)
@@ -209,19 +212,26 @@ def test_impact_agrees_with_an_independent_statsmodels_fit(kind):
     cf, dcf = mean_and_derivative(x_cf @ beta)
     difference = w @ mu - w @ cf
     gradient = (w * dmu) @ x - (w * dcf) @ x_cf
-    se = math.sqrt(gradient @ cov @ gradient)
+    # never narrower than the model's own interval, with the Pearson dispersion (at least 1)
+    model_based = _glm_by_formula(kind, y, n, AT, lags=None)
+    names = ["Intercept", "t", "post", "since"]
+    dispersion = max(1.0, model_based.pearson_chi2 / model_based.df_resid)
+    model_cov = model_based.cov_params().loc[names, names].to_numpy() * dispersion
+    se = math.sqrt(max(gradient @ cov @ gradient, gradient @ model_cov @ gradient))
     from scipy import stats
     q = stats.t.ppf(0.975, T - 4)
     impact = result.impact(T - 6, T - 1)
     assert impact.observed == pytest.approx(y[window].sum() / n[window].sum(), abs=1e-12)
     assert impact.difference == pytest.approx(difference, abs=1e-8)
     assert impact.expected == pytest.approx(w @ cf, abs=1e-8)
-    assert impact.std_error == pytest.approx(se, abs=1e-8)
-    assert impact.ci_low == pytest.approx(difference - q * se, abs=1e-8)
-    assert impact.ci_high == pytest.approx(difference + q * se, abs=1e-8)
+    # (the model's own covariance is the reference fit's, whose IRLS stops at its tolerance)
+    assert impact.std_error == pytest.approx(se, abs=1e-7)
+    assert impact.ci_low == pytest.approx(difference - q * se, abs=1e-7)
+    assert impact.ci_high == pytest.approx(difference + q * se, abs=1e-7)
     # the coefficient intervals are Student's t with N − k degrees of freedom as well
     lc = result.level_change
-    assert lc.ci_high - lc.estimate == pytest.approx(q * math.sqrt(cov[2, 2]), abs=1e-8)
+    assert lc.ci_high - lc.estimate == pytest.approx(
+        q * math.sqrt(max(cov[2, 2], model_cov[2, 2])), abs=1e-7)
 
 
 @pytest.mark.parametrize("kind", ["proportion", "rate"])
@@ -378,8 +388,10 @@ def test_hac_without_gaps_is_statsmodels_panel_hac():
     reference = sm.OLS(np.concatenate(ys), exog).fit(
         cov_type="hac-panel", cov_kwds={"groups": groups, "maxlags": 2, "use_correction": "hac"})
     assert pooled.level_change.estimate == pytest.approx(reference.params[4], abs=1e-10)
-    assert pooled.level_change.std_error == pytest.approx(reference.bse[4], abs=1e-10)
-    assert pooled.slope_change.std_error == pytest.approx(reference.bse[5], abs=1e-10)
+    plain = sm.OLS(np.concatenate(ys), exog).fit()
+    for k, effect in ((4, pooled.level_change), (5, pooled.slope_change)):
+        # the panel HAC error, or the model's own where that is larger
+        assert effect.std_error == pytest.approx(max(reference.bse[k], plain.bse[k]), abs=1e-10)
     assert pooled.df_resid == 3 * T - 6
 
 
@@ -428,3 +440,16 @@ def test_pooled_teams_with_short_baselines_share_a_level_change():
     assert pooled.level_change.estimate == pytest.approx(2.0, abs=0.3)
     assert pooled.baseline_slope.estimate == pytest.approx(0.2, abs=0.05)
     assert pooled.slope_change.estimated is False
+
+
+def test_a_series_without_change_is_rarely_called_changed():
+    # White-noise proportions (19 residents, half screened each month), 18 months before the
+    # change and 22 after: at the 5 % level about one series in twenty should show an effect a
+    # year after the change. The HAC variance alone gave about one in five.
+    rng = np.random.default_rng(1)
+    changed = 0
+    for _ in range(300):
+        y = rng.binomial(19, 0.5, 40).astype(float)
+        impact = interrupted_time_series("proportion", y, np.full(40, 19.0), at=18).impact(31, 39)
+        changed += impact.ci_low > 0 or impact.ci_high < 0
+    assert changed / 300 < 0.09

@@ -22,8 +22,10 @@ def county(world):
 
 def test_the_added_up_network_gives_its_effect_over_the_months_after_the_change(app, county, world):
     rule = policy(world.users["centre"], list(county.network.teams), 5)
-    effect = services.network_effect(county.screening, month(0), month(21), rule)
-    impact = effect.aggregate.impact()
+    window = services.Window(month(0), month(21))
+    effect = services.comparison_page(county.screening, window, month(0), rule).effect
+    impact = effect.impact
+    assert impact == effect.aggregate.impact()
     assert (impact.first, impact.last) == (effect.at, len(effect.periods) - 1)
     # every team's numerators and denominators from the change on, added up here
     events = residents = 0.0
@@ -41,12 +43,14 @@ def test_the_added_up_network_gives_its_effect_over_the_months_after_the_change(
 
 def test_the_effect_figure_draws_the_fit_as_a_line_and_shades_the_effects_months(app, county, world):
     rule = policy(world.users["centre"], list(county.network.teams), 5)
-    effect = services.network_effect(county.screening, month(0), month(21), rule)
+    window = services.Window(month(10), month(21))
+    effect = services.comparison_page(county.screening, window, month(0), rule).effect
     with app.test_request_context():
         data = effect_figure(effect)
     assert data.cl is None and data.fitted is not None  # not the centre line's steps
     assert data.fitted[-1] == pytest.approx(effect.aggregate.fitted[-1] * effect.scale)
-    assert data.window == (effect.at, len(effect.periods) - 1)
+    # the months the effect is averaged over: the window's, from month 10 on
+    assert data.window == (effect.periods.index(month(10)), len(effect.periods) - 1)
     assert all(v is None for v in data.counterfactual[: effect.at])
 
 
@@ -68,8 +72,11 @@ def _units_funnel(county):
     ys, ns = [], []
     for team in county.network.teams:
         series = load_series(team, county.screening, until=month(21))
-        picked = [(y, n) for p, y, n in zip(series.periods, series.numerators, series.denominators)
-                  if month(10) <= p <= month(21) and y is not None and n is not None]
+        picked = [
+            (y, n)
+            for p, y, n in zip(series.periods, series.numerators, series.denominators)
+            if month(10) <= p <= month(21) and y is not None and n is not None
+        ]
         ys.append(sum(y for y, _ in picked))
         ns.append(sum(n for _, n in picked))
     return funnel("proportion", ys, ns)
