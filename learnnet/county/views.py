@@ -16,8 +16,14 @@ from learnnet.county import bp
 from learnnet.county import services as svc
 from learnnet.county.figures import effect_figure, funnel_figure, multiples_figure
 from learnnet.county.suppression import Suppression, policy
-from learnnet.county.texts import effect_sentence, position_text, problem_text, verdict_text
-from learnnet.county.texts import funnel_choice_text, funnel_method_text
+from learnnet.county.texts import (
+    effect_sentence,
+    funnel_choice_text,
+    funnel_method_text,
+    position_text,
+    problem_text,
+    verdict_text,
+)
 from learnnet.exports import FORMATS, Table, download
 from learnnet.extensions import db
 from learnnet.measurements.periods import default_entry_period, parse_period
