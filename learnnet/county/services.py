@@ -27,7 +27,9 @@ from measures.effects import (
 from measures.errors import MeasureInputError
 from measures.funnel import FunnelCurves, FunnelResult, funnel, funnel_limits
 
-ADJUSTMENTS = ("none", "multiplicative", "additive")
+# The page's overdispersion choices: "auto" widens the limits when the units vary more than
+# chance allows (measures.funnel's default), "none" keeps the plain exact limits.
+ADJUSTMENTS = ("auto", "none", "multiplicative", "additive")
 LEVELS = ("unit", "municipality")
 # Months shown by default: the last twelve.
 DEFAULT_WINDOW = 12
@@ -173,7 +175,7 @@ def compare(
     suppression: Suppression,
     *,
     level: str = "unit",
-    adjust: str = "none",
+    adjust: str = "auto",
 ) -> Comparison:
     """The measure's units (or municipalities) over ``window``: funnel, z-scores and positions.
 
@@ -184,7 +186,7 @@ def compare(
     if level not in LEVELS:
         level = "unit"
     if adjust not in ADJUSTMENTS:
-        adjust = "none"
+        adjust = "auto"
     teams = list(measure.network.teams)
     totals = window_totals(teams, measure, window)
     scale = scale_of(measure)
@@ -225,6 +227,7 @@ def compare(
                 labels=list(range(len(with_data))),
                 adjust=None if adjust == "none" else adjust,
             )
+            # the limits drawn are those the units were judged against, as chosen for "auto"
             dens = [g[4] for g in with_data]
             curves = funnel_limits(
                 kind,
@@ -234,7 +237,7 @@ def compare(
                 points=120,
                 phi=result.phi,
                 tau2=result.tau2,
-                adjustment=None if adjust == "none" else adjust,
+                adjustment=result.adjustment,
             )
         except MeasureInputError as error:
             problem, result, curves = error.problem, None, None

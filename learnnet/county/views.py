@@ -16,7 +16,14 @@ from learnnet.county import bp
 from learnnet.county import services as svc
 from learnnet.county.figures import effect_figure, funnel_figure, multiples_figure
 from learnnet.county.suppression import Suppression, policy
-from learnnet.county.texts import effect_sentence, position_text, problem_text, verdict_text
+from learnnet.county.texts import (
+    effect_sentence,
+    funnel_choice_text,
+    funnel_method_text,
+    position_text,
+    problem_text,
+    verdict_text,
+)
 from learnnet.exports import FORMATS, Table, download
 from learnnet.extensions import db
 from learnnet.measurements.periods import default_entry_period, parse_period
@@ -98,7 +105,7 @@ def _query() -> Query:
         measure, today, parse_period(request.args.get("first")), parse_period(request.args.get("last"))
     )
     level = request.args.get("level", "unit")
-    adjust = request.args.get("adjust", "none")
+    adjust = request.args.get("adjust", "auto")
     change = parse_period(request.args.get("change")) or measure.network.start_date.replace(day=1)
     published = request.args.get("published") == "1"
     teams = list(measure.network.teams)
@@ -109,7 +116,7 @@ def _query() -> Query:
         measure,
         window,
         level if level in svc.LEVELS else "unit",
-        adjust if adjust in svc.ADJUSTMENTS else "none",
+        adjust if adjust in svc.ADJUSTMENTS else "auto",
         change,
         published,
         suppression,
@@ -139,6 +146,8 @@ def compare():
         effect=effect,
         effect_sentences=_effect_sentences(effect),
         has_funnel=funnel_figure(comparison) is not None,
+        funnel_method_text=funnel_method_text,
+        funnel_choice_text=funnel_choice_text,
         has_multiples=any(c.analysis.chart is not None for c in charts),
         charts_hidden=sum(1 for c in charts if c.hidden),
         may_publish=q.suppression.open_team_ids is None or q.published,

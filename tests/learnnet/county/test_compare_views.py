@@ -125,3 +125,14 @@ def test_facilitators_reach_the_comparison_from_the_menu(client, auth, county, w
     assert page.status_code == 200
     # the networks they facilitate are offered
     assert county.network.name in page.get_data(as_text=True)
+
+
+def test_limits_are_chosen_automatically_and_named_with_their_scale(client, auth, county, world):
+    auth.login(world.users["centre"])
+    page = client.get("/county/compare", query_string=_args(county)).get_data(as_text=True)
+    assert '<option value="auto" selected>' in page
+    method = page.split('data-testid="funnel-method">', 1)[1].split("</p>", 1)[0]
+    assert "vinkelskalaen" in method and "Valgt automatisk" in method
+    plain = client.get("/county/compare", query_string=_args(county, adjust="none")).get_data(as_text=True)
+    method = plain.split('data-testid="funnel-method">', 1)[1].split("</p>", 1)[0]
+    assert "Eksakte binomiske grenser" in method and "Valgt automatisk" not in method
