@@ -61,6 +61,11 @@ def pooled_reading(chart: PooledChart) -> str:
     return describe(chart.analysis).text
 
 
+def _whole(v: float | None) -> float | int | None:
+    """Counts as whole numbers in the table (entered counts may be stored as decimals)."""
+    return int(v) if v is not None and v == int(v) else v
+
+
 def pooled_table(chart: PooledChart, threshold: int) -> Table:
     measure = chart.measure
     headers = [_("Month")]
@@ -75,7 +80,7 @@ def pooled_table(chart: PooledChart, threshold: int) -> Table:
             row += [_("suppressed")]
         else:
             if measure.is_ratio:
-                row += [month.numerator, month.denominator]
+                row += [_whole(month.numerator), _whole(month.denominator)]
             row += [None if month.value is None else round(month.value, 2)]
         row.append(f"{month.teams}/{chart.team_count}")
         rows.append(tuple(row))

@@ -302,7 +302,9 @@ def signal_counts(
     """Per month (``periods``, by default the pooled chart's), how many of the network's teams show
     special-cause improvement, special-cause concern, neither, or have no value: each team's own
     chart (its settings, the network's rule set, the measure's direction), read at that month as
-    the dashboard reads it at the latest (:func:`measures.network.variation_at`). A month whose
+    the dashboard reads it at the latest (:func:`measures.network.variation_at`), from the signals
+    of the chart's reading (the months before a shift the other way are the level before that
+    change, neither better nor worse). A month whose
     counts ``suppression`` hides from the viewer counts as no value."""
     teams = sorted(network.teams, key=lambda t: (t.name, t.id))
     if periods is None:
@@ -313,7 +315,12 @@ def signal_counts(
     for team in teams:
         analysis = analyses[(team.id, measure.id)]
         series = analysis.series
-        findings = analysis.reading.evaluation.findings if analysis.reading is not None else ()
+        # The reading's signals: a level before a change the other way is no concern of its own.
+        findings = (
+            [st for st in analysis.reading.statements if st.code == "signal"]
+            if analysis.reading is not None
+            else ()
+        )
         chart = analysis.chart
         row: list[str | None] = []
         for period in periods:
