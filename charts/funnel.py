@@ -15,6 +15,7 @@ from typing import Any, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory, offset_copy
 
@@ -55,7 +56,7 @@ class FunnelText:
     class_improvement: str = "better"
     class_concern: str = "worse"
     class_neutral: str = "different"
-    unlabelled: str = "Not labelled for lack of space: {names}"
+    method: str = ""  # one sentence: which limits, on which scale (replaces ``adjusted``)
     alt_description: str = ""
     numbers: NumberFormat = field(default_factory=NumberFormat)
 
@@ -249,10 +250,8 @@ def draw_funnel(
                 template.format(signal_class=getattr(t, f"class_{signal_class}")),
             )
         )
-    foot_parts = [t.adjusted if d.adjusted else "", t.footnote]
-    # labels are placed after the axes exist; reserve a line for names left unlabelled
-    unl_reserve = m.line_height(sz.pt("footnote")) * 2
-    bottom = page.footnote(fig, m, sz, bx + pad, by + pad * 0.8 + unl_reserve, bw - 2 * pad, foot_parts)
+    foot_parts = [t.method or (t.adjusted if d.adjusted else ""), t.footnote]
+    bottom = page.footnote(fig, m, sz, bx + pad, by + pad * 0.8, bw - 2 * pad, foot_parts)
     bottom = draw_legend(fig, entries, sz, bx + pad, bottom, bw - 2 * pad)
     xlab_h = m.line_height(sz.pt("axis")) if t.x_label else 0.0
     ax_bottom = bottom + xlab_h + m.line_height(sz.pt("tick")) + 0.6 * L
@@ -260,6 +259,19 @@ def draw_funnel(
     ax_left = bx + pad + (m.line_height(sz.pt("axis")) + 0.3 * L if t.y_label else 0) + ytw + 0.4 * L
     ax_right = bx + bw - pad - 0.5 * L
     ax_top = top - 0.3 * L
+    classes = [d.classify(u) for u in d.units]
+    # names beside their points where they fit; the others are numbered and listed in a key
+    # to the right of the plot, for which the plot gives up room when it is needed
+    plan = _plan_labels(m, d, classes, sz, (ax_left, ax_bottom, ax_right, ax_top), xlim, ylim)
+    key_layout = None
+    right_edge = ax_right
+    for _ in range(3):
+        names = [d.units[p.index].label for p in plan if p.number]
+        if not names or (key_layout is not None and key_layout.fits(m, names)):
+            break
+        key_layout = _key_layout(m, names, sz.pt("annotation") * 0.95, ax_top - ax_bottom, 0.4 * bw)
+        ax_right = right_edge - key_layout.width - 0.8 * L
+        plan = _plan_labels(m, d, classes, sz, (ax_left, ax_bottom, ax_right, ax_top), xlim, ylim)
     ax = fig.add_axes((ax_left / W, ax_bottom / H, (ax_right - ax_left) / W, (ax_top - ax_bottom) / H))
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
@@ -317,7 +329,6 @@ def draw_funnel(
         ax.plot(x, c, color=style.LIMIT, lw=sz.lw("limit"), ls=ls, zorder=2)
     ax.fill_between(x, curves[1], curves[2], color=style.LIMIT_BAND, lw=0, zorder=0)
     # points
-    classes = [d.classify(u) for u in d.units]
     for key in sorted(set(classes)):
         idx = [i for i, c in enumerate(classes) if c == key]
         ax.plot(
@@ -327,54 +338,78 @@ def draw_funnel(
             zorder=5 if key[0] == "inside" else 6,
             clip_on=False,
         )
-    # labels: outliers first, then large units; each tries eight spots around its point
-    unlabelled = _label_points(fig, ax, m, d, classes, sz, (ax_left, ax_bottom, ax_right, ax_top))
-    if unlabelled:
-        page.footnote(
-            fig,
-            m,
-            sz,
-            bx + pad,
-            by + pad * 0.8,
-            bw - 2 * pad,
-            [t.unlabelled.format(names=", ".join(unlabelled))],
-            max_lines=2,
-        )
+    _draw_labels(fig, d, sz, m, plan, ax_right + 0.8 * L, ax_top, key_layout)
 
 
-def _label_points(
-    fig: Figure,
-    ax: Any,
+@dataclass(frozen=True)
+class _Label:
+    """A unit's label as planned, in figure inches: its name beside the point, or a number
+    (beside it, or further away with a leader line to it) that the key beside the plot names."""
+
+    index: int
+    text: str
+    box: tuple[float, float, float, float]
+    number: bool = False
+    leader: bool = False
+    point: tuple[float, float] = (0.0, 0.0)
+
+
+def _distance(box: tuple[float, float, float, float], p: tuple[float, float]) -> float:
+    dx = max(box[0] - p[0], 0.0, p[0] - box[2])
+    dy = max(box[1] - p[1], 0.0, p[1] - box[3])
+    return float(np.hypot(dx, dy))
+
+
+def _overlaps(b: tuple[float, float, float, float], o: tuple[float, float, float, float]) -> bool:
+    return b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3]
+
+
+def _plan_labels(
     m: Measurer,
     d: FunnelFigureData,
     classes: list[tuple[str, str]],
     sz: style.Size,
     bounds: tuple[float, float, float, float],
-) -> list[str]:
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+) -> list[_Label]:
+    """Where each unit's label goes (outliers first, then large units).
+
+    A name goes in one of eight spots around its point, and only where it is clearly nearer
+    its own point than any other, clear of every marker and label; a unit whose name finds no
+    such spot gets a number instead, placed the same way, else at the nearest free spot further
+    out with a leader line to its point, so that no label can be read as another unit's.
+    """
     pt = sz.pt("annotation") * 0.95
     lh = m.line_height(pt)
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    (x0, x1), (y0, y1) = xlim, ylim
     left, bottom, right, top = bounds
-
-    def to_in(u: FunnelUnit) -> tuple[float, float]:
-        return (
+    pts = [
+        (
             left + (u.denominator - x0) / (x1 - x0) * (right - left),
             bottom + (u.value - y0) / (y1 - y0) * (top - bottom),
         )
-
+        for u in d.units
+    ]
     r = sz.ms("funnel") / 72.0 * 0.6
-    pts = [to_in(u) for u in d.units]
-    # obstacles: every point's marker
+    gap = 0.12 * lh
     boxes: list[tuple[float, float, float, float]] = [(px - r, py - r, px + r, py + r) for px, py in pts]
     rank = {"beyond": 0, "between": 1, "inside": 2}
     order = sorted(range(len(d.units)), key=lambda i: (rank[classes[i][0]], -d.units[i].denominator, i))
-    unlabelled = []
-    gap = 0.12 * lh
-    for i in order:
-        u, (px, py) = d.units[i], pts[i]
-        w = m.width(u.label, pt)
+
+    def free(b, i: int) -> bool:
+        if b[0] < left or b[2] > right + 0.3 * lh or b[1] < bottom or b[3] > top:
+            return False
+        return not any(_overlaps(b, o) for k, o in enumerate(boxes) if k != i)
+
+    def own(b, i: int) -> bool:
+        near = _distance(b, pts[i]) + r
+        return all(_distance(b, q) > near for k, q in enumerate(pts) if k != i)
+
+    def beside(i: int, w: float):
+        px, py = pts[i]
         # right, left, above, below, then the four diagonals
-        spots = [
+        for sx, sy in (
             (px + r + gap, py - lh / 2),
             (px - r - gap - w, py - lh / 2),
             (px - w / 2, py + r + gap),
@@ -383,32 +418,153 @@ def _label_points(
             (px - r - w, py + r),
             (px + r, py - r - lh),
             (px - r - w, py - r - lh),
-        ]
-        for sx, sy in spots:
+        ):
             b = (sx, sy, sx + w, sy + lh)
-            if b[0] < left or b[2] > right + 0.3 * lh or b[1] < bottom or b[3] > top:
-                continue
-            if any(
-                b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3]
-                for k, o in enumerate(boxes)
-                if k != i
-            ):
-                continue
+            if free(b, i) and own(b, i):
+                return b
+        return None
+
+    plan: dict[int, _Label] = {}
+    for i in order:
+        b = beside(i, m.width(d.units[i].label, pt))
+        if b is not None:
             boxes.append(b)
-            # a white backing keeps limit lines from running through the name
-            page.put(
-                fig,
-                sx,
-                sy + lh / 2,
-                u.label,
-                pt,
-                ha="left",
-                va="center_baseline",
-                color=style.TEXT,
-                zorder=4,
-                bbox=dict(boxstyle="square,pad=0.05", fc=style.BACKGROUND, ec="none", alpha=0.85),
+            plan[i] = _Label(i, d.units[i].label, b, point=pts[i])
+    # numbers in the units' own order, so the key reads as the units were given
+    numbered = [i for i in range(len(d.units)) if i not in plan]
+    for number, i in enumerate(numbered, start=1):
+        text = str(number)
+        w = m.width(text, pt, "bold")
+        b = beside(i, w)
+        leader = False
+        if b is None:
+            leader = True
+            px, py = pts[i]
+            b = (px - w / 2, py - lh / 2, px + w / 2, py + lh / 2)  # on the point: the last resort
+            for step in range(2, 14):
+                radius = step * 0.6 * lh
+                spots = [
+                    (px + radius * np.cos(a) - w / 2, py + radius * np.sin(a) - lh / 2)
+                    for a in np.linspace(0, 2 * np.pi, 24, endpoint=False)
+                ]
+                hit = next((s for s in spots if free((s[0], s[1], s[0] + w, s[1] + lh), i)), None)
+                if hit is not None:
+                    b = (hit[0], hit[1], hit[0] + w, hit[1] + lh)
+                    break
+        boxes.append(b)
+        plan[i] = _Label(i, text, b, number=True, leader=leader, point=pts[i])
+    return [plan[i] for i in range(len(d.units))]
+
+
+def _draw_labels(
+    fig: Figure,
+    d: FunnelFigureData,
+    sz: style.Size,
+    m: Measurer,
+    plan: list[_Label],
+    key_x: float,
+    key_top: float,
+    key: _Key | None,
+) -> None:
+    pt = sz.pt("annotation") * 0.95
+    for label in plan:
+        x0, y0, x1, y1 = label.box
+        if label.leader:
+            # from the number's edge to the point, under the markers
+            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+            px, py = label.point
+            fig.add_artist(
+                Line2D(
+                    [cx, px],
+                    [cy, py],
+                    transform=fig.dpi_scale_trans,
+                    color=style.MUTED,
+                    lw=sz.lw("axis"),
+                    zorder=3.5,
+                    gid=f"funnel-leader-{label.index}",
+                )
             )
-            break
-        else:
-            unlabelled.append(u.label)
-    return unlabelled
+        # a white backing keeps limit lines from running through the text
+        text = page.put(
+            fig,
+            x0,
+            (y0 + y1) / 2,
+            label.text,
+            pt,
+            ha="left",
+            va="center_baseline",
+            color=style.TEXT,
+            weight="bold" if label.number else "normal",
+            zorder=4,
+            bbox=dict(boxstyle="square,pad=0.05", fc=style.BACKGROUND, ec="none", alpha=0.85),
+        )
+        text.set_gid(f"funnel-{'number' if label.number else 'label'}-{label.index}")
+    numbered = [p for p in plan if p.number]
+    if not numbered or key is None:
+        return
+    # the key: each number and the unit's full name, wrapped rather than cut
+    key_pt, col_w, indent, per_col = key.pt, key.column, key.indent, key.per_column
+    entries = [(p, m.wrap(d.units[p.index].label, key_pt, col_w - indent)) for p in numbered]
+    klh = m.line_height(key_pt) * 1.1
+    x, y, used = key_x, key_top - klh / 2, 0
+    for p, name_lines in entries:
+        if used and used + len(name_lines) > per_col:
+            x, y, used = x + col_w + key.gap, key_top - klh / 2, 0
+        page.put(fig, x, y, p.text, key_pt, ha="left", va="center_baseline", weight="bold",
+                 color=style.TEXT, gid=f"funnel-keynumber-{p.index}")
+        for line in name_lines:
+            page.put(fig, x + indent, y, line, key_pt, ha="left", va="center_baseline",
+                     color=style.TEXT, gid=f"funnel-key-{p.index}")
+            y -= klh
+            used += 1
+
+
+def _columns(heights: list[int], per_col: int) -> int:
+    """Columns needed to list entries of these heights (lines) in order, ``per_col`` lines each."""
+    cols, used = 1, 0
+    for h in heights:
+        if used and used + h > per_col:
+            cols, used = cols + 1, 0
+        used += h
+    return cols
+
+
+@dataclass(frozen=True)
+class _Key:
+    """The key's type size and columns (inches)."""
+
+    pt: float
+    columns: int
+    column: float
+    indent: float
+    per_column: int
+
+    @property
+    def gap(self) -> float:
+        return self.indent / 2
+
+    @property
+    def width(self) -> float:
+        return self.columns * self.column + (self.columns - 1) * self.gap
+
+    def fits(self, m: Measurer, names: list[str]) -> bool:
+        lines = [m.wrap(s, self.pt, self.column - self.indent) for s in names]
+        whole = all(" ".join(ls) == s for ls, s in zip(lines, names, strict=True))
+        return whole and _columns([len(ls) for ls in lines], self.per_column) <= self.columns
+
+
+def _key_layout(m: Measurer, names: list[str], pt: float, room: float, max_width: float) -> _Key:
+    """The narrowest key that lists ``names`` whole within ``room`` of height: one column in
+    full type if it can, else smaller type and more columns, no wider than ``max_width``."""
+    key = None
+    for scale in (1.0, 0.85, 0.72, 0.6):
+        size = pt * scale
+        indent = m.width("99  ", size, "bold")
+        widest = max(m.width(s, size) for s in names) * 1.03 + indent
+        per_col = max(1, int(room // (m.line_height(size) * 1.1)))
+        for cols in (1, 2, 3, 4):
+            column = min(widest, (max_width - (cols - 1) * indent / 2) / cols)
+            key = _Key(size, cols, column, indent, per_col)
+            if key.fits(m, names):
+                return key
+    return key

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Sequence
 
 from matplotlib.figure import Figure
 
@@ -111,7 +112,18 @@ def draw_small_multiples(
     grid_left = bx + pad + (left_margin if shared else 0.0)
     cell_w = (bx + bw - pad - grid_left) / cols
     cell_h = (top - bottom) / rows
-    title_h = m.line_height(psz.pt("panel")) * 1.3
+    # one measure on one axis: one number format for every panel's headline, from all its values
+    shared_decimals = _decimals(data.panels) if data.shared_y else None
+    panel_w = cell_w - (0.0 if shared else left_margin) - 0.6 * pl
+    # full team names, wrapped onto two lines where one is not enough (every title gets the room)
+    names = [
+        _title_lines(
+            m, p.text.title, psz.pt("panel"), panel_w - _centre_width(m, p, psz, pl, shared_decimals)
+        )
+        for p in data.panels
+    ]
+    title_lines = max(len(lines) for lines in names)
+    title_h = m.line_height(psz.pt("panel")) * (1.3 + 1.1 * (title_lines - 1))
     xlab_h = m.line_height(psz.pt("tick")) + psz.base_pt * 0.7 / 72
     for k, panel in enumerate(data.panels):
         r, c = divmod(k, cols)
@@ -124,25 +136,26 @@ def draw_small_multiples(
         ax_y = y_top - cell_h + (xlab_h if last_row or not shared else 0.35 * pl)
         ax_h = y_top - title_h - ax_y - 0.2 * pl
         # panel title, and the latest centre line value at the right
-        cl_text = _latest_centre(panel)
-        cl_w = m.width(cl_text, psz.pt("panel")) + 0.4 * pl if cl_text else 0.0
-        name = m.truncate(panel.text.title, psz.pt("panel"), ax_w - cl_w, "bold")
-        page.put(
-            fig,
-            ax_x,
-            y_top - title_h / 2,
-            name,
-            psz.pt("panel"),
-            weight="bold",
-            color=style.INK,
-            va="center_baseline",
-            ha="left",
-        )
+        cl_text = _latest_centre(panel, shared_decimals)
+        line_h = m.line_height(psz.pt("panel")) * 1.1
+        first_y = y_top - title_h / 2 + line_h * (len(names[k]) - 1) / 2
+        for j, line in enumerate(names[k]):
+            page.put(
+                fig,
+                ax_x,
+                first_y - j * line_h,
+                line,
+                psz.pt("panel"),
+                weight="bold",
+                color=style.INK,
+                va="center_baseline",
+                ha="left",
+            )
         if cl_text:
             page.put(
                 fig,
                 ax_x + ax_w,
-                y_top - title_h / 2,
+                first_y,
                 cl_text,
                 psz.pt("panel"),
                 color=style.MUTED,
@@ -166,16 +179,36 @@ def draw_small_multiples(
         )
 
 
-def _latest_centre(d: SpcFigureData) -> str:
-    """The latest centre line value, as the panel's headline number."""
+def _decimals(panels: Sequence[SpcFigureData]) -> int:
+    """One number of decimals for panels of one measure: the first panel's own setting, else
+    what all their values together need (:func:`charts.text.auto_decimals`)."""
+    if panels[0].decimals is not None:
+        return panels[0].decimals
+    values = [v for p in panels for v in p.y if v is not None]
+    return auto_decimals(values, panels[0].is_percent)
+
+
+def _latest_centre(d: SpcFigureData, decimals: int | None = None) -> str:
+    """The latest centre line value, as the panel's headline number, with ``decimals`` (those
+    of its measure) or, by default, the decimals the panel's own values need."""
     if d.cl is None:
         return ""
     vals = [v for v in d.cl if v is not None]
     if not vals:
         return ""
-    dec = (
-        d.decimals
-        if d.decimals is not None
-        else auto_decimals([v for v in d.y if v is not None], d.is_percent)
-    )
+    dec = decimals if decimals is not None else _decimals([d])
     return d.text.numbers.value(vals[-1], dec, d.is_percent)
+
+
+def _centre_width(m: Measurer, d: SpcFigureData, psz: style.Size, pl: float, decimals: int | None) -> float:
+    text = _latest_centre(d, decimals)
+    return m.width(text, psz.pt("panel")) + 0.4 * pl if text else 0.0
+
+
+def _title_lines(m: Measurer, title: str, pt: float, width: float) -> list[str]:
+    """The panel title whole on one line, else wrapped onto two (the second cut only if even
+    two lines cannot hold it)."""
+    lines = m.wrap(title, pt, width, "bold")
+    if len(lines) <= 2:
+        return lines
+    return [lines[0], m.truncate(" ".join(lines[1:]), pt, width, "bold")]

@@ -1,4 +1,5 @@
-"""The learning-session pack: one multi-page A4-landscape PDF (cover, contents, summary
+"""The learning-session pack: one multi-page A4-landscape PDF (cover, contents, the network seen
+as one — a page per measure with the pooled chart and the count of teams with a signal —, summary
 matrix, then each team's charts with their readings and recent interventions) and the same
 charts as PNGs in a ZIP.
 
@@ -26,6 +27,7 @@ from matplotlib.lines import Line2D
 
 from charts import page, render, style
 from charts.matrix import SummaryMatrixData, draw_matrix
+from charts.signals import SignalCountsData, draw_signal_counts, render_signal_counts
 from charts.spc import SpcFigureData, draw_spc, render_spc
 from charts.text import Measurer
 
@@ -41,6 +43,25 @@ class TeamSection:
     charts: tuple[SpcFigureData, ...] = ()
     interventions: tuple[str, ...] = ()
     chart_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NetworkMeasure:
+    """One measure of the network as one: its pooled chart (None when there is nothing to draw)
+    and the count of teams with a signal; ``name`` a short name for its PNGs."""
+
+    signals: SignalCountsData
+    pooled: SpcFigureData | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class NetworkSection:
+    """The network's pages, before the teams' pages: a page per measure."""
+
+    name: str
+    subtitle: str = ""
+    measures: tuple[NetworkMeasure, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +85,7 @@ class PackData:
     footer: str = ""  # on every page, e.g. "learnnet · USHT Vestfold"
     matrix: SummaryMatrixData | None = None
     text: PackText = field(default_factory=PackText)
+    network: NetworkSection | None = None
 
 
 @dataclass(frozen=True)
@@ -88,22 +110,29 @@ def _matrix_pages(pack: PackData) -> int:
     return max(1, math.ceil(len(pack.matrix.teams) / MATRIX_ROWS_PER_PAGE))
 
 
+def _network_pages(pack: PackData) -> int:
+    return len(pack.network.measures) if pack.network is not None else 0
+
+
 @dataclass(frozen=True)
 class _Plan:
     pages: int
     matrix_first: int
     team_first: tuple[int, ...]
+    network_first: int = 3
 
 
 def _plan(pack: PackData) -> _Plan:
     n = 2  # cover, contents
+    network_first = n + 1
+    n += _network_pages(pack)
     matrix_first = n + 1
     n += _matrix_pages(pack)
     firsts = []
     for team in pack.teams:
         firsts.append(n + 1)
         n += _team_pages(team)
-    return _Plan(n, matrix_first, tuple(firsts))
+    return _Plan(n, matrix_first, tuple(firsts), network_first)
 
 
 # --- PDF ---------------------------------------------------------------------------------
@@ -124,6 +153,10 @@ def _pages(pack: PackData, plan: _Plan):
     yield _cover(pack, plan)
     yield _contents(pack, plan)
     pageno = 3
+    if pack.network is not None:
+        for measure in pack.network.measures:
+            yield _network_page(pack, plan, pack.network, measure, pageno)
+            pageno += 1
     if pack.matrix is not None:
         for k in range(_matrix_pages(pack)):
             rows = slice(k * MATRIX_ROWS_PER_PAGE, (k + 1) * MATRIX_ROWS_PER_PAGE)
@@ -189,6 +222,8 @@ def _contents(pack: PackData, plan: _Plan) -> Figure:
     x0 = 0.45 * L + 0.3
     top = page.heading(fig, m, PAGE, x0, PAGE.height - 0.5, PAGE.width - 2 * x0, pack.text.contents) - 0.3
     entries = []
+    if pack.network is not None and pack.network.measures:
+        entries.append((pack.network.name, plan.network_first, True))
     if pack.matrix is not None:
         entries.append((pack.text.summary, plan.matrix_first, True))
     entries += [(t.name, first, False) for t, first in zip(pack.teams, plan.team_first, strict=True)]
@@ -210,6 +245,45 @@ def _contents(pack: PackData, plan: _Plan) -> Figure:
         name = m.truncate(name, pt, col_w - m.width(num, pt) - 1.0, "bold" if bold else "normal")
         page.put(fig, x, y, name, pt, weight="bold" if bold else "normal", va="top")
         page.put(fig, x + col_w - 0.5, y, num, pt, ha="right", va="top", color=style.MUTED)
+    return fig
+
+
+def _reading_beside(
+    fig: Figure, m: Measurer, pack: PackData, x: float, top: float, w: float, slot_h: float, text: str
+) -> None:
+    """A chart's reading in the column beside it, from ``top`` down within the chart's slot."""
+    L = m.line_height(PAGE.base_pt)
+    pt = PAGE.pt("body") * 0.9
+    y = page.paragraph(fig, m, x, top - 0.45 * L, w, pack.text.reading, pt, weight="bold", color=style.INK)
+    max_lines = int((slot_h - 0.9 * L) / (m.line_height(pt) * 1.12)) - 1
+    page.paragraph(fig, m, x, y - 0.05, w, text or pack.text.no_reading, pt, max_lines=max(1, max_lines))
+
+
+def _network_page(
+    pack: PackData, plan: _Plan, section: NetworkSection, measure: NetworkMeasure, pageno: int
+) -> Figure:
+    """One measure of the network as one: the pooled chart above, the teams with a signal below,
+    each with its reading beside it."""
+    fig, m = _new_page(pack, plan, pageno)
+    W, H = PAGE.width, PAGE.height
+    L = m.line_height(PAGE.base_pt)
+    pad = 0.45 * L
+    top = page.heading(fig, m, PAGE, pad, H - pad * 0.8, W - 2 * pad, section.name, section.subtitle) - 0.1
+    bottom = 0.45 * L + m.line_height(PAGE.pt("footnote")) + 0.1
+    slot_h = (top - bottom) / 2
+    csz = replace(PAGE, base_pt=PAGE.base_pt * CHART_SCALE)
+    chart_w = W * 0.7
+    rx, rw = chart_w + 0.1, W - chart_w - 0.1 - pad
+    y0 = top - slot_h
+    if measure.pooled is not None:
+        draw_spc(fig, measure.pooled, csz, (0.0, y0, chart_w, slot_h))
+        _reading_beside(fig, m, pack, rx, y0 + slot_h, rw, slot_h, measure.pooled.text.alt_description)
+    y0 -= slot_h
+    draw_signal_counts(fig, measure.signals, csz, (0.0, y0, chart_w, slot_h))
+    _reading_beside(fig, m, pack, rx, y0 + slot_h, rw, slot_h, measure.signals.text.alt_description)
+    fig.add_artist(
+        Line2D([pad / W, (W - pad) / W], [(y0 + slot_h) / H] * 2, color=style.GRID, lw=PAGE.lw("axis"))
+    )
     return fig
 
 
@@ -244,14 +318,8 @@ def _team_page(pack: PackData, plan: _Plan, team: TeamSection, k: int, pageno: i
     for j, chart in enumerate(charts):
         y0 = top - (j + 1) * slot_h
         draw_spc(fig, chart, csz, (0.0, y0, chart_w, slot_h))
-        # the reading beside the chart
         rx, rw = chart_w + 0.1, W - chart_w - 0.1 - pad
-        ry = y0 + slot_h - 0.45 * L
-        pt = PAGE.pt("body") * 0.9
-        ry = page.paragraph(fig, m, rx, ry, rw, t.reading, pt, weight="bold", color=style.INK)
-        reading = chart.text.alt_description or t.no_reading
-        max_lines = int((slot_h - 0.9 * L) / (m.line_height(pt) * 1.12)) - 1
-        page.paragraph(fig, m, rx, ry - 0.05, rw, reading, pt, max_lines=max(1, max_lines))
+        _reading_beside(fig, m, pack, rx, y0 + slot_h, rw, slot_h, chart.text.alt_description)
         if j:
             fig.add_artist(
                 Line2D(
@@ -319,6 +387,31 @@ def _team_pngs(team: TeamSection, names: Sequence[str], size: str) -> list[tuple
     return [(name, render_spc(c, "png", size)) for name, c in zip(names, team.charts, strict=True)]
 
 
+def network_png_names(pack: PackData) -> tuple[tuple[str, str], ...]:
+    """The network's PNG file names in the ZIP, before the teams' folders: per measure, its pooled
+    chart and its teams with a signal, as "00-network/01-measure.png" and "…-signals.png"."""
+    if pack.network is None:
+        return ()
+    folder = f"00-{slug(pack.network.name, 48)}"
+    measures = pack.network.measures
+    stems = _stems([nm.name or nm.signals.text.title for nm in measures], 40)
+    return tuple(
+        (f"{folder}/{j + 1:02d}-{stem}.png", f"{folder}/{j + 1:02d}-{stem}-signals.png")
+        for j, stem in enumerate(stems)
+    )
+
+
+def _network_pngs(pack: PackData, size: str) -> list[tuple[str, bytes]]:
+    files = []
+    for measure, (pooled, signals) in zip(
+        pack.network.measures if pack.network else (), network_png_names(pack)
+    ):
+        if measure.pooled is not None:
+            files.append((pooled, render_spc(measure.pooled, "png", size)))
+        files.append((signals, render_signal_counts(measure.signals, "png", size)))
+    return files
+
+
 def _zip(files: Sequence[tuple[str, bytes]]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
@@ -330,8 +423,8 @@ def _zip(files: Sequence[tuple[str, bytes]]) -> bytes:
 
 
 def render_pack_zip(pack: PackData, size: str = "slide") -> bytes:
-    """Every team's charts as PNGs in a ZIP (one folder per team), in one process."""
-    files = [
+    """The network's and every team's charts as PNGs in a ZIP (one folder each), in one process."""
+    files = _network_pngs(pack, size) + [
         f
         for team, names in zip(pack.teams, png_names(pack), strict=True)
         for f in _team_pngs(team, names, size)
@@ -355,7 +448,7 @@ def render_pack(
         # the PDF, by far the largest job, first; the teams' PNGs fill the other worker
         # and then every worker, so the pool finishes together
         pdf_future = ex.submit(render_pack_pdf, pack)
-        png_futures = [
+        png_futures = [ex.submit(_network_pngs, pack, png_size)] + [
             ex.submit(_team_pngs, team, team_names, png_size)
             for team, team_names in zip(pack.teams, png_names(pack), strict=True)
         ]

@@ -61,6 +61,22 @@ ON_SIGNAL_COLOURS: Mapping[str, str] = {
 }
 COMMON_CAUSE = "#7F7F7F"  # grey icons for common-cause variation / hit-and-miss
 
+# The bars of the count of teams with a signal, bottom up: improvement, concern, neither, no value.
+# In greyscale they read dark, middle, light and white (outlined), in that order.
+SIGNAL_GROUP_COLOURS: Mapping[str, str] = {
+    "improvement": BLUE,
+    "concern": ORANGE,
+    "neither": "#D0D0D0",
+    "missing": BACKGROUND,
+}
+ON_SIGNAL_GROUP_COLOURS: Mapping[str, str] = {
+    "improvement": "#FFFFFF",
+    "concern": "#000000",
+    "neither": "#000000",
+    "missing": TEXT,
+}
+SIGNAL_GROUP_EDGE = AXIS  # the outline of the "no value" bars
+
 # Marker shape per signal kind (the shape names the kind, the colour names the class).
 SIGNAL_MARKERS: Mapping[str, str] = {
     "outside": "D",  # a point outside the 3-sigma limits

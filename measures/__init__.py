@@ -32,9 +32,12 @@ API
     and numbers.
 ``measures.funnel``
     ``funnel(kind="proportion"|"rate", numerators, denominators, target=None,
-    labels=None, adjust=None|"multiplicative"|"additive") -> FunnelResult``;
-    ``funnel_limits(kind, target, denominators=None, n_min=None, n_max=None,
-    points=200, phi=1, tau2=0, adjustment=None) -> FunnelCurves``.
+    labels=None, adjust="auto"|None|"multiplicative"|"additive") -> FunnelResult``
+    — Spiegelhalter's funnel plot as FunnelPlotR computes it, on the angular
+    (proportions) or square-root (rates) scale; ``"auto"`` adjusts when the
+    units are overdispersed; ``funnel_limits(kind, target, denominators=None,
+    n_min=None, n_max=None, points=200, phi=1, tau2=0, adjustment=None) ->
+    FunnelCurves``.
 ``measures.effects``
     ``interrupted_time_series(kind="proportion"|"rate"|"continuous", y, n=None,
     *, at, maxlags=None, alpha=0.05, model=None) -> ItsResult`` (``model``

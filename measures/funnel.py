@@ -3,39 +3,61 @@
 API
 ---
 ``funnel(kind, numerators, denominators, target=None, labels=None,
-adjust=None, winsor=0.1) -> FunnelResult``
+adjust="auto", winsor=0.1) -> FunnelResult``
     ``kind`` is ``"proportion"`` (binomial: numerator out of denominator) or
     ``"rate"`` (Poisson: events per unit of exposure, e.g. per bed-day).
-    Each :class:`FunnelUnit` carries its value, z-score (adjusted when
-    ``adjust`` is given), its limits at its own denominator, and whether it lies
-    outside the 95 % and 99.8 % limits. The result carries φ̂, τ̂² and the
-    dispersion test whatever ``adjust`` is, so the caller can decide.
+    Each :class:`FunnelUnit` carries its value, its z-scores, its limits at its
+    own denominator, and whether it lies outside the 95 % and 99.8 % limits.
+    The result says which limits were used and why (``adjustment``,
+    ``requested``, ``scale``) and carries φ̂, τ̂² and the dispersion test
+    whatever the choice.
 ``funnel_limits(kind, target, denominators=None, n_min=None, n_max=None,
-points=200, phi=1.0, tau2=0.0) -> FunnelCurves``
+points=200, phi=1.0, tau2=0.0, adjustment=None) -> FunnelCurves``
     The limit curves over a range of denominators, for plotting.
+``stabilised_limit(kind, target, denominator, z, phi=1.0, tau2=0.0)``
+    One limit on the variance-stabilising scale, transformed back.
 
 Method
 ------
-Without adjustment the limits are exact (Spiegelhalter 2005, *Stat Med*
-24:1185, appendix A.1): for a tail probability P, r_P is the P-quantile of
+Plain (unadjusted) limits are exact (Spiegelhalter 2005, *Stat Med* 24:1185,
+appendix A.1): for a tail probability P, r_P is the P-quantile of
 Binomial(n, θ0) (or Poisson(θ0·E)); with F its distribution function,
 α = (F(r_P) − P) / (F(r_P) − F(r_P − 1)) interpolates the discrete steps, and
 the limit is (r_P − α)/n. P = 0.025/0.975 gives the 95 % limits and
 0.001/0.999 the 99.8 % limits.
 
-z-scores are z_i = (y_i − θ0)/s_i with s_i = √(θ0(1 − θ0)/n_i) for
-proportions and √(θ0/E_i) for rates. Overdispersion (Spiegelhalter 2005,
-*Qual Saf Health Care* 14:347): the z-scores are winsorised (the ``winsor``
-share at each end set to that percentile) and φ̂ = Σ z_w²/I. Under no
+Overdispersion (Spiegelhalter 2005, "Handling over-dispersion of performance
+indicators", *Qual Saf Health Care* 14:347; as the R package FunnelPlotR does
+it) is judged on the variance-stabilising scale, where every unit's variance
+depends only on its denominator:
+
+* proportions, the angular scale: Y = arcsin √(y/n), Y0 = arcsin √θ0;
+* rates, the square-root scale: Y = √(y/E), Y0 = √θ0;
+
+both with s = 1/(2√n) (n the denominator or the exposure E). The z-scores are
+z_i = (Y_i − Y0)/s_i. They are winsorised (the ``winsor`` share at each end set
+to that percentile, 10 % by default) and φ̂ = Σ z_w²/I. Under no
 overdispersion I·φ̂ ~ χ² with I − 1 degrees of freedom (I when the target is
 given), which gives ``dispersion_p``.
 
-* multiplicative: limits θ0 ± z_P √φ̂ s(n), z-scores z_i/√φ̂;
-* additive random effects: τ̂² = (I φ̂ − (I − 1)) / (Σw − Σw²/Σw), w = 1/s²,
-  (0 when I φ̂ ≤ I − 1); limits θ0 ± z_P √(s(n)² + τ̂²), z-scores
-  (y_i − θ0)/√(s_i² + τ̂²).
+* additive random effects (DerSimonian–Laird): τ̂² = (I φ̂ − (I − 1)) /
+  (Σw − Σw²/Σw) with w = 1/s² (0 when I φ̂ < I − 1); limits
+  g⁻¹(Y0 ± z_P √(s² + τ̂²)), z-scores (Y_i − Y0)/√(s_i² + τ̂²);
+* multiplicative: limits g⁻¹(Y0 ± z_P √φ s), z-scores z_i/√φ, with φ̂ below 1
+  used as 1.
 
-An adjustment never narrows the limits: φ̂ below 1 is used as 1.
+g⁻¹ is sin²(·) for proportions and (·)² for rates; an angle beyond 0 or π/2
+(a square root below 0) gives the bound of the measure, 0 or 1. z_P is the
+normal quantile to six decimals (1.959964 and 3.090232), as FunnelPlotR uses.
+
+An adjustment never narrows the limits: where the adjusted limit lies inside
+the exact one (at small denominators, where the normal approximation on the
+stabilised scale is poor, or when τ̂² is tiny) the exact limit is used. So a
+unit inside the plain limits stays inside the adjusted ones.
+
+``adjust="auto"`` (the default) uses the additive adjustment when the
+dispersion test rejects at 5 % (``overdispersed``, which implies τ̂² > 0), and
+the plain exact limits otherwise.
 """
 
 from __future__ import annotations
@@ -51,23 +73,33 @@ from measures._inputs import as_float_array, check_same_length, first_true
 from measures.errors import MeasureInputError
 
 __all__ = ["FunnelUnit", "FunnelResult", "FunnelCurves", "funnel", "funnel_limits",
-           "exact_limit", "LEVELS"]
+           "exact_limit", "stabilised_limit", "stabilise", "LEVELS", "SCALES", "ADJUSTMENTS",
+           "REQUESTS"]
 
 #: Two-sided coverage of the two funnels drawn.
 LEVELS = (0.95, 0.998)
 KINDS = ("proportion", "rate")
 #: Largest expected count for which limits are computed exactly (see exact_limit).
 EXACT_UP_TO = 1e6
+#: The limits a funnel can have: None (plain, exact) or an overdispersion adjustment.
 ADJUSTMENTS = (None, "multiplicative", "additive")
+#: What a caller may ask for: an adjustment, or "auto" (additive when overdispersed).
+REQUESTS = ("auto", *ADJUSTMENTS)
+#: The variance-stabilising scale of each kind.
+SCALES = {"proportion": "angular", "rate": "square_root"}
+#: Normal quantiles of the adjusted limits, to six decimals as FunnelPlotR has them.
+Z_LEVEL = {0.95: 1.959964, 0.998: 3.090232}
 
 
 @dataclass(frozen=True)
 class FunnelUnit:
     """One unit on the funnel plot.
 
-    ``value`` is numerator/denominator; ``z`` is the (possibly adjusted)
-    z-score; ``lower95 … upper998`` the limits at the unit's denominator;
-    ``side`` is ``"above"``/``"below"`` when outside the 95 % limits, else None.
+    ``value`` is numerator/denominator; ``z`` the z-score on the stabilising
+    scale against the limits used (adjusted when they are), ``z_unadjusted``
+    the plain one and ``z_winsorised`` the one φ̂ is estimated from;
+    ``lower95 … upper998`` the limits at the unit's denominator; ``side`` is
+    ``"above"``/``"below"`` when outside the 95 % limits, else None.
     """
 
     label: Any
@@ -75,6 +107,8 @@ class FunnelUnit:
     denominator: float
     value: float
     z: float
+    z_unadjusted: float
+    z_winsorised: float
     lower95: float
     upper95: float
     lower998: float
@@ -86,7 +120,14 @@ class FunnelUnit:
 
 @dataclass(frozen=True)
 class FunnelResult:
-    """Funnel comparison of units against a common target θ0."""
+    """Funnel comparison of units against a common target θ0.
+
+    ``adjustment`` is the limits used (None: plain exact limits); ``requested``
+    what the caller asked for (``"auto"`` or one of :data:`ADJUSTMENTS`), so
+    ``automatic`` says the choice was made from the dispersion test;
+    ``scale`` the stabilising scale of the z-scores and of φ̂ and τ̂²
+    (:data:`SCALES`).
+    """
 
     kind: str
     target: float
@@ -96,11 +137,22 @@ class FunnelResult:
     tau2: float
     dispersion_p: float
     units: tuple[FunnelUnit, ...]
+    requested: str | None = None
+    scale: str = "angular"
 
     @property
     def overdispersed(self) -> bool:
         """True when the dispersion test rejects at 5 %."""
         return self.dispersion_p < 0.05
+
+    @property
+    def adjusted(self) -> bool:
+        return self.adjustment is not None
+
+    @property
+    def automatic(self) -> bool:
+        """True when the limits were chosen from the dispersion test."""
+        return self.requested == "auto"
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,21 +211,52 @@ def _se(kind: str, target: float, denominator: np.ndarray) -> np.ndarray:
     return np.sqrt(target / denominator)
 
 
+def stabilise(kind: str, value: Any) -> np.ndarray:
+    """The variance-stabilising transform: arcsin √p for proportions, √r for rates."""
+    v = np.asarray(value, dtype=float)
+    return np.arcsin(np.sqrt(v)) if kind == "proportion" else np.sqrt(v)
+
+
+def _unstabilise(kind: str, t: np.ndarray) -> np.ndarray:
+    if kind == "proportion":
+        # an angle past 0 or π/2 has left the range of the measure: its bound, not a wrapped sine
+        return np.sin(np.clip(t, 0.0, np.pi / 2)) ** 2
+    return np.clip(t, 0.0, None) ** 2
+
+
+def _stabilised_se(denominator: np.ndarray) -> np.ndarray:
+    return 0.5 / np.sqrt(denominator)
+
+
+def stabilised_limit(kind: str, target: float, denominator: Any, z: float, phi: float = 1.0,
+                     tau2: float = 0.0) -> np.ndarray:
+    """A limit computed on the stabilising scale and transformed back (Spiegelhalter 2005,
+    *Qual Saf Health Care* 14:347): g⁻¹(g(θ0) + z √(φ s² + τ²)) with s = 1/(2√n), g the
+    angular (proportions) or square-root (rates) transform. ``z`` is signed (−1.96 for the
+    lower 95 % limit). φ = 1, τ² = 0 gives the normal limit on that scale; the caller's φ and
+    τ² are used as given. No exact floor here: :func:`funnel` and :func:`funnel_limits` add it.
+    """
+    n = np.asarray(denominator, dtype=float)
+    with np.errstate(all="ignore"):
+        spread = np.sqrt(phi * _stabilised_se(n) ** 2 + tau2)
+        return _unstabilise(kind, stabilise(kind, target) + z * spread)
+
+
 def _limits(kind: str, target: float, n: np.ndarray, phi: float, tau2: float,
             adjustment: str | None) -> dict[str, np.ndarray]:
     out = {}
     for level, name in zip(LEVELS, ("95", "998")):
         tail = (1 - level) / 2
-        if adjustment is None:
-            out["lower" + name] = exact_limit(kind, target, n, tail)
-            out["upper" + name] = exact_limit(kind, target, n, 1 - tail)
-            continue
-        se = _se(kind, target, n)
-        spread = np.sqrt(phi) * se if adjustment == "multiplicative" else np.sqrt(se ** 2 + tau2)
-        z = stats.norm.ppf(1 - tail)
-        upper = 1.0 if kind == "proportion" else np.inf
-        out["lower" + name] = np.clip(target - z * spread, 0.0, upper)
-        out["upper" + name] = np.clip(target + z * spread, 0.0, upper)
+        lower = exact_limit(kind, target, n, tail)
+        upper = exact_limit(kind, target, n, 1 - tail)
+        if adjustment is not None:
+            z = Z_LEVEL[level]
+            scale = dict(phi=phi) if adjustment == "multiplicative" else dict(tau2=tau2)
+            # never narrower than the exact limits (see the module's notes)
+            lower = np.minimum(lower, stabilised_limit(kind, target, n, -z, **scale))
+            upper = np.maximum(upper, stabilised_limit(kind, target, n, z, **scale))
+        out["lower" + name] = lower
+        out["upper" + name] = upper
     return out
 
 
@@ -217,17 +300,23 @@ def _check_counts(kind: str, y: np.ndarray, n: np.ndarray) -> None:
 
 
 # ----------------------------------------------------------------- public
+def _winsorise(z: np.ndarray, winsor: float) -> np.ndarray:
+    # linear interpolation between order statistics: R's quantile type 7, as FunnelPlotR
+    lo, hi = np.percentile(z, [100 * winsor, 100 * (1 - winsor)])
+    return np.clip(z, lo, hi)
+
+
 def winsorised_phi(z: np.ndarray, winsor: float = 0.1) -> float:
     """φ̂ = mean of squared z-scores after winsorising ``winsor`` at each end."""
-    lo, hi = np.percentile(z, [100 * winsor, 100 * (1 - winsor)])
-    return float(np.mean(np.clip(z, lo, hi) ** 2))
+    return float(np.mean(_winsorise(np.asarray(z, dtype=float), winsor) ** 2))
 
 
 def funnel(kind: str, numerators: Sequence[float] | np.ndarray,
            denominators: Sequence[float] | np.ndarray, target: float | None = None,
-           labels: Sequence[Any] | None = None, adjust: str | None = None,
+           labels: Sequence[Any] | None = None, adjust: str | None = "auto",
            winsor: float = 0.1) -> FunnelResult:
-    """Compare units on a funnel plot, with optional overdispersion adjustment.
+    """Compare units on a funnel plot, adjusted for overdispersion when the units vary
+    more than chance allows (Spiegelhalter 2005; see the module's notes).
 
     Parameters
     ----------
@@ -239,8 +328,10 @@ def funnel(kind: str, numerators: Sequence[float] | np.ndarray,
         θ0; by default the pooled value Σ numerators / Σ denominators.
     labels : sequence, optional
         A label per unit (default 0..I−1).
-    adjust : {None, "multiplicative", "additive"}
-        Overdispersion adjustment (Spiegelhalter 2005); None gives exact limits.
+    adjust : {"auto", None, "multiplicative", "additive"}
+        Overdispersion adjustment (Spiegelhalter 2005); None gives exact limits,
+        "auto" (the default) the additive adjustment when the dispersion test
+        rejects at 5 % and exact limits otherwise.
     winsor : float, default 0.1
         Share of z-scores winsorised at each end when estimating φ.
 
@@ -249,8 +340,8 @@ def funnel(kind: str, numerators: Sequence[float] | np.ndarray,
     FunnelResult
     """
     _check_kind(kind)
-    if adjust not in ADJUSTMENTS:
-        raise MeasureInputError("adjust", "unknown_adjustment", f"one of {ADJUSTMENTS}")
+    if adjust not in REQUESTS:
+        raise MeasureInputError("adjust", "unknown_adjustment", f"one of {REQUESTS}")
     if not 0 <= winsor < 0.5:
         raise MeasureInputError("winsor", "out_of_range", "0 <= winsor < 0.5")
     y = as_float_array(numerators, "numerators")
@@ -274,27 +365,32 @@ def funnel(kind: str, numerators: Sequence[float] | np.ndarray,
         return _funnel(kind, y, n, theta, target_given, labels, adjust, winsor)
 
 
-def _funnel(kind, y, n, theta, target_given, labels, adjust, winsor) -> FunnelResult:
+def _funnel(kind, y, n, theta, target_given, labels, requested, winsor) -> FunnelResult:
     value = y / n
-    se = _se(kind, theta, n)
-    z = (value - theta) / se
+    se = _stabilised_se(n)
+    distance = stabilise(kind, value) - stabilise(kind, theta)
+    z = distance / se
     count = z.size
-    phi_hat = winsorised_phi(z, winsor)
+    z_w = _winsorise(z, winsor)
+    phi_hat = float(np.mean(z_w ** 2))
     df = count if target_given else count - 1
     dispersion_p = float(stats.chi2.sf(count * phi_hat, df))
     w = 1 / se ** 2
     excess = count * phi_hat - (count - 1)
     tau2 = float(max(0.0, excess / (w.sum() - (w ** 2).sum() / w.sum()))) if excess > 0 else 0.0
     phi = max(1.0, phi_hat)
+    adjust = requested
+    if requested == "auto":
+        adjust = "additive" if dispersion_p < 0.05 and tau2 > 0 else None
 
     if adjust == "multiplicative":
         z_out = z / np.sqrt(phi)
     elif adjust == "additive":
-        z_out = (value - theta) / np.sqrt(se ** 2 + tau2)
+        z_out = distance / np.sqrt(se ** 2 + tau2)
     else:
         z_out = z
     lim = _limits(kind, theta, n, phi, tau2, adjust)
-    numbers = np.concatenate([value, z_out, se, *lim.values(), [phi_hat, tau2]])
+    numbers = np.concatenate([value, z_out, z_w, *lim.values(), [phi_hat, tau2]])
     if not np.all(np.isfinite(numbers)):
         # Finite inputs can still be too extreme for floating point (a
         # denominator of 1e-300, a target of 1e200); say so rather than plot NaN.
@@ -306,14 +402,15 @@ def _funnel(kind, y, n, theta, target_given, labels, adjust, winsor) -> FunnelRe
         above = value[i] > lim["upper95"][i]
         units.append(FunnelUnit(
             label=labels[i], numerator=float(y[i]), denominator=float(n[i]),
-            value=float(value[i]), z=float(z_out[i]),
+            value=float(value[i]), z=float(z_out[i]), z_unadjusted=float(z[i]),
+            z_winsorised=float(z_w[i]),
             lower95=float(lim["lower95"][i]), upper95=float(lim["upper95"][i]),
             lower998=float(lim["lower998"][i]), upper998=float(lim["upper998"][i]),
             outside95=bool(below or above),
             outside998=bool(value[i] < lim["lower998"][i] or value[i] > lim["upper998"][i]),
             side="above" if above else "below" if below else None))
     return FunnelResult(kind, theta, target_given, adjust, phi_hat, tau2, dispersion_p,
-                        tuple(units))
+                        tuple(units), requested, SCALES[kind])
 
 
 def funnel_limits(kind: str, target: float, denominators: Sequence[float] | None = None,
@@ -324,8 +421,9 @@ def funnel_limits(kind: str, target: float, denominators: Sequence[float] | None
     log-spaced values from ``n_min`` to ``n_max`` (whole numbers for proportions).
 
     With ``adjustment=None`` the limits are exact; with ``"multiplicative"`` or
-    ``"additive"`` they use ``phi`` or ``tau2`` as in :func:`funnel` (pass
-    ``result.phi`` and ``result.tau2``).
+    ``"additive"`` they use ``phi`` or ``tau2`` on the stabilising scale as in
+    :func:`funnel`, never narrower than the exact limits (pass
+    ``result.adjustment``, ``result.phi`` and ``result.tau2``).
     """
     _check_kind(kind)
     if adjustment not in ADJUSTMENTS:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from charts.render import drawing_version
@@ -29,14 +29,25 @@ def chart_text(analysis: Analysis, *, title: str | None = None) -> ChartText:
     if series.periods:
         span = f"{month_name(series.periods[0])} – {month_name(series.periods[-1])}"
     kind = analysis.chart.kind if analysis.chart is not None else "run"
-    footnote_parts = [_("Source: learnnet, %(network)s.", network=team.network.name)]
+    network = series.network
+    footnote_parts = [_("Source: learnnet, %(network)s.", network=network.name)]
+    if team is None:
+        footnote_parts.append(_("Every team pooled: %(pooled)s.", pooled=_pooled_how(measure.value_kind)))
     if analysis.choice is not None and analysis.choice.trial_limits:
         footnote_parts.append(_("Trial limits: the baseline is still short."))
     if kind == "run":
         footnote_parts.append(_("Centre line: median."))
+    if team is None:
+        subtitle = " · ".join(
+            (network.name, ngettext("%(num)d team", "%(num)d teams", series.team_count), span)
+        )
+        whose = network.name
+    else:
+        subtitle = f"{team.name} · {team.unit.municipality.name} · {span}"
+        whose = team.name
     return ChartText(
         title=title or measure.name,
-        subtitle=f"{team.name} · {team.unit.municipality.name} · {span}",
+        subtitle=subtitle,
         y_label=measure.unit_label,
         footnote=" ".join(footnote_parts),
         target=_("Target"),
@@ -51,15 +62,28 @@ def chart_text(analysis: Analysis, *, title: str | None = None) -> ChartText:
         class_concern=_("concern"),
         class_neutral=_("signal"),
         runs_signal=_("Dashed centre line: non-random variation"),
-        excluded=_("Excluded from the calculation"),
-        alt_title=f"{measure.name}, {team.name}",
+        excluded=_("Not every team has entered: left out of the calculation")
+        if team is None
+        else _("Excluded from the calculation"),
+        alt_title=f"{measure.name}, {whose}",
         alt_description=describe(analysis).text,
         numbers=number_format(),
     )
 
 
+def _pooled_how(value_kind: str) -> str:
+    if value_kind in ("proportion", "rate"):
+        return _("the sum of the numerators over the sum of the denominators")
+    if value_kind == "count":
+        return _("the sum of the counts")
+    return _("the mean of the teams' values")
+
+
 def annotations(analysis: Analysis) -> tuple[Annotation, ...]:
-    """Interventions and their PDSA cycles as markers at the months they started."""
+    """Interventions and their PDSA cycles as markers at the months they started (a pooled
+    series has none: the teams' interventions are on the teams' charts)."""
+    if analysis.series.team is None:
+        return ()
     marks = []
     for intervention in analysis.series.team.interventions:
         k = analysis.series.index(intervention.start_date)
@@ -80,11 +104,11 @@ def figure_data(
         return None
     series = analysis.series
     measure = series.measure
-    excluded = ()
+    excluded = set(series.partial)
     if analysis.settings is not None:
-        excluded = tuple(
+        excluded |= {
             k for k in (series.index(e.period) for e in analysis.settings.exclusions) if k is not None
-        )
+        }
     return from_measures(
         analysis.chart,
         periods=[month_label(p) for p in series.periods],
@@ -98,7 +122,7 @@ def figure_data(
         is_percent=measure.unit_label == "%",
         direction=measure.direction,
         counterfactual=counterfactual,
-        excluded=excluded,
+        excluded=tuple(sorted(excluded)),
     )
 
 

@@ -34,6 +34,7 @@ from learnnet.models import (
 )
 from measures.choice import ChartChoice, choose_chart
 from measures.errors import MeasureInputError
+from measures.network import pool
 from measures.reading import Reading, read_chart
 from measures.spc import SpcChart, compute
 
@@ -43,14 +44,31 @@ BASELINE_MONTHS = 24
 
 @dataclass(frozen=True)
 class Series:
-    """One team's monthly values of one measure, a slot per month (None where nothing is entered)."""
+    """One team's monthly values of one measure, a slot per month (None where nothing is entered);
+    or, with ``team`` None, the network's teams pooled (:func:`load_network_series`)."""
 
-    team: Team
+    team: Team | None
     measure: MeasureDefinition
     periods: tuple[dt.date, ...]
     numerators: tuple[float | None, ...]
     denominators: tuple[float | None, ...]
     values: tuple[float | None, ...]
+    # A pooled series: how many teams each month holds, of the ``team_count`` teams pooled.
+    teams_per_month: tuple[int, ...] | None = None
+    team_count: int = 0
+
+    @property
+    def network(self) -> Network:
+        return self.measure.network
+
+    @property
+    def partial(self) -> tuple[int, ...]:
+        """The positions of a pooled series' months that hold some of its teams but not all:
+        left out of the calculation and drawn hollow, so that a month a team has not yet entered
+        does not read as a change."""
+        if self.teams_per_month is None:
+            return ()
+        return tuple(k for k, held in enumerate(self.teams_per_month) if 0 < held < self.team_count)
 
     @property
     def y(self) -> list[float | None]:
@@ -159,7 +177,8 @@ def scale_of(measure: MeasureDefinition) -> float:
 def analyse(
     series: Series, settings: ChartSettings | None = None, *, rule_set: str | None = None
 ) -> Analysis:
-    """Choose the chart, compute it with the team's settings, and read it."""
+    """Choose the chart, compute it with the team's settings, and read it (a pooled series' months
+    that do not hold every team are left out of the calculation)."""
     measure, team = series.measure, series.team
     scale = scale_of(measure)
     target = None if measure.target is None else measure.target / scale
@@ -177,6 +196,7 @@ def analyse(
         k = series.index(settings.freeze_period)
         freeze = None if k is None else k + 1
         exclude = [k for k in (series.index(e.period) for e in settings.exclusions) if k is not None]
+    exclude = sorted(set(exclude) | set(series.partial))
     interventions = _interventions(team, series.periods)
     base = dict(series=series, settings=settings, scale=scale, target=target, interventions=interventions)
     if not series.periods or all(v is None for v in series.y):
@@ -201,7 +221,7 @@ def analyse(
         )
         reading = read_chart(
             chart,
-            rule_set or team.network.rule_set,
+            rule_set or series.network.rule_set,
             measure.direction,
             target=target if chart.kind not in ("run", "mr", "s") else None,
         )
@@ -211,7 +231,9 @@ def analyse(
     return Analysis(choice=choice, chart=chart, reading=reading, phase_labels=labels, **base)
 
 
-def _interventions(team: Team, periods: tuple[dt.date, ...]) -> tuple[Intervention, ...]:
+def _interventions(team: Team | None, periods: tuple[dt.date, ...]) -> tuple[Intervention, ...]:
+    if team is None:
+        return ()
     return tuple(i for i in team.interventions if periods and i.start_date.replace(day=1) in periods)
 
 
@@ -228,6 +250,8 @@ class _Computed:
     reading: Reading | None
     phase_labels: tuple[str, ...]
     problem: str | None
+    teams_per_month: tuple[int, ...] | None = None
+    team_count: int = 0
 
     @classmethod
     def of(cls, analysis: Analysis) -> _Computed:
@@ -242,12 +266,26 @@ class _Computed:
             analysis.reading,
             analysis.phase_labels,
             analysis.problem,
+            s.teams_per_month,
+            s.team_count,
         )
 
-    def analysis(self, team: Team, measure: MeasureDefinition, settings: ChartSettings | None) -> Analysis:
+    def analysis(
+        self, team: Team | None, measure: MeasureDefinition, settings: ChartSettings | None
+    ) -> Analysis:
         scale = scale_of(measure)
+        series = Series(
+            team,
+            measure,
+            self.periods,
+            self.numerators,
+            self.denominators,
+            self.values,
+            self.teams_per_month,
+            self.team_count,
+        )
         return Analysis(
-            series=Series(team, measure, self.periods, self.numerators, self.denominators, self.values),
+            series=series,
             settings=settings,
             choice=self.choice,
             chart=self.chart,
@@ -288,13 +326,6 @@ def _key(
 ) -> tuple:
     """Everything an analysis is computed from: a change to any of it is a new key."""
     network = team.network
-    definition = (
-        measure.value_kind,
-        measure.direction,
-        measure.target,
-        measure.multiplier,
-        measure.default_chart,
-    )
     chart = None
     if settings is not None:
         chart = (
@@ -310,8 +341,19 @@ def _key(
         network.start_date,
         last_period(network, until),
         network.rule_set,
-        definition,
+        _definition(measure),
         chart,
+    )
+
+
+def _definition(measure: MeasureDefinition) -> tuple:
+    """What of a measure's definition its charts are computed from."""
+    return (
+        measure.value_kind,
+        measure.direction,
+        measure.target,
+        measure.multiplier,
+        measure.default_chart,
     )
 
 
@@ -360,3 +402,116 @@ def analyse_all(
         for team in teams
         for measure in measures
     }
+
+
+# --- the network as one ------------------------------------------------------------------------
+
+
+def load_network_series(
+    network: Network,
+    measure: MeasureDefinition,
+    until: dt.date | None = None,
+    *,
+    hidden: Iterable[dt.date] = (),
+) -> Series:
+    """The network's teams pooled month by month (:func:`measures.network.pool`: numerators and
+    denominators summed for proportions and rates, counts summed, other values averaged).
+
+    The teams pooled are those that have entered the measure; the series runs from the network's
+    start (and the months before it that hold every one of those teams) to :func:`last_period`.
+    A month in ``hidden`` is left blank (a viewer may not see it, see the network's services).
+    """
+    last = last_period(network, until)
+    start = network.start_date.replace(day=1)
+    earliest = add_months(start, -BASELINE_MONTHS)
+    team_ids = [t.id for t in network.teams]
+    rows = db.session.execute(
+        select(
+            Measurement.team_id,
+            Measurement.period,
+            Measurement.numerator,
+            Measurement.denominator,
+            Measurement.value,
+        ).where(
+            Measurement.team_id.in_(team_ids),
+            Measurement.measure_id == measure.id,
+            Measurement.deleted_at.is_(None),
+            Measurement.period.between(earliest, last),
+        )
+    ).all()
+    entered: dict[int, dict[dt.date, tuple]] = {}
+    for team_id, period, numerator, denominator, value in rows:
+        entered.setdefault(team_id, {})[period] = tuple(
+            None if v is None else float(v) for v in (numerator, denominator, value)
+        )
+    periods = list(months_between(earliest, last))
+    ratio = measure.is_ratio
+    teams = sorted(entered)
+    ys = [[_slot(entered[t].get(p), ratio)[0] for p in periods] for t in teams]
+    ns = [[_slot(entered[t].get(p), ratio)[1] for p in periods] for t in teams] if ratio else None
+    if not teams:
+        ys, ns = [[None] * len(periods)], ([[None] * len(periods)] if ratio else None)
+    pooled = pool(measure.value_kind, ys, ns)
+    # Months before the start only while they hold every team, so the baseline is the network's.
+    first = periods.index(start) if start in periods else len(periods)
+    while first > 0 and pooled.teams[first - 1] == len(teams):
+        first -= 1
+    hidden = {p.replace(day=1) for p in hidden}
+    keep = range(first, len(periods))
+    y = tuple(None if periods[k] in hidden else pooled.y[k] for k in keep)
+    n = tuple(None if periods[k] in hidden else pooled.n[k] for k in keep) if ratio else None
+    empty = tuple(None for _ in keep)
+    return Series(
+        team=None,
+        measure=measure,
+        periods=tuple(periods[k] for k in keep),
+        numerators=y if ratio else empty,
+        denominators=n if ratio else empty,
+        values=empty if ratio else y,
+        teams_per_month=tuple(pooled.teams[k] for k in keep),
+        team_count=len(teams),
+    )
+
+
+def _slot(entered: tuple | None, ratio: bool) -> tuple[float | None, float | None]:
+    if entered is None:
+        return None, None
+    numerator, denominator, value = entered
+    return (numerator, denominator) if ratio else (value, None)
+
+
+def analyse_network_measure(
+    network: Network,
+    measure: MeasureDefinition,
+    until: dt.date | None = None,
+    *,
+    hidden: Iterable[dt.date] = (),
+    versions: dict[tuple[int, int], tuple] | None = None,
+) -> Analysis:
+    """The network's pooled chart of the measure, with the network's rule set and the measure's
+    chart kind and direction, as a team's chart is computed (:func:`analyse`; no team's chart
+    settings apply). Kept in this worker by every team's series version, as a team's chart is.
+
+    ``versions`` (from :func:`series_versions`) are read when not given.
+    """
+    team_ids = sorted(t.id for t in network.teams)
+    if versions is None:
+        versions = series_versions(team_ids, [measure.id])
+    hidden = tuple(sorted({p.replace(day=1) for p in hidden}))
+    key = (
+        "network",
+        network.id,
+        measure.id,
+        tuple((t, versions.get((t, measure.id), ())) for t in team_ids),
+        network.start_date,
+        last_period(network, until),
+        network.rule_set,
+        _definition(measure),
+        hidden,
+    )
+    kept = _computed.get(key)
+    if kept is not None:
+        return kept.analysis(None, measure, None)
+    analysis = analyse(load_network_series(network, measure, until, hidden=hidden))
+    _computed.put(key, _Computed.of(analysis))
+    return analysis

@@ -13,7 +13,7 @@ from charts.multiples import SmallMultiplesData
 from charts.spc import Annotation, ChartText, SpcFigureData
 from learnnet.analysis.chartdata import figure_data
 from learnnet.county.services import Comparison, NetworkEffect, TeamChart
-from learnnet.county.texts import unit_words
+from learnnet.county.texts import funnel_method_text, unit_words
 from learnnet.i18n import month_label, month_name, number, number_format
 
 
@@ -66,7 +66,7 @@ def funnel_figure(comparison: Comparison) -> FunnelFigureData | None:
             class_improvement=_("better"),
             class_concern=_("worse"),
             class_neutral=_("different"),
-            unlabelled=_("Not labelled for lack of space: %(names)s", names="{names}"),
+            method=funnel_method_text(comparison.result),
             alt_description=_("Funnel plot of %(count)d units.", count=len(comparison.shown)),
         ),
     )

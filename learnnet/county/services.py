@@ -22,7 +22,7 @@ from measures.effects import Impact, ItsResult, interrupted_time_series
 from measures.errors import MeasureInputError
 from measures.funnel import FunnelCurves, FunnelResult, funnel, funnel_limits
 
-ADJUSTMENTS = ("none", "multiplicative", "additive")
+ADJUSTMENTS = ("auto", "none", "multiplicative", "additive")
 LEVELS = ("unit", "municipality")
 # Months shown by default: the last twelve.
 DEFAULT_WINDOW = 12
@@ -322,7 +322,7 @@ def comparison_page(
     suppression: Suppression,
     *,
     level: str = "unit",
-    adjust: str = "none",
+    adjust: str = "auto",
 ) -> Page:
     """The funnel, the effects and every team's chart of ``measure``, for this viewer.
 
@@ -430,6 +430,7 @@ def _comparison(measure, window, level, adjust, scale, teams, cells, protection,
                 labels=list(range(len(with_data))),
                 adjust=None if adjust == "none" else adjust,
             )
+            # the limits drawn are those the units were judged against, as chosen for "auto"
             dens = [g[4] for g in with_data]
             curves = funnel_limits(
                 kind,
@@ -439,7 +440,7 @@ def _comparison(measure, window, level, adjust, scale, teams, cells, protection,
                 points=120,
                 phi=result.phi,
                 tau2=result.tau2,
-                adjustment=None if adjust == "none" else adjust,
+                adjustment=result.adjustment,
             )
         except MeasureInputError as error:
             problem, result, curves = error.problem, None, None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -175,3 +177,61 @@ def position_text(row) -> str:
         if row.outside998
         else _("worse than the network (beyond 95 %)")
     )
+
+
+def _scale_name(scale: str) -> str:
+    if scale == "square_root":
+        return _("the square-root scale")
+    return _("the angular scale (arcsine of the square root)")
+
+
+def _small_number(value: float) -> str:
+    """τ² is often a few ten-thousandths: two significant digits, not 0,00."""
+    if value <= 0:
+        return number(0.0, 0)
+    return number(value, min(8, max(2, 1 - math.floor(math.log10(value)))))
+
+
+def funnel_method_text(result) -> str:
+    """One sentence: which limits the funnel plot has, and the scale they were computed on.
+
+    ``result`` is a ``measures.funnel.FunnelResult``.
+    """
+    scale = _scale_name(result.scale)
+    if result.adjustment == "additive":
+        return _(
+            "Limits widened for overdispersion by additive random effects (τ² = %(tau2)s),"
+            " computed on %(scale)s and transformed back.",
+            tau2=_small_number(result.tau2),
+            scale=scale,
+        )
+    if result.adjustment == "multiplicative":
+        return _(
+            "Limits widened for overdispersion by the factor √φ (φ = %(phi)s),"
+            " computed on %(scale)s and transformed back.",
+            phi=number(max(1.0, result.phi), 2),
+            scale=scale,
+        )
+    if result.kind == "rate":
+        return _("Exact Poisson limits, not adjusted for overdispersion; z-scores on %(scale)s.", scale=scale)
+    return _("Exact binomial limits, not adjusted for overdispersion; z-scores on %(scale)s.", scale=scale)
+
+
+def funnel_choice_text(result) -> str:
+    """Why these limits: the dispersion test, and whether the choice was automatic."""
+    phi = number(result.phi, 2)
+    # "p = 0,000" would read as certainty
+    p = f"= {number(result.dispersion_p, 3)}" if result.dispersion_p >= 0.001 else f"< {number(0.001, 3)}"
+    if result.automatic and result.adjusted:
+        return _(
+            "Chosen automatically: the units vary more than chance allows (φ = %(phi)s, p %(p)s).",
+            phi=phi,
+            p=p,
+        )
+    if result.automatic:
+        return _(
+            "Chosen automatically: the units vary no more than chance allows (φ = %(phi)s, p %(p)s).",
+            phi=phi,
+            p=p,
+        )
+    return _("Dispersion: φ = %(phi)s (p %(p)s).", phi=phi, p=p)

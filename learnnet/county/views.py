@@ -20,6 +20,8 @@ from learnnet.county.suppression import Suppression, policy
 from learnnet.county.texts import (
     answer_sentence,
     effect_sentence,
+    funnel_choice_text,
+    funnel_method_text,
     impact_text,
     model_sentence,
     position_text,
@@ -126,7 +128,7 @@ def _query() -> Query:
     else:
         window = svc.window_for(measure, today, period)
     level = request.args.get("level", "unit")
-    adjust = request.args.get("adjust", "none")
+    adjust = request.args.get("adjust", "auto")
     change = parse_period(request.args.get("change")) or measure.network.start_date.replace(day=1)
     published = request.args.get("published") == "1"
     teams = list(measure.network.teams)
@@ -138,7 +140,7 @@ def _query() -> Query:
         window,
         period,
         level if level in svc.LEVELS else "unit",
-        adjust if adjust in svc.ADJUSTMENTS else "none",
+        adjust if adjust in svc.ADJUSTMENTS else "auto",
         change,
         published,
         suppression,
@@ -178,6 +180,8 @@ def compare():
         model=model_sentence(effect.impact) if effect.impact is not None else "",
         has_forest=forest_figure(effect, period_text(q)) is not None,
         has_funnel=funnel_figure(page.comparison) is not None,
+        funnel_method_text=funnel_method_text,
+        funnel_choice_text=funnel_choice_text,
         has_multiples=any(c.analysis.chart is not None for c in page.charts),
         charts_hidden=sum(1 for c in page.charts if c.hidden),
         complementary=len(page.protection.complementary),

@@ -1,5 +1,6 @@
-"""The learning-session pack: every team's charts with the data up to the month before the
-session, as one PDF and a ZIP of PNGs, built in the background.
+"""The learning-session pack: the network seen as one (each measure's pooled chart and the count of
+teams with a signal), then every team's charts, with the data up to the month before the session,
+as one PDF and a ZIP of PNGs, built in the background.
 
 A build is a job (:data:`JOB`, see :mod:`learnnet.jobs`): its whole state is its
 :class:`SessionPack` row (status, progress, files), so the page that polls it may be served by any
@@ -22,7 +23,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from charts.matrix import MatrixCell, MatrixText, SummaryMatrixData
-from charts.pack import PackData, PackFiles, PackText, TeamSection, render_pack, slug
+from charts.pack import (
+    NetworkMeasure,
+    NetworkSection,
+    PackData,
+    PackFiles,
+    PackText,
+    TeamSection,
+    render_pack,
+    slug,
+)
 from charts.render import drawing_version
 from learnnet import clock, jobs
 from learnnet.analysis import analyse_team_measure
@@ -32,7 +42,8 @@ from learnnet.extensions import db
 from learnnet.i18n import month_name, number
 from learnnet.measurements.periods import month_start
 from learnnet.models import JobState, LearningSession, SessionPack, User
-from learnnet.networks.services import cell_of, data_until, session_heading
+from learnnet.networks.figures import pooled_figure, signals_figure
+from learnnet.networks.services import cell_of, data_until, pooled_chart, session_heading, signal_counts
 
 __all__ = ["JOB", "build", "content_hash", "data_until", "pack_data", "request_pack"]
 
@@ -67,6 +78,26 @@ def _interventions(team, first: dt.date, last: dt.date) -> tuple[str, ...]:
         key=lambda i: (i.start_date, i.id),
     )
     return tuple(f"{month_name(i.start_date)}: {i.label}" for i in found)
+
+
+def _network_section(network, until: dt.date) -> NetworkSection:
+    """The network as one: a page per measure, its pooled chart above its teams with a signal."""
+    measures = []
+    for measure in network.measures:
+        pooled = pooled_chart(network, measure, NO_SUPPRESSION, until)
+        signals = signal_counts(
+            network, measure, NO_SUPPRESSION, until, periods=pooled.analysis.series.periods
+        )
+        measures.append(
+            NetworkMeasure(
+                signals_figure(signals), pooled_figure(pooled, NO_SUPPRESSION.threshold), measure.label
+            )
+        )
+    return NetworkSection(
+        name=_("The network as one"),
+        subtitle=_("%(network)s: every team pooled, and how many teams show a signal", network=network.name),
+        measures=tuple(measures),
+    )
 
 
 def pack_data(session: LearningSession) -> PackData:
@@ -147,6 +178,7 @@ def pack_data(session: LearningSession) -> PackData:
         footer=f"learnnet · {network.region.name} · {network.name}",
         teams=tuple(sections),
         matrix=matrix,
+        network=_network_section(network, until) if measures else None,
         text=PackText(
             contents=_("Contents"),
             summary=_("Summary"),

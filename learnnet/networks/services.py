@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from learnnet import audit, clock
 from learnnet.analysis import Analysis, analyse_all
+from learnnet.analysis.series import analyse_network_measure
 from learnnet.county.suppression import Suppression, is_hidden
 from learnnet.extensions import db
 from learnnet.library import definition_from_template
@@ -29,6 +30,8 @@ from learnnet.models import (
     Unit,
     User,
 )
+from measures.network import SignalCounts, variation_at
+from measures.network import signal_counts as count_signals
 
 # Variation and assurance as the icons show them.
 VARIATION_ICONS = {
@@ -176,6 +179,162 @@ def next_session(network: Network, today: dt.date) -> LearningSession | None:
     if upcoming:
         return upcoming[0]
     return network.sessions[-1] if network.sessions else None
+
+
+# --- the network as one ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PooledMonth:
+    """One month of the network's pooled chart, as its table shows it."""
+
+    period: dt.date
+    numerator: float | None  # proportions and rates: the teams' numerators summed
+    denominator: float | None
+    value: float | None  # on the measure's scale; None when nothing is entered or it is hidden
+    teams: int  # how many teams the month holds
+    hidden: bool  # could give away a small count of a team the viewer may not open
+
+
+@dataclass(frozen=True)
+class PooledChart:
+    network: Network
+    measure: MeasureDefinition
+    analysis: Analysis
+    months: tuple[PooledMonth, ...]
+    team_count: int  # the teams pooled: those that have entered the measure
+
+    @property
+    def hidden_count(self) -> int:
+        return sum(1 for m in self.months if m.hidden)
+
+    @property
+    def partial_count(self) -> int:
+        return sum(1 for m in self.months if 0 < m.teams < self.team_count)
+
+
+@dataclass(frozen=True)
+class SignalChart:
+    network: Network
+    measure: MeasureDefinition
+    periods: tuple[dt.date, ...]
+    counts: SignalCounts
+    team_count: int
+    # True when some teams' months are counted as "no value" because the viewer may not see them.
+    suppressed: bool
+
+
+def _counts_of(series, k: int) -> tuple[float | None, ...]:
+    """The counts of a team's month that suppression judges (as the dashboard's cells)."""
+    measure = series.measure
+    if measure.is_ratio:
+        return series.numerators[k], series.denominators[k]
+    if measure.value_kind == "count":
+        return (series.values[k],)
+    return ()
+
+
+def _entered(series, k: int) -> bool:
+    return series.y[k] is not None and (not series.measure.is_ratio or bool(series.denominators[k]))
+
+
+def _hidden_months(
+    network: Network, measure: MeasureDefinition, suppression: Suppression, until: dt.date | None
+) -> frozenset[dt.date]:
+    """The months whose pooled numbers could be subtracted back to a small count of teams the
+    viewer may not open: the viewer knows the teams they may open, so the pooled month gives away
+    the sum of the others; that month is hidden when the sum is below the threshold."""
+    closed = [t for t in network.teams if suppression.applies_to(t)]
+    if not closed:
+        return frozenset()
+    analyses = analyse_all(closed, [measure], until)
+    sums: dict[dt.date, list] = {}
+    for team in closed:
+        series = analyses[(team.id, measure.id)].series
+        for k, period in enumerate(series.periods):
+            if not _entered(series, k):
+                continue
+            counts = _counts_of(series, k)
+            held = sums.setdefault(period, [[], [0.0] * len(counts)])
+            held[0].append(team)
+            held[1] = [a + (b or 0.0) for a, b in zip(held[1], counts, strict=True)]
+    return frozenset(p for p, (teams, total) in sums.items() if is_hidden(suppression, teams, *total))
+
+
+def pooled_chart(
+    network: Network, measure: MeasureDefinition, suppression: Suppression, until: dt.date | None = None
+) -> PooledChart:
+    """The network's pooled chart of ``measure`` up to ``until``, as ``suppression``'s viewer may see
+    it: a month that could give away a small count of a team they may not open is left out."""
+    hidden = _hidden_months(network, measure, suppression, until)
+    analysis = analyse_network_measure(network, measure, until, hidden=hidden)
+    series = analysis.series
+    months = []
+    for k, period in enumerate(series.periods):
+        y = series.y[k]
+        n = series.denominators[k] if measure.is_ratio else None
+        value = None
+        if y is not None:
+            value = y / n * analysis.scale if measure.is_ratio else y
+            if measure.is_ratio and not n:
+                value = None
+        months.append(
+            PooledMonth(
+                period,
+                y if measure.is_ratio else None,
+                n,
+                value,
+                series.teams_per_month[k],
+                period in hidden,
+            )
+        )
+    return PooledChart(network, measure, analysis, tuple(months), series.team_count)
+
+
+def signal_counts(
+    network: Network,
+    measure: MeasureDefinition,
+    suppression: Suppression,
+    until: dt.date | None = None,
+    *,
+    periods: tuple[dt.date, ...] | None = None,
+) -> SignalChart:
+    """Per month (``periods``, by default the pooled chart's), how many of the network's teams show
+    special-cause improvement, special-cause concern, neither, or have no value: each team's own
+    chart (its settings, the network's rule set, the measure's direction), read at that month as
+    the dashboard reads it at the latest (:func:`measures.network.variation_at`), from the signals
+    of the chart's reading (the months before a shift the other way are the level before that
+    change, neither better nor worse). A month whose
+    counts ``suppression`` hides from the viewer counts as no value."""
+    teams = sorted(network.teams, key=lambda t: (t.name, t.id))
+    if periods is None:
+        periods = analyse_network_measure(network, measure, until).series.periods
+    analyses = analyse_all(teams, [measure], until)
+    variations = []
+    suppressed = False
+    for team in teams:
+        analysis = analyses[(team.id, measure.id)]
+        series = analysis.series
+        # The reading's signals: a level before a change the other way is no concern of its own.
+        findings = (
+            [st for st in analysis.reading.statements if st.code == "signal"]
+            if analysis.reading is not None
+            else ()
+        )
+        chart = analysis.chart
+        row: list[str | None] = []
+        for period in periods:
+            k = series.index(period)
+            if k is None or not _entered(series, k) or (chart is not None and not chart.include[k]):
+                row.append(None)
+            elif is_hidden(suppression, team, *_counts_of(series, k)):
+                suppressed = True
+                row.append(None)
+            else:
+                row.append(variation_at(findings, k))
+        variations.append(row)
+    counts = count_signals(variations) if teams else SignalCounts(*((0,) * len(periods),) * 4)
+    return SignalChart(network, measure, tuple(periods), counts, len(teams), suppressed)
 
 
 # --- set-up ---------------------------------------------------------------------------------

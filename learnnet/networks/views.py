@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,7 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
+from charts.pack import slug
+from charts.signals import render_signal_counts
 from learnnet import clock, permissions
+from learnnet.analysis.chartdata import FORMATS as CHART_FORMATS
+from learnnet.analysis.chartdata import SIZES, etag, render
 from learnnet.county.suppression import policy
 from learnnet.exports import FORMATS, Table, download
 from learnnet.extensions import db
@@ -19,7 +23,7 @@ from learnnet.i18n import month_label
 from learnnet.library import read_topics
 from learnnet.measurements.periods import add_months, default_entry_period, months_between
 from learnnet.models import MeasureDefinition, MeasureTemplate, Network, Region, Unit, User
-from learnnet.networks import bp
+from learnnet.networks import bp, figures
 from learnnet.networks import services as svc
 from learnnet.networks.forms import (
     AddMeasureForm,
@@ -66,8 +70,38 @@ def _municipality_arg(network: Network) -> int | None:
 
 def _dashboard(network: Network):
     municipality_id = _municipality_arg(network)
-    suppression = policy(current_user, list(network.teams), current_app.config["SMALL_NUMBER_THRESHOLD"])
-    return svc.dashboard(network, suppression, municipality_id=municipality_id), municipality_id
+    return svc.dashboard(network, _suppression(network), municipality_id=municipality_id), municipality_id
+
+
+def _suppression(network: Network):
+    return policy(current_user, list(network.teams), current_app.config["SMALL_NUMBER_THRESHOLD"])
+
+
+def _measure_arg(network: Network) -> MeasureDefinition | None:
+    """The measure the network's pooled charts show: the one asked for, else the first."""
+    raw = request.args.get("measure", "")
+    chosen = next((m for m in network.measures if raw.isdigit() and m.id == int(raw)), None)
+    return chosen or (network.measures[0] if network.measures else None)
+
+
+def _as_one(network: Network) -> dict:
+    """The network seen as one, for its page: the pooled chart and the teams with a signal."""
+    measure = _measure_arg(network)
+    if measure is None:
+        return {"pooled_measure": None}
+    suppression = _suppression(network)
+    threshold = current_app.config["SMALL_NUMBER_THRESHOLD"]
+    pooled = svc.pooled_chart(network, measure, suppression)
+    signals = svc.signal_counts(network, measure, suppression, periods=pooled.analysis.series.periods)
+    return {
+        "pooled_measure": measure,
+        "pooled": pooled,
+        "pooled_table": figures.pooled_table(pooled, threshold),
+        "pooled_reading": figures.pooled_reading(pooled),
+        "signals": signals,
+        "signals_table": figures.signals_table(signals),
+        "signals_text": figures.signals_description(signals),
+    }
 
 
 @bp.route("/<int:network_id>")
@@ -92,7 +126,78 @@ def network(network_id: int):
         can_compare=permissions.can_compare(current_user, network),
         next_session=svc.next_session(network, clock.today()),
         packs=packs,
+        **_as_one(network),
     )
+
+
+def _pooled_measure(network_id: int, measure_id: int) -> tuple[Network, MeasureDefinition]:
+    network = permissions.network_or_abort(network_id, current_user)
+    return network, permissions.one_or_404(MeasureDefinition, measure_id, network_id=network.id)
+
+
+def _image(data, fmt: str, draw, filename: str) -> Response:
+    """A chart's bytes, with an ETag that changes whenever anything drawn changes."""
+    size = request.args.get("size", "web")
+    if size not in SIZES:
+        abort(400)
+    tag = etag(data, fmt, size)
+    if request.if_none_match.contains(tag):
+        response = Response(status=304)
+    else:
+        response = Response(draw(data, fmt, size, tag), mimetype=CHART_FORMATS[fmt])
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@bp.route("/<int:network_id>/measures/<int:measure_id>/pooled.<fmt>")
+@login_required
+def pooled_image(network_id: int, measure_id: int, fmt: str):
+    if fmt not in CHART_FORMATS:
+        abort(404)
+    network, measure = _pooled_measure(network_id, measure_id)
+    threshold = current_app.config["SMALL_NUMBER_THRESHOLD"]
+    data = figures.pooled_figure(svc.pooled_chart(network, measure, _suppression(network)), threshold)
+    if data is None:
+        abort(404)
+    return _image(data, fmt, render, f"{slug(network.name)}-{slug(measure.label)}")
+
+
+@bp.route("/<int:network_id>/measures/<int:measure_id>/signals.<fmt>")
+@login_required
+def signals_image(network_id: int, measure_id: int, fmt: str):
+    if fmt not in CHART_FORMATS:
+        abort(404)
+    network, measure = _pooled_measure(network_id, measure_id)
+    data = figures.signals_figure(svc.signal_counts(network, measure, _suppression(network)))
+
+    def draw(data, fmt, size, tag):
+        return render_signal_counts(data, fmt, size)
+
+    return _image(data, fmt, draw, f"{slug(network.name)}-{slug(measure.label)}-signals")
+
+
+@bp.route("/<int:network_id>/measures/<int:measure_id>/pooled-table.<fmt>")
+@login_required
+def pooled_export(network_id: int, measure_id: int, fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    network, measure = _pooled_measure(network_id, measure_id)
+    threshold = current_app.config["SMALL_NUMBER_THRESHOLD"]
+    table = figures.pooled_table(svc.pooled_chart(network, measure, _suppression(network)), threshold)
+    return download(table, fmt, f"network-{network.id}-{slug(measure.label)}")
+
+
+@bp.route("/<int:network_id>/measures/<int:measure_id>/signals-table.<fmt>")
+@login_required
+def signals_export(network_id: int, measure_id: int, fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    network, measure = _pooled_measure(network_id, measure_id)
+    table = figures.signals_table(svc.signal_counts(network, measure, _suppression(network)))
+    return download(table, fmt, f"network-{network.id}-{slug(measure.label)}-signals")
 
 
 def matrix_table(board: svc.Dashboard) -> Table:

@@ -18,7 +18,7 @@ count = st.one_of(st.integers(-2, 500).map(float), finite)
 @given(kind=st.sampled_from(["proportion", "rate"]),
        pairs=st.lists(st.tuples(count, count), max_size=12),
        target=st.one_of(st.none(), finite),
-       adjust=st.sampled_from([None, "multiplicative", "additive"]))
+       adjust=st.sampled_from(["auto", None, "multiplicative", "additive"]))
 def test_funnel_computes_or_raises(kind, pairs, target, adjust):
     y = [a for a, _ in pairs]
     n = [b for _, b in pairs]

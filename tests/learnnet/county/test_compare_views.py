@@ -166,3 +166,14 @@ def test_a_viewer_exports_the_centres_verdicts_or_suppressed(client, auth, count
     for name in teams:
         if viewer[name][0] != "skjult":
             assert viewer[name] == centre[name], name
+
+
+def test_limits_are_chosen_automatically_and_named_with_their_scale(client, auth, county, world):
+    auth.login(world.users["centre"])
+    page = client.get("/county/compare", query_string=_args(county)).get_data(as_text=True)
+    assert '<option value="auto" selected>' in page
+    method = page.split('data-testid="funnel-method">', 1)[1].split("</p>", 1)[0]
+    assert "vinkelskalaen" in method and "Valgt automatisk" in method
+    plain = client.get("/county/compare", query_string=_args(county, adjust="none")).get_data(as_text=True)
+    method = plain.split('data-testid="funnel-method">', 1)[1].split("</p>", 1)[0]
+    assert "Eksakte binomiske grenser" in method and "Valgt automatisk" not in method

@@ -44,7 +44,10 @@ def test_facilitator_makes_a_pack_and_downloads_it(client, auth, county, world, 
     pdf = client.get(status["pdf"])
     assert pdf.mimetype == "application/pdf"
     assert "attachment" in pdf.headers["Content-Disposition"]
-    assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 3 + len(county.teams)
+    # cover, contents, the network as one (a page per measure), summary, a page per team
+    pages = PdfReader(io.BytesIO(pdf.data)).pages
+    assert len(pages) == 3 + len(county.network.measures) + len(county.teams)
+    assert "Nettverket samlet" in pages[2].extract_text()  # first after the contents
     archive = client.get(status["zip"])
     assert archive.mimetype == "application/zip"
     page = client.get(_url(county)).get_data(as_text=True)

@@ -63,17 +63,27 @@ def test_build_stores_a_pdf_with_the_expected_pages_and_a_zip_of_pngs(app, count
     assert pack.progress == 100
     assert time.perf_counter() - started < 120
     reader = PdfReader(io.BytesIO(pack.pdf))
-    # cover, contents, summary matrix, one page per team (two charts a page)
-    assert len(reader.pages) == 3 + len(county.teams)
+    # cover, contents, the network as one (a page per measure), summary matrix, one page per team
+    # (two charts a page)
+    measures = list(county.network.measures)
+    assert len(measures) == 2
+    assert len(reader.pages) == 3 + len(measures) + len(county.teams)
     text = [page.extract_text() for page in reader.pages]
     assert "Learning session 2: Midtveis" in text[0]
-    assert "Contents" in text[1]
-    assert "Summary" in text[2]
-    for team, page in zip(sorted(t.name for t in county.teams), text[3:], strict=True):
+    assert "Contents" in text[1] and "The network as one" in text[1]
+    for measure, page in zip(measures, text[2:4], strict=True):
+        assert "The network as one" in page
+        assert measure.name in page  # the pooled chart's title
+        assert f"Teams with a signal: {measure.label}" in page
+    assert "Summary" in text[4]
+    for team, page in zip(sorted(t.name for t in county.teams), text[5:], strict=True):
         assert team in page
     with zipfile.ZipFile(io.BytesIO(pack.png_zip)) as archive:
         names = archive.namelist()
-    assert len(names) == 2 * len(county.teams)
+    # the network's pooled chart and teams with a signal per measure first, then the teams' charts
+    assert len(names) == 2 * len(measures) + 2 * len(county.teams)
+    assert all(name.startswith("00-") for name in names[:4])
+    assert names[1].endswith("-signals.png")
     assert all(name.endswith(".png") for name in names)
 
 
@@ -88,8 +98,8 @@ def test_every_chart_has_a_zip_entry_of_its_own_named_by_team_and_measure(app, c
     with zipfile.ZipFile(io.BytesIO(pack.png_zip)) as archive:
         names = archive.namelist()
         archive.extractall(tmp_path)
-    assert len(list(tmp_path.rglob("*.png"))) == len(names) == 2 * len(county.teams)
-    assert names[:2] == [  # the first team by name: "Borre, avd. B"
+    assert len(list(tmp_path.rglob("*.png"))) == len(names) == 4 + 2 * len(county.teams)
+    assert names[4:6] == [  # the first team by name: "Borre, avd. B"
         "01-borre-avd-b/01-news2-ved-innkomst.png",
         "01-borre-avd-b/02-news2-ved-endret-tilstand.png",
     ]
