@@ -30,7 +30,9 @@ distribution of runs), and no median-based rule before 10 points.
 ``mdc`` (NHS England, *Making Data Count*): a point beyond the 3-sigma limits,
 7 in a row on one side of the centre line (a point on the line breaks it),
 7 in a row strictly rising or falling (``trend``), two of three consecutive
-points beyond 2 sigma on the same side (``two_of_three``).
+points close to a limit (beyond 2 sigma, within 3) with all three on the same side of the
+centre line (``two_of_three``; a point beyond 3 sigma is a signal of its own) — as
+NHSRplotthedots (NHS-R Community, ``ptd_spc``) reads them.
 
 Directions: ``direction="up"`` means higher is better, ``"down"`` lower is
 better, ``None`` no preferred direction (every finding is ``"neutral"``).
@@ -176,8 +178,10 @@ class _PhasePoints:
     pos: np.ndarray       # chart positions of usable points (included, not missing)
     y: np.ndarray
     cl: np.ndarray
-    upper: np.ndarray     # ucl95, for two-of-three
+    upper: np.ndarray     # ucl95 and lcl95, for two-of-three
     lower: np.ndarray
+    ucl: np.ndarray
+    lcl: np.ndarray
 
 
 def _phases(chart: SpcChart) -> list[_PhasePoints]:
@@ -188,7 +192,8 @@ def _phases(chart: SpcChart) -> list[_PhasePoints]:
         keep = usable[s]
         out.append(_PhasePoints(ra.phase, np.arange(ra.start, ra.stop)[keep],
                                 chart.y[s][keep], chart.cl[s][keep],
-                                chart.ucl95[s][keep], chart.lcl95[s][keep]))
+                                chart.ucl95[s][keep], chart.lcl95[s][keep],
+                                chart.ucl[s][keep], chart.lcl[s][keep]))
     return out
 
 
@@ -262,16 +267,27 @@ def _dir_for(chart: SpcChart, direction):
 
 
 def _two_of_three(ph: _PhasePoints, direction) -> list[Finding]:
+    """Two of three consecutive points close to a limit, all three on one side of the centre line.
+
+    A point is close to a limit when it lies beyond 2 sigma but not beyond 3 sigma (NHSRplotthedots'
+    ``close_to_limits``); a window of three consecutive points counts when at least two of them are
+    close and none lies on or across the centre line. The close points of such windows are flagged.
+    """
+    side = np.sign(ph.y - ph.cl)
+    side[np.isnan(side)] = 0
+    inside = ~((ph.y > ph.ucl) | (ph.y < ph.lcl))
+    close = inside & ((ph.y > ph.upper) | (ph.y < ph.lower))
     found = []
-    for movement, beyond in (("up", ph.y > ph.upper), ("down", ph.y < ph.lower)):
-        if beyond.size < 3:
-            continue
-        window = beyond[:-2].astype(int) + beyond[1:-1] + beyond[2:]
-        flagged = np.zeros(beyond.size, dtype=bool)
-        for k in np.flatnonzero(window >= 2):
-            flagged[k:k + 3] |= beyond[k:k + 3]
-        for a, b, label in _segments(_close_gaps(flagged)):
-            if label:
+    if close.size < 3:
+        return found
+    window_close = close[:-2].astype(int) + close[1:-1] + close[2:]
+    window_side = side[:-2] + side[1:-1] + side[2:]
+    for movement, label in (("up", 1), ("down", -1)):
+        flagged = np.zeros(close.size, dtype=bool)
+        for k in np.flatnonzero((window_close >= 2) & (window_side == 3 * label)):
+            flagged[k:k + 3] |= close[k:k + 3]
+        for a, b, mark in _segments(_close_gaps(flagged)):
+            if mark:
                 found.append(Finding("two_of_three", int(ph.pos[a]), int(ph.pos[b - 1]),
                                      classify(movement, direction), movement, ph.number,
                                      int(flagged[a:b].sum())))

@@ -112,13 +112,35 @@ def test_runs_limits_are_two_sided_five_percent():
 
 
 # ----------------------------------------------------------------------- MDC
-def test_mdc_two_of_three_beyond_two_sigma():
-    chart = frozen_i([14, 10, 14])
+def test_mdc_two_of_three_close_to_a_limit_all_on_one_side():
+    # 2 sigma is 10 + 3.55 = 13.55, 3 sigma 10 + 5.32 = 15.32: 14 is close to the upper limit,
+    # 11 above the mean.
+    chart = frozen_i([14, 11, 14])
     assert chart.ucl95[20] == pytest.approx(10 + 2 * 2 / 1.128)
     found = evaluate(chart, "mdc", "up").by_rule("two_of_three")
     assert [(f.first, f.last, f.length, f.direction) for f in found] == [(20, 22, 2, "improvement")]
     # opposite sides do not combine
     assert not evaluate(frozen_i([14, 10, 6]), "mdc", "up").by_rule("two_of_three")
+
+
+@pytest.mark.parametrize("tail", [
+    [14, 9, 14],     # the middle month below the mean
+    [14, 10, 14],    # the middle month on the mean
+])
+def test_mdc_two_of_three_needs_the_third_point_on_the_same_side(tail):
+    # NHSRplotthedots: two close points and all three on one side of the mean.
+    assert not evaluate(frozen_i(tail), "mdc", "up").by_rule("two_of_three")
+
+
+def test_mdc_two_of_three_counts_points_close_to_a_limit_not_beyond_it():
+    # 16 lies beyond 3 sigma (15.32): a signal of its own, and with only one close point
+    # (14) the three months are no two-of-three.
+    ev = evaluate(frozen_i([14, 16, 11]), "mdc", "up")
+    assert [f.first for f in ev.by_rule("beyond_limits")] == [21]
+    assert not ev.by_rule("two_of_three")
+    # Three close months in a row, as NHSRplotthedots flags them: one finding of three points.
+    found = evaluate(frozen_i([14, 14.5, 14]), "mdc", "up").by_rule("two_of_three")
+    assert [(f.first, f.last, f.length) for f in found] == [(20, 22, 3)]
 
 
 def test_point_beyond_limits_in_both_rule_sets():
