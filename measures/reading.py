@@ -128,12 +128,15 @@ def _levels(statements: list[Statement]) -> tuple[list[Statement], tuple[int, in
     return kept, start
 
 
-def _rank(f: Finding, latest: int | None) -> tuple:
-    # Most telling first: signals at the latest point, improvement before
-    # concern before neutral, then the most recent and the longest.
+_CLASS_OF = {"special_cause_improvement": "improvement", "special_cause_concern": "concern",
+             "special_cause_neutral": "neutral"}
+
+
+def _rank(f: Finding, latest: int | None, variation: str) -> tuple:
+    # Most telling first: signals at the latest point, of the class the latest point is read as
+    # (measures.rules.PRECEDENCE decides it), then the most recent and the longest.
     current = latest is not None and f.first <= latest <= f.last
-    order = {"improvement": 0, "concern": 1, "neutral": 2}[f.direction]
-    return (not current, order, -f.last, -f.length)
+    return (not current, not current or f.direction != _CLASS_OF.get(variation), -f.last, -f.length)
 
 
 def read_chart(chart: SpcChart, rule_set: str = "anhoej", direction: str | None = None,
@@ -163,7 +166,7 @@ def read_chart(chart: SpcChart, rule_set: str = "anhoej", direction: str | None 
         return Reading("no_data", ev.variation, rule_set, direction, headline, (headline,),
                        None, None, ev)
 
-    signals = sorted(ev.findings, key=lambda f: _rank(f, latest))
+    signals = sorted(ev.findings, key=lambda f: _rank(f, latest, ev.variation))
     statements += [_signal(chart, f) for f in signals]
     statements, level_start = _levels(statements)
     # A level before a change is context: the change itself comes first.

@@ -8,7 +8,9 @@ API
     "concern" | "neutral"``, ``movement`` ``"up" | "down" | None``, ``phase``,
     ``length``); the Evaluation iterates, indexes and measures like that tuple.
     ``Evaluation.variation`` is one of :data:`VARIATIONS`, read at the latest
-    point. ``Evaluation.notes`` lists :class:`Note` (e.g. too few points for a
+    point: the class of the first signal there in :data:`PRECEDENCE` (beyond the
+    limits, trend, two of three, shift), as NHSRplotthedots names a point.
+    ``Evaluation.notes`` lists :class:`Note` (e.g. too few points for a
     median under the IHI rules).
 ``variation(chart, rule_set="anhoej", direction=None) -> str``
 ``assurance(chart, target, direction) -> Assurance``
@@ -51,8 +53,8 @@ import numpy as np
 from measures.errors import MeasureInputError
 from measures.spc import SpcChart
 
-__all__ = ["RULE_SETS", "DIRECTIONS", "SIGNAL_CLASSES", "VARIATIONS", "Finding", "Note",
-           "Evaluation", "Assurance", "evaluate", "variation", "assurance", "runs_limits",
+__all__ = ["RULE_SETS", "DIRECTIONS", "SIGNAL_CLASSES", "VARIATIONS", "PRECEDENCE", "Finding",
+           "Note", "Evaluation", "Assurance", "evaluate", "variation", "assurance", "runs_limits",
            "runs_distribution", "classify"]
 
 RULE_SETS = ("anhoej", "ihi", "mdc")
@@ -413,17 +415,24 @@ def _latest(chart: SpcChart) -> int | None:
     return int(usable[-1]) if usable.size else None
 
 
+#: Which signal names the latest point when several apply (NHSRplotthedots' order: a point beyond
+#: the limits, then a trend, then two of three close to a limit, then a shift); the rules without a
+#: side come last.
+PRECEDENCE = ("beyond_limits", "trend", "two_of_three", "shift", "few_crossings", "few_runs",
+              "many_runs")
+_LABELS = {"improvement": "special_cause_improvement", "concern": "special_cause_concern",
+           "neutral": "special_cause_neutral"}
+
+
 def _variation(findings: list[Finding], latest: int | None) -> str:
+    """The class of the first signal, in :data:`PRECEDENCE`, that takes in the latest point."""
     if latest is None:
         return "common_cause"
-    here = {f.direction for f in findings if f.first <= latest <= f.last}
-    # MDC: when improvement and concern both apply, improvement wins.
-    for direction, label in (("improvement", "special_cause_improvement"),
-                             ("concern", "special_cause_concern"),
-                             ("neutral", "special_cause_neutral")):
-        if direction in here:
-            return label
-    return "common_cause"
+    here = [f for f in findings if f.first <= latest <= f.last]
+    if not here:
+        return "common_cause"
+    first = min(here, key=lambda f: PRECEDENCE.index(f.rule))
+    return _LABELS[first.direction]
 
 
 def evaluate(chart: SpcChart, rule_set: str = "anhoej",

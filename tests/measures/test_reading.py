@@ -89,3 +89,14 @@ def test_a_split_chart_needs_no_suggestion():
     reading = read_chart(compute("i", before + after, phases=[12]), direction="up")
     assert not [s for s in reading.statements if s.code == "phase_suggested"]
     assert not [s for s in reading.statements if s.context == "before_change"]
+
+
+def test_the_headline_reads_the_latest_month_as_the_rules_do():
+    # Baseline 9, 11, … (mean 10, sigma 2/1.128); then seven falling months, all above the mean:
+    # a shift up and a trend down both end at the latest month. The trend comes first, so with
+    # higher better the headline is the fall, not the months above the mean.
+    chart = compute("i", [9.0, 11.0] * 10 + [17, 16, 15, 14, 13, 12, 11], freeze=20)
+    reading = read_chart(chart, "mdc", direction="up")
+    assert reading.variation == "special_cause_concern"
+    assert reading.code == "concern"
+    assert (reading.headline.rule, reading.headline.movement) == ("trend", "down")

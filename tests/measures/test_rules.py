@@ -150,18 +150,29 @@ def test_point_beyond_limits_in_both_rule_sets():
         assert [(f.first, f.movement, f.direction) for f in found] == [(21, "down", "concern")]
 
 
-def test_variation_reads_latest_point_and_improvement_wins():
-    # Seven falling points all above the centre line: an upward shift (and the
-    # first two beyond the limits) and a downward trend, both at the latest point.
+def test_variation_reads_latest_point_in_nhsrplotthedots_order():
+    # Seven falling points all above the centre line: an upward shift (and the first two beyond
+    # the limits) and a downward trend, both at the latest point. The trend comes before the
+    # shift, so the latest month reads as falling: a concern when higher is better.
     chart = frozen_i([17, 16, 15, 14, 13, 12, 11])
     ev = evaluate(chart, "mdc", "up")
     assert {"shift", "trend", "beyond_limits"} <= {f.rule for f in ev}
-    assert ev.variation == "special_cause_improvement"
+    assert ev.variation == "special_cause_concern"
     assert variation(chart, "mdc", "down") == "special_cause_improvement"
     assert variation(chart, "mdc", None) == "special_cause_neutral"
     # the signal has passed by the latest point: common cause
     assert variation(frozen_i([25, 10, 11, 9]), "mdc", "up") == "common_cause"
     assert variation(frozen_i([10, 11, 2]), "mdc", "up") == "special_cause_concern"
+
+
+def test_a_point_beyond_the_limits_names_the_latest_month_before_a_trend():
+    # Seven rising months, all below the lower limit (10 - 5.32 = 4.68): the trend is up, but
+    # the latest month lies below the limit, which comes first.
+    chart = frozen_i([1, 2, 3, 3.5, 4, 4.2, 4.5])
+    ev = evaluate(chart, "mdc", "up")
+    assert [(f.first, f.last, f.direction) for f in ev.by_rule("trend")] == [(20, 26, "improvement")]
+    assert ev.variation == "special_cause_concern"
+    assert variation(chart, "mdc", "down") == "special_cause_improvement"
 
 
 # -------------------------------------------------------------------- Anhøj
