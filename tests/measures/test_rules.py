@@ -19,7 +19,7 @@ from measures.rules import (
     runs_limits,
     variation,
 )
-from measures.spc import compute
+from measures.spc import MDC_AMR_FACTOR, compute
 
 # A stable baseline: alternating 9/11 gives mean 10 and every moving range 2,
 # so sigma = 2/1.128 and the 2- and 3-sigma limits are 10 ± 3.55 and 10 ± 5.32.
@@ -244,3 +244,25 @@ def test_assurance_uses_latest_phase_and_needs_limits():
         assurance(chart, math.nan, "up")
     with pytest.raises(MeasureInputError):
         assurance(chart, 20, None)
+
+
+# ------------------------------------------------------------ MDC limits
+def test_mdc_xmr_limits_are_two_point_six_six_average_moving_ranges():
+    # BASELINE: mean 10, every moving range 2. Making Data Count: 10 ± 2.66 × 2 = 10 ± 5.32,
+    # the 2-sigma lines two thirds of that (10 ± 3.5467); qicharts2: 10 ± 3 × 2 / 1.128.
+    tail = [15.3195]      # between qicharts2's upper limit (15.31915) and MDC's (15.32)
+    mdc = compute("i", BASELINE + tail, freeze=20, amr_factor=MDC_AMR_FACTOR)
+    assert mdc.ucl[0] == pytest.approx(15.32) and mdc.lcl[0] == pytest.approx(4.68)
+    assert mdc.ucl95[0] == pytest.approx(10 + 2 / 3 * 5.32)
+    assert not mdc.sigma_signal[20]
+    qic = compute("i", BASELINE + tail, freeze=20)
+    assert qic.ucl[0] == pytest.approx(10 + 6 / 1.128) and qic.sigma_signal[20]
+    assert evaluate(qic, "mdc", "up").by_rule("beyond_limits")
+    assert not evaluate(mdc, "mdc", "up").by_rule("beyond_limits")
+
+
+def test_the_mdc_factor_changes_only_xmr_charts():
+    y, n = [3, 5, 4, 6, 2, 5, 4, 3], [20] * 8
+    assert compute("p", y, n, amr_factor=MDC_AMR_FACTOR).to_records() == compute("p", y, n).to_records()
+    with pytest.raises(MeasureInputError):
+        compute("i", BASELINE, amr_factor=0)
