@@ -27,7 +27,8 @@ Provost & Murray 2011): a shift of 6 or more points on one side of the centre
 line (points on it neither break nor extend the run), a trend of 5 or more
 points rising or falling (equal neighbours count once), too few or too many
 runs (``few_runs``/``many_runs``, two-sided 5 % from the Swed–Eisenhart
-distribution of runs), and no median-based rule before 10 points.
+distribution of runs), and no median-based rule before 10 useful points (points
+on the median are not counted). There is no rule for a single astronomical point.
 
 ``mdc`` (NHS England, *Making Data Count*): a point beyond the 3-sigma limits,
 7 in a row on one side of the centre line (a point on the line breaks it),
@@ -385,13 +386,13 @@ def _ihi(chart: SpcChart, phases: list[_PhasePoints], direction
     d = _dir_for(chart, direction)
     for ph in phases:
         found += _trends(ph, IHI_TREND, True, d)
-        if ph.y.size < IHI_MIN_POINTS:
-            notes.append(Note("too_few_points", ph.number, int(ph.y.size), IHI_MIN_POINTS))
+        # Points on the median say nothing about runs: the minimum, like the runs test,
+        # counts the useful points only.
+        n_useful, runs, pos = _runs_count(ph)
+        if n_useful < IHI_MIN_POINTS:
+            notes.append(Note("too_few_points", ph.number, n_useful, IHI_MIN_POINTS))
             continue
         found += _side_runs(ph, IHI_SHIFT, False, d)
-        n_useful, runs, pos = _runs_count(ph)
-        if n_useful < 2:
-            continue
         lower, upper = runs_limits(n_useful)
         if runs < lower or runs > upper:
             found.append(Finding("few_runs" if runs < lower else "many_runs", int(pos[0]),

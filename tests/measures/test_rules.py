@@ -85,6 +85,20 @@ def test_ihi_needs_ten_points_before_median_rules():
     assert [(n.code, n.count, n.needed) for n in ev.notes] == [("too_few_points", 9, 10)]
 
 
+def test_ihi_ten_points_are_ten_useful_points_not_on_the_median():
+    # Twelve months, three of them on the centre line (5): nine useful points. The six 6s above
+    # it would be a shift with ten useful points, but nine are too few to judge runs by.
+    y = [4, 5, 6, 5, 6, 6, 6, 6, 6, 5, 4, 6]
+    ev = evaluate(compute("run", y, cl=5), "ihi", "up")
+    assert not ev.by_rule("shift") and not ev.by_rule("few_runs") and not ev.by_rule("many_runs")
+    assert [(n.code, n.count, n.needed) for n in ev.notes] == [("too_few_points", 9, 10)]
+    # one more month off the line makes ten useful points, and the six 6s (months 2 and 4–8)
+    # are a shift
+    ev = evaluate(compute("run", y + [6], cl=5), "ihi", "up")
+    assert [(f.first, f.last, f.length) for f in ev.by_rule("shift")] == [(2, 8, 6)]
+    assert not ev.notes
+
+
 def test_runs_distribution_small_case_by_hand():
     # AABB BBAA | ABBA BAAB | ABAB BABA: two, three and four runs, each 2 of 6.
     probs = runs_distribution(2, 2)
