@@ -21,6 +21,8 @@ Statement codes
 ``no_data``               no usable point at all
 ``centre_line_change``    the latest phase's centre line against the previous one
 ``assurance``             the target reading (``status`` pass / fail / hit_and_miss)
+``extreme_by_eye``        IHI rules: the astronomical-point rule is not tested, so single extreme
+                          months are for the reader to look for on the chart
 ``phase_suggested``       the latest phase holds two levels: a shift one way, then a shift the
                           other way; a new phase from ``phase_start`` gives each its own centre line
 
@@ -191,6 +193,10 @@ def read_chart(chart: SpcChart, rule_set: str = "anhoej", direction: str | None 
                              last=latest, count=usable)
         code = "common_cause"
         statements.insert(0, headline)
+
+    if rule_set == "ihi":
+        # The IHI run-chart rules include an astronomical point, which measures does not test.
+        statements.append(Statement("extreme_by_eye"))
 
     if len(chart.runs) > 1:
         now, before = chart.runs[-1], chart.runs[-2]

@@ -143,6 +143,11 @@ def _statement(analysis: Analysis, s: Statement) -> str:
             new=_value(analysis, s.value),
             old=_value(analysis, s.previous_value),
         )
+    if s.code == "extreme_by_eye":
+        return _(
+            "The IHI rules also look for a single month far from all the others; learnnet does not"
+            " test for it, so look at the chart for such a month."
+        )
     if s.code == "phase_suggested":
         return _(
             "To give the level since %(month)s its own centre line, add a phase from %(month)s.",

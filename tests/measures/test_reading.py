@@ -100,3 +100,15 @@ def test_the_headline_reads_the_latest_month_as_the_rules_do():
     assert reading.variation == "special_cause_concern"
     assert reading.code == "concern"
     assert (reading.headline.rule, reading.headline.movement) == ("trend", "down")
+
+
+def test_an_ihi_reading_says_single_extreme_months_are_read_by_eye():
+    # IHI's fourth run-chart rule, an astronomical point, is not tested: 80 among months of
+    # about 30 is no signal under the other three rules, and the reading says to look.
+    y = BEFORE + [80, 30, 31]
+    ihi = read_chart(compute("run", y), "ihi", direction="up")
+    assert ihi.code == "common_cause"
+    assert [s.code for s in ihi.statements].count("extreme_by_eye") == 1
+    for rule_set in ("anhoej", "mdc"):
+        other = read_chart(compute("run", y), rule_set, direction="up")
+        assert "extreme_by_eye" not in [s.code for s in other.statements]
