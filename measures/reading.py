@@ -3,7 +3,7 @@
 API
 ---
 ``read_chart(chart, rule_set="anhoej", direction=None, target=None,
-min_points=10) -> Reading``
+min_points=10, limits_too_narrow=False) -> Reading``
 
 :class:`Reading` holds a headline :class:`Statement` and the rest, each with
 a stable ``code`` and the numbers a sentence needs; the web app translates
@@ -18,6 +18,10 @@ Statement codes
 ``signal``                a rule fired (``rule`` says which; see measures.rules)
 ``common_cause``          no signal: the variation is what the process usually shows
 ``insufficient_data``     fewer than ``min_points`` usable points (``count``/``needed``)
+``limits_too_narrow``     the p or u chart's limits are too narrow for its denominators (Laney's
+                          check, :func:`measures.choice.dispersion_check`): months beyond them
+                          are not read as signals, and the p′ or u′ chart is suggested
+                          (``status`` names it)
 ``no_data``               no usable point at all
 ``centre_line_change``    the latest phase's centre line against the previous one
 ``assurance``             the target reading (``status`` pass / fail / hit_and_miss)
@@ -46,6 +50,9 @@ from measures.spc import SpcChart
 __all__ = ["Statement", "Reading", "read_chart"]
 
 _MEDIAN_CENTRE = frozenset({"run", "g"})
+# Rules read against the control limits, which overdispersion makes too narrow.
+_LIMIT_RULES = frozenset({"beyond_limits", "two_of_three"})
+_PRIME = {"p": "pp", "u": "up"}
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,8 @@ class Reading:
 
     ``code`` is the headline's verdict: ``improvement``, ``concern``,
     ``special_cause`` (a signal without a better direction), ``common_cause``,
-    ``insufficient_data`` or ``no_data``. ``variation`` is the rules module's
+    ``limits_too_narrow`` (the limits cannot be read), ``insufficient_data``
+    or ``no_data``. ``variation`` is the rules module's
     summary at the latest point. ``latest`` is the latest usable position.
     """
 
@@ -142,7 +150,8 @@ def _rank(f: Finding, latest: int | None, variation: str) -> tuple:
 
 
 def read_chart(chart: SpcChart, rule_set: str = "anhoej", direction: str | None = None,
-               target: float | None = None, min_points: int = 10) -> Reading:
+               target: float | None = None, min_points: int = 10,
+               limits_too_narrow: bool = False) -> Reading:
     """Read a chart: which signals there are, which matters most, how it stands.
 
     Parameters
@@ -156,6 +165,12 @@ def read_chart(chart: SpcChart, rule_set: str = "anhoej", direction: str | None 
     min_points : int, default 10
         Fewer usable points than this give ``insufficient_data`` (IHI: at
         least 10 points before a median is drawn).
+    limits_too_narrow : bool, default False
+        The chart's denominators are so large that its limits are too narrow
+        (``ChartChoice.warnings``; p and u charts): the headline says so and
+        suggests the p′ or u′ chart, and points beyond the limits (or two of
+        three near them) are not read as changes. The runs rules, which do not
+        use the limits, still are.
     """
     ev = evaluate(chart, rule_set, direction)
     usable = int(np.count_nonzero(chart.include & ~np.isnan(chart.y)))
@@ -168,7 +183,12 @@ def read_chart(chart: SpcChart, rule_set: str = "anhoej", direction: str | None 
         return Reading("no_data", ev.variation, rule_set, direction, headline, (headline,),
                        None, None, ev)
 
+    narrow = limits_too_narrow and chart.kind in _PRIME
     signals = sorted(ev.findings, key=lambda f: _rank(f, latest, ev.variation))
+    if narrow:
+        # With limits too narrow, about every other month lies beyond them: that says the
+        # limits are wrong, not that the months are changes.
+        signals = [f for f in signals if f.rule not in _LIMIT_RULES]
     statements += [_signal(chart, f) for f in signals]
     statements, level_start = _levels(statements)
     # A level before a change is context: the change itself comes first.
@@ -181,6 +201,10 @@ def read_chart(chart: SpcChart, rule_set: str = "anhoej", direction: str | None 
         headline = Statement("insufficient_data", count=usable, needed=min_points,
                              value=latest_value, last=latest)
         code = "insufficient_data"
+        statements.insert(0, headline)
+    elif narrow:
+        headline = Statement("limits_too_narrow", status=_PRIME[chart.kind])
+        code = "limits_too_narrow"
         statements.insert(0, headline)
     elif signals:
         headline = statements[0]

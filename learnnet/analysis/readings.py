@@ -16,7 +16,7 @@ from measures.reading import Statement
 class ReadingText:
     headline: str
     details: tuple[str, ...]
-    # improvement, concern, special_cause, common_cause, insufficient_data, no_data
+    # improvement, concern, special_cause, common_cause, limits_too_narrow, insufficient_data, no_data
     code: str
 
     @property
@@ -143,6 +143,8 @@ def _statement(analysis: Analysis, s: Statement) -> str:
             new=_value(analysis, s.value),
             old=_value(analysis, s.previous_value),
         )
+    if s.code == "limits_too_narrow":
+        return _("The limits look too narrow for these denominators; a Laney p′ or u′ chart may suit better.")
     if s.code == "extreme_by_eye":
         return _(
             "The IHI rules also look for a single month far from all the others; learnnet does not"
@@ -189,10 +191,6 @@ def describe(analysis: Analysis) -> ReadingText:
         for text in [_statement(analysis, s)]
         if text
     )
-    if analysis.choice is not None and "limits_too_narrow" in analysis.choice.warnings:
-        details += (
-            _("The limits look too narrow for these denominators; a Laney p′ or u′ chart may suit better."),
-        )
     if (
         analysis.choice is not None
         and analysis.choice.kind == "run"

@@ -207,6 +207,7 @@ def analyse(
             rule_set,
             measure.direction,
             target=target if chart.kind not in ("run", "mr", "s") else None,
+            limits_too_narrow="limits_too_narrow" in choice.warnings and chart.kind == choice.control_kind,
         )
     except MeasureInputError as error:
         return Analysis(choice=None, chart=None, reading=None, phase_labels=(), problem=error.problem, **base)

@@ -112,3 +112,16 @@ def test_an_ihi_reading_says_single_extreme_months_are_read_by_eye():
     for rule_set in ("anhoej", "mdc"):
         other = read_chart(compute("run", y), rule_set, direction="up")
         assert "extreme_by_eye" not in [s.code for s in other.statements]
+
+
+def test_limits_too_narrow_come_first_and_months_beyond_them_are_not_changes():
+    # 6,000 a month at 30 %, 33 %, 30 %, 27 %, …: the p chart's limits (30 % ± 1.8 points) leave
+    # every 33 % and 27 % month beyond them.
+    chart = compute("p", [1800, 1980, 1800, 1620] * 6, [6000] * 24)
+    assert int(chart.sigma_signal.sum()) == 12
+    reading = read_chart(chart, direction="up", limits_too_narrow=True)
+    assert reading.code == "limits_too_narrow"
+    assert (reading.headline.code, reading.headline.status) == ("limits_too_narrow", "pp")
+    assert not [s for s in reading.statements if s.rule in ("beyond_limits", "two_of_three")]
+    # without the warning the same chart reads as twelve changes
+    assert len(read_chart(chart, direction="up").evaluation.by_rule("beyond_limits")) == 12

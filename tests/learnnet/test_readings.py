@@ -1,0 +1,51 @@
+"""The chart's reading in words, as a nurse reads it on the measure page, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+from flask_babel import force_locale
+
+from learnnet.analysis import series as analysis
+from learnnet.analysis.readings import describe
+from tests.clock import month
+from tests.learnnet import factories as f
+
+
+@pytest.fixture
+def read(app, db_session, world):
+    """The reading of the world's team's measure over these months, in a language."""
+
+    def reading(numerators, denominators, language="en", rule_set=None):
+        team, measure = world.own_team, world.measure
+        for k, (numerator, denominator) in enumerate(zip(numerators, denominators)):
+            f.MeasurementFactory(
+                team=team, measure=measure, period=month(k), numerator=numerator, denominator=denominator
+            )
+        db_session.flush()
+        result = analysis.analyse(analysis.load_series(team, measure), rule_set=rule_set)
+        with app.test_request_context(), force_locale(language):
+            return result, describe(result)
+
+    return reading
+
+
+# 6,000 residents a month at 30 %, 33 %, 30 %, 27 %, …: binomial variation alone would give
+# about ±0.6 points a month, so the 33 % and 27 % months all lie beyond the p chart's limits.
+OVERDISPERSED = [1800, 1980, 1800, 1620] * 5
+
+
+NARROW = {
+    "en": "The limits look too narrow for these denominators; a Laney p′ or u′ chart may suit better.",
+    "nb": "Grensene ser for smale ut for disse nevnerne; et Laney p′- eller u′-diagram kan passe bedre.",
+}
+
+
+@pytest.mark.parametrize("language,sentence", list(NARROW.items()))
+def test_an_overdispersed_p_chart_says_first_that_its_limits_are_too_narrow(read, language, sentence):
+    result, text = read(OVERDISPERSED, [6000] * 20, language)
+    assert result.chart.kind == "p"
+    assert result.chart.sigma_signal.sum() == 10  # every other month beyond the limits
+    assert text.headline == sentence
+    assert text.code == "limits_too_narrow"
+    assert not [s for s in result.reading.statements if s.rule == "beyond_limits"]
+    assert sentence not in text.details
