@@ -103,6 +103,12 @@ def _signal(analysis: Analysis, s: Statement) -> str:
         text = _("there are fewer runs than chance would give")
     elif s.rule == "many_runs":
         text = _("there are more runs than chance would give")
+        # Months that cross the centre line too often alternate: a pattern, not a new level.
+        if s.context != "before_change":
+            verdict = _(
+                "the months go up and down in turn more than chance would give, which points to"
+                " something that alternates, such as two ways of counting, not to a change in level"
+            )
     else:
         text = _("a signal")
     return _("%(what)s: %(verdict)s.", what=text[0].upper() + text[1:], verdict=verdict)

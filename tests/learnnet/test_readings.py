@@ -49,3 +49,13 @@ def test_an_overdispersed_p_chart_says_first_that_its_limits_are_too_narrow(read
     assert text.code == "limits_too_narrow"
     assert not [s for s in result.reading.statements if s.rule == "beyond_limits"]
     assert sentence not in text.details
+
+
+@pytest.mark.parametrize("language,real_change", [("en", "a real change"), ("nb", "en reell endring")])
+def test_months_that_go_up_and_down_in_turn_are_not_a_real_change(read, language, real_change):
+    # 7 and 9 of 16 in turn for 20 months: twenty runs where chance gives 7 to 15 (IHI).
+    result, text = read([7, 9] * 10, [16] * 20, language, rule_set="ihi")
+    assert (result.reading.headline.rule, result.reading.code) == ("many_runs", "special_cause")
+    assert real_change not in text.headline
+    if language == "en":
+        assert text.headline.startswith("There are more runs than chance would give: the months go up")
