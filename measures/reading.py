@@ -117,25 +117,45 @@ def _signal(chart: SpcChart, f: Finding) -> Statement:
                      f.phase, ra.start, _centre(chart), float(chart.y[f.last]))
 
 
+# Signals of a side that a level explains: months beyond the limits, or near them, on the earlier
+# level's side lie there because the centre line sits between two levels.
+_SIDED_BY_LEVEL = frozenset({"shift", "beyond_limits", "two_of_three"})
+
+
 def _levels(statements: list[Statement]) -> tuple[list[Statement], tuple[int, int] | None]:
-    """The statements with each shift that is the level before a later shift the other way in
-    the same phase marked so; and where the later level starts, with its phase (None when no
-    phase holds two levels)."""
-    shifts = [s for s in statements if s.rule == "shift"]
+    """The statements with the earlier level of a step marked as such; and where the later level
+    starts, with its phase (None when no phase holds two levels).
+
+    In each phase the latest shift is the later level. Every shift, month beyond the limits or two
+    of three on the other side that ends before it is the level before that change: with one
+    centre line over both levels, the months before a step up lie below it, and some beyond the
+    lower limit, without being a change for the worse.
+    """
     marked: dict[int, Statement] = {}
     start = None
-    for phase in {s.phase for s in shifts}:
-        ups = [s for s in shifts if s.phase == phase and s.movement == "up"]
-        downs = [s for s in shifts if s.phase == phase and s.movement == "down"]
-        if not ups or not downs:
+    for phase in {s.phase for s in statements if s.rule == "shift"}:
+        shifts = [s for s in statements if s.phase == phase and s.rule == "shift"]
+        later = max(shifts, key=lambda s: s.first)
+        before = [s for s in statements
+                  if s.phase == phase and s.rule in _SIDED_BY_LEVEL
+                  and s.movement not in (None, later.movement) and s.last < later.first]
+        if not any(s.rule == "shift" for s in before) and not _reaches_end(later, statements):
+            # Without a level of its own before it, a shift that has ended is a spell, not a step.
             continue
-        for before, after in ((ups, downs), (downs, ups)):
-            if max(s.last for s in before) < min(s.first for s in after):
-                for s in before:
-                    marked[id(s)] = dataclasses.replace(s, direction="neutral", context="before_change")
-                start = min(s.first for s in after), phase
+        if not before:
+            continue
+        boundary = max(s.last for s in before)
+        for s in before:
+            marked[id(s)] = dataclasses.replace(s, direction="neutral", context="before_change")
+        start = min(s.first for s in shifts if s.movement == later.movement and s.first > boundary), phase
     kept = [marked.get(id(s), s) for s in statements]
     return kept, start
+
+
+def _reaches_end(shift: Statement, statements: list[Statement]) -> bool:
+    # The shift runs on to the phase's last month with a signal (its last usable month, as a run
+    # is broken only by a month on the other side).
+    return shift.last >= max(s.last for s in statements if s.phase == shift.phase)
 
 
 _CLASS_OF = {"special_cause_improvement": "improvement", "special_cause_concern": "concern",

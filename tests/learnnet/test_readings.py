@@ -59,3 +59,14 @@ def test_months_that_go_up_and_down_in_turn_are_not_a_real_change(read, language
     assert real_change not in text.headline
     if language == "en":
         assert text.headline.startswith("There are more runs than chance would give: the months go up")
+
+
+def test_months_below_the_limit_before_a_step_up_are_not_a_change_for_the_worse(read):
+    # Six months at about 30 % of 40, then sixteen at about 80 %, with no phase: the first six lie
+    # below the p chart's lower limit only because the centre line sits between the two levels.
+    numerators = [12, 11, 13, 12, 11, 13] + [32, 33, 31, 32] * 4
+    result, text = read(numerators, [40] * 22)
+    assert result.chart.kind == "p" and result.chart.sigma_signal[:6].all()
+    assert text.code == "improvement"
+    assert "a real change for the worse" not in text.text
+    assert text.text.count("lies below the lower control limit: the level before that change.") == 6

@@ -125,3 +125,31 @@ def test_limits_too_narrow_come_first_and_months_beyond_them_are_not_changes():
     assert not [s for s in reading.statements if s.rule in ("beyond_limits", "two_of_three")]
     # without the warning the same chart reads as twelve changes
     assert len(read_chart(chart, direction="up").evaluation.by_rule("beyond_limits")) == 12
+
+
+def test_months_beyond_the_limits_before_a_step_are_the_level_before_it():
+    # Six months at about 7, then sixteen at about 14, under one centre line: the mean (about
+    # 12.1) and limits of about ±2.7 (moving ranges of 1 to 2; the step's range of 6 is screened
+    # out) leave every early month below the lower limit, but six months below the mean are no
+    # shift of their own (the longest run expected among 22 is 7). The step explains them.
+    before = [7, 6, 8, 7, 6, 8]
+    after = [13, 14, 15, 14, 13, 15, 14, 13, 14, 15, 14, 13, 15, 14, 13, 14]
+    chart = compute("i", before + after)
+    assert all(chart.y[k] < chart.lcl[k] for k in range(6))
+    reading = read_chart(chart, direction="up")
+    assert reading.code == "improvement"
+    early = [s for s in reading.statements if s.code == "signal" and s.last < 6]
+    assert {s.rule for s in early} == {"beyond_limits"} and len(early) == 6
+    assert all(s.context == "before_change" and s.direction == "neutral" for s in early)
+    suggested = [s for s in reading.statements if s.code == "phase_suggested"]
+    assert [(s.phase, s.phase_start) for s in suggested] == [(1, 6)]
+
+
+def test_a_spell_that_has_ended_does_not_explain_months_before_it():
+    # Months beyond the lower limit, then a spell above the mean that ends: no later level.
+    y = [10, 11, 2, 10, 11, 10] + [14, 15, 14, 15, 14, 15, 14, 15] + [10, 11, 10, 11, 10, 11]
+    chart = compute("i", y)
+    reading = read_chart(chart, direction="up")
+    rules = [(s.rule, s.movement, s.direction) for s in reading.statements if s.code == "signal"]
+    assert ("shift", "up", "improvement") in rules and ("beyond_limits", "down", "concern") in rules
+    assert not [s for s in reading.statements if s.context == "before_change"]
