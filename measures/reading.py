@@ -30,6 +30,12 @@ Statement codes
 ``phase_suggested``       the latest phase holds two levels: a shift one way, then a shift the
                           other way; a new phase from ``phase_start`` gives each its own centre line
 
+A signal that holds only because baseline months far beyond the limits on the other side pull
+the mean towards them is no change of its own: with those months left out, the chart computed
+again shows no such signal. Its statement keeps its rule and movement, with
+``context="pulled_by_outliers"`` and a neutral direction (one extreme month in an I chart puts the
+twelve ordinary ones on the other side of the mean, and the lowest of them beyond the limit).
+
 A shift that ends before a shift the other way in the same phase starts is the level *before*
 that change, not a change of its own: its statement keeps its rule and movement but has
 ``context="before_change"`` and a neutral direction (a step up in a measure where higher is
@@ -44,8 +50,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from measures.errors import MeasureInputError
 from measures.rules import Assurance, Evaluation, Finding, assurance, classify, evaluate
-from measures.spc import SpcChart
+from measures.spc import SpcChart, compute
 
 __all__ = ["Statement", "Reading", "read_chart"]
 
@@ -53,6 +60,10 @@ _MEDIAN_CENTRE = frozenset({"run", "g"})
 # Rules read against the control limits, which overdispersion makes too narrow.
 _LIMIT_RULES = frozenset({"beyond_limits", "two_of_three"})
 _PRIME = {"p": "pp", "u": "up"}
+# Charts whose centre line is the baseline's mean (of the counts, or weighted by the denominators),
+# which a month far out pulls towards it.
+_MEAN_CENTRE = {"i": False, "c": False, "p": True, "pp": True, "u": True, "up": True}
+_RUNS_RULES = frozenset({"few_crossings", "few_runs", "many_runs"})
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,8 @@ class Statement:
     count: int | None = None
     needed: int | None = None
     status: str | None = None
-    # "before_change": a shift that is the level before a later shift the other way.
+    # "before_change": a signal that is the level before a later shift the other way;
+    # "pulled_by_outliers": a signal that holds only through months far out on the other side.
     context: str | None = None
 
 
@@ -129,7 +141,8 @@ def _levels(statements: list[Statement]) -> tuple[list[Statement], tuple[int, in
     In each phase the latest shift is the later level. Every shift, month beyond the limits or two
     of three on the other side that ends before it is the level before that change: with one
     centre line over both levels, the months before a step up lie below it, and some beyond the
-    lower limit, without being a change for the worse.
+    lower limit, without being a change for the worse. When no shift marks the earlier level, it
+    takes at least two months beyond the limits and a later shift that lasts to the phase's end.
     """
     marked: dict[int, Statement] = {}
     start = None
@@ -139,10 +152,13 @@ def _levels(statements: list[Statement]) -> tuple[list[Statement], tuple[int, in
         before = [s for s in statements
                   if s.phase == phase and s.rule in _SIDED_BY_LEVEL
                   and s.movement not in (None, later.movement) and s.last < later.first]
-        if not any(s.rule == "shift" for s in before) and not _reaches_end(later, statements):
-            # Without a level of its own before it, a shift that has ended is a spell, not a step.
-            continue
         if not before:
+            continue
+        # Without a run of its own, the earlier level is months beyond the limits: one month is an
+        # outlier, not a level, and a shift that has ended is a spell, not a step.
+        if not any(s.rule == "shift" for s in before) and (
+            sum(s.length for s in before) < 2 or not _reaches_end(later, statements)
+        ):
             continue
         boundary = max(s.last for s in before)
         for s in before:
@@ -156,6 +172,65 @@ def _reaches_end(shift: Statement, statements: list[Statement]) -> bool:
     # The shift runs on to the phase's last month with a signal (its last usable month, as a run
     # is broken only by a month on the other side).
     return shift.last >= max(s.last for s in statements if s.phase == shift.phase)
+
+
+def _recomputed(chart: SpcChart, drop: np.ndarray) -> SpcChart | None:
+    """The chart computed again with the ``drop`` months left out, its settings kept."""
+    y, n = chart.y, chart.n
+    if _MEAN_CENTRE[chart.kind]:
+        y, n = y * n, n          # back to the numerators
+    elif chart.kind != "c":
+        n = None                 # an I chart of ratios: the plotted values are its input
+    phases = [ra.start for ra in chart.runs[1:]] or None
+    freeze = None if phases or chart.baseline.all() else int(chart.baseline.sum())
+    exclude = np.flatnonzero(~chart.include | drop).tolist() or None
+    try:
+        return compute(chart.kind, y, n, freeze=freeze, phases=phases, exclude=exclude,
+                       screened_mr=chart.screened_mr, amr_factor=chart.amr_factor)
+    except MeasureInputError:
+        return None
+
+
+def _holds(st: Statement, ev: Evaluation) -> bool:
+    return any(f.rule == st.rule and f.movement == st.movement and f.phase == st.phase
+               and f.first <= st.last and st.first <= f.last for f in ev)
+
+
+def _pulled(chart: SpcChart, rule_set: str, direction: str | None,
+            statements: list[Statement]) -> list[Statement]:
+    """The statements with each signal that holds only because baseline months far out on the
+    other side pull the mean marked so.
+
+    In each phase without a step (no statement is the level before a change), the baseline months
+    beyond the limits on one side are left out and the chart is computed again: a run below the
+    mean, or a month below the lower limit, that is gone once the months above the upper limit are
+    left out was made by them (and mirrored). A runs signal without a side (too few crossings or
+    runs) is marked when it is gone either way.
+    """
+    if chart.kind not in _MEAN_CENTRE:
+        return statements
+    stepped = {s.phase for s in statements if s.context == "before_change"}
+    open_phase = ~np.isin(chart.phase, list(stepped))
+    outlying = chart.sigma_signal & chart.include & ~np.isnan(chart.y) & chart.baseline & open_phase
+    again: dict[str, Evaluation] = {}
+    for side, far in (("up", outlying & (chart.y > chart.cl)), ("down", outlying & (chart.y < chart.cl))):
+        if far.any():
+            recomputed = _recomputed(chart, far)
+            if recomputed is not None:
+                again[side] = evaluate(recomputed, rule_set, direction)
+    if not again:
+        return statements
+
+    def pulled(st: Statement) -> bool:
+        if st.code != "signal" or st.context is not None or st.phase in stepped:
+            return False
+        if st.movement is None:
+            return st.rule in _RUNS_RULES and any(not _holds(st, ev) for ev in again.values())
+        other = again.get("down" if st.movement == "up" else "up")
+        return other is not None and not _holds(st, other)
+
+    return [dataclasses.replace(st, direction="neutral", context="pulled_by_outliers")
+            if pulled(st) else st for st in statements]
 
 
 _CLASS_OF = {"special_cause_improvement": "improvement", "special_cause_concern": "concern",
@@ -211,8 +286,12 @@ def read_chart(chart: SpcChart, rule_set: str = "anhoej", direction: str | None 
         signals = [f for f in signals if f.rule not in _LIMIT_RULES]
     statements += [_signal(chart, f) for f in signals]
     statements, level_start = _levels(statements)
-    # A level before a change is context: the change itself comes first.
-    statements.sort(key=lambda statement: statement.context == "before_change")
+    if not narrow:
+        statements = _pulled(chart, rule_set, direction, statements)
+    # A level before a change, or a run that outlying months explain, is context: the changes
+    # themselves come first.
+    statements.sort(key=lambda statement: statement.context is not None)
+    told = [s for s in statements if s.context is None]
     if level_start is not None and level_start[1] == chart.runs[-1].phase:
         statements.append(
             Statement("phase_suggested", phase=level_start[1], phase_start=level_start[0])
@@ -226,8 +305,8 @@ def read_chart(chart: SpcChart, rule_set: str = "anhoej", direction: str | None 
         headline = Statement("limits_too_narrow", status=_PRIME[chart.kind])
         code = "limits_too_narrow"
         statements.insert(0, headline)
-    elif signals:
-        headline = statements[0]
+    elif told:
+        headline = told[0]
         code = {"improvement": "improvement", "concern": "concern"}.get(
             headline.direction, "special_cause")
     else:

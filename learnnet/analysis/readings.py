@@ -58,7 +58,14 @@ def _centre(statement: Statement) -> str:
 
 
 def _signal(analysis: Analysis, s: Statement) -> str:
-    verdict = _("the level before that change") if s.context == "before_change" else _verdict(s.direction)
+    if s.context == "before_change":
+        verdict = _("the level before that change")
+    elif s.context == "pulled_by_outliers":
+        verdict = _(
+            "the mean is pulled by months far out on the other side of it; without them this is no change"
+        )
+    else:
+        verdict = _verdict(s.direction)
     if s.rule == "shift":
         if s.movement == "up":
             text = _(
@@ -104,7 +111,7 @@ def _signal(analysis: Analysis, s: Statement) -> str:
     elif s.rule == "many_runs":
         text = _("there are more runs than chance would give")
         # Months that cross the centre line too often alternate: a pattern, not a new level.
-        if s.context != "before_change":
+        if s.context is None:
             verdict = _(
                 "the months go up and down in turn more than chance would give, which points to"
                 " something that alternates, such as two ways of counting, not to a change in level"

@@ -7,6 +7,7 @@ from flask_babel import force_locale
 
 from learnnet.analysis import series as analysis
 from learnnet.analysis.readings import describe
+from learnnet.models import ChartSettings
 from tests.clock import month
 from tests.learnnet import factories as f
 
@@ -15,14 +16,18 @@ from tests.learnnet import factories as f
 def read(app, db_session, world):
     """The reading of the world's team's measure over these months, in a language."""
 
-    def reading(numerators, denominators, language="en", rule_set=None):
+    def reading(numerators, denominators, language="en", rule_set=None, chart_kind=None):
         team, measure = world.own_team, world.measure
         for k, (numerator, denominator) in enumerate(zip(numerators, denominators)):
             f.MeasurementFactory(
                 team=team, measure=measure, period=month(k), numerator=numerator, denominator=denominator
             )
+        settings = None
+        if chart_kind is not None:
+            settings = ChartSettings(team_id=team.id, measure_id=measure.id, chart_kind=chart_kind)
+            db_session.add(settings)
         db_session.flush()
-        result = analysis.analyse(analysis.load_series(team, measure), rule_set=rule_set)
+        result = analysis.analyse(analysis.load_series(team, measure), settings, rule_set=rule_set)
         with app.test_request_context(), force_locale(language):
             return result, describe(result)
 
@@ -70,3 +75,26 @@ def test_months_below_the_limit_before_a_step_up_are_not_a_change_for_the_worse(
     assert text.code == "improvement"
     assert "a real change for the worse" not in text.text
     assert text.text.count("lies below the lower control limit: the level before that change.") == 6
+
+
+@pytest.mark.parametrize(
+    "language,real", [("en", ("a real improvement", "a real change for the worse")),
+                      ("nb", ("en reell forbedring", "en reell forverring"))]
+)
+def test_one_outlier_in_an_i_chart_does_not_make_twelve_ordinary_months_a_change(read, language, real):
+    # One month at 38 of 40 (95 %), then twelve at 9 to 11 of 40 (22.5–27.5 %): the mean, 30.4 %,
+    # lies above all twelve, which form a run below it only because of that one month.
+    numerators = [38] + [10, 9, 11, 10, 11, 9, 10, 11, 9, 10, 10, 11]
+    result, text = read(numerators, [40] * 13, language, chart_kind="i")
+    assert result.chart.kind == "i" and result.chart.sigma_signal[0]
+    shift = next(s for s in result.reading.statements if s.rule == "shift")
+    assert (shift.movement, shift.length, shift.context) == ("down", 12, "pulled_by_outliers")
+    sentences = [text.headline, *text.details]
+    run = next(t for t in sentences if t.startswith(("12 months in a row", "12 måneder på rad")))
+    assert not any(verdict in run for verdict in real)
+    if language == "en":
+        assert run.endswith(
+            ": the mean is pulled by months far out on the other side of it; without them this is no change."
+        )
+    low = [t for t in sentences if "lower control limit" in t or "nedre kontrollgrense" in t]
+    assert low and not any(verdict in t for t in low for verdict in real)

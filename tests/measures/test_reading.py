@@ -153,3 +153,32 @@ def test_a_spell_that_has_ended_does_not_explain_months_before_it():
     rules = [(s.rule, s.movement, s.direction) for s in reading.statements if s.code == "signal"]
     assert ("shift", "up", "improvement") in rules and ("beyond_limits", "down", "concern") in rules
     assert not [s for s in reading.statements if s.context == "before_change"]
+
+
+def test_one_outlier_does_not_turn_ordinary_months_into_a_change():
+    # One month at 40 among twelve of 9 to 13 (mean of those 10.83): the I chart's mean, 13.08,
+    # lies above all twelve, which then read as a run below it. Left out of the mean, the twelve
+    # lie on both sides of 10.83. Lower is better: the run would have been an improvement.
+    y = [40, 10, 12, 11, 9, 10, 13, 12, 9, 11, 10, 12, 11]
+    chart = compute("i", y)
+    assert chart.cl[0] == (40 + 130) / 13 and chart.sigma_signal[0]
+    reading = read_chart(chart, direction="down")
+    shift = next(s for s in reading.statements if s.rule == "shift")
+    assert (shift.movement, shift.length) == ("down", 12)
+    assert (shift.direction, shift.context) == ("neutral", "pulled_by_outliers")
+    assert reading.code == "concern"                     # the month at 40, beyond the limit
+    assert (reading.headline.rule, reading.headline.first) == ("beyond_limits", 0)
+    assert not [s for s in reading.statements if s.direction == "improvement"]
+
+
+def test_a_real_shift_beside_an_outlier_still_stands():
+    # A baseline of twelve months at about 10 with one at 40 (mean 12.5), then ten at about 5:
+    # all 21 other months lie below 12.5. Left out of the mean (10), the month at 40 leaves the
+    # baseline on both sides of it, and the ten low months still a run below: a real improvement.
+    y = [10, 11, 10, 9, 11, 10, 40, 10, 11, 9, 10, 9] + [5, 4, 6, 5, 4, 5, 6, 4, 5, 6]
+    chart = compute("i", y, freeze=12)
+    assert chart.cl[0] == 150 / 12 and chart.sigma_signal[6]
+    reading = read_chart(chart, direction="down")
+    down = [s for s in reading.statements if s.rule == "shift" and s.movement == "down"]
+    assert down and all(s.context is None and s.direction == "improvement" for s in down)
+    assert reading.code == "improvement"
