@@ -8,7 +8,9 @@ API
     "concern" | "neutral"``, ``movement`` ``"up" | "down" | None``, ``phase``,
     ``length``); the Evaluation iterates, indexes and measures like that tuple.
     ``Evaluation.variation`` is one of :data:`VARIATIONS`, read at the latest
-    point. ``Evaluation.notes`` lists :class:`Note` (e.g. too few points for a
+    point: the class of the first signal there in :data:`PRECEDENCE` (beyond the
+    limits, trend, two of three, shift), as NHSRplotthedots names a point.
+    ``Evaluation.notes`` lists :class:`Note` (e.g. too few points for a
     median under the IHI rules).
 ``variation(chart, rule_set="anhoej", direction=None) -> str``
 ``assurance(chart, target, direction) -> Assurance``
@@ -25,12 +27,15 @@ Provost & Murray 2011): a shift of 6 or more points on one side of the centre
 line (points on it neither break nor extend the run), a trend of 5 or more
 points rising or falling (equal neighbours count once), too few or too many
 runs (``few_runs``/``many_runs``, two-sided 5 % from the Swed–Eisenhart
-distribution of runs), and no median-based rule before 10 points.
+distribution of runs), and no median-based rule before 10 useful points (points
+on the median are not counted). There is no rule for a single astronomical point.
 
 ``mdc`` (NHS England, *Making Data Count*): a point beyond the 3-sigma limits,
 7 in a row on one side of the centre line (a point on the line breaks it),
 7 in a row strictly rising or falling (``trend``), two of three consecutive
-points beyond 2 sigma on the same side (``two_of_three``).
+points close to a limit (beyond 2 sigma, within 3) with all three on the same side of the
+centre line (``two_of_three``; a point beyond 3 sigma is a signal of its own) — as
+NHSRplotthedots (NHS-R Community, ``ptd_spc``) reads them.
 
 Directions: ``direction="up"`` means higher is better, ``"down"`` lower is
 better, ``None`` no preferred direction (every finding is ``"neutral"``).
@@ -49,8 +54,8 @@ import numpy as np
 from measures.errors import MeasureInputError
 from measures.spc import SpcChart
 
-__all__ = ["RULE_SETS", "DIRECTIONS", "SIGNAL_CLASSES", "VARIATIONS", "Finding", "Note",
-           "Evaluation", "Assurance", "evaluate", "variation", "assurance", "runs_limits",
+__all__ = ["RULE_SETS", "DIRECTIONS", "SIGNAL_CLASSES", "VARIATIONS", "PRECEDENCE", "Finding",
+           "Note", "Evaluation", "Assurance", "evaluate", "variation", "assurance", "runs_limits",
            "runs_distribution", "classify"]
 
 RULE_SETS = ("anhoej", "ihi", "mdc")
@@ -176,8 +181,10 @@ class _PhasePoints:
     pos: np.ndarray       # chart positions of usable points (included, not missing)
     y: np.ndarray
     cl: np.ndarray
-    upper: np.ndarray     # ucl95, for two-of-three
+    upper: np.ndarray     # ucl95 and lcl95, for two-of-three
     lower: np.ndarray
+    ucl: np.ndarray
+    lcl: np.ndarray
 
 
 def _phases(chart: SpcChart) -> list[_PhasePoints]:
@@ -188,7 +195,8 @@ def _phases(chart: SpcChart) -> list[_PhasePoints]:
         keep = usable[s]
         out.append(_PhasePoints(ra.phase, np.arange(ra.start, ra.stop)[keep],
                                 chart.y[s][keep], chart.cl[s][keep],
-                                chart.ucl95[s][keep], chart.lcl95[s][keep]))
+                                chart.ucl95[s][keep], chart.lcl95[s][keep],
+                                chart.ucl[s][keep], chart.lcl[s][keep]))
     return out
 
 
@@ -262,16 +270,27 @@ def _dir_for(chart: SpcChart, direction):
 
 
 def _two_of_three(ph: _PhasePoints, direction) -> list[Finding]:
+    """Two of three consecutive points close to a limit, all three on one side of the centre line.
+
+    A point is close to a limit when it lies beyond 2 sigma but not beyond 3 sigma (NHSRplotthedots'
+    ``close_to_limits``); a window of three consecutive points counts when at least two of them are
+    close and none lies on or across the centre line. The close points of such windows are flagged.
+    """
+    side = np.sign(ph.y - ph.cl)
+    side[np.isnan(side)] = 0
+    inside = ~((ph.y > ph.ucl) | (ph.y < ph.lcl))
+    close = inside & ((ph.y > ph.upper) | (ph.y < ph.lower))
     found = []
-    for movement, beyond in (("up", ph.y > ph.upper), ("down", ph.y < ph.lower)):
-        if beyond.size < 3:
-            continue
-        window = beyond[:-2].astype(int) + beyond[1:-1] + beyond[2:]
-        flagged = np.zeros(beyond.size, dtype=bool)
-        for k in np.flatnonzero(window >= 2):
-            flagged[k:k + 3] |= beyond[k:k + 3]
-        for a, b, label in _segments(_close_gaps(flagged)):
-            if label:
+    if close.size < 3:
+        return found
+    window_close = close[:-2].astype(int) + close[1:-1] + close[2:]
+    window_side = side[:-2] + side[1:-1] + side[2:]
+    for movement, label in (("up", 1), ("down", -1)):
+        flagged = np.zeros(close.size, dtype=bool)
+        for k in np.flatnonzero((window_close >= 2) & (window_side == 3 * label)):
+            flagged[k:k + 3] |= close[k:k + 3]
+        for a, b, mark in _segments(_close_gaps(flagged)):
+            if mark:
                 found.append(Finding("two_of_three", int(ph.pos[a]), int(ph.pos[b - 1]),
                                      classify(movement, direction), movement, ph.number,
                                      int(flagged[a:b].sum())))
@@ -367,13 +386,13 @@ def _ihi(chart: SpcChart, phases: list[_PhasePoints], direction
     d = _dir_for(chart, direction)
     for ph in phases:
         found += _trends(ph, IHI_TREND, True, d)
-        if ph.y.size < IHI_MIN_POINTS:
-            notes.append(Note("too_few_points", ph.number, int(ph.y.size), IHI_MIN_POINTS))
+        # Points on the median say nothing about runs: the minimum, like the runs test,
+        # counts the useful points only.
+        n_useful, runs, pos = _runs_count(ph)
+        if n_useful < IHI_MIN_POINTS:
+            notes.append(Note("too_few_points", ph.number, n_useful, IHI_MIN_POINTS))
             continue
         found += _side_runs(ph, IHI_SHIFT, False, d)
-        n_useful, runs, pos = _runs_count(ph)
-        if n_useful < 2:
-            continue
         lower, upper = runs_limits(n_useful)
         if runs < lower or runs > upper:
             found.append(Finding("few_runs" if runs < lower else "many_runs", int(pos[0]),
@@ -397,17 +416,24 @@ def _latest(chart: SpcChart) -> int | None:
     return int(usable[-1]) if usable.size else None
 
 
+#: Which signal names the latest point when several apply (NHSRplotthedots' order: a point beyond
+#: the limits, then a trend, then two of three close to a limit, then a shift); the rules without a
+#: side come last.
+PRECEDENCE = ("beyond_limits", "trend", "two_of_three", "shift", "few_crossings", "few_runs",
+              "many_runs")
+_LABELS = {"improvement": "special_cause_improvement", "concern": "special_cause_concern",
+           "neutral": "special_cause_neutral"}
+
+
 def _variation(findings: list[Finding], latest: int | None) -> str:
+    """The class of the first signal, in :data:`PRECEDENCE`, that takes in the latest point."""
     if latest is None:
         return "common_cause"
-    here = {f.direction for f in findings if f.first <= latest <= f.last}
-    # MDC: when improvement and concern both apply, improvement wins.
-    for direction, label in (("improvement", "special_cause_improvement"),
-                             ("concern", "special_cause_concern"),
-                             ("neutral", "special_cause_neutral")):
-        if direction in here:
-            return label
-    return "common_cause"
+    here = [f for f in findings if f.first <= latest <= f.last]
+    if not here:
+        return "common_cause"
+    first = min(here, key=lambda f: PRECEDENCE.index(f.rule))
+    return _LABELS[first.direction]
 
 
 def evaluate(chart: SpcChart, rule_set: str = "anhoej",

@@ -3,7 +3,7 @@
 API
 ---
 ``compute(kind, y, n=None, x=None, freeze=None, phases=None, exclude=None,
-cl=None, screened_mr=True) -> SpcChart``
+cl=None, screened_mr=True, amr_factor=None) -> SpcChart``
 
 ``SpcChart`` (frozen dataclass) holds, per subgroup in time order, read-only
 numpy arrays ``y, cl, lcl, ucl, lcl95, ucl95`` (NaN where no line is drawn),
@@ -36,7 +36,7 @@ from scipy.special import gammaln
 from measures._inputs import as_float_array, as_positions, check_same_length, first_true
 from measures.errors import MeasureInputError
 
-__all__ = ["CHART_KINDS", "RunsAnalysis", "SpcChart", "compute", "runs_analysis",
+__all__ = ["CHART_KINDS", "MDC_AMR_FACTOR", "RunsAnalysis", "SpcChart", "compute", "runs_analysis",
            "longest_run_max", "crossings_min"]
 
 #: Chart kinds accepted by :func:`compute` (qicharts2's names).
@@ -57,6 +57,9 @@ _MIN_SUBGROUPS = {"run": 1, "i": 2, "mr": 2, "xbar": 1, "s": 1, "t": 2, "p": 1,
 _MR_SCREEN = 3.267
 # d2 for moving ranges of two (Montgomery, 6.33).
 _D2 = 1.128
+#: NHS Making Data Count's XmR limits: mean ± 2.66 × average moving range (NHSRplotthedots
+#: ``ptd_spc``), the 2-sigma lines at two thirds of that; qicharts2 uses 3/1.128 = 2.6596.
+MDC_AMR_FACTOR = 2.66
 # Nelson's transformation of exponential times between events to near-normality.
 _T_POWER = 3.6
 
@@ -135,6 +138,9 @@ class SpcChart:
         One runs analysis per phase.
     screened_mr : bool
         Whether moving ranges were screened (qicharts2 ``qic.screenedmr``).
+    amr_factor : float or None
+        The I chart's 3-sigma limits at cl ± amr_factor × AMR, when given
+        (:data:`MDC_AMR_FACTOR`); None for qicharts2's 3 × AMR / 1.128.
     """
 
     kind: str
@@ -152,6 +158,7 @@ class SpcChart:
     include: np.ndarray
     runs: tuple[RunsAnalysis, ...]
     screened_mr: bool = True
+    amr_factor: float | None = None
     _phase_bounds: tuple[tuple[int, int], ...] = field(default=(), repr=False)
 
     def __len__(self) -> int:
@@ -370,6 +377,7 @@ class _Part:
     base: np.ndarray
     cl: np.ndarray | None
     screened: bool
+    amr_factor: float | None = None
 
 
 _Lines = tuple[np.ndarray, Any, Any, Any, Any, Any]
@@ -382,11 +390,16 @@ def _run(p: _Part) -> _Lines:
     return p.y, cl, _NAN, _NAN, _NAN, _NAN
 
 
-def _i_lines(y: np.ndarray, p: _Part) -> tuple[Any, Any, Any, Any, Any]:
+def _i_lines(y: np.ndarray, p: _Part, amr_factor: float | None = None
+             ) -> tuple[Any, Any, Any, Any, Any]:
     cl = p.cl if p.cl is not None else _mean(y[p.base])
     centred = y[p.base] - (cl[p.base] if isinstance(cl, np.ndarray) else cl)
-    sigma = _amr(centred, p.screened) / _D2
-    return cl, cl - 3 * sigma, cl + 3 * sigma, cl - 2 * sigma, cl + 2 * sigma
+    amr = _amr(centred, p.screened)
+    if amr_factor is None:
+        sigma = amr / _D2
+        return cl, cl - 3 * sigma, cl + 3 * sigma, cl - 2 * sigma, cl + 2 * sigma
+    three = amr_factor * amr
+    return cl, cl - three, cl + three, cl - 2 / 3 * three, cl + 2 / 3 * three
 
 
 def _i(p: _Part) -> _Lines:
@@ -394,9 +407,11 @@ def _i(p: _Part) -> _Lines:
     (screened at 3.267·AMR when ``screened_mr``; Montgomery 6.33, Nelson 1982).
 
     As in qicharts2, moving ranges are taken over the baseline after excluded
-    points are dropped, so a range spans an excluded point.
+    points are dropped, so a range spans an excluded point. With an
+    ``amr_factor`` (NHS Making Data Count: 2.66) the limits are mean ± amr_factor·AMR
+    and the 2-sigma lines two thirds of the way out.
     """
-    return (p.y, *_i_lines(p.y, p))
+    return (p.y, *_i_lines(p.y, p, p.amr_factor))
 
 
 def _mr(p: _Part) -> _Lines:
@@ -605,7 +620,7 @@ def compute(kind: str, y: Sequence[float | None] | np.ndarray,
             freeze: int | None = None, phases: Sequence[int] | None = None,
             exclude: Sequence[int] | None = None,
             cl: float | Sequence[float] | None = None,
-            screened_mr: bool = True) -> SpcChart:
+            screened_mr: bool = True, amr_factor: float | None = None) -> SpcChart:
     """Compute a run or control chart exactly as qicharts2 0.8.1 ``qic()`` does.
 
     Parameters
@@ -635,6 +650,10 @@ def compute(kind: str, y: Sequence[float | None] | np.ndarray,
     screened_mr : bool, default True
         Leave out moving ranges above 3.267 × the average moving range before
         estimating sigma (i, t, pp, up charts; qicharts2 ``qic.screenedmr``).
+    amr_factor : float, optional
+        I charts only: 3-sigma limits at mean ± amr_factor × AMR and 2-sigma
+        lines at two thirds of that, instead of 3 × AMR / 1.128. Give
+        :data:`MDC_AMR_FACTOR` (2.66) for the NHS Making Data Count rules.
 
     Returns
     -------
@@ -658,12 +677,21 @@ def compute(kind: str, y: Sequence[float | None] | np.ndarray,
     # One errstate for the whole computation: missing subgroups divide 0 by 0
     # and take square roots of NaN by design, and no warning may leave measures.
     with np.errstate(all="ignore"):
-        return _compute(kind, y, n, x, freeze, phases, exclude, cl, screened_mr)
+        return _compute(kind, y, n, x, freeze, phases, exclude, cl, screened_mr, amr_factor)
 
 
-def _compute(kind, y, n, x, freeze, phases, exclude, cl, screened_mr) -> SpcChart:
+def _compute(kind, y, n, x, freeze, phases, exclude, cl, screened_mr, amr_factor) -> SpcChart:
     if kind not in _CHARTS:
         raise MeasureInputError("kind", "unknown_kind", f"{kind!r} is not one of {CHART_KINDS}")
+    if amr_factor is not None:
+        try:
+            amr_factor = float(amr_factor)
+        except (TypeError, ValueError):
+            raise MeasureInputError("amr_factor", "not_a_number") from None
+        if not (math.isfinite(amr_factor) and amr_factor > 0):
+            raise MeasureInputError("amr_factor", "out_of_range", "a number above 0")
+        if kind != "i":
+            amr_factor = None
     y_arr = as_float_array(y, "y")
     n_arr = None
     if n is not None:
@@ -721,7 +749,7 @@ def _compute(kind, y, n, x, freeze, phases, exclude, cl, screened_mr) -> SpcChar
             y_sd=sub.y_sd[s], n=None if sub.n is None else sub.n[s],
             base=baseline[s] & include[s],
             cl=None if cl_arr is None else _scalar_if_constant(cl_arr[s]),
-            screened=screened_mr)
+            screened=screened_mr, amr_factor=amr_factor)
         for name, value in zip(out, chart_fun(part)):
             out[name][s] = value
         phase[s] = number
@@ -743,7 +771,7 @@ def _compute(kind, y, n, x, freeze, phases, exclude, cl, screened_mr) -> SpcChar
                     lcl=out["lcl"], ucl=out["ucl"], lcl95=out["lcl95"], ucl95=out["ucl95"],
                     sigma_signal=sigma_signal, phase=phase, baseline=baseline,
                     include=include, runs=tuple(runs), screened_mr=screened_mr,
-                    _phase_bounds=bounds)
+                    amr_factor=amr_factor, _phase_bounds=bounds)
 
 
 def _scalar_if_constant(a: np.ndarray) -> Any:

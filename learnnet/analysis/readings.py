@@ -16,7 +16,7 @@ from measures.reading import Statement
 class ReadingText:
     headline: str
     details: tuple[str, ...]
-    # improvement, concern, special_cause, common_cause, insufficient_data, no_data
+    # improvement, concern, special_cause, common_cause, limits_too_narrow, insufficient_data, no_data
     code: str
 
     @property
@@ -58,7 +58,14 @@ def _centre(statement: Statement) -> str:
 
 
 def _signal(analysis: Analysis, s: Statement) -> str:
-    verdict = _("the level before that change") if s.context == "before_change" else _verdict(s.direction)
+    if s.context == "before_change":
+        verdict = _("the level before that change")
+    elif s.context == "pulled_by_outliers":
+        verdict = _(
+            "the mean is pulled by months far out on the other side of it; without them this is no change"
+        )
+    else:
+        verdict = _verdict(s.direction)
     if s.rule == "shift":
         if s.movement == "up":
             text = _(
@@ -103,6 +110,12 @@ def _signal(analysis: Analysis, s: Statement) -> str:
         text = _("there are fewer runs than chance would give")
     elif s.rule == "many_runs":
         text = _("there are more runs than chance would give")
+        # Months that cross the centre line too often alternate: a pattern, not a new level.
+        if s.context is None:
+            verdict = _(
+                "the months go up and down in turn more than chance would give, which points to"
+                " something that alternates, such as two ways of counting, not to a change in level"
+            )
     else:
         text = _("a signal")
     return _("%(what)s: %(verdict)s.", what=text[0].upper() + text[1:], verdict=verdict)
@@ -142,6 +155,13 @@ def _statement(analysis: Analysis, s: Statement) -> str:
             when=when,
             new=_value(analysis, s.value),
             old=_value(analysis, s.previous_value),
+        )
+    if s.code == "limits_too_narrow":
+        return _("The limits look too narrow for these denominators; a Laney p′ or u′ chart may suit better.")
+    if s.code == "extreme_by_eye":
+        return _(
+            "The IHI rules also look for a single month far from all the others; learnnet does not"
+            " test for it, so look at the chart for such a month."
         )
     if s.code == "phase_suggested":
         return _(
@@ -184,10 +204,6 @@ def describe(analysis: Analysis) -> ReadingText:
         for text in [_statement(analysis, s)]
         if text
     )
-    if analysis.choice is not None and "limits_too_narrow" in analysis.choice.warnings:
-        details += (
-            _("The limits look too narrow for these denominators; a Laney p′ or u′ chart may suit better."),
-        )
     if (
         analysis.choice is not None
         and analysis.choice.kind == "run"

@@ -36,7 +36,7 @@ from measures.choice import ChartChoice, choose_chart
 from measures.errors import MeasureInputError
 from measures.network import pool
 from measures.reading import Reading, read_chart
-from measures.spc import SpcChart, compute
+from measures.spc import MDC_AMR_FACTOR, SpcChart, compute
 
 # Months before the network's start that a chart shows as baseline, when the team has them.
 BASELINE_MONTHS = 24
@@ -201,6 +201,7 @@ def analyse(
     base = dict(series=series, settings=settings, scale=scale, target=target, interventions=interventions)
     if not series.periods or all(v is None for v in series.y):
         return Analysis(choice=None, chart=None, reading=None, phase_labels=(), problem="no_data", **base)
+    rule_set = rule_set or team.network.rule_set
     try:
         first_phase_end = phase_starts[0] if phase_starts else len(series.periods)
         baseline_end = min(first_phase_end, freeze or len(series.periods))
@@ -218,12 +219,15 @@ def analyse(
             freeze=freeze if not phase_starts else None,
             phases=phase_starts or None,
             exclude=exclude or None,
+            # Making Data Count draws its limits at 2.66 average moving ranges.
+            amr_factor=MDC_AMR_FACTOR if rule_set == "mdc" else None,
         )
         reading = read_chart(
             chart,
             rule_set or series.network.rule_set,
             measure.direction,
             target=target if chart.kind not in ("run", "mr", "s") else None,
+            limits_too_narrow="limits_too_narrow" in choice.warnings and chart.kind == choice.control_kind,
         )
     except MeasureInputError as error:
         return Analysis(choice=None, chart=None, reading=None, phase_labels=(), problem=error.problem, **base)

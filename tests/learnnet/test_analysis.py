@@ -115,3 +115,22 @@ def test_a_month_later_the_series_is_a_month_longer(series, counted):
         after = analysis.analyse_team_measure(team, measure)
     assert len(counted) == 2
     assert after.series.periods == (*before.series.periods, month(22))
+
+
+def test_a_network_under_the_mdc_rules_draws_its_xmr_limits_at_two_point_six_six_moving_ranges(
+    db_session, world
+):
+    # 8 and 10 of 16 in turn: 50 % and 62.5 %, mean 56.25 %, every moving range 12.5 points.
+    team, measure = world.own_team, world.measure
+    for k in range(14):
+        numerator = (8, 10)[k % 2]
+        f.MeasurementFactory(team=team, measure=measure, period=month(k), numerator=numerator, denominator=16)
+    db_session.add(ChartSettings(team_id=team.id, measure_id=measure.id, chart_kind="i"))
+    db_session.flush()
+    series = analysis.load_series(team, measure)
+    settings = analysis.chart_settings(team, measure)
+    mdc = analysis.analyse(series, settings, rule_set="mdc").chart
+    anhoej = analysis.analyse(series, settings, rule_set="anhoej").chart
+    assert mdc.kind == anhoej.kind == "i"
+    assert mdc.ucl[-1] == pytest.approx(0.5625 + 2.66 * 0.125)
+    assert anhoej.ucl[-1] == pytest.approx(0.5625 + 3 * 0.125 / 1.128)

@@ -69,6 +69,31 @@ def test_a_shift_is_not_overdispersion():
     assert check.p_value < 0.01 and not check.too_narrow
 
 
+def test_a_pure_step_does_not_warn():
+    # A shift in level with binomial variation around each level and nothing more: the Pearson
+    # statistic is huge, and σ_z lands around 1 (just above it about half the time by chance).
+    n = np.full(24, 400)
+    level = np.r_[np.full(12, 0.2), np.full(12, 0.4)]
+    checks = [dispersion_check("p", np.random.default_rng(seed).binomial(n, level), n)
+              for seed in range(200)]
+    assert all(c.p_value < 0.01 for c in checks)
+    assert sum(c.sigma_z > 1 for c in checks) > 50        # chance puts many just above 1
+    assert sum(c.too_narrow for c in checks) <= 5          # about 1 in 100 at most
+
+
+def test_an_overdispersed_series_still_warns_with_the_margin():
+    # Between-month variation of 6 points on top of binomial variation of about 2.3 points
+    # (n = 400, p = 0.3): σ_z near sqrt(2.3² + 6²)/2.3 ≈ 2.8, far beyond 1 + 2.3/√23 ≈ 1.48.
+    n = np.full(24, 400)
+    warned = 0
+    for seed in range(100):
+        rng = np.random.default_rng(seed)
+        check = dispersion_check("p", rng.binomial(n, np.clip(rng.normal(0.3, 0.06, 24), 0, 1)), n)
+        assert check.sigma_z_limit == pytest.approx(1 + 2.3 / np.sqrt(23))
+        warned += check.too_narrow
+    assert warned >= 95
+
+
 @pytest.mark.parametrize("value_kind,y,n,kind", [
     ("proportion", [0] * 20, [15] * 20, "p"),
     ("proportion", [15] * 20, [15] * 20, "p"),

@@ -19,7 +19,7 @@ from measures.rules import (
     runs_limits,
     variation,
 )
-from measures.spc import compute
+from measures.spc import MDC_AMR_FACTOR, compute
 
 # A stable baseline: alternating 9/11 gives mean 10 and every moving range 2,
 # so sigma = 2/1.128 and the 2- and 3-sigma limits are 10 ± 3.55 and 10 ± 5.32.
@@ -85,6 +85,20 @@ def test_ihi_needs_ten_points_before_median_rules():
     assert [(n.code, n.count, n.needed) for n in ev.notes] == [("too_few_points", 9, 10)]
 
 
+def test_ihi_ten_points_are_ten_useful_points_not_on_the_median():
+    # Twelve months, three of them on the centre line (5): nine useful points. The six 6s above
+    # it would be a shift with ten useful points, but nine are too few to judge runs by.
+    y = [4, 5, 6, 5, 6, 6, 6, 6, 6, 5, 4, 6]
+    ev = evaluate(compute("run", y, cl=5), "ihi", "up")
+    assert not ev.by_rule("shift") and not ev.by_rule("few_runs") and not ev.by_rule("many_runs")
+    assert [(n.code, n.count, n.needed) for n in ev.notes] == [("too_few_points", 9, 10)]
+    # one more month off the line makes ten useful points, and the six 6s (months 2 and 4–8)
+    # are a shift
+    ev = evaluate(compute("run", y + [6], cl=5), "ihi", "up")
+    assert [(f.first, f.last, f.length) for f in ev.by_rule("shift")] == [(2, 8, 6)]
+    assert not ev.notes
+
+
 def test_runs_distribution_small_case_by_hand():
     # AABB BBAA | ABBA BAAB | ABAB BABA: two, three and four runs, each 2 of 6.
     probs = runs_distribution(2, 2)
@@ -112,13 +126,35 @@ def test_runs_limits_are_two_sided_five_percent():
 
 
 # ----------------------------------------------------------------------- MDC
-def test_mdc_two_of_three_beyond_two_sigma():
-    chart = frozen_i([14, 10, 14])
+def test_mdc_two_of_three_close_to_a_limit_all_on_one_side():
+    # 2 sigma is 10 + 3.55 = 13.55, 3 sigma 10 + 5.32 = 15.32: 14 is close to the upper limit,
+    # 11 above the mean.
+    chart = frozen_i([14, 11, 14])
     assert chart.ucl95[20] == pytest.approx(10 + 2 * 2 / 1.128)
     found = evaluate(chart, "mdc", "up").by_rule("two_of_three")
     assert [(f.first, f.last, f.length, f.direction) for f in found] == [(20, 22, 2, "improvement")]
     # opposite sides do not combine
     assert not evaluate(frozen_i([14, 10, 6]), "mdc", "up").by_rule("two_of_three")
+
+
+@pytest.mark.parametrize("tail", [
+    [14, 9, 14],     # the middle month below the mean
+    [14, 10, 14],    # the middle month on the mean
+])
+def test_mdc_two_of_three_needs_the_third_point_on_the_same_side(tail):
+    # NHSRplotthedots: two close points and all three on one side of the mean.
+    assert not evaluate(frozen_i(tail), "mdc", "up").by_rule("two_of_three")
+
+
+def test_mdc_two_of_three_counts_points_close_to_a_limit_not_beyond_it():
+    # 16 lies beyond 3 sigma (15.32): a signal of its own, and with only one close point
+    # (14) the three months are no two-of-three.
+    ev = evaluate(frozen_i([14, 16, 11]), "mdc", "up")
+    assert [f.first for f in ev.by_rule("beyond_limits")] == [21]
+    assert not ev.by_rule("two_of_three")
+    # Three close months in a row, as NHSRplotthedots flags them: one finding of three points.
+    found = evaluate(frozen_i([14, 14.5, 14]), "mdc", "up").by_rule("two_of_three")
+    assert [(f.first, f.last, f.length) for f in found] == [(20, 22, 3)]
 
 
 def test_point_beyond_limits_in_both_rule_sets():
@@ -128,18 +164,29 @@ def test_point_beyond_limits_in_both_rule_sets():
         assert [(f.first, f.movement, f.direction) for f in found] == [(21, "down", "concern")]
 
 
-def test_variation_reads_latest_point_and_improvement_wins():
-    # Seven falling points all above the centre line: an upward shift (and the
-    # first two beyond the limits) and a downward trend, both at the latest point.
+def test_variation_reads_latest_point_in_nhsrplotthedots_order():
+    # Seven falling points all above the centre line: an upward shift (and the first two beyond
+    # the limits) and a downward trend, both at the latest point. The trend comes before the
+    # shift, so the latest month reads as falling: a concern when higher is better.
     chart = frozen_i([17, 16, 15, 14, 13, 12, 11])
     ev = evaluate(chart, "mdc", "up")
     assert {"shift", "trend", "beyond_limits"} <= {f.rule for f in ev}
-    assert ev.variation == "special_cause_improvement"
+    assert ev.variation == "special_cause_concern"
     assert variation(chart, "mdc", "down") == "special_cause_improvement"
     assert variation(chart, "mdc", None) == "special_cause_neutral"
     # the signal has passed by the latest point: common cause
     assert variation(frozen_i([25, 10, 11, 9]), "mdc", "up") == "common_cause"
     assert variation(frozen_i([10, 11, 2]), "mdc", "up") == "special_cause_concern"
+
+
+def test_a_point_beyond_the_limits_names_the_latest_month_before_a_trend():
+    # Seven rising months, all below the lower limit (10 - 5.32 = 4.68): the trend is up, but
+    # the latest month lies below the limit, which comes first.
+    chart = frozen_i([1, 2, 3, 3.5, 4, 4.2, 4.5])
+    ev = evaluate(chart, "mdc", "up")
+    assert [(f.first, f.last, f.direction) for f in ev.by_rule("trend")] == [(20, 26, "improvement")]
+    assert ev.variation == "special_cause_concern"
+    assert variation(chart, "mdc", "down") == "special_cause_improvement"
 
 
 # -------------------------------------------------------------------- Anhøj
@@ -211,3 +258,25 @@ def test_assurance_uses_latest_phase_and_needs_limits():
         assurance(chart, math.nan, "up")
     with pytest.raises(MeasureInputError):
         assurance(chart, 20, None)
+
+
+# ------------------------------------------------------------ MDC limits
+def test_mdc_xmr_limits_are_two_point_six_six_average_moving_ranges():
+    # BASELINE: mean 10, every moving range 2. Making Data Count: 10 ± 2.66 × 2 = 10 ± 5.32,
+    # the 2-sigma lines two thirds of that (10 ± 3.5467); qicharts2: 10 ± 3 × 2 / 1.128.
+    tail = [15.3195]      # between qicharts2's upper limit (15.31915) and MDC's (15.32)
+    mdc = compute("i", BASELINE + tail, freeze=20, amr_factor=MDC_AMR_FACTOR)
+    assert mdc.ucl[0] == pytest.approx(15.32) and mdc.lcl[0] == pytest.approx(4.68)
+    assert mdc.ucl95[0] == pytest.approx(10 + 2 / 3 * 5.32)
+    assert not mdc.sigma_signal[20]
+    qic = compute("i", BASELINE + tail, freeze=20)
+    assert qic.ucl[0] == pytest.approx(10 + 6 / 1.128) and qic.sigma_signal[20]
+    assert evaluate(qic, "mdc", "up").by_rule("beyond_limits")
+    assert not evaluate(mdc, "mdc", "up").by_rule("beyond_limits")
+
+
+def test_the_mdc_factor_changes_only_xmr_charts():
+    y, n = [3, 5, 4, 6, 2, 5, 4, 3], [20] * 8
+    assert compute("p", y, n, amr_factor=MDC_AMR_FACTOR).to_records() == compute("p", y, n).to_records()
+    with pytest.raises(MeasureInputError):
+        compute("i", BASELINE, amr_factor=0)
