@@ -9,7 +9,7 @@ without the axis, and a row without numbers (hidden for privacy, or no estimate)
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from matplotlib.figure import Figure
 
@@ -61,9 +61,18 @@ class ForestData:
         return render.AltText(self.title, self.alt_description)
 
 
+def forest_size(data: ForestData, size: str | style.Size = "web") -> style.Size:
+    """The size, made taller when the rows need it: each row has room for a name on two lines."""
+    sz = style.size(size)
+    line = sz.base_pt * 1.25 / 72
+    rows = len(data.rows) + (1.6 if data.total is not None else 0)
+    needed = line * (2.4 * rows + 10.5)
+    return sz if needed <= sz.height else replace(sz, height=round(needed, 2))
+
+
 def render_forest(data: ForestData, fmt: str = "png", size: str | style.Size = "web") -> bytes:
     """Render the forest plot as PNG, SVG or PDF bytes (deterministic)."""
-    sz = style.size(size)
+    sz = forest_size(data, size)
     return render.figure_bytes(build_forest_figure(data, sz), fmt, sz, alt=data.alt)
 
 
@@ -82,7 +91,7 @@ def value_text(data: ForestData, row: ForestRow) -> str:
 
 
 def build_forest_figure(data: ForestData, size: str | style.Size = "web") -> Figure:
-    sz = style.size(size)
+    sz = forest_size(data, size)
     with render.context(sz):
         fig = render.new_figure(sz)
         _draw(fig, data, sz)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -147,3 +148,13 @@ def render(data: SpcFigureData, fmt: str, size: str, tag: str | None = None) -> 
         found = render_spc(data, fmt, size)
         _drawn.put(tag, found)
     return found
+
+
+def blank(data: SpcFigureData, positions: tuple[int, ...]) -> SpcFigureData:
+    """The chart with the values at ``positions`` left out (drawn as gaps), and no signals there."""
+    if not positions:
+        return data
+    hidden = set(positions)
+    y = tuple(None if k in hidden else v for k, v in enumerate(data.y))
+    signals = tuple(s for s in data.signals if not any(k in hidden for k in range(s.first, s.last + 1)))
+    return replace(data, y=y, signals=signals)

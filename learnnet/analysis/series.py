@@ -201,7 +201,7 @@ def analyse(
     base = dict(series=series, settings=settings, scale=scale, target=target, interventions=interventions)
     if not series.periods or all(v is None for v in series.y):
         return Analysis(choice=None, chart=None, reading=None, phase_labels=(), problem="no_data", **base)
-    rule_set = rule_set or team.network.rule_set
+    rule_set = rule_set or series.network.rule_set
     try:
         first_phase_end = phase_starts[0] if phase_starts else len(series.periods)
         baseline_end = min(first_phase_end, freeze or len(series.periods))
@@ -224,7 +224,7 @@ def analyse(
         )
         reading = read_chart(
             chart,
-            rule_set or series.network.rule_set,
+            rule_set,
             measure.direction,
             target=target if chart.kind not in ("run", "mr", "s") else None,
             limits_too_narrow="limits_too_narrow" in choice.warnings and chart.kind == choice.control_kind,

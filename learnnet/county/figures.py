@@ -11,7 +11,7 @@ from charts.funnel import FunnelFigureData, FunnelText
 from charts.funnel import from_measures as funnel_from_measures
 from charts.multiples import SmallMultiplesData
 from charts.spc import Annotation, ChartText, SpcFigureData
-from learnnet.analysis.chartdata import figure_data
+from learnnet.analysis.chartdata import blank, figure_data
 from learnnet.county.services import Comparison, NetworkEffect, TeamChart
 from learnnet.county.texts import funnel_method_text, unit_words
 from learnnet.i18n import month_label, month_name, number, number_format
@@ -70,16 +70,6 @@ def funnel_figure(comparison: Comparison) -> FunnelFigureData | None:
             alt_description=_("Funnel plot of %(count)d units.", count=len(comparison.shown)),
         ),
     )
-
-
-def blank(data: SpcFigureData, positions: tuple[int, ...]) -> SpcFigureData:
-    """The chart with the values at ``positions`` left out (drawn as gaps), and no signals there."""
-    if not positions:
-        return data
-    hidden = set(positions)
-    y = tuple(None if k in hidden else v for k, v in enumerate(data.y))
-    signals = tuple(s for s in data.signals if not any(k in hidden for k in range(s.first, s.last + 1)))
-    return replace(data, y=y, signals=signals)
 
 
 def multiples_figure(charts: list[TeamChart], comparison: Comparison) -> SmallMultiplesData | None:

@@ -2,7 +2,7 @@
 across all teams, and the network's effect estimated by interrupted time series.
 
 Everything a view, a chart or an export shows is computed here, with small numbers already
-suppressed (:mod:`learnnet.county.suppression`), so no view can show a cell the table hides.
+suppressed (:mod:`learnnet.suppression`), so no view can show a cell the table hides.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from learnnet.analysis import Analysis, analyse_all, scale_of
-from learnnet.county.suppression import Cell, Figure, Protection, Suppression, protect
 from learnnet.extensions import db
 from learnnet.measurements.periods import add_months, month_start, months_between
 from learnnet.models import MeasureDefinition, Measurement, Team
+from learnnet.networks.services import PooledChart, SignalChart, pooled_chart, signal_counts
+from learnnet.suppression import Cell, Figure, Protection, Suppression, protect
 from measures.effects import Impact, ItsResult, interrupted_time_series
 from measures.errors import MeasureInputError
 from measures.funnel import FunnelCurves, FunnelResult, funnel, funnel_limits
@@ -313,6 +314,10 @@ class Page:
     effect: NetworkEffect
     charts: tuple[TeamChart, ...]
     protection: Protection
+    # The network as one: its pooled chart (the months held back from this viewer left blank) and
+    # how many teams have a signal each month.
+    pooled: PooledChart
+    signals: SignalChart
 
 
 def comparison_page(
@@ -393,7 +398,13 @@ def comparison_page(
     effect = _network_effect(
         measure, change, effect_first, window.last, kind, scale, teams, series_of, cells, protection
     )
-    return Page(comparison, effect, charts, protection)
+    withheld = frozenset(p for p in periods if not protection.shows(("month", p)))
+    network = measure.network
+    pooled = pooled_chart(network, measure, suppression, window.last, hidden=withheld)
+    signals = signal_counts(
+        network, measure, suppression, window.last, periods=pooled.analysis.series.periods
+    )
+    return Page(comparison, effect, charts, protection, pooled, signals)
 
 
 def _comparison(measure, window, level, adjust, scale, teams, cells, protection, suppression) -> Comparison:

@@ -8,15 +8,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from charts.forest import render_forest
+from charts.forest import forest_size, render_forest
 from charts.funnel import render_funnel
 from charts.multiples import render_small_multiples
+from charts.signals import render_signal_counts
 from charts.spc import render_spc
 from learnnet import clock, permissions
 from learnnet.county import bp
 from learnnet.county import services as svc
 from learnnet.county.figures import effect_figure, forest_figure, funnel_figure, multiples_figure
-from learnnet.county.suppression import Suppression, policy
 from learnnet.county.texts import (
     answer_sentence,
     effect_sentence,
@@ -34,6 +34,8 @@ from learnnet.extensions import db
 from learnnet.i18n import month_name
 from learnnet.measurements.periods import default_entry_period, parse_period
 from learnnet.models import MeasureDefinition, Network, Region
+from learnnet.networks import figures as network_figures
+from learnnet.suppression import Suppression, policy
 from learnnet.teams.services import complete_teams_per_network
 
 IMAGE_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
@@ -178,13 +180,14 @@ def compare():
         answer=answer_sentence(effect, period_text(q), q.measure) if effect.teams else "",
         network_sentence=_network_sentence(effect),
         model=model_sentence(effect.impact) if effect.impact is not None else "",
-        has_forest=forest_figure(effect, period_text(q)) is not None,
+        forest_pixels=_forest_pixels(forest_figure(effect, period_text(q))),
         has_funnel=funnel_figure(page.comparison) is not None,
         funnel_method_text=funnel_method_text,
         funnel_choice_text=funnel_choice_text,
         has_multiples=any(c.analysis.chart is not None for c in page.charts),
         charts_hidden=sum(1 for c in page.charts if c.hidden),
         complementary=len(page.protection.complementary),
+        **_as_one(page),
         may_publish=q.suppression.open_team_ids is None or q.published,
         position_text=position_text,
         verdict_text=verdict_text,
@@ -192,6 +195,22 @@ def compare():
         impact_text=lambda te: impact_text(q.measure, te.impact, effect.scale),
         team_sentence=lambda te: _team_sentence(effect, te),
     )
+
+
+def _as_one(page: svc.Page) -> dict:
+    threshold = current_app.config["SMALL_NUMBER_THRESHOLD"]
+    return {
+        "pooled": page.pooled,
+        "pooled_table": network_figures.pooled_table(page.pooled, threshold),
+        "pooled_reading": network_figures.pooled_reading(page.pooled),
+        "signals": page.signals,
+        "signals_table": network_figures.signals_table(page.signals),
+        "signals_text": network_figures.signals_description(page.signals),
+    }
+
+
+def _forest_pixels(data) -> tuple[int, int] | None:
+    return None if data is None else forest_size(data, "web").pixels
 
 
 def _period_choice(period: str) -> str:
@@ -255,6 +274,23 @@ def multiples_image(fmt: str):
 def effect_image(fmt: str):
     q = _query()
     return _image(effect_figure(_page(q).effect), render_spc, fmt, f"effect-{q.measure.id}")
+
+
+@bp.route("/compare/pooled.<fmt>")
+@login_required
+def pooled_image(fmt: str):
+    q = _query()
+    data = network_figures.pooled_figure(_page(q).pooled, current_app.config["SMALL_NUMBER_THRESHOLD"])
+    return _image(data, render_spc, fmt, f"network-{q.measure.id}")
+
+
+@bp.route("/compare/signals.<fmt>")
+@login_required
+def signals_image(fmt: str):
+    q = _query()
+    page = _page(q)
+    data = network_figures.signals_figure(page.signals) if page.signals.periods else None
+    return _image(data, render_signal_counts, fmt, f"signals-{q.measure.id}")
 
 
 @bp.route("/compare/forest.<fmt>")

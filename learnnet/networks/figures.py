@@ -8,8 +8,8 @@ from flask_babel import ngettext
 
 from charts.signals import SignalCountsData, SignalText
 from charts.spc import SpcFigureData, with_text
-from learnnet.analysis.chartdata import figure_data
-from learnnet.analysis.readings import describe
+from learnnet.analysis.chartdata import blank, figure_data
+from learnnet.analysis.readings import ReadingText, describe
 from learnnet.exports import Table
 from learnnet.i18n import month_label, month_name, number_format
 from learnnet.networks.services import PooledChart, SignalChart
@@ -51,14 +51,15 @@ def pooled_figure(chart: PooledChart, threshold: int) -> SpcFigureData | None:
         return data
     text = data.text
     return with_text(
-        data,
+        blank(data, tuple(k for k, month in enumerate(chart.months) if month.hidden)),
         footnote=" ".join((text.footnote, *notes[-1:])),
         alt_description=" ".join((text.alt_description, *notes[-1:])),
     )
 
 
-def pooled_reading(chart: PooledChart) -> str:
-    return describe(chart.analysis).text
+def pooled_reading(chart: PooledChart) -> ReadingText:
+    """The pooled chart's reading: its headline is shown, the month-by-month detail one click away."""
+    return describe(chart.analysis)
 
 
 def _whole(v: float | None) -> float | int | None:

@@ -37,13 +37,13 @@ from charts.render import drawing_version
 from learnnet import clock, jobs
 from learnnet.analysis import analyse_team_measure
 from learnnet.analysis.chartdata import figure_data
-from learnnet.county.suppression import Suppression
 from learnnet.extensions import db
 from learnnet.i18n import month_name, number
 from learnnet.measurements.periods import month_start
 from learnnet.models import JobState, LearningSession, SessionPack, User
 from learnnet.networks.figures import pooled_figure, signals_figure
 from learnnet.networks.services import cell_of, data_until, pooled_chart, session_heading, signal_counts
+from learnnet.suppression import Suppression
 
 __all__ = ["JOB", "build", "content_hash", "data_until", "pack_data", "request_pack"]
 

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from learnnet import audit, clock
 from learnnet.analysis import Analysis, analyse_all
 from learnnet.analysis.series import analyse_network_measure
-from learnnet.county.suppression import Suppression, is_hidden
 from learnnet.extensions import db
 from learnnet.library import definition_from_template
 from learnnet.measurements.periods import add_months, month_start
@@ -30,6 +29,7 @@ from learnnet.models import (
     Unit,
     User,
 )
+from learnnet.suppression import Suppression, is_hidden
 from measures.network import SignalCounts, variation_at
 from measures.network import signal_counts as count_signals
 
@@ -262,17 +262,24 @@ def _hidden_months(
 
 
 def pooled_chart(
-    network: Network, measure: MeasureDefinition, suppression: Suppression, until: dt.date | None = None
+    network: Network,
+    measure: MeasureDefinition,
+    suppression: Suppression,
+    until: dt.date | None = None,
+    *,
+    hidden: frozenset[dt.date] | None = None,
 ) -> PooledChart:
     """The network's pooled chart of ``measure`` up to ``until``, as ``suppression``'s viewer may see
-    it: a month that could give away a small count of a team they may not open is left out."""
-    hidden = _hidden_months(network, measure, suppression, until)
-    analysis = analyse_network_measure(network, measure, until, hidden=hidden)
+    it: computed from every month, with the months that could give away a small count of a team
+    they may not open left blank (``hidden`` when the caller has decided them for a whole page)."""
+    if hidden is None:
+        hidden = _hidden_months(network, measure, suppression, until)
+    analysis = analyse_network_measure(network, measure, until)
     series = analysis.series
     months = []
     for k, period in enumerate(series.periods):
-        y = series.y[k]
-        n = series.denominators[k] if measure.is_ratio else None
+        y = None if period in hidden else series.y[k]
+        n = None if period in hidden or not measure.is_ratio else series.denominators[k]
         value = None
         if y is not None:
             value = y / n * analysis.scale if measure.is_ratio else y

@@ -16,7 +16,6 @@ from charts.signals import render_signal_counts
 from learnnet import clock, permissions
 from learnnet.analysis.chartdata import FORMATS as CHART_FORMATS
 from learnnet.analysis.chartdata import SIZES, etag, render
-from learnnet.county.suppression import policy
 from learnnet.exports import FORMATS, Table, download
 from learnnet.extensions import db
 from learnnet.i18n import month_label
@@ -36,6 +35,7 @@ from learnnet.networks.forms import (
     SessionForm,
 )
 from learnnet.networks.packs import packs_of
+from learnnet.suppression import policy
 from learnnet.teams.services import complete_teams_per_network, completeness
 
 

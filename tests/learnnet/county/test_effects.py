@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from learnnet.county import services
-from learnnet.county.suppression import policy
 from learnnet.county.texts import answer_sentence, effect_sentence
+from learnnet.suppression import policy
 from tests.clock import month, nb_month
 from tests.learnnet import networkdata
 

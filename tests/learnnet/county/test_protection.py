@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from learnnet.county.suppression import Cell, Figure, Suppression, protect
+from learnnet.suppression import Cell, Figure, Suppression, protect
 
 OUTSIDER = Suppression(threshold=5, open_team_ids=frozenset())
 

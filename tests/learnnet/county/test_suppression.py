@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from learnnet.county import services
-from learnnet.county.suppression import Suppression, is_hidden, policy
 from learnnet.networks.services import dashboard
+from learnnet.suppression import Suppression, is_hidden, policy
 from tests.clock import month
 from tests.learnnet import networkdata
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
-from learnnet.county.suppression import Suppression
+from learnnet.networks import figures
 from learnnet.networks import services as svc
+from learnnet.suppression import Suppression
 from tests.clock import month
 from tests.learnnet import factories as f
 from tests.learnnet import networkdata
@@ -108,14 +110,19 @@ def pair(db_session):
     return SimpleNamespace(network=network, measure=measure, known=known, other=other)
 
 
-def test_a_viewer_who_knows_the_other_teams_does_not_get_a_small_count_back(pair):
+def test_a_viewer_who_knows_the_other_teams_does_not_get_a_small_count_back(app, pair):
     # they may open "Known": month 3's pooled 12/40 minus Known's 10/20 would give Other's 2/20
     viewer = Suppression(threshold=5, open_team_ids=frozenset({pair.known.id}))
     chart = svc.pooled_chart(pair.network, pair.measure, viewer, until=month(11))
     hidden = [m.period for m in chart.months if m.hidden]
     assert hidden == [month(3)]
     assert chart.months[3].value is None and chart.months[3].numerator is None
-    assert chart.analysis.series.y[3] is None  # not in the chart, nor in its limits
+    # computed from every month (privacy hides outputs, never inputs), month 3 left blank
+    everyone = svc.pooled_chart(pair.network, pair.measure, EVERYONE, until=month(11))
+    assert np.allclose(chart.analysis.chart.cl, everyone.analysis.chart.cl, equal_nan=True)
+    with app.test_request_context():
+        drawn = figures.pooled_figure(chart, 5)
+    assert drawn.y[3] is None and drawn.y[4] is not None
     assert chart.months[4].numerator == 18
     signals = svc.signal_counts(pair.network, pair.measure, viewer, until=month(11))
     assert signals.counts.missing[3] == 1 and signals.suppressed
