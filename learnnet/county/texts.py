@@ -102,6 +102,18 @@ def model_sentence(impact) -> str:
     )
 
 
+def caution_text(result) -> str:
+    """What the reader must know about a fit on few months, or ""."""
+    cautions = getattr(result, "cautions", ()) or ()
+    if "few_points_before" in cautions and "few_points_after" in cautions:
+        return _("Fewer than 8 months before and after the change: read the estimate with care.")
+    if "few_points_before" in cautions:
+        return _("Fewer than 8 months before the change: read the estimate with care.")
+    if "few_points_after" in cautions:
+        return _("Fewer than 8 months since the change: read the estimate with care.")
+    return ""
+
+
 def answer_sentence(effect, period: str, measure: MeasureDefinition) -> str:
     """The page's answer: which units improved, by how much, over the period, in one sentence."""
     improved = [te for te in effect.teams if te.verdict == "improved"]

@@ -19,6 +19,7 @@ from learnnet.county import services as svc
 from learnnet.county.figures import effect_figure, forest_figure, funnel_figure, multiples_figure
 from learnnet.county.texts import (
     answer_sentence,
+    caution_text,
     effect_sentence,
     funnel_choice_text,
     funnel_method_text,
@@ -191,6 +192,7 @@ def compare():
         may_publish=q.suppression.open_team_ids is None or q.published,
         position_text=position_text,
         verdict_text=verdict_text,
+        caution_text=caution_text,
         problem_text=problem_text,
         impact_text=lambda te: impact_text(q.measure, te.impact, effect.scale),
         team_sentence=lambda te: _team_sentence(effect, te),
@@ -374,7 +376,7 @@ def effect_table(effect: svc.NetworkEffect) -> Table:
         else []
     )
     teams = [(te.team.name, te.verdict, te.before, te.impact, te.result, te) for te in effect.teams]
-    for name, verdict, before, impact, _result, te in network + teams:
+    for name, verdict, before, impact, result, te in network + teams:
         if te is not None and te.hidden:
             rows.append((name, _("suppressed")) + (None,) * 9)
         elif impact is None:
@@ -394,7 +396,7 @@ def effect_table(effect: svc.NetworkEffect) -> Table:
                     _round(impact.ci_high * scale),
                     f"{effect.first:%Y-%m}",
                     f"{effect.last:%Y-%m}",
-                    model_sentence(impact),
+                    " ".join(filter(None, (model_sentence(impact), caution_text(result)))),
                 )
             )
     notes = (_network_sentence(effect),) if effect.impact is not None else ()

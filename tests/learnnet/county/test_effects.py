@@ -73,3 +73,15 @@ def test_the_verdict_follows_the_interval_and_the_direction():
     assert services.verdict_of(_impact(0.02, 0.08), "down") == "worse"
     assert services.verdict_of(_impact(-3.0, -1.0), "down") == "improved"
     assert services.verdict_of(_impact(-0.01, 0.08), "up") == "unclear"
+
+
+def test_a_short_baseline_is_said_beside_its_estimate(app, county, world):
+    # The change four months after the data begin: the level-only model, and a word of caution.
+    effect = _effect(county, world, change=month(-14), window=(month(-14), month(21)))
+    team = effect.teams[0]
+    assert team.impact is not None and team.impact.model == "level_only"
+    with app.test_request_context():
+        from learnnet.county.texts import caution_text, model_sentence
+
+        assert "endring bare i nivå" in model_sentence(team.impact)
+        assert "Færre enn 8 måneder før endringen" in caution_text(team.result)
