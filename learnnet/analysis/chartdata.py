@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 
+from flask import Response, abort, request
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
@@ -127,7 +128,7 @@ def figure_data(
     )
 
 
-def etag(data: SpcFigureData, fmt: str, size: str) -> str:
+def etag(data, fmt: str, size: str) -> str:
     """A tag that changes whenever anything drawn changes (rendering is deterministic)."""
     key = repr((data, fmt, size, str(get_locale()), drawing_version())).encode()
     return hashlib.sha256(key).hexdigest()[:32]
@@ -148,6 +149,38 @@ def render(data: SpcFigureData, fmt: str, size: str, tag: str | None = None) -> 
         found = render_spc(data, fmt, size)
         _drawn.put(tag, found)
     return found
+
+
+def image_response(data, draw, fmt: str, filename: str) -> Response:
+    """A figure's bytes as a response: 404 for an unknown format or nothing to draw, 400 for an
+    unknown size, and an ETag that changes whenever anything drawn changes (304 when unchanged).
+
+    ``draw(data, fmt, size, tag)`` gives the bytes (:func:`render` for a chart, which keeps them).
+    """
+    if fmt not in FORMATS or data is None:
+        abort(404)
+    size = request.args.get("size", "web")
+    if size not in SIZES:
+        abort(400)
+    tag = etag(data, fmt, size)
+    if request.if_none_match.contains(tag):
+        response = Response(status=304)
+    else:
+        response = Response(draw(data, fmt, size, tag), mimetype=FORMATS[fmt])
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+def draw_figure(render_bytes):
+    """``render_bytes(data, fmt, size)`` as a ``draw`` for :func:`image_response`."""
+
+    def draw(data, fmt: str, size: str, _tag: str) -> bytes:
+        return render_bytes(data, fmt, size)
+
+    return draw
 
 
 def blank(data: SpcFigureData, positions: tuple[int, ...]) -> SpcFigureData:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import Response, abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -12,8 +12,8 @@ from charts.forest import forest_size, render_forest
 from charts.funnel import render_funnel
 from charts.multiples import render_small_multiples
 from charts.signals import render_signal_counts
-from charts.spc import render_spc
 from learnnet import clock, permissions
+from learnnet.analysis.chartdata import draw_figure, image_response, render
 from learnnet.county import bp
 from learnnet.county import services as svc
 from learnnet.county.figures import effect_figure, forest_figure, funnel_figure, multiples_figure
@@ -38,8 +38,6 @@ from learnnet.models import MeasureDefinition, Network, Region
 from learnnet.networks import figures as network_figures
 from learnnet.suppression import Suppression, policy
 from learnnet.teams.services import complete_teams_per_network
-
-IMAGE_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
 
 
 @bp.route("/")
@@ -240,26 +238,13 @@ def _team_sentence(effect: svc.NetworkEffect, team_effect: svc.TeamEffect) -> st
 # --- images -----------------------------------------------------------------------------------
 
 
-def _image(data, render, fmt: str, name: str) -> Response:
-    if fmt not in IMAGE_TYPES:
-        abort(404)
-    if data is None:
-        abort(404)
-    size = request.args.get("size", "web")
-    if size not in ("web", "slide", "a4"):
-        size = "web"
-    response = Response(render(data, fmt, size), mimetype=IMAGE_TYPES[fmt])
-    response.headers["Cache-Control"] = "private, no-cache"
-    if request.args.get("download"):
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
-
-
 @bp.route("/compare/funnel.<fmt>")
 @login_required
 def funnel_image(fmt: str):
     q = _query()
-    return _image(funnel_figure(_page(q).comparison), render_funnel, fmt, f"funnel-{q.measure.id}")
+    return image_response(
+        funnel_figure(_page(q).comparison), draw_figure(render_funnel), fmt, f"funnel-{q.measure.id}"
+    )
 
 
 @bp.route("/compare/multiples.<fmt>")
@@ -268,14 +253,14 @@ def multiples_image(fmt: str):
     q = _query()
     page = _page(q)
     data = multiples_figure(list(page.charts), page.comparison)
-    return _image(data, render_small_multiples, fmt, f"teams-{q.measure.id}")
+    return image_response(data, draw_figure(render_small_multiples), fmt, f"teams-{q.measure.id}")
 
 
 @bp.route("/compare/effect.<fmt>")
 @login_required
 def effect_image(fmt: str):
     q = _query()
-    return _image(effect_figure(_page(q).effect), render_spc, fmt, f"effect-{q.measure.id}")
+    return image_response(effect_figure(_page(q).effect), render, fmt, f"effect-{q.measure.id}")
 
 
 @bp.route("/compare/pooled.<fmt>")
@@ -283,7 +268,7 @@ def effect_image(fmt: str):
 def pooled_image(fmt: str):
     q = _query()
     data = network_figures.pooled_figure(_page(q).pooled, current_app.config["SMALL_NUMBER_THRESHOLD"])
-    return _image(data, render_spc, fmt, f"network-{q.measure.id}")
+    return image_response(data, render, fmt, f"network-{q.measure.id}")
 
 
 @bp.route("/compare/signals.<fmt>")
@@ -292,15 +277,18 @@ def signals_image(fmt: str):
     q = _query()
     page = _page(q)
     data = network_figures.signals_figure(page.signals) if page.signals.periods else None
-    return _image(data, render_signal_counts, fmt, f"signals-{q.measure.id}")
+    return image_response(data, draw_figure(render_signal_counts), fmt, f"signals-{q.measure.id}")
 
 
 @bp.route("/compare/forest.<fmt>")
 @login_required
 def forest_image(fmt: str):
     q = _query()
-    return _image(
-        forest_figure(_page(q).effect, period_text(q)), render_forest, fmt, f"forest-{q.measure.id}"
+    return image_response(
+        forest_figure(_page(q).effect, period_text(q)),
+        draw_figure(render_forest),
+        fmt,
+        f"forest-{q.measure.id}",
     )
 
 

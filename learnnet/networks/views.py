@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,7 +15,7 @@ from charts.pack import slug
 from charts.signals import render_signal_counts
 from learnnet import clock, permissions
 from learnnet.analysis.chartdata import FORMATS as CHART_FORMATS
-from learnnet.analysis.chartdata import SIZES, etag, render
+from learnnet.analysis.chartdata import draw_figure, image_response, render
 from learnnet.exports import FORMATS, Table, download
 from learnnet.extensions import db
 from learnnet.i18n import month_label
@@ -135,23 +135,6 @@ def _pooled_measure(network_id: int, measure_id: int) -> tuple[Network, MeasureD
     return network, permissions.one_or_404(MeasureDefinition, measure_id, network_id=network.id)
 
 
-def _image(data, fmt: str, draw, filename: str) -> Response:
-    """A chart's bytes, with an ETag that changes whenever anything drawn changes."""
-    size = request.args.get("size", "web")
-    if size not in SIZES:
-        abort(400)
-    tag = etag(data, fmt, size)
-    if request.if_none_match.contains(tag):
-        response = Response(status=304)
-    else:
-        response = Response(draw(data, fmt, size, tag), mimetype=CHART_FORMATS[fmt])
-    response.set_etag(tag)
-    response.headers["Cache-Control"] = "private, no-cache"
-    if request.args.get("download"):
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
-
-
 @bp.route("/<int:network_id>/measures/<int:measure_id>/pooled.<fmt>")
 @login_required
 def pooled_image(network_id: int, measure_id: int, fmt: str):
@@ -162,7 +145,7 @@ def pooled_image(network_id: int, measure_id: int, fmt: str):
     data = figures.pooled_figure(svc.pooled_chart(network, measure, _suppression(network)), threshold)
     if data is None:
         abort(404)
-    return _image(data, fmt, render, f"{slug(network.name)}-{slug(measure.label)}")
+    return image_response(data, render, fmt, f"{slug(network.name)}-{slug(measure.label)}")
 
 
 @bp.route("/<int:network_id>/measures/<int:measure_id>/signals.<fmt>")
@@ -172,11 +155,9 @@ def signals_image(network_id: int, measure_id: int, fmt: str):
         abort(404)
     network, measure = _pooled_measure(network_id, measure_id)
     data = figures.signals_figure(svc.signal_counts(network, measure, _suppression(network)))
-
-    def draw(data, fmt, size, tag):
-        return render_signal_counts(data, fmt, size)
-
-    return _image(data, fmt, draw, f"{slug(network.name)}-{slug(measure.label)}-signals")
+    return image_response(
+        data, draw_figure(render_signal_counts), fmt, f"{slug(network.name)}-{slug(measure.label)}-signals"
+    )
 
 
 @bp.route("/<int:network_id>/measures/<int:measure_id>/pooled-table.<fmt>")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from charts.pack import slug
 from learnnet import audit, permissions
 from learnnet.analysis import analyse_team_measure, chart_settings, load_series
-from learnnet.analysis.chartdata import FORMATS, SIZES, etag, figure_data, render
+from learnnet.analysis.chartdata import FORMATS, figure_data, image_response, render
 from learnnet.analysis.readings import describe
 from learnnet.extensions import db
 from learnnet.measurements.periods import parse_period
@@ -178,22 +178,7 @@ def measure_chart(team_id: int, measure_id: int, fmt: str):
     """The chart as PNG, SVG or PDF, cached by the browser until anything drawn changes."""
     if fmt not in FORMATS:
         abort(404)
-    size = request.args.get("size", "web")
-    if size not in SIZES:
-        abort(400)
     team = permissions.team_or_abort(team_id, current_user)
     measure = permissions.one_or_404(MeasureDefinition, measure_id, network_id=team.network_id)
     data = figure_data(analyse_team_measure(team, measure))
-    if data is None:
-        abort(404)
-    tag = etag(data, fmt, size)
-    if request.if_none_match.contains(tag):
-        response = Response(status=304)
-    else:
-        response = Response(render(data, fmt, size, tag), mimetype=FORMATS[fmt])
-    response.set_etag(tag)
-    response.headers["Cache-Control"] = "private, no-cache"
-    if request.args.get("download"):
-        filename = f"{slug(team.name)}-{slug(measure.label)}.{fmt}"
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return image_response(data, render, fmt, f"{slug(team.name)}-{slug(measure.label)}")
