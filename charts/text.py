@@ -253,6 +253,11 @@ def auto_decimals(values: Sequence[float], percent: bool) -> int:
 
 
 def tick_decimals(step: float) -> int:
+    """The fewest decimals (at most 4) that write every multiple of ``step`` exactly: a step of 2.5
+    needs one (7.5, not "8"), a step of 0.25 two."""
     if step <= 0 or not math.isfinite(step):
         return 0
-    return int(min(4, max(0, -math.floor(math.log10(step) + 1e-9))))
+    for decimals in range(5):
+        if abs(round(step, decimals) - step) <= 1e-9 * max(1.0, step):
+            return decimals
+    return 4
