@@ -134,21 +134,20 @@ class Impact:
     - ``fitted`` = Σ w_t·μ̂_t, the model's line;
     - ``expected`` = Σ w_t·μ̂cf_t, the counterfactual (the pre-change line
       carried on) over the same periods and denominators;
-    - ``difference`` = ``fitted`` − ``expected``.
+    - ``difference`` = ``observed`` − ``expected``: the numbers a reader sees
+      add up.
 
     Over the whole post-change segment (the default window), ``fitted`` equals
     ``observed``: the score equation of the post-change level term of a
     canonical-link GLM or OLS makes the fitted post-change sum equal the
-    observed one, so there ``difference`` is observed − expected. For a
-    shorter window the two can differ, and ``difference`` is the model's.
+    observed one. For a shorter window the two can differ a little.
 
-    The interval, ``difference`` ± t(1−α/2, ``df``)·``std_error``, comes
-    from the delta method on the HAC covariance of the coefficients, through
+    The interval, ``difference`` ± t(1−α/2, ``df``)·``std_error``, has the
+    width of the model's own estimate of the same difference, ``fitted`` −
+    ``expected``, by the delta method on the coefficients' covariance through
     both terms: the observed part is not taken as a fixed number but as the
-    model's estimate of the post-change mean, with its sampling error, so
-    the interval is one for the change's effect on the expected value, not
-    conditional on the months that happened. ``df`` is the residual degrees
-    of freedom of the fit.
+    model's estimate of the post-change mean, with its sampling error. ``df``
+    is the residual degrees of freedom of the fit.
     """
 
     first: int
@@ -267,7 +266,7 @@ class ItsResult:
         gradient = (weights * d_mu) @ x - (weights * d_mu_cf) @ x_cf
         variance = _variance(gradient, self.cov_params, self.model_cov)
         se = math.sqrt(variance) if variance > 0 else 0.0
-        difference = fitted - expected
+        difference = observed - expected
         low, high, p = _interval(difference, se, self.df_resid, self.alpha)
         return Impact(first=first, last=last, n_periods=int(t.size), observed=observed,
                       fitted=fitted, expected=expected, difference=difference, std_error=se,

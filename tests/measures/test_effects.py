@@ -210,7 +210,10 @@ def test_impact_agrees_with_an_independent_statsmodels_fit(kind):
     w = n[window] / n[window].sum()
     mu, dmu = mean_and_derivative(x @ beta)
     cf, dcf = mean_and_derivative(x_cf @ beta)
-    difference = w @ mu - w @ cf
+    # the difference the reader sees: observed minus expected (the model's line, w @ mu, is what
+    # the interval's width is computed for)
+    assert result.impact(T - 6, T - 1).fitted == pytest.approx(w @ mu, abs=1e-8)
+    difference = y[window].sum() / n[window].sum() - w @ cf
     gradient = (w * dmu) @ x - (w * dcf) @ x_cf
     # never narrower than the model's own interval, with the Pearson dispersion (at least 1)
     model_based = _glm_by_formula(kind, y, n, AT, lags=None)

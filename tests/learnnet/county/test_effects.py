@@ -36,9 +36,11 @@ def test_improving_teams_are_found_and_by_how_much(app, county, world):
     assert 15 < first.impact.difference * 100 < 60
     assert 10 < second.impact.difference * 100 < 55
     assert flat.impact.difference < min(first.impact.difference, second.impact.difference)
-    # the verdict is where the interval lies, and the rows run best first
+    # the numbers shown add up, the verdict is where the interval lies, and the rows run best first
     for te in effect.teams:
         if te.impact is not None:
+            assert te.impact.observed - te.impact.expected == pytest.approx(te.impact.difference)
+            assert te.impact.ci_low < te.impact.difference < te.impact.ci_high
             assert (te.verdict == "improved") == (te.impact.ci_low > 0)
     differences = [te.impact.difference for te in effect.teams if te.impact is not None]
     assert differences == sorted(differences, reverse=True)
