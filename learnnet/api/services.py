@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from learnnet import analysis
+from learnnet import analysis, permissions
 from learnnet.errors import ApiError
 from learnnet.extensions import db
 from learnnet.measurements import recording
@@ -85,18 +85,9 @@ def measurement_json(measure: MeasureDefinition, m: Measurement) -> dict[str, An
 
 
 # --------------------------------------------------------------------------- lookups
-def get_or_404(model, object_id: int):
-    found = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
-    if found is None:
-        raise ApiError(404, "not_found", _("Not found."))
-    return found
-
-
 def measure_of(team: Team, measure_id: int) -> MeasureDefinition:
-    measure = get_or_404(MeasureDefinition, measure_id)
-    if measure.network_id != team.network_id:
-        raise ApiError(404, "not_found", _("Not found."))
-    return measure
+    """The team's network's measure, or 404 (as JSON, like every error under /api/)."""
+    return permissions.one_or_404(MeasureDefinition, measure_id, network_id=team.network_id)
 
 
 def period_or_422(text: str) -> dt.date:

@@ -42,7 +42,7 @@ bp.register_error_handler(ApiError, api_error)
 
 
 def _team(team_id: int, *, edit: bool = False) -> Team:
-    team = services.get_or_404(Team, team_id)
+    team = permissions.one_or_404(Team, team_id)
     allowed = (
         permissions.can_enter_data(g.api_user, team) if edit else permissions.can_view_team(g.api_user, team)
     )
@@ -90,7 +90,7 @@ def networks():
 
 @bp.get("/networks/<int:network_id>")
 def network(network_id: int):
-    found = services.get_or_404(Network, network_id)
+    found = permissions.one_or_404(Network, network_id)
     if not permissions.can_view_network(g.api_user, found):
         raise ApiError(403, "forbidden", _("You do not have access to this network."))
     return jsonify(
