@@ -216,3 +216,40 @@ def describe(analysis: Analysis) -> ReadingText:
             ),
         )
     return ReadingText(headline, details, reading.code)
+
+
+# The supporting statements a short reading may add to its headline, the most telling first: how the
+# chart stands against the target, then how the latest phase differs from the one before. Settings
+# advice (a new phase, another chart) and the rules' caveats stay on the measure's page.
+_SUPPORTING = ("assurance", "centre_line_change")
+
+
+def brief(analysis: Analysis) -> ReadingText:
+    """The reading in at most two plain sentences, for a chart projected at a learning session: the
+    headline and at most one supporting sentence (the target, else the change of level since the
+    latest phase), with no chart names or statistical terms. :func:`describe` gives the rest."""
+    reading = analysis.reading
+    if reading is None:
+        return describe(analysis)
+    if reading.code == "limits_too_narrow":
+        headline = _(
+            "The numbers are so large that the limits are too tight to read; look at the shape of the"
+            " curve rather than at single months."
+        )
+    elif reading.code == "insufficient_data":
+        headline = _statement(analysis, reading.headline)
+        return ReadingText(headline, (), reading.code)
+    else:
+        headline = _statement(analysis, reading.headline)
+    support = next(
+        (
+            text
+            for code in _SUPPORTING
+            for s in reading.statements
+            if s.code == code and s is not reading.headline
+            for text in [_statement(analysis, s)]
+            if text
+        ),
+        None,
+    )
+    return ReadingText(headline, (support,) if support else (), reading.code)

@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from charts.signals import SignalCountsData, SignalText
 from charts.spc import SpcFigureData, with_text
 from learnnet.analysis.chartdata import blank, figure_data
-from learnnet.analysis.readings import ReadingText, describe
+from learnnet.analysis.readings import ReadingText, brief, describe
 from learnnet.exports import Table
 from learnnet.i18n import month_label, month_name, number_format
 from learnnet.networks.services import PooledChart, SignalChart
@@ -58,8 +58,12 @@ def pooled_figure(chart: PooledChart, threshold: int) -> SpcFigureData | None:
 
 
 def pooled_reading(chart: PooledChart) -> ReadingText:
-    """The pooled chart's reading: its headline is shown, the month-by-month detail one click away."""
-    return describe(chart.analysis)
+    """The pooled chart's reading: the short reading (:func:`brief`) is its headline, the month-by-month
+    detail one click away."""
+    short = brief(chart.analysis)
+    full = describe(chart.analysis)
+    rest = ((full.headline,) if full.headline != short.headline else ()) + full.details
+    return ReadingText(short.text, tuple(d for d in rest if d not in short.details), full.code)
 
 
 def _whole(v: float | None) -> float | int | None:
