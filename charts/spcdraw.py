@@ -546,7 +546,15 @@ def draw_spc(
             w = m.width(label, phase_pt, "bold")
             fixed.append(LaneItem(xin(first - 0.5), left, left + w, 0))
             phase_texts.append((left, label))
-    anns = same_month_together(d.annotations)
+    # An intervention that starts a phase of the same name is said once, by the phase label.
+    phase_names = {
+        (first, label.casefold())
+        for (first, _last), label in zip(a.segments, d.phase_labels, strict=False)
+        if label
+    }
+    anns = same_month_together(
+        an for an in d.annotations if (an.index, an.label.casefold()) not in phase_names
+    )
     labels, placed, notes = _place_annotations(anns, m, sz, xin, bx + pad, bx + bw - pad, gap, fixed, d.text)
     n_lanes = max([p.lane + 1 for p in placed if p] + [1 if fixed else 0])
     lanes_top = top
