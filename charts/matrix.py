@@ -38,7 +38,8 @@ ASSURANCES = ("pass", "fail", "hit_and_miss")
 @dataclass(frozen=True)
 class MatrixCell:
     """One team × measure: its variation and assurance (None: not enough data / no
-    target) and an optional short value text (e.g. the latest centre line "72 %")."""
+    target) and an optional short value text (e.g. the latest value "72 %"); a second line after
+    a newline is drawn smaller beneath it ("72 %\nokt. 2026")."""
 
     variation: str | None = None
     assurance: str | None = None
@@ -117,7 +118,8 @@ def _icon_style(code: str) -> tuple[str, str, str]:
     if code in ASSURANCES:
         cls = {"pass": "improvement", "fail": "concern", "hit_and_miss": "common"}[code]
         fill = style.COMMON_CAUSE if cls == "common" else style.SIGNAL_COLOURS[cls]
-        return fill, {"pass": "\u2714", "fail": "\u2718", "hit_and_miss": "?"}[code], style.ON_SIGNAL_COLOURS[cls]
+        letter = {"pass": "\u2714", "fail": "\u2718", "hit_and_miss": "?"}[code]
+        return fill, letter, style.ON_SIGNAL_COLOURS[cls]
     if code == "neutral":  # a runs signal without a side (too few crossings)
         return style.SIGNAL_COLOURS["neutral"], "±", style.ON_SIGNAL_COLOURS["neutral"]
     cls, side = code.split("_")
@@ -187,7 +189,12 @@ def draw_matrix(
     pt = body_pt * max(scale, 0.55)
     lh = m.line_height(pt)
     row_h = min(lh * 1.9, avail / max(n_t, 1)) if n_t else lh
-    team_w = min(max((m.width(s, pt, "bold") for s in data.teams), default=0.0) + 0.6 * L, bw * 0.28)
+    team_w = min(max((m.width(s, pt, "bold") for s in data.teams), default=0.0) + 0.6 * L, bw * 0.3)
+    # team names wrap (to three lines at most) rather than lose their ends
+    names = [m.wrap(team, pt, team_w - 0.4 * L, "bold") or [""] for team in data.teams]
+    row_h = max(row_h, min(max((len(n) for n in names), default=1), 3) * lh * 1.1 + 0.25 * lh)
+    if n_t:
+        row_h = min(row_h, avail / n_t)
     col_w = (bw - 2 * pad - team_w) / max(n_m, 1)
     # column headings, wrapped to three lines
     head_pt = pt * 0.95
@@ -214,9 +221,21 @@ def draw_matrix(
         head_h = max(head_h, top - y)
     page.put(fig, bx + pad, top, t.team_heading, head_pt, weight="bold", color=style.INK, ha="left", va="top")
     y_rows = top - head_h - 0.3 * L
-    icon_d = min(row_h * 0.78, col_w / 2.9)
+    # a value's second line (e.g. the month of a value older than the latest) in smaller type
+    note_pt = pt * 0.8
+    value_w = max(
+        (
+            max(m.width(line, pt if k == 0 else note_pt) for k, line in enumerate(c.value.split("\n")))
+            for r in data.cells
+            for c in r
+            if c.value
+        ),
+        default=0.0,
+    )
+    gap = 0.3 * L if value_w else 0.0
+    icon_d = min(row_h * 0.78, lh * 1.5, max((col_w - value_w - gap - 0.3 * L) / 2.3, lh * 0.9))
     W, H = fig.get_size_inches()
-    for i, team in enumerate(data.teams):
+    for i in range(n_t):
         cy = y_rows - (i + 0.5) * row_h
         if i % 2 == 0:
             fig.add_artist(
@@ -231,27 +250,44 @@ def draw_matrix(
                     zorder=0,
                 )
             )
-        name = m.truncate(team, pt, team_w - 0.4 * L, "bold")
-        page.put(
-            fig,
-            bx + pad + 0.2 * L,
-            cy,
-            name,
-            pt,
-            weight="bold",
-            color=style.TEXT,
-            ha="left",
-            va="center_baseline",
-        )
+        lines = names[i]
+        fits = max(1, int((row_h - 0.15 * lh) / (lh * 1.1)))
+        if len(lines) > fits:
+            rest = m.truncate(" ".join(lines[fits - 1 :]), pt, team_w - 0.4 * L, "bold")
+            lines = lines[: fits - 1] + [rest]
+        for k, line in enumerate(lines):
+            page.put(
+                fig,
+                bx + pad + 0.2 * L,
+                cy + ((len(lines) - 1) / 2 - k) * lh * 1.1,
+                line,
+                pt,
+                weight="bold",
+                color=style.TEXT,
+                ha="left",
+                va="center_baseline",
+            )
         for j, cell in enumerate(data.cells[i]):
             cx = x0 + (j + 0.5) * col_w
-            if cell.variation is None and cell.assurance is None:
+            if cell.variation is None and cell.assurance is None and not cell.value:
                 page.put(fig, cx, cy, "–", pt, color=style.MUTED, ha="center", va="center_baseline")
                 continue
+            # the value, right-aligned, then the variation and the assurance icons, centred together
+            left = cx - (value_w + gap + 2.16 * icon_d) / 2
+            if cell.value:
+                right = left + value_w
+                value, _, note = cell.value.partition("\n")
+                if note:  # the value above the middle of the row, its note below
+                    above, below = cy + 0.1 * lh, cy - 0.12 * lh
+                    page.put(fig, right, above, value, pt, color=style.TEXT, ha="right", va="baseline")
+                    page.put(fig, right, below, note, note_pt, color=style.MUTED, ha="right", va="top")
+                else:
+                    page.put(fig, right, cy, value, pt, color=style.TEXT, ha="right", va="center_baseline")
+            ix = left + value_w + gap + icon_d / 2
             if cell.variation is not None:
-                draw_icon(fig, cell.variation, cx - icon_d * 0.58, cy, icon_d, sz)
+                draw_icon(fig, cell.variation, ix, cy, icon_d, sz)
             if cell.assurance is not None:
-                draw_icon(fig, cell.assurance, cx + icon_d * 0.58, cy, icon_d, sz)
+                draw_icon(fig, cell.assurance, ix + icon_d * 1.16, cy, icon_d, sz)
     fig.add_artist(
         Line2D([(bx + pad) / W, (bx + bw - pad) / W], [y_rows / H] * 2, color=style.AXIS, lw=sz.lw("axis"))
     )
@@ -260,18 +296,20 @@ def draw_matrix(
 def _legend(
     fig: Figure, m: Measurer, data: SummaryMatrixData, sz: style.Size, x0: float, y0: float, width: float
 ) -> float:
-    """Icons and their meanings in two rows (variation, assurance); returns the y above."""
+    """Icons and their meanings in two rows (variation, assurance), every kind the legend names,
+    so that a page reads the same whichever icons it happens to show; returns the y above."""
     t = data.text
     pt = sz.pt("legend")
     L = m.line_height(pt)
     d = L * 1.05
     rows = [(t.assurance_heading, ASSURANCES), (t.variation_heading, VARIATIONS)]
-    used_v = {c.variation for r in data.cells for c in r if c.variation}
-    used_a = {c.assurance for r in data.cells for c in r if c.assurance}
+    shown = {c.variation for r in data.cells for c in r if c.variation}
+    shown |= {c.assurance for r in data.cells for c in r if c.assurance}
+    shown |= set(t.legend)
     y = y0 + 0.5 * L
     head_w = max(m.width(h, pt, "bold") for h, _ in rows) + 0.6 * L
     for heading, codes in rows:
-        codes = [c for c in codes if c in (used_v | used_a)]
+        codes = [c for c in codes if c in shown]
         if not codes:
             continue
         items = [(c, t.legend.get(c, c)) for c in codes]
