@@ -95,9 +95,26 @@ class PackFiles:
 
 
 PAGE = style.SIZES["a4"]
-CHARTS_PER_PAGE = 2
+# The pack is projected: a chart a page, its text as large as on a slide.
+CHARTS_PER_PAGE = 1
 MATRIX_ROWS_PER_PAGE = 22
-CHART_SCALE = 0.72  # chart text on a half A4 page, relative to the a4 size's base
+# The smallest text a chart may have when projected (tick labels), in points at projection size.
+PROJECTED_MIN_PT = 14.0
+
+
+def projected_pt(pt: float, page_size: style.Size = PAGE, screen: style.Size = style.SIZES["slide"]) -> float:
+    """A font size of a page, in points as it shows when the page fills ``screen``.
+
+    Projection size is the 1920 × 1080 slide (:data:`style.SIZES` "slide": 13.33 × 7.5 in at
+    144 dpi, where the slide PNGs' tick labels are 17 pt). An A4-landscape page (11.69 × 8.27 in)
+    shown full screen fits the screen's height, so it is drawn at 7.5 / 8.27 ≈ 0.91 of its size:
+    ``pt × min(screen width / page width, screen height / page height)``.
+    """
+    return pt * min(screen.width / page_size.width, screen.height / page_size.height)
+
+
+# Chart text relative to the a4 size's base, so that tick labels are PROJECTED_MIN_PT when projected.
+CHART_SCALE = math.ceil(PROJECTED_MIN_PT / projected_pt(PAGE.pt("tick")) * 100) / 100
 
 
 def _team_pages(team: TeamSection) -> int:
@@ -110,8 +127,21 @@ def _matrix_pages(pack: PackData) -> int:
     return max(1, math.ceil(len(pack.matrix.teams) / MATRIX_ROWS_PER_PAGE))
 
 
+def _network_slides(pack: PackData) -> list[tuple[NetworkMeasure, SpcFigureData | SignalCountsData]]:
+    """The network's charts a page each: per measure its pooled chart (when there is one), then
+    its teams with a signal."""
+    if pack.network is None:
+        return []
+    slides: list[tuple[NetworkMeasure, SpcFigureData | SignalCountsData]] = []
+    for measure in pack.network.measures:
+        if measure.pooled is not None:
+            slides.append((measure, measure.pooled))
+        slides.append((measure, measure.signals))
+    return slides
+
+
 def _network_pages(pack: PackData) -> int:
-    return len(pack.network.measures) if pack.network is not None else 0
+    return len(_network_slides(pack))
 
 
 @dataclass(frozen=True)
@@ -153,10 +183,9 @@ def _pages(pack: PackData, plan: _Plan):
     yield _cover(pack, plan)
     yield _contents(pack, plan)
     pageno = 3
-    if pack.network is not None:
-        for measure in pack.network.measures:
-            yield _network_page(pack, plan, pack.network, measure, pageno)
-            pageno += 1
+    for _measure, chart in _network_slides(pack):
+        yield _network_page(pack, plan, pack.network, chart, pageno)
+        pageno += 1
     if pack.matrix is not None:
         for k in range(_matrix_pages(pack)):
             rows = slice(k * MATRIX_ROWS_PER_PAGE, (k + 1) * MATRIX_ROWS_PER_PAGE)
@@ -248,84 +277,88 @@ def _contents(pack: PackData, plan: _Plan) -> Figure:
     return fig
 
 
+def _side_pt() -> float:
+    """The text beside a chart: as large as the chart's own."""
+    return PAGE.base_pt * CHART_SCALE
+
+
 def _reading_beside(
-    fig: Figure, m: Measurer, pack: PackData, x: float, top: float, w: float, slot_h: float, text: str
+    fig: Figure,
+    m: Measurer,
+    pack: PackData,
+    x: float,
+    top: float,
+    w: float,
+    bottom: float,
+    text: str,
+    interventions: tuple[str, ...] | None = None,
 ) -> None:
-    """A chart's reading in the column beside it, from ``top`` down within the chart's slot."""
-    L = m.line_height(PAGE.base_pt)
-    pt = PAGE.pt("body") * 0.9
-    y = page.paragraph(fig, m, x, top - 0.45 * L, w, pack.text.reading, pt, weight="bold", color=style.INK)
-    max_lines = int((slot_h - 0.9 * L) / (m.line_height(pt) * 1.12)) - 1
-    page.paragraph(fig, m, x, y - 0.05, w, text or pack.text.no_reading, pt, max_lines=max(1, max_lines))
+    """A chart's reading in the column beside it, from ``top`` down to ``bottom``; on a team's page
+    the changes tested in the period below it."""
+    pt = _side_pt()
+    lh = m.line_height(pt) * 1.12
+    y = page.paragraph(fig, m, x, top, w, pack.text.reading, pt, weight="bold", color=style.INK)
+    lines = len(m.wrap(text or pack.text.no_reading, pt, w)) or 1
+    room = int((y - bottom) / lh)
+    if interventions is not None:
+        room -= 3  # the heading and a line of the changes at least
+    text = text or pack.text.no_reading
+    y = page.paragraph(fig, m, x, y - 0.05, w, text, pt, max_lines=max(1, min(lines, room)))
+    if interventions is None:
+        return
+    y -= 0.5 * lh
+    y = page.paragraph(fig, m, x, y, w, pack.text.interventions, pt, weight="bold", color=style.INK)
+    items = interventions or (pack.text.no_interventions,)
+    small = pt * 0.9
+    for item in items:
+        left = int((y - bottom) / (m.line_height(small) * 1.12))
+        if left < 1:
+            break
+        y = page.paragraph(fig, m, x, y - 0.05, w, f"– {item}", small, max_lines=left, color=style.TEXT)
 
 
-def _network_page(
-    pack: PackData, plan: _Plan, section: NetworkSection, measure: NetworkMeasure, pageno: int
-) -> Figure:
-    """One measure of the network as one: the pooled chart above, the teams with a signal below,
-    each with its reading beside it."""
+def _chart_page(pack: PackData, plan: _Plan, pageno: int, title: str, subtitle: str):
+    """A page with its heading: the figure, its measurer and the chart's and the column's boxes."""
     fig, m = _new_page(pack, plan, pageno)
     W, H = PAGE.width, PAGE.height
     L = m.line_height(PAGE.base_pt)
     pad = 0.45 * L
-    top = page.heading(fig, m, PAGE, pad, H - pad * 0.8, W - 2 * pad, section.name, section.subtitle) - 0.1
+    top = page.heading(fig, m, PAGE, pad, H - pad * 0.8, W - 2 * pad, title, subtitle) - 0.1
     bottom = 0.45 * L + m.line_height(PAGE.pt("footnote")) + 0.1
-    slot_h = (top - bottom) / 2
-    csz = replace(PAGE, base_pt=PAGE.base_pt * CHART_SCALE)
     chart_w = W * 0.7
-    rx, rw = chart_w + 0.1, W - chart_w - 0.1 - pad
-    y0 = top - slot_h
-    if measure.pooled is not None:
-        draw_spc(fig, measure.pooled, csz, (0.0, y0, chart_w, slot_h))
-        _reading_beside(fig, m, pack, rx, y0 + slot_h, rw, slot_h, measure.pooled.text.alt_description)
-    y0 -= slot_h
-    draw_signal_counts(fig, measure.signals, csz, (0.0, y0, chart_w, slot_h))
-    _reading_beside(fig, m, pack, rx, y0 + slot_h, rw, slot_h, measure.signals.text.alt_description)
-    fig.add_artist(
-        Line2D([pad / W, (W - pad) / W], [(y0 + slot_h) / H] * 2, color=style.GRID, lw=PAGE.lw("axis"))
-    )
+    chart = (0.0, bottom, chart_w, top - bottom)
+    column = (chart_w + 0.1, bottom, W - chart_w - 0.1 - pad, top - bottom)
+    return fig, m, chart, column
+
+
+def _network_page(
+    pack: PackData, plan: _Plan, section: NetworkSection, chart: SpcFigureData | SignalCountsData, pageno: int
+) -> Figure:
+    """One chart of the network as one (a measure's pooled chart, or its teams with a signal), with
+    its reading beside it."""
+    fig, m, box, (rx, rb, rw, rh) = _chart_page(pack, plan, pageno, section.name, section.subtitle)
+    csz = replace(PAGE, base_pt=PAGE.base_pt * CHART_SCALE)
+    if isinstance(chart, SpcFigureData):
+        draw_spc(fig, chart, csz, box)
+    else:
+        draw_signal_counts(fig, chart, csz, box)
+    _reading_beside(fig, m, pack, rx, rb + rh - 0.2, rw, rb, chart.text.alt_description)
     return fig
 
 
 def _team_page(pack: PackData, plan: _Plan, team: TeamSection, k: int, pageno: int) -> Figure:
-    fig, m = _new_page(pack, plan, pageno)
-    W, H = PAGE.width, PAGE.height
-    L = m.line_height(PAGE.base_pt)
-    pad = 0.45 * L
-    t = pack.text
-    top = H - pad * 0.8
-    title = team.name if k == 0 else f"{team.name} ({k + 1}/{_team_pages(team)})"
-    top = page.heading(fig, m, PAGE, pad, top, W - 2 * pad, title, team.subtitle if k == 0 else "")
-    if k == 0:
-        items = " · ".join(team.interventions) if team.interventions else t.no_interventions
-        top = page.paragraph(
-            fig,
-            m,
-            pad,
-            top - 0.05,
-            W - 2 * pad,
-            f"{t.interventions}: {items}",
-            PAGE.pt("footnote"),
-            max_lines=2,
-            color=style.TEXT,
-        )
-    top -= 0.1
-    bottom = 0.45 * L + m.line_height(PAGE.pt("footnote")) + 0.1
-    charts = team.charts[k * CHARTS_PER_PAGE : (k + 1) * CHARTS_PER_PAGE]
-    slot_h = (top - bottom) / CHARTS_PER_PAGE
+    """One of a team's charts, its reading and the team's changes tested in the period beside it."""
+    n = _team_pages(team)
+    title = team.name if n == 1 else f"{team.name} ({k + 1}/{n})"
+    fig, m, box, (rx, rb, rw, rh) = _chart_page(pack, plan, pageno, title, team.subtitle)
     csz = replace(PAGE, base_pt=PAGE.base_pt * CHART_SCALE)
-    chart_w = W * 0.7
+    charts = team.charts[k * CHARTS_PER_PAGE : (k + 1) * CHARTS_PER_PAGE]
+    slot_h = box[3] / max(len(charts), 1)
     for j, chart in enumerate(charts):
-        y0 = top - (j + 1) * slot_h
-        draw_spc(fig, chart, csz, (0.0, y0, chart_w, slot_h))
-        rx, rw = chart_w + 0.1, W - chart_w - 0.1 - pad
-        _reading_beside(fig, m, pack, rx, y0 + slot_h, rw, slot_h, chart.text.alt_description)
-        if j:
-            fig.add_artist(
-                Line2D(
-                    [pad / W, (W - pad) / W], [(y0 + slot_h) / H] * 2, color=style.GRID, lw=PAGE.lw("axis")
-                )
-            )
+        y0 = box[1] + box[3] - (j + 1) * slot_h
+        draw_spc(fig, chart, csz, (box[0], y0, box[2], slot_h))
+    text = " ".join(c.text.alt_description for c in charts)
+    _reading_beside(fig, m, pack, rx, rb + rh - 0.2, rw, rb, text, team.interventions)
     return fig
 
 

@@ -37,8 +37,8 @@ def small_pack() -> PackData:
 def test_pdf_pages_and_determinism(small_pack):
     pdf = render_pack_pdf(small_pack)
     assert pdf.startswith(b"%PDF")
-    # cover, contents, matrix, 2 teams × 2 pages (3 charts, 2 per page)
-    assert page_count(pdf) == _plan(small_pack).pages == 7
+    # cover, contents, matrix, 2 teams × 3 pages (3 charts, one a page: each projected on its own)
+    assert page_count(pdf) == _plan(small_pack).pages == 9
     assert pdf == render_pack_pdf(small_pack)
     assert b"CreationDate" not in pdf
 
