@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import current_app
 from flask_babel import force_locale
@@ -34,18 +34,27 @@ from charts.pack import (
     slug,
 )
 from charts.render import drawing_version
+from charts.spc import SpcFigureData, with_text
 from learnnet import clock, jobs
 from learnnet.analysis import analyse_team_measure
 from learnnet.analysis.chartdata import figure_data
+from learnnet.analysis.readings import brief
 from learnnet.extensions import db
-from learnnet.i18n import month_name, number
+from learnnet.i18n import month_label, month_name, number
 from learnnet.measurements.periods import month_start
 from learnnet.models import JobState, LearningSession, SessionPack, User
-from learnnet.networks.figures import pooled_figure, signals_figure
-from learnnet.networks.services import cell_of, data_until, pooled_chart, session_heading, signal_counts
+from learnnet.networks.figures import pooled_figure, pooled_reading, signals_figure
+from learnnet.networks.services import (
+    cell_of,
+    data_until,
+    latest,
+    pooled_chart,
+    session_heading,
+    signal_counts,
+)
 from learnnet.suppression import Suppression
 
-__all__ = ["JOB", "build", "content_hash", "data_until", "pack_data", "request_pack"]
+__all__ = ["JOB", "build", "content_hash", "data_until", "latest_missing", "pack_data", "request_pack"]
 
 # The pack is for the people who run the network, who see every team in full.
 NO_SUPPRESSION = Suppression(threshold=0, open_team_ids=None)
@@ -59,25 +68,68 @@ def _matrix_variation(code: str | None, direction: str) -> str | None:
         better_high = direction == "up"
         high = better_high if code == "improvement" else not better_high
         return f"{code}_{'high' if high else 'low'}"
-    if code == "common":
-        return "common"
+    if code in ("common", "neutral"):  # neutral: a signal neither better nor worse, as on the dashboard
+        return code
     return None
 
 
-def _value_text(measure, value: float | None) -> str:
+def _value_text(
+    measure, value: float | None, period: dt.date | None = None, until: dt.date | None = None
+) -> str:
+    """The latest value as the summary shows it, with its month when it is not the pack's last."""
     if value is None:
         return ""
     text = number(value, 0 if measure.unit_label == "%" else 1)
-    return f"{text} %" if measure.unit_label == "%" else text
+    text = f"{text} %" if measure.unit_label == "%" else text
+    if period is not None and until is not None and period < month_start(until):
+        text = f"{text}\n{month_label(period)}"
+    return text
+
+
+def _in(day: dt.date, first: dt.date, last: dt.date) -> bool:
+    return first <= month_start(day) <= last
 
 
 def _interventions(team, first: dt.date, last: dt.date) -> tuple[str, ...]:
-    """Interventions started since the previous session, as "month: label" lines."""
-    found = sorted(
-        (i for i in team.interventions if first <= month_start(i.start_date) <= last),
-        key=lambda i: (i.start_date, i.id),
-    )
-    return tuple(f"{month_name(i.start_date)}: {i.label}" for i in found)
+    """The changes tested since the previous session, as lines: each intervention started in the
+    period, or with a PDSA cycle started in it ("mars 2026: Vekt · PDSA 2 (mai 2026)")."""
+    lines = []
+    for intervention in sorted(team.interventions, key=lambda i: (i.start_date, i.id)):
+        cycles = [c for c in intervention.cycles if _in(c.start_date, first, last)]
+        if not cycles and not _in(intervention.start_date, first, last):
+            continue
+        line = f"{month_name(intervention.start_date)}: {intervention.label}"
+        if cycles:
+            line += " · " + ", ".join(f"PDSA {c.number} ({month_name(c.start_date)})" for c in cycles)
+        lines.append(line)
+    return tuple(lines)
+
+
+def latest_missing(analysis, until: dt.date) -> str:
+    """A mark for a chart whose latest month is not entered ("October 2026 is the latest month
+    entered"), or "" when the month the pack runs to has a value."""
+    k, _value = latest(analysis)
+    if k is None:
+        return _("No month entered yet")
+    period = analysis.series.periods[k]
+    if period >= month_start(until):
+        return ""
+    text = _("%(month)s is the latest month entered", month=month_name(period))
+    return text[:1].upper() + text[1:]
+
+
+def _pack_chart(data: SpcFigureData, analysis, until: dt.date) -> SpcFigureData:
+    """A chart as the pack shows it: the page names the team and the period once, so the chart's
+    subtitle only marks a missing latest month; its reading is the short one."""
+    return with_text(data, subtitle=latest_missing(analysis, until), alt_description=brief(analysis).text)
+
+
+def _span(charts) -> str:
+    """The months the charts of a page cover, as its subtitle says once for all of them."""
+    dates = [
+        d for c in charts if c is not None and c.period_dates for d in (c.period_dates[0], c.period_dates[-1])
+    ]
+    return f"{month_name(min(dates))} – {month_name(max(dates))}" if dates else ""
 
 
 def _network_section(network, until: dt.date) -> NetworkSection:
@@ -88,14 +140,23 @@ def _network_section(network, until: dt.date) -> NetworkSection:
         signals = signal_counts(
             network, measure, NO_SUPPRESSION, until, periods=pooled.analysis.series.periods
         )
-        measures.append(
-            NetworkMeasure(
-                signals_figure(signals), pooled_figure(pooled, NO_SUPPRESSION.threshold), measure.label
-            )
-        )
+        figure = pooled_figure(pooled, NO_SUPPRESSION.threshold)
+        if figure is not None:
+            figure = with_text(figure, subtitle="", alt_description=pooled_reading(pooled).headline)
+        counts = signals_figure(signals)
+        counts = replace(counts, text=replace(counts.text, subtitle=""))
+        measures.append(NetworkMeasure(counts, figure, measure.label))
+    period = _span([m.pooled for m in measures] + [m.signals for m in measures])
     return NetworkSection(
         name=_("The network as one"),
-        subtitle=_("%(network)s: every team pooled, and how many teams show a signal", network=network.name),
+        subtitle=" · ".join(
+            part
+            for part in (
+                _("%(network)s: every team pooled, and how many teams show a signal", network=network.name),
+                period,
+            )
+            if part
+        ),
         measures=tuple(measures),
     )
 
@@ -121,18 +182,23 @@ def pack_data(session: LearningSession) -> PackData:
                 MatrixCell(
                     _matrix_variation(cell.variation, measure.direction),
                     cell.assurance,
-                    _value_text(measure, cell.value),
+                    _value_text(measure, cell.value, cell.period, until),
                 )
             )
             data = figure_data(analysis)
             if data is not None:
-                charts.append(data)
+                charts.append(_pack_chart(data, analysis, until))
                 chart_names.append(measure.label)
         rows.append(tuple(cells))
         sections.append(
             TeamSection(
                 name=team.name,
-                subtitle=f"{team.unit.name} · {team.unit.municipality.name}",
+                # the unit only when its name is not the team's (the title names the team)
+                subtitle=" · ".join(
+                    p
+                    for p in (team.unit.name, team.unit.municipality.name, _span(charts))
+                    if p and p != team.name
+                ),
                 charts=tuple(charts),
                 interventions=_interventions(team, since, until),
                 chart_names=tuple(chart_names),
@@ -150,14 +216,17 @@ def pack_data(session: LearningSession) -> PackData:
                 variation_heading=_("Variation"),
                 assurance_heading=_("Assurance"),
                 missing=_("Not enough data"),
+                footnote=_(
+                    "Each team's latest value; beneath it its month, when %(month)s is not entered.",
+                    month=month_name(until),
+                ),
                 legend={
                     "common": _("Common cause"),
                     "improvement_high": _("Improvement (higher)"),
                     "improvement_low": _("Improvement (lower)"),
                     "concern_high": _("Concern (higher)"),
                     "concern_low": _("Concern (lower)"),
-                    "neutral_high": _("Special cause (higher)"),
-                    "neutral_low": _("Special cause (lower)"),
+                    "neutral": _("Special cause, neither better nor worse"),
                     "pass": _("Meets the target"),
                     "fail": _("Misses the target"),
                     "hit_and_miss": _("Hit and miss"),

@@ -44,9 +44,9 @@ def test_facilitator_makes_a_pack_and_downloads_it(client, auth, county, world, 
     pdf = client.get(status["pdf"])
     assert pdf.mimetype == "application/pdf"
     assert "attachment" in pdf.headers["Content-Disposition"]
-    # cover, contents, the network as one (a page per measure), summary, a page per team
+    # cover, contents, the network as one (two pages per measure), summary, a page per team's chart
     pages = PdfReader(io.BytesIO(pdf.data)).pages
-    assert len(pages) == 3 + len(county.network.measures) + len(county.teams)
+    assert len(pages) == 3 + 2 * len(county.network.measures) + 2 * len(county.teams)
     assert "Nettverket samlet" in pages[2].extract_text()  # first after the contents
     archive = client.get(status["zip"])
     assert archive.mimetype == "application/zip"
