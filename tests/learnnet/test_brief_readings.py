@@ -13,7 +13,7 @@ from learnnet.analysis.readings import brief, describe
 from tests.clock import month
 from tests.learnnet import factories as f
 
-JARGON = ("p′", "u′", "Laney", "p chart", "u chart", "p-diagram", "u-diagram", "sigma", "run chart", "diagram")
+JARGON = ("p′", "u′", "Laney", "p chart", "u chart", "sigma", "run chart", "diagram")
 
 
 def sentences(text: str) -> list[str]:
