@@ -28,7 +28,7 @@ from matplotlib.lines import Line2D
 from charts import page, render, style
 from charts.matrix import SummaryMatrixData, draw_matrix
 from charts.signals import SignalCountsData, draw_signal_counts, render_signal_counts
-from charts.spc import SpcFigureData, draw_spc, render_spc
+from charts.spc import SpcFigureData, draw_spc, render_spc, with_text
 from charts.text import Measurer
 
 
@@ -416,8 +416,17 @@ def png_names(pack: PackData) -> tuple[tuple[str, ...], ...]:
     return tuple(names)
 
 
+def _on_its_own(subtitle: str, page_subtitle: str) -> str:
+    """A PNG is shown without its page: its subtitle says what the page's heading said."""
+    return " · ".join(part for part in (page_subtitle, subtitle) if part)
+
+
 def _team_pngs(team: TeamSection, names: Sequence[str], size: str) -> list[tuple[str, bytes]]:
-    return [(name, render_spc(c, "png", size)) for name, c in zip(names, team.charts, strict=True)]
+    heading = " · ".join(part for part in (team.name, team.subtitle) if part)
+    return [
+        (name, render_spc(with_text(c, subtitle=_on_its_own(c.text.subtitle, heading)), "png", size))
+        for name, c in zip(names, team.charts, strict=True)
+    ]
 
 
 def network_png_names(pack: PackData) -> tuple[tuple[str, str], ...]:
@@ -439,9 +448,15 @@ def _network_pngs(pack: PackData, size: str) -> list[tuple[str, bytes]]:
     for measure, (pooled, signals) in zip(
         pack.network.measures if pack.network else (), network_png_names(pack)
     ):
+        heading = pack.network.subtitle
         if measure.pooled is not None:
-            files.append((pooled, render_spc(measure.pooled, "png", size)))
-        files.append((signals, render_signal_counts(measure.signals, "png", size)))
+            chart = with_text(measure.pooled, subtitle=_on_its_own(measure.pooled.text.subtitle, heading))
+            files.append((pooled, render_spc(chart, "png", size)))
+        counts = replace(
+            measure.signals,
+            text=replace(measure.signals.text, subtitle=_on_its_own(measure.signals.text.subtitle, heading)),
+        )
+        files.append((signals, render_signal_counts(counts, "png", size)))
     return files
 
 
