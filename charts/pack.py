@@ -1,7 +1,10 @@
 """The learning-session pack: one multi-page A4-landscape PDF (cover, contents, the network seen
-as one — a page per measure with the pooled chart and the count of teams with a signal —, summary
-matrix, then each team's charts with their readings and recent interventions) and the same
-charts as PNGs in a ZIP.
+as one — per measure a page with the pooled chart and a page with the count of teams with a
+signal —, summary matrix, then each team's charts, one a page, with its short reading and the
+team's changes tested in the period beside it) and the same charts as PNGs in a ZIP.
+
+The pages are made to be projected unedited: text on a chart page is at least
+:data:`PROJECTED_MIN_PT` points when the page fills a 1920 × 1080 screen (:func:`projected_pt`).
 
 Both are deterministic: the PDF is written by one process, page after page, with no dates
 in its metadata; the ZIP has fixed timestamps and a fixed order. :func:`render_pack` makes
