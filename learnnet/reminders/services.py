@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -21,6 +22,7 @@ from flask import current_app
 from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 from flask_mailman import EmailMessage
+from flask_mailman.backends.base import BaseEmailBackend
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -167,7 +169,9 @@ def language_of(user: User) -> str:
     return user.language if user.language in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def message(reminder: Planned, link: str, missing: list[str], connection=None) -> EmailMessage:
+def message(
+    reminder: Planned, link: str, missing: list[str], connection: BaseEmailBackend | None = None
+) -> EmailMessage:
     """The e-mail for one reminder, in its recipient's language."""
     with force_locale(language_of(reminder.user)):
         month = month_name(reminder.period)
@@ -204,7 +208,11 @@ def _day(day: dt.date) -> str:
 
 
 def send(
-    reminders: list[Planned], connection, public_url: str, sent_by: User | None = None, commit=None
+    reminders: list[Planned],
+    connection: BaseEmailBackend,
+    public_url: str,
+    sent_by: User | None = None,
+    commit: Callable[[], None] | None = None,
 ) -> Sent:
     """Send each of ``reminders`` that was not sent before, recording it first.
 
