@@ -13,9 +13,9 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from learnnet.forms import BaseForm, DecimalField
+from learnnet.forms import BaseForm, CountField, DecimalField
 from learnnet.models.networks import NETWORK_STATUSES
 from measures.rules import DIRECTIONS, RULE_SETS
 from measures.spc import CHART_KINDS
@@ -43,6 +43,10 @@ class NetworkForm(BaseForm):
         _l("Language of the measure definitions"),
         choices=[SelectChoice("nb", "Norsk bokmål"), SelectChoice("en", "English")],
     )
+    reminder_day = CountField(
+        _l("Reminder day: the day of the next month a month's numbers are due"),
+        validators=[InputRequired(), NumberRange(min=1, max=28, message=_l("Choose a day from 1 to 28."))],
+    )
 
     def validate_end_date(self, field):
         if self.start_date.data and field.data and field.data < self.start_date.data:
@@ -50,6 +54,8 @@ class NetworkForm(BaseForm):
 
 
 class NewNetworkForm(NetworkForm):
+    # A new network is reminded on the default day; it is changed on the set-up page.
+    reminder_day = None
     region = SelectField(_l("County"), coerce=int)
     templates = SelectMultipleField(_l("Measures from the template library"), coerce=int)
 

@@ -433,6 +433,7 @@ def network_snapshot(network: Network) -> dict[str, Any]:
         "end_date": network.end_date.isoformat(),
         "rule_set": network.rule_set,
         "language": network.language,
+        "reminder_day": network.reminder_day,
         "measures": [m.code for m in network.measures],
     }
 

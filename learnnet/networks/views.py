@@ -35,6 +35,7 @@ from learnnet.networks.forms import (
     SessionForm,
 )
 from learnnet.networks.packs import packs_of
+from learnnet.reminders.services import reminders_of
 from learnnet.suppression import policy
 from learnnet.teams.services import complete_teams_per_network, completeness
 
@@ -119,6 +120,8 @@ def network(network_id: int):
         periods=periods,
         last_month=last,
         done=completeness(list(board.teams), periods),
+        reminded=reminders_of(list(board.teams), periods),
+        can_remind=permissions.can_send_reminder(current_user, network),
         municipalities=svc.municipalities_of(network),
         municipality_id=municipality_id,
         can_manage=permissions.can_manage_network(current_user, network),
@@ -344,7 +347,10 @@ def _save_network(network: Network, forms: _SetupForms):
     form = forms.network
     if not form.validate_on_submit():
         return None
-    fields = ("name", "topic", "description", "start_date", "end_date", "status", "rule_set", "language")
+    fields = (
+        "name", "topic", "description", "start_date", "end_date", "status", "rule_set", "language",
+        "reminder_day",
+    )
     svc.update_network(current_user, network, **{name: getattr(form, name).data for name in fields})
     return _saved(network, _("The network is saved."))
 
