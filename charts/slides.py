@@ -58,8 +58,6 @@ class SlideText:
     limits: str = "Limits"
     target: str = "Target"
     no_value: str = "no value"
-    variation: str = "Variation"
-    assurance: str = "Assurance"
 
 
 # --- the chart's data in words -----------------------------------------------------------
@@ -102,7 +100,7 @@ def signal_numbers(chart: SignalCountsData) -> str:
     )
 
 
-def _matrix_words(matrix: SummaryMatrixData, text: SlideText) -> str:
+def _matrix_words(matrix: SummaryMatrixData) -> str:
     legend = matrix.text.legend
     lines = []
     for team, cells in zip(matrix.teams, matrix.cells, strict=True):
@@ -263,7 +261,7 @@ def _network(prs, pack: PackData, pictures: Mapping[str, bytes], text: SlideText
         )
 
 
-def _summary(prs, pack: PackData, text: SlideText) -> None:
+def _summary(prs, pack: PackData) -> None:
     matrix = pack.matrix
     if matrix is None:
         return
@@ -276,7 +274,7 @@ def _summary(prs, pack: PackData, text: SlideText) -> None:
         # the matrix is a page of its own: the whole width, below the title
         picture = render_matrix(part, "png", "slide")
         slide.shapes.add_picture(io.BytesIO(picture), Inches(1.1), Inches(1.15), height=Inches(6.2))
-        _notes(slide, matrix.text.subtitle, _matrix_words(part, text))
+        _notes(slide, matrix.text.subtitle, _matrix_words(part))
 
 
 def _teams(prs, pack: PackData, pictures: Mapping[str, bytes], text: SlideText) -> None:
@@ -338,7 +336,7 @@ def render_pack_pptx(
     _cover(prs, pack)
     _contents(prs, pack)
     _network(prs, pack, pictures, text)
-    _summary(prs, pack, text)
+    _summary(prs, pack)
     _teams(prs, pack, pictures, text)
     buf = io.BytesIO()
     prs.save(buf)
