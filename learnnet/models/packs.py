@@ -1,4 +1,5 @@
-"""Learning-session packs: the PDF and the PNG ZIP of a session's charts, built in the background.
+"""Learning-session packs: the PDF, the PNG ZIP and the PowerPoint presentation of a session's
+charts, built in the background.
 
 The row is the whole state of a build (a job, see :mod:`learnnet.jobs`), so any web worker or
 server can report its progress and serve the finished files: nothing about a build lives in a
@@ -46,8 +47,11 @@ class SessionPack(JobColumns, db.Model):
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     pdf: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
     png_zip: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
+    # None for a pack made before presentations were made
+    pptx: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
     pdf_size: Mapped[int | None] = mapped_column(sa.Integer)
     zip_size: Mapped[int | None] = mapped_column(sa.Integer)
+    pptx_size: Mapped[int | None] = mapped_column(sa.Integer)
     error: Mapped[str] = mapped_column(sa.Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)

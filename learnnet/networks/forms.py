@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -81,6 +83,22 @@ class AddTeamForm(BaseForm):
 class SessionForm(BaseForm):
     date = DateField(_l("Date"), validators=[InputRequired()])
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+
+    # The network's first and last day, set by the view: a session lies within them.
+    period: tuple[dt.date, dt.date] | None = None
+
+    def validate_date(self, field):
+        if self.period is None or field.data is None:
+            return
+        start, end = self.period
+        if not start <= field.data <= end:
+            raise ValidationError(
+                _l(
+                    "A learning session must lie within the network's period, %(start)s to %(end)s.",
+                    start=start.strftime("%d.%m.%Y"),
+                    end=end.strftime("%d.%m.%Y"),
+                )
+            )
 
 
 class DefinitionForm(BaseForm):

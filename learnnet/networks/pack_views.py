@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import undefer
 
+from charts import slides
 from learnnet import jobs, permissions
 from learnnet.extensions import db
 from learnnet.models import JobState, LearningSession, SessionPack
@@ -53,6 +54,10 @@ def status_of(pack: SessionPack) -> dict:
         "finished": pack.is_finished or stalled,
         "pdf": url_for("networks.pack_file", pack_id=pack.id, kind="pdf") if done else None,
         "zip": url_for("networks.pack_file", pack_id=pack.id, kind="zip") if done else None,
+        # packs made before presentations were made have none
+        "pptx": url_for("networks.pack_file", pack_id=pack.id, kind="pptx")
+        if done and pack.pptx_size
+        else None,
         "seconds": pack.seconds,
     }
 
@@ -133,15 +138,18 @@ def pack_status(pack_id: int):
 @bp.route("/packs/<int:pack_id>/<kind>")
 @login_required
 def pack_file(pack_id: int, kind: str):
-    if kind not in ("pdf", "zip"):
+    if kind not in ("pdf", "zip", "pptx"):
         abort(404)
-    pack = _pack_or_abort(pack_id, "pdf" if kind == "pdf" else "png_zip")
-    if pack.status != JobState.DONE:
+    pack = _pack_or_abort(pack_id, {"pdf": "pdf", "zip": "png_zip", "pptx": "pptx"}[kind])
+    if pack.status != JobState.DONE or (kind == "pptx" and pack.pptx is None):
         abort(404)
     names = pack_service.file_names(pack)
     if kind == "pdf":
         response = Response(pack.pdf, mimetype="application/pdf")
         filename = names.pdf
+    elif kind == "pptx":
+        response = Response(pack.pptx, mimetype=slides.MIMETYPE)
+        filename = names.pptx
     else:
         response = Response(pack.png_zip, mimetype="application/zip")
         filename = names.zip

@@ -1,6 +1,6 @@
 """The learning-session pack: the network seen as one (each measure's pooled chart and the count of
 teams with a signal), then every team's charts, with the data up to the month before the session,
-as one PDF and a ZIP of PNGs, built in the background.
+as one PDF, a ZIP of PNGs and a PowerPoint presentation, built in the background.
 
 A build is a job (:data:`JOB`, see :mod:`learnnet.jobs`): its whole state is its
 :class:`SessionPack` row (status, progress, files), so the page that polls it may be served by any
@@ -34,6 +34,7 @@ from charts.pack import (
     slug,
 )
 from charts.render import drawing_version
+from charts.slides import SlideText, pack_pictures, render_pack_pptx
 from learnnet import clock, jobs
 from learnnet.analysis import analyse_team_measure
 from learnnet.analysis.chartdata import figure_data
@@ -192,6 +193,17 @@ def pack_data(session: LearningSession) -> PackData:
     )
 
 
+def slide_text() -> SlideText:
+    """The presentation's own words, in the current locale."""
+    return SlideText(
+        numbers=_("The numbers"),
+        centre_line=_("Centre line"),
+        limits=_("Limits"),
+        target=_("Target"),
+        no_value=_("no value"),
+    )
+
+
 def content_hash(data: PackData) -> str:
     """A hash of everything drawn (the frozen data objects' repr is stable) and of how it is drawn
     (a pack made before an upgrade of the charts is not reused after it)."""
@@ -205,11 +217,12 @@ def content_hash(data: PackData) -> str:
 class PackFileNames:
     pdf: str
     zip: str
+    pptx: str = ""
 
 
 def file_names(pack: SessionPack) -> PackFileNames:
     stem = f"{slug(pack.session.network.name)}-samling-{pack.session.number}-{pack.data_until:%Y-%m}"
-    return PackFileNames(f"{stem}.pdf", f"{stem}-png.zip")
+    return PackFileNames(f"{stem}.pdf", f"{stem}-png.zip", f"{stem}.pptx")
 
 
 def request_pack(session: LearningSession, user: User, language: str) -> SessionPack:
@@ -235,6 +248,7 @@ def build(
     report(step="collecting", progress=5, started_at=clock.now())
     with force_locale(pack.language):
         data = pack_data(pack.session)
+        words = slide_text()
     digest = content_hash(data)
     files = _files_made_before(pack, digest) if reuse else None
     # The report commits: no transaction is held while drawing (on SQLite it would keep every
@@ -242,9 +256,12 @@ def build(
     report(step="drawing", progress=40, content_hash=digest)
     if files is None:
         files = render_pack(data, workers=workers or current_app.config.get("PACK_WORKERS") or 1)
+    # the slides show the ZIP's pictures, drawn at the slide size
+    presentation = render_pack_pptx(data, words, pack_pictures(data, files.zip))
     pack.step, pack.progress = "done", 100
     pack.pdf, pack.png_zip = files.pdf, files.zip
     pack.pdf_size, pack.zip_size = len(files.pdf), len(files.zip)
+    pack.pptx, pack.pptx_size = presentation, len(presentation)
     pack.pdf_sha256 = hashlib.sha256(files.pdf).hexdigest()
     pack.finished_at = clock.now()
     return JobState.DONE

@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from pptx import Presentation
 from pypdf import PdfReader
 
 from learnnet import clock, jobs
@@ -54,6 +55,53 @@ def test_facilitator_makes_a_pack_and_downloads_it(client, auth, county, world, 
     assert 'data-testid="pack-pdf"' in page and "packs.js" in page
 
 
+def test_the_pack_is_also_a_presentation_in_the_users_language(client, auth, county, world, db_session):
+    auth.login(world.users["facilitator"])  # who reads bokmål
+    client.post(_url(county))
+    pack = db_session.query(SessionPack).one()
+    status = client.get(f"/networks/packs/{pack.id}/status").get_json()
+    response = client.get(status["pptx"])
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    disposition = response.headers["Content-Disposition"]
+    assert "attachment" in disposition and disposition.endswith('.pptx"')
+    slides = list(Presentation(io.BytesIO(response.data)).slides)
+    measures, teams = len(county.network.measures), len(county.teams)
+    # cover, contents, the network's pooled chart and teams with a signal per measure, summary,
+    # then each team's chart per measure (every team here has numbers for both)
+    assert len(slides) == 2 + 2 * measures + 1 + teams * measures
+    titles = [slide.shapes.title.text for slide in slides]
+    assert titles[1] == "Innhold" and titles[2 + 2 * measures] == "Sammendrag"
+    first_team = sorted(t.name for t in county.teams)[0]
+    assert titles[3 + 2 * measures].startswith(first_team)
+    assert "Tallene" in slides[-1].notes_slide.notes_text_frame.text
+    page = client.get(_url(county)).get_data(as_text=True)
+    assert f'href="{status["pptx"]}"' in page
+
+
+def test_a_pack_made_before_presentations_has_none_to_offer(client, auth, county, world, db_session):
+    pack = SessionPack(
+        session_id=county.sessions[1].id,
+        status="done",
+        step="done",
+        progress=100,
+        language="nb",
+        data_until=month(8),
+        error="",
+        pdf=b"%PDF-1.4",
+        png_zip=b"PK",
+        pdf_size=8,
+        zip_size=2,
+    )
+    db_session.add(pack)
+    db_session.commit()
+    auth.login(world.users["facilitator"])
+    status = client.get(f"/networks/packs/{pack.id}/status").get_json()
+    assert status["pdf"] and status["pptx"] is None
+    assert client.get(f"/networks/packs/{pack.id}/pptx").status_code == 404
+    assert client.get(f"/networks/packs/{pack.id}/pdf").status_code == 200
+
+
 def test_one_click_from_the_dashboard_prepares_the_next_session(client, auth, county, world, db_session):
     auth.login(world.users["facilitator"])
     page = client.get(f"/networks/{county.network.id}").get_data(as_text=True)
@@ -73,6 +121,7 @@ def test_the_status_and_files_of_a_pack_are_private(client, auth, county, world,
         auth.login(world.users[role])
         assert client.get(f"/networks/packs/{pack.id}/status").status_code == 403
         assert client.get(f"/networks/packs/{pack.id}/pdf").status_code == 403
+        assert client.get(f"/networks/packs/{pack.id}/pptx").status_code == 403
     assert client.get("/networks/packs/999999/status").status_code == 404
 
 

@@ -111,6 +111,7 @@ def test_the_same_data_gives_the_same_files(app, county, world):
     assert first.content_hash == second.content_hash
     assert first.pdf == second.pdf
     assert first.png_zip == second.png_zip
+    assert first.pptx is not None and first.pptx == second.pptx
 
 
 def test_a_failed_build_says_so(app, county, world, monkeypatch):
