@@ -42,6 +42,12 @@ class SessionPack(JobColumns, db.Model):
     language: Mapped[str] = mapped_column(sa.String(5), default="nb")
     # The last month of data in the pack (the month before the session).
     data_until: Mapped[dt.date] = mapped_column(sa.Date)
+    # What the facilitator chose to put in (teams, measures in order, a text per team), as
+    # PackChoice.as_json() gives it; None for a pack made before there was a choice: everything.
+    choice: Mapped[dict | None] = mapped_column(sa.JSON)
+    # SHA-256 of what was asked for (the session, the choice, the language and the version of every
+    # series drawn): pressing the button again for the same content finds this pack.
+    request_key: Mapped[str | None] = mapped_column(sa.String(64))
     # SHA-256 of everything drawn: the same hash means the same files.
     content_hash: Mapped[str | None] = mapped_column(sa.String(64))
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))

@@ -11,7 +11,8 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from learnnet import clock, jobs
-from learnnet.models import SessionPack
+from learnnet.measurements import recording
+from learnnet.models import Measurement, SessionPack
 from learnnet.networks import packs as pack_jobs
 from tests.clock import month
 from tests.learnnet import networkdata
@@ -138,8 +139,11 @@ def test_a_running_pack_is_not_started_twice(client, auth, county, world, db_ses
 
 
 def _running(county, db_session, heartbeat_seconds_ago: float) -> SessionPack:
-    """A pack being drawn by a process that last showed it was alive so many seconds ago."""
+    """A pack of everything, in Norwegian, being drawn by a process that last showed it was alive
+    so many seconds ago."""
     started = clock.now() - dt.timedelta(minutes=5)
+    session = county.sessions[1]
+    everything = pack_jobs.default_choice(county.network)
     pack = SessionPack(
         session_id=county.sessions[1].id,
         status="running",
@@ -147,6 +151,8 @@ def _running(county, db_session, heartbeat_seconds_ago: float) -> SessionPack:
         progress=40,
         language="nb",
         data_until=month(8),
+        choice=everything.as_json(),
+        request_key=pack_jobs.request_key(session, everything, "nb"),
         error="",
         created_at=started,
         started_at=started,
@@ -260,3 +266,139 @@ def test_a_pack_being_made_says_so_and_carries_what_to_say_when_ready(
     again = client.post(_url(county))
     pack = db_session.query(SessionPack).one()
     assert again.headers["Location"].endswith(f"?pack={pack.id}")
+
+
+# --- choosing what goes in, and one build per content ----------------------------------------
+
+
+def _choose(county, teams, measures, notes=None, positions=None) -> dict:
+    """The pack page's form: the teams and measures ticked, a position per measure, a text per team."""
+    form = {"choose": "1"}
+    for team in teams:
+        form[f"team_{team.id}"] = "y"
+    for team, text in (notes or {}).items():
+        form[f"note_{team.id}"] = text
+    for measure in measures:
+        form[f"measure_{measure.id}"] = "y"
+    for measure, position in (positions or {}).items():
+        form[f"position_{measure.id}"] = str(position)
+    return form
+
+
+def _pages_text(client, pack) -> list[str]:
+    pdf = client.get(f"/networks/packs/{pack.id}/pdf")
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages]
+
+
+def test_the_facilitator_chooses_teams_measures_their_order_and_a_text(
+    client, auth, county, world, db_session
+):
+    auth.login(world.users["facilitator"])
+    page = client.get(_url(county)).get_data(as_text=True)
+    # everything is ticked at first, and the text field says no patient information goes there
+    for team in county.teams:
+        assert re.search(
+            rf'<input[^>]*checked[^>]*name="team_{team.id}"|name="team_{team.id}"[^>]*checked', page
+        )
+    assert "aggregerte" in page and "pasient" in page
+    borre, tjome = county.teams[1], county.teams[2]
+    learned = "Vekt hver mandag virket.\n\nNeste: kveldsmåltid."
+    form = _choose(
+        county,
+        [tjome, borre],
+        [county.screening, county.falls],
+        notes={borre: learned},
+        positions={county.falls: 1, county.screening: 2},
+    )
+    response = client.post(_url(county), data=form)
+    assert response.status_code == 302
+    pack = db_session.query(SessionPack).one()
+    assert pack.status == "done", pack.error
+    text = _pages_text(client, pack)
+    # cover, contents, the network as one (falls first), the summary, Borre's charts and its text,
+    # then Tjøme's charts: two teams of four, by name
+    assert len(text) == 2 + 2 + 1 + (1 + 1) + 1
+    assert "Fall" in text[2] and county.falls.name in text[2]
+    assert county.screening.name in text[3]
+    assert borre.name in text[5] and tjome.name not in text[5]
+    assert borre.name in text[6] and "Hva vi lærte" in text[6]
+    assert "Vekt hver mandag virket." in text[6] and "Neste: kveldsmåltid." in text[6]
+    assert tjome.name in text[7]
+    assert all(county.teams[0].name not in t for t in text[5:])
+    # the falls chart comes first on a team's page too
+    assert text[5].index(county.falls.name) < text[5].index(county.screening.name)
+    # the page shows what the pack holds
+    page = client.get(_url(county)).get_data(as_text=True)
+    content = re.search(r'data-testid="pack-content">(.*?)</div>', page, re.S).group(1)
+    assert borre.name in content and tjome.name in content and county.teams[0].name not in content
+
+
+def test_a_choice_without_a_team_or_a_measure_is_refused_with_a_reason(
+    client, auth, county, world, db_session
+):
+    auth.login(world.users["facilitator"])
+    response = client.post(_url(county), data=_choose(county, [], [county.falls]))
+    assert response.status_code == 400
+    assert "Velg minst ett team." in response.get_data(as_text=True)
+    response = client.post(_url(county), data=_choose(county, county.teams, []))
+    assert response.status_code == 400
+    assert "Velg minst én måling." in response.get_data(as_text=True)
+    assert db_session.query(SessionPack).count() == 0
+
+
+def test_asking_again_for_the_same_content_gives_the_pack_already_made(
+    client, auth, county, world, db_session
+):
+    auth.login(world.users["facilitator"])
+    locations = {client.post(_url(county)).headers["Location"] for _ in range(4)}
+    pack = db_session.query(SessionPack).one()  # four clicks, one pack
+    assert pack.status == "done"
+    assert locations == {f"{_url(county)}?pack={pack.id}"}
+    # the same choice from the pack's page is the same content as the dashboard's one click
+    form = _choose(county, county.teams, [county.screening, county.falls])
+    assert client.post(_url(county), data=form).headers["Location"].endswith(f"?pack={pack.id}")
+    assert db_session.query(SessionPack).count() == 1
+
+
+def test_a_changed_choice_or_changed_data_builds_anew(client, auth, county, world, db_session):
+    auth.login(world.users["facilitator"])
+    client.post(_url(county))
+    fewer = _choose(county, county.teams[:2], [county.screening, county.falls])
+    client.post(_url(county), data=fewer)
+    reordered = _choose(county, county.teams, [county.screening, county.falls], positions={county.falls: 1})
+    client.post(_url(county), data=reordered)
+    with_text = _choose(
+        county, county.teams, [county.screening, county.falls], notes={county.teams[0]: "Tavlemøter"}
+    )
+    client.post(_url(county), data=with_text)
+    assert db_session.query(SessionPack).count() == 4
+    # a month of the pack's data corrected: the same click now builds a new pack
+    saved = (
+        db_session.query(Measurement)
+        .filter_by(team_id=county.teams[0].id, measure_id=county.screening.id, period=month(5))
+        .one()
+    )
+    change = recording.Change(
+        saved.team_id,
+        saved.measure_id,
+        saved.period,
+        recording.Values(saved.denominator - 1, saved.denominator),
+        recording.Base(saved.id, saved.version),
+    )
+    recording.save_many([change], world.users["facilitator"])
+    db_session.commit()
+    client.post(_url(county))
+    assert db_session.query(SessionPack).count() == 5
+    client.post(_url(county))
+    assert db_session.query(SessionPack).count() == 5
+
+
+def test_a_pack_of_another_choice_is_built_while_one_is_being_made(
+    client, auth, county, world, db_session, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "JOB_RUNNER", "worker")
+    auth.login(world.users["facilitator"])
+    client.post(_url(county))
+    client.post(_url(county), data=_choose(county, county.teams[:1], [county.falls]))
+    client.post(_url(county))  # the first again, still waiting: followed
+    assert db_session.query(SessionPack).filter_by(status="queued").count() == 2
