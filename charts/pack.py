@@ -17,12 +17,13 @@ from __future__ import annotations
 import io
 import math
 import multiprocessing
+import queue
 import unicodedata
 import zipfile
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Sequence
+from typing import Callable, Sequence
 
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
@@ -31,7 +32,7 @@ from matplotlib.lines import Line2D
 from charts import page, render, style
 from charts.matrix import SummaryMatrixData, draw_matrix
 from charts.signals import SignalCountsData, draw_signal_counts, render_signal_counts
-from charts.spc import SpcFigureData, draw_spc, render_spc, with_text
+from charts.spc import SpcFigureData, draw_spc, render_spc
 from charts.text import Measurer
 
 
@@ -39,13 +40,15 @@ from charts.text import Measurer
 class TeamSection:
     """One team's part of the pack. Each chart's ``text.alt_description`` is its reading;
     ``interventions`` are short lines the app formats (e.g. "mars 2026: Nutrition bundle");
-    ``chart_names`` a short name per chart for its PNG in the ZIP (default: the chart's title)."""
+    ``chart_names`` a short name per chart for its PNG in the ZIP (default: the chart's title);
+    ``note`` the facilitator's plain text ("what we learned"), a page of its own after the charts."""
 
     name: str
     subtitle: str = ""
     charts: tuple[SpcFigureData, ...] = ()
     interventions: tuple[str, ...] = ()
     chart_names: tuple[str, ...] = ()
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class PackText:
     no_reading: str = ""
     page: str = "Page {page} of {pages}"
     teams_count: str = "{n} teams"
+    note: str = "What we learned"
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,10 @@ def _team_pages(team: TeamSection) -> int:
     return max(1, math.ceil(len(team.charts) / CHARTS_PER_PAGE))
 
 
+def _note_pages(team: TeamSection) -> int:
+    return 1 if team.note.strip() else 0
+
+
 def _matrix_pages(pack: PackData) -> int:
     if pack.matrix is None:
         return 0
@@ -164,21 +172,32 @@ def _plan(pack: PackData) -> _Plan:
     firsts = []
     for team in pack.teams:
         firsts.append(n + 1)
-        n += _team_pages(team)
+        n += _team_pages(team) + _note_pages(team)
     return _Plan(n, matrix_first, tuple(firsts), network_first)
 
 
 # --- PDF ---------------------------------------------------------------------------------
 
 
-def render_pack_pdf(pack: PackData) -> bytes:
-    """The pack as one A4-landscape PDF (deterministic bytes)."""
+# Told ``(done, total)`` after each page of the PDF and each PNG: how far a build has come.
+Progress = Callable[[int, int], None]
+
+
+def drawing_steps(pack: PackData) -> int:
+    """What :func:`render_pack` reports progress in: the PDF's pages and the ZIP's PNGs."""
+    network_pngs = sum(2 if m.pooled is not None else 1 for m in pack.network.measures) if pack.network else 0
+    return _plan(pack).pages + network_pngs + sum(len(team.charts) for team in pack.teams)
+
+
+def render_pack_pdf(pack: PackData, progress: Callable[[], None] | None = None) -> bytes:
+    """The pack as one A4-landscape PDF (deterministic bytes); ``progress()`` after each page."""
     plan = _plan(pack)
     buf = io.BytesIO()
     md = render.metadata("pdf", render.AltText(pack.title, pack.subtitle))
     with render.context(PAGE), PdfPages(buf, metadata=md) as pdf:
         for fig in _pages(pack, plan):
             pdf.savefig(fig)
+            _tell(progress)
     return buf.getvalue()
 
 
@@ -200,6 +219,9 @@ def _pages(pack: PackData, plan: _Plan):
     for team in pack.teams:
         for k in range(_team_pages(team)):
             yield _team_page(pack, plan, team, k, pageno)
+            pageno += 1
+        if _note_pages(team):
+            yield _note_page(pack, plan, team, pageno)
             pageno += 1
 
 
@@ -365,6 +387,37 @@ def _team_page(pack: PackData, plan: _Plan, team: TeamSection, k: int, pageno: i
     return fig
 
 
+def _note_page(pack: PackData, plan: _Plan, team: TeamSection, pageno: int) -> Figure:
+    """The facilitator's text for the team ("what we learned"), after the team's charts: plain
+    paragraphs as typed, a blank line between them."""
+    fig, m = _new_page(pack, plan, pageno)
+    W, H = PAGE.width, PAGE.height
+    L = m.line_height(PAGE.base_pt)
+    pad = 0.45 * L
+    top = page.heading(fig, m, PAGE, pad, H - pad * 0.8, W - 2 * pad, team.name, pack.text.note) - 0.2
+    pt = PAGE.pt("body")
+    lh = m.line_height(pt) * 1.12
+    bottom = 0.45 * L + m.line_height(PAGE.pt("footnote")) + 0.2
+    for line in team.note.strip().splitlines():
+        if top - lh < bottom:
+            break
+        if not line.strip():
+            top -= 0.5 * lh
+            continue
+        top = page.paragraph(
+            fig,
+            m,
+            pad + 0.3,
+            top,
+            W - 2 * pad - 0.6,
+            line.strip(),
+            pt,
+            max_lines=max(1, int((top - bottom) / lh)),
+            color=style.TEXT,
+        )
+    return fig
+
+
 # --- PNG ZIP -----------------------------------------------------------------------------
 
 _FOLD = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "å": "a", "Å": "A"})
@@ -419,17 +472,14 @@ def png_names(pack: PackData) -> tuple[tuple[str, ...], ...]:
     return tuple(names)
 
 
-def _on_its_own(subtitle: str, page_subtitle: str) -> str:
-    """A PNG is shown without its page: its subtitle says what the page's heading said."""
-    return " · ".join(part for part in (page_subtitle, subtitle) if part)
-
-
-def _team_pngs(team: TeamSection, names: Sequence[str], size: str) -> list[tuple[str, bytes]]:
-    heading = " · ".join(part for part in (team.name, team.subtitle) if part)
-    return [
-        (name, render_spc(with_text(c, subtitle=_on_its_own(c.text.subtitle, heading)), "png", size))
-        for name, c in zip(names, team.charts, strict=True)
-    ]
+def _team_pngs(
+    team: TeamSection, names: Sequence[str], size: str, progress: Callable[[], None] | None = None
+) -> list[tuple[str, bytes]]:
+    files = []
+    for name, chart in zip(names, team.charts, strict=True):
+        files.append((name, render_spc(chart, "png", size)))
+        _tell(progress)
+    return files
 
 
 def network_png_names(pack: PackData) -> tuple[tuple[str, str], ...]:
@@ -446,20 +496,18 @@ def network_png_names(pack: PackData) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _network_pngs(pack: PackData, size: str) -> list[tuple[str, bytes]]:
+def _network_pngs(
+    pack: PackData, size: str, progress: Callable[[], None] | None = None
+) -> list[tuple[str, bytes]]:
     files = []
     for measure, (pooled, signals) in zip(
         pack.network.measures if pack.network else (), network_png_names(pack)
     ):
-        heading = pack.network.subtitle
         if measure.pooled is not None:
-            chart = with_text(measure.pooled, subtitle=_on_its_own(measure.pooled.text.subtitle, heading))
-            files.append((pooled, render_spc(chart, "png", size)))
-        counts = replace(
-            measure.signals,
-            text=replace(measure.signals.text, subtitle=_on_its_own(measure.signals.text.subtitle, heading)),
-        )
-        files.append((signals, render_signal_counts(counts, "png", size)))
+            files.append((pooled, render_spc(measure.pooled, "png", size)))
+            _tell(progress)
+        files.append((signals, render_signal_counts(measure.signals, "png", size)))
+        _tell(progress)
     return files
 
 
@@ -473,29 +521,64 @@ def _zip(files: Sequence[tuple[str, bytes]]) -> bytes:
     return buf.getvalue()
 
 
-def render_pack_zip(pack: PackData, size: str = "slide") -> bytes:
-    """The network's and every team's charts as PNGs in a ZIP (one folder each), in one process."""
-    files = _network_pngs(pack, size) + [
+def render_pack_zip(pack: PackData, size: str = "slide", progress: Callable[[], None] | None = None) -> bytes:
+    """The network's and every team's charts as PNGs in a ZIP (one folder each), in one process;
+    ``progress()`` after each PNG."""
+    files = _network_pngs(pack, size, progress) + [
         f
         for team, names in zip(pack.teams, png_names(pack), strict=True)
-        for f in _team_pngs(team, names, size)
+        for f in _team_pngs(team, names, size, progress)
     ]
     return _zip(files)
 
 
+def _tell(progress: Callable[[], None] | None) -> None:
+    if progress is not None:
+        progress()
+    elif _STEPS is not None:  # in a worker process of render_pack
+        _STEPS.put(1)
+
+
+# In a worker process of render_pack: where it tells each step done.
+_STEPS = None
+
+
+def _tell_steps_to(steps) -> None:
+    global _STEPS
+    _STEPS = steps
+
+
 def render_pack(
-    pack: PackData, *, workers: int | None = None, png_size: str = "slide", mp_context: str = "spawn"
+    pack: PackData,
+    *,
+    workers: int | None = None,
+    png_size: str = "slide",
+    mp_context: str = "spawn",
+    progress: Progress | None = None,
 ) -> PackFiles:
-    """The PDF and the PNG ZIP, rendered in ``workers`` processes (default: all CPUs).
+    """The PDF and the PNG ZIP, rendered in ``workers`` processes (default: all CPUs), telling
+    ``progress(done, total)`` after each of the :func:`drawing_steps` (a page, a PNG).
 
     "spawn" is the safe default inside a threaded web server (forking a process that holds
     other threads' locks can deadlock); a CLI may pass "fork" to save start-up time.
     """
     workers = workers or multiprocessing.cpu_count()
+    total = drawing_steps(pack)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(min(done, total), total)
+
     if workers <= 1:
-        return PackFiles(render_pack_pdf(pack), render_pack_zip(pack, png_size))
+        return PackFiles(render_pack_pdf(pack, step), render_pack_zip(pack, png_size, step))
     ctx = multiprocessing.get_context(mp_context)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as ex:
+    steps = ctx.Queue()
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_tell_steps_to, initargs=(steps,)
+    ) as ex:
         # the PDF, by far the largest job, first; the teams' PNGs fill the other worker
         # and then every worker, so the pool finishes together
         pdf_future = ex.submit(render_pack_pdf, pack)
@@ -503,5 +586,14 @@ def render_pack(
             ex.submit(_team_pngs, team, team_names, png_size)
             for team, team_names in zip(pack.teams, png_names(pack), strict=True)
         ]
+        futures = [pdf_future, *png_futures]
+        while True:
+            try:
+                steps.get(timeout=0.1)
+            except queue.Empty:
+                if all(f.done() for f in futures):
+                    break
+                continue
+            step()
         files = [f for fut in png_futures for f in fut.result()]
         return PackFiles(pdf_future.result(), _zip(files))

@@ -21,7 +21,7 @@ from learnnet.backup import backup_cli
 from learnnet.cli import demo_cli, jobs_cli, templates_cli, users_cli
 from learnnet.county import bp as county_bp
 from learnnet.errors import register as register_errors
-from learnnet.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from learnnet.extensions import babel, bootstrap, csrf, db, login_manager, mail, migrate
 from learnnet.health import bp as health_bp
 from learnnet.home import bp as home_bp
 from learnnet.i18n import register_template_helpers as register_i18n
@@ -29,6 +29,8 @@ from learnnet.i18n import select_locale
 from learnnet.imports import bp as imports_bp
 from learnnet.networks import bp as networks_bp
 from learnnet.networks.cli import packs_cli
+from learnnet.reminders import bp as reminders_bp
+from learnnet.reminders.cli import reminders_cli
 from learnnet.security import register_headers, register_nul_guard, register_proxy_fix
 from learnnet.teams import bp as teams_bp
 
@@ -64,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     bootstrap.init_app(app)
+    mail.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
@@ -79,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     csrf.exempt(health_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(reminders_bp)
     # The API authenticates every request by its bearer token, never by a cookie, so CSRF cannot apply.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
@@ -92,6 +96,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(packs_cli)
+    app.cli.add_command(reminders_cli)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -33,6 +33,15 @@ def _count(env, name: str, default: int) -> int:
     return int(value)
 
 
+def _flag(env, name: str, default: bool) -> bool:
+    value = env.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+        raise ConfigError(f"{name} must be true or false, not {value!r}")
+    return value in {"1", "true", "yes", "on"}
+
+
 def _job_runner(env) -> str:
     # LEARNNET_PACK_RUNNER is the setting's old name, still read when the new one is not set.
     name = "LEARNNET_JOB_RUNNER" if env.get("LEARNNET_JOB_RUNNER", "").strip() else "LEARNNET_PACK_RUNNER"
@@ -91,4 +100,14 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "JOB_RUNNER": _job_runner(env),
         # Processes that draw a pack's charts.
         "PACK_WORKERS": _count(env, "LEARNNET_PACK_WORKERS", min(4, os.cpu_count() or 1)),
+        # E-mail (reminders) through SMTP, read by Flask-Mailman.
+        "MAIL_SERVER": env.get("MAIL_SERVER", "").strip() or "localhost",
+        "MAIL_PORT": _count(env, "MAIL_PORT", 25),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", "").strip() or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _flag(env, "MAIL_USE_TLS", False),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "").strip() or "learnnet@localhost",
+        "MAIL_TIMEOUT": 30,
+        # The address users reach learnnet at: the links in e-mails start with it.
+        "PUBLIC_URL": env.get("LEARNNET_PUBLIC_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000",
     }

@@ -147,6 +147,11 @@ def can_build_pack(user: User, network: Network) -> bool:
     return can_manage_network(user, network)
 
 
+def can_send_reminder(user: User, network: Network) -> bool:
+    """Reminders are sent by hand by those who run the network."""
+    return can_manage_network(user, network)
+
+
 def can_compare(user: User, network: Network) -> bool:
     """The county comparison of a network's units: the centre, admins and viewers (with small
     numbers suppressed), and the network's facilitators."""

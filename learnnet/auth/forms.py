@@ -21,3 +21,9 @@ class LoginForm(BaseForm):
 class LanguageForm(BaseForm):
     language = SelectField(choices=[SelectChoice("nb", "Norsk bokmål"), SelectChoice("en", "English")])
     next = HiddenField()
+
+
+class RemindersForm(BaseForm):
+    reminders = BooleanField(
+        _l("E-mail me when my team's numbers for a month are due, and when they are late")
+    )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from learnnet import audit, clock
 from learnnet.accounts import MIN_PASSWORD_LENGTH
 from learnnet.auth import bp, throttle
-from learnnet.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
+from learnnet.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, RemindersForm
 from learnnet.auth.services import authenticate, relogin
 from learnnet.extensions import db, login_manager
 from learnnet.models import User
@@ -133,3 +133,20 @@ def password():
             flash(_("Your new password is saved. Use it the next time you log in."), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form, min_password=MIN_PASSWORD_LENGTH)
+
+
+@bp.route("/account/reminders", methods=["GET", "POST"])
+@login_required
+def reminders():
+    """Everyone chooses whether they get e-mail reminders of their team's months."""
+    # An unticked box sends nothing: on a POST the choice is only what was sent.
+    form = RemindersForm(obj=current_user if request.method == "GET" else None)
+    if form.validate_on_submit():
+        current_user.reminders = form.reminders.data
+        db.session.commit()
+        if form.reminders.data:
+            flash(_("You get e-mail reminders when your team's numbers are due."), "success")
+        else:
+            flash(_("You get no more e-mail reminders."), "success")
+        return redirect(url_for("auth.reminders"))
+    return render_template("auth/reminders.html", form=form)

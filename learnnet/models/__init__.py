@@ -17,10 +17,12 @@ from learnnet.models.logins import FailedLogin
 from learnnet.models.networks import LearningSession, Network, Team, network_facilitator
 from learnnet.models.org import Municipality, Region, Unit
 from learnnet.models.packs import SessionPack
+from learnnet.models.reminders import REMINDER_KINDS, Reminder
 from learnnet.models.tokens import ApiToken
 from learnnet.models.work import Intervention, PdsaCycle
 
 __all__ = [
+    "REMINDER_KINDS",
     "ROLES",
     "ApiToken",
     "AuditEvent",
@@ -40,6 +42,7 @@ __all__ = [
     "Network",
     "PdsaCycle",
     "Region",
+    "Reminder",
     "SeriesVersion",
     "SessionPack",
     "Team",

@@ -37,6 +37,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(sa.String(20))
     language: Mapped[str | None] = mapped_column(sa.String(5))
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    # E-mail reminders when a team's month is due; each person may turn them off.
+    reminders: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # When an administrator last changed the account (set by learnnet/admin/users.py, not by a

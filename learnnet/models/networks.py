@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from learnnet.models.work import Intervention
 
 NETWORK_STATUSES = ("planned", "active", "closed")
+DEFAULT_REMINDER_DAY = 5
 
 network_facilitator = sa.Table(
     "network_facilitator",
@@ -35,6 +36,7 @@ class Network(db.Model):
         sa.CheckConstraint(choice_check("rule_set", RULE_SETS), name="rule_set"),
         sa.CheckConstraint("end_date >= start_date", name="dates_ordered"),
         sa.CheckConstraint("language IN ('nb', 'en')", name="language"),
+        sa.CheckConstraint("reminder_day BETWEEN 1 AND 28", name="reminder_day"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +50,11 @@ class Network(db.Model):
     rule_set: Mapped[str] = mapped_column(sa.String(20), default="anhoej")
     # The language its measure definitions are written in.
     language: Mapped[str] = mapped_column(sa.String(5), default="nb")
+    # The day of the next month on which a month's numbers are due: its teams are reminded then,
+    # and again a week later when they have not entered it (learnnet/reminders/).
+    reminder_day: Mapped[int] = mapped_column(
+        sa.Integer, default=DEFAULT_REMINDER_DAY, server_default=str(DEFAULT_REMINDER_DAY)
+    )
 
     region: Mapped[Region] = relationship(back_populates="networks")
     sessions: Mapped[list[LearningSession]] = relationship(

@@ -50,3 +50,4 @@ def build_now(session_id: int, language: str, output: str | None):
         names = packs.file_names(pack)
         (folder / names.pdf).write_bytes(pack.pdf)
         (folder / names.zip).write_bytes(pack.png_zip)
+        (folder / names.pptx).write_bytes(pack.pptx)

@@ -8,12 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import undefer
 
+from charts import slides
 from learnnet import jobs, permissions
 from learnnet.extensions import db
 from learnnet.models import JobState, LearningSession, SessionPack
 from learnnet.models.jobs import STOPPED
 from learnnet.networks import bp
 from learnnet.networks import packs as pack_service
+from learnnet.networks.forms import NOTE_WARNING, pack_choice_form
 from learnnet.networks.services import data_until, session_topic
 
 
@@ -53,6 +55,10 @@ def status_of(pack: SessionPack) -> dict:
         "finished": pack.is_finished or stalled,
         "pdf": url_for("networks.pack_file", pack_id=pack.id, kind="pdf") if done else None,
         "zip": url_for("networks.pack_file", pack_id=pack.id, kind="zip") if done else None,
+        # packs made before presentations were made have none
+        "pptx": url_for("networks.pack_file", pack_id=pack.id, kind="pptx")
+        if done and pack.pptx_size
+        else None,
         "seconds": pack.seconds,
     }
 
@@ -73,11 +79,23 @@ def notice_state(pack: SessionPack) -> str:
     return "done" if status["status"] == "done" else "failed"
 
 
+def _choice_form(session: LearningSession, packs: list[SessionPack], formdata=None):
+    """The form for what goes in; unsent, it holds the newest pack's choice (else everything)."""
+    network = session.network
+    choice = pack_service.choice_of(packs[0]) if packs else pack_service.default_choice(network)
+    return pack_choice_form(
+        pack_service.ordered_teams(network), list(network.measures), choice=choice, formdata=formdata
+    )
+
+
 @bp.route("/<int:network_id>/sessions/<int:session_id>/pack")
 @login_required
 def session_pack(network_id: int, session_id: int):
     session = _session_or_abort(network_id, session_id)
-    packs = pack_service.packs_of(session)
+    return _pack_page(session, pack_service.packs_of(session))
+
+
+def _pack_page(session: LearningSession, packs: list[SessionPack], form=None):
     # The pack just asked for (?pack=id), else one still being made, has a notice above the list.
     asked = request.args.get("pack", type=int)
     notice = next((p for p in packs if p.id == asked), None) or next(
@@ -95,6 +113,9 @@ def session_pack(network_id: int, session_id: int):
         notice_texts=notice_texts(),
         can_build=permissions.can_build_pack(current_user, session.network),
         status_of=status_of,
+        form=form or _choice_form(session, packs),
+        note_warning=NOTE_WARNING,
+        content_of=lambda pack: pack_service.chosen(session.network, pack_service.choice_of(pack)),
     )
 
 
@@ -105,16 +126,20 @@ def build_pack(network_id: int, session_id: int):
     if not permissions.can_build_pack(current_user, session.network):
         abort(403)
     packs = pack_service.packs_of(session)
+    if "choose" in request.form:  # the pack page's form; the dashboard's one click takes everything
+        form = _choice_form(session, packs, formdata=request.form)
+        if not form.validate():
+            return _pack_page(session, packs, form), 400
+        choice = form.choice()
+    else:
+        choice = pack_service.default_choice(session.network)
     for stalled in (p for p in packs if pack_service.JOB.is_stalled(p)):
         # Its process died: given up, so that no worker takes it over beside the new one.
         jobs.give_up(pack_service.JOB, stalled)
-    running = [p for p in packs if not p.is_finished]
-    if running:  # the page follows the one being made
-        pack = running[0]
-    else:
-        pack = pack_service.request_pack(session, current_user, str(get_locale() or "nb")[:2])
+    # The same content again: the page follows the pack made or being made.
+    pack, new = pack_service.ask_for_pack(session, current_user, str(get_locale() or "nb")[:2], choice)
     db.session.commit()
-    if not running:
+    if new:
         jobs.start(pack_service.JOB, pack)
     return redirect(
         url_for("networks.session_pack", network_id=network_id, session_id=session_id, pack=pack.id)
@@ -133,15 +158,18 @@ def pack_status(pack_id: int):
 @bp.route("/packs/<int:pack_id>/<kind>")
 @login_required
 def pack_file(pack_id: int, kind: str):
-    if kind not in ("pdf", "zip"):
+    if kind not in ("pdf", "zip", "pptx"):
         abort(404)
-    pack = _pack_or_abort(pack_id, "pdf" if kind == "pdf" else "png_zip")
-    if pack.status != JobState.DONE:
+    pack = _pack_or_abort(pack_id, {"pdf": "pdf", "zip": "png_zip", "pptx": "pptx"}[kind])
+    if pack.status != JobState.DONE or (kind == "pptx" and pack.pptx is None):
         abort(404)
     names = pack_service.file_names(pack)
     if kind == "pdf":
         response = Response(pack.pdf, mimetype="application/pdf")
         filename = names.pdf
+    elif kind == "pptx":
+        response = Response(pack.pptx, mimetype=slides.MIMETYPE)
+        filename = names.pptx
     else:
         response = Response(pack.png_zip, mimetype="application/zip")
         filename = names.zip

@@ -1,10 +1,15 @@
 """The learning-session pack: the network seen as one (each measure's pooled chart and the count of
 teams with a signal), then every team's charts, with the data up to the month before the session,
-as one PDF and a ZIP of PNGs, built in the background.
+as one PDF, a ZIP of PNGs and a PowerPoint presentation, built in the background.
 
 A build is a job (:data:`JOB`, see :mod:`learnnet.jobs`): its whole state is its
 :class:`SessionPack` row (status, progress, files), so the page that polls it may be served by any
 worker on any server, and a thread of the web process or a worker may build it.
+
+The facilitator chooses what goes in (:class:`PackChoice`: the teams, the measures and their order,
+a text per team); the choice is kept on the row. Asking again for the same content — the same
+session, choice and language, and no series drawn changed since (:func:`request_key`) — finds the
+pack already made or being made (:func:`existing_pack`) rather than making another.
 
 The pack is reproducible: everything drawn comes from the database in a fixed order, no clock
 time is drawn or written into the files, and ``charts`` renders deterministically — so the same
@@ -15,6 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from flask import current_app
@@ -34,15 +41,17 @@ from charts.pack import (
     slug,
 )
 from charts.render import drawing_version
+from charts.slides import SlideText, pack_pictures, render_pack_pptx
 from charts.spc import SpcFigureData, with_text
 from learnnet import clock, jobs
 from learnnet.analysis import analyse_team_measure
 from learnnet.analysis.chartdata import figure_data
 from learnnet.analysis.readings import brief
+from learnnet.analysis.series import series_versions
 from learnnet.extensions import db
 from learnnet.i18n import month_label, month_name, number
 from learnnet.measurements.periods import month_start
-from learnnet.models import JobState, LearningSession, SessionPack, User
+from learnnet.models import JobState, LearningSession, MeasureDefinition, Network, SessionPack, Team, User
 from learnnet.networks.figures import pooled_figure, pooled_reading, signals_figure
 from learnnet.networks.services import (
     cell_of,
@@ -54,10 +63,126 @@ from learnnet.networks.services import (
 )
 from learnnet.suppression import Suppression
 
-__all__ = ["JOB", "build", "content_hash", "data_until", "latest_missing", "pack_data", "request_pack"]
+__all__ = [
+    "JOB",
+    "PackChoice",
+    "ask_for_pack",
+    "build",
+    "choice_of",
+    "content_hash",
+    "data_until",
+    "default_choice",
+    "existing_pack",
+    "latest_missing",
+    "pack_data",
+    "request_key",
+    "request_pack",
+]
 
 # The pack is for the people who run the network, who see every team in full.
 NO_SUPPRESSION = Suppression(threshold=0, open_team_ids=None)
+
+
+# --- what goes in -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackChoice:
+    """What the facilitator puts in the pack: the teams, in the pack's order; the measures, in the
+    order of their pages and charts; a plain text per team ("what we learned"), by team id, for the
+    teams that have one."""
+
+    team_ids: tuple[int, ...]
+    measure_ids: tuple[int, ...]
+    notes: tuple[tuple[int, str], ...] = ()
+
+    def note(self, team_id: int) -> str:
+        return dict(self.notes).get(team_id, "")
+
+    def as_json(self) -> dict:
+        return {
+            "teams": list(self.team_ids),
+            "measures": list(self.measure_ids),
+            "notes": {str(team_id): text for team_id, text in self.notes},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> PackChoice:
+        notes = sorted((int(k), str(v)) for k, v in (data.get("notes") or {}).items() if str(v).strip())
+        return cls(
+            tuple(int(t) for t in data.get("teams", ())),
+            tuple(int(m) for m in data.get("measures", ())),
+            tuple(notes),
+        )
+
+
+def ordered_teams(network: Network) -> list[Team]:
+    """The network's teams in the dashboard's order: by name."""
+    return sorted(network.teams, key=lambda t: (t.name, t.id))
+
+
+def default_choice(network: Network) -> PackChoice:
+    """Every team and every measure, in the dashboard's order, and no text."""
+    return PackChoice(tuple(t.id for t in ordered_teams(network)), tuple(m.id for m in network.measures))
+
+
+def choice_of(pack: SessionPack) -> PackChoice:
+    """What the pack holds; a pack made before there was a choice holds everything."""
+    if pack.choice is None:
+        return default_choice(pack.session.network)
+    return PackChoice.from_json(pack.choice)
+
+
+@dataclass(frozen=True)
+class ChosenContent:
+    """A choice as the network's objects: teams and measures that still exist, in the chosen order."""
+
+    teams: tuple[Team, ...]
+    measures: tuple[MeasureDefinition, ...]
+    notes: dict[int, str]
+
+
+def chosen(network: Network, choice: PackChoice) -> ChosenContent:
+    teams = {t.id: t for t in network.teams}
+    measures = {m.id: m for m in network.measures}
+    return ChosenContent(
+        tuple(teams[i] for i in choice.team_ids if i in teams),
+        tuple(measures[i] for i in choice.measure_ids if i in measures),
+        dict(choice.notes),
+    )
+
+
+def request_key(session: LearningSession, choice: PackChoice, language: str) -> str:
+    """A hash of what a pack is made from: the session, the month its data ends, the choice, the
+    language, how charts are drawn, and the version of every series drawn (the chosen measures of
+    every team in the network, whose pooled charts the pack shows too). Any save to one of those
+    series gives a new key."""
+    network = session.network
+    versions = series_versions((t.id for t in network.teams), choice.measure_ids)
+    content = {
+        "session": session.id,
+        "until": data_until(session).isoformat(),
+        "language": language,
+        "choice": choice.as_json(),
+        "drawing": drawing_version(),
+        "series": sorted([t, m, str(started), version] for (t, m), (started, version) in versions.items()),
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def existing_pack(session: LearningSession, key: str) -> SessionPack | None:
+    """The newest pack of the session with the key, waiting, being made or done: asking again for
+    it gives it. A failed one, or one whose process died, does not count."""
+    found = db.session.scalars(
+        select(SessionPack)
+        .where(
+            SessionPack.session_id == session.id,
+            SessionPack.request_key == key,
+            SessionPack.status.in_((JobState.QUEUED, JobState.RUNNING, JobState.DONE)),
+        )
+        .order_by(SessionPack.id.desc())
+    )
+    return next((p for p in found if not JOB.is_stalled(p)), None)
 
 
 # --- what the pack shows --------------------------------------------------------------------
@@ -132,10 +257,11 @@ def _span(charts) -> str:
     return f"{month_name(min(dates))} – {month_name(max(dates))}" if dates else ""
 
 
-def _network_section(network, until: dt.date) -> NetworkSection:
-    """The network as one: a page per measure, its pooled chart above its teams with a signal."""
+def _network_section(network, measures_chosen: Iterable[MeasureDefinition], until: dt.date) -> NetworkSection:
+    """The network as one (every team of it): per chosen measure its pooled chart and its teams with
+    a signal, each on a page of its own."""
     measures = []
-    for measure in network.measures:
+    for measure in measures_chosen:
         pooled = pooled_chart(network, measure, NO_SUPPRESSION, until)
         signals = signal_counts(
             network, measure, NO_SUPPRESSION, until, periods=pooled.analysis.series.periods
@@ -161,14 +287,17 @@ def _network_section(network, until: dt.date) -> NetworkSection:
     )
 
 
-def pack_data(session: LearningSession) -> PackData:
-    """Everything the pack draws, in the current locale; teams by name, measures in order."""
+def pack_data(session: LearningSession, choice: PackChoice | None = None) -> PackData:
+    """Everything the pack draws, in the current locale: the chosen teams and measures in the
+    chosen order (default: all, teams by name, measures in the network's order), each team's text
+    after its charts."""
     network = session.network
     until = data_until(session)
     earlier = [s for s in network.sessions if s.number < session.number]
     since = data_until(earlier[-1]) if earlier else month_start(network.start_date)
-    teams = sorted(network.teams, key=lambda t: (t.name, t.id))
-    measures = list(network.measures)
+    content = chosen(network, choice or default_choice(network))
+    teams = list(content.teams)
+    measures = list(content.measures)
     sections = []
     rows = []
     for team in teams:
@@ -202,6 +331,7 @@ def pack_data(session: LearningSession) -> PackData:
                 charts=tuple(charts),
                 interventions=_interventions(team, since, until),
                 chart_names=tuple(chart_names),
+                note=content.notes.get(team.id, ""),
             )
         )
     matrix = (
@@ -247,7 +377,7 @@ def pack_data(session: LearningSession) -> PackData:
         footer=f"learnnet · {network.region.name} · {network.name}",
         teams=tuple(sections),
         matrix=matrix,
-        network=_network_section(network, until) if measures else None,
+        network=_network_section(network, measures, until) if measures else None,
         text=PackText(
             contents=_("Contents"),
             summary=_("Summary"),
@@ -257,7 +387,19 @@ def pack_data(session: LearningSession) -> PackData:
             no_reading="",
             page=_("Page %(page)s of %(pages)s", page="{page}", pages="{pages}"),
             teams_count=_("%(count)s teams", count="{n}"),
+            note=_("What we learned"),
         ),
+    )
+
+
+def slide_text() -> SlideText:
+    """The presentation's own words, in the current locale."""
+    return SlideText(
+        numbers=_("The numbers"),
+        centre_line=_("Centre line"),
+        limits=_("Limits"),
+        target=_("Target"),
+        no_value=_("no value"),
     )
 
 
@@ -270,25 +412,37 @@ def content_hash(data: PackData) -> str:
 # --- building --------------------------------------------------------------------------------
 
 
+# The progress when drawing starts; each page and PNG drawn moves it on towards 99, and 100 is done.
+DRAWING_FROM = 40
+
+
 @dataclass(frozen=True)
 class PackFileNames:
     pdf: str
     zip: str
+    pptx: str = ""
 
 
 def file_names(pack: SessionPack) -> PackFileNames:
     stem = f"{slug(pack.session.network.name)}-samling-{pack.session.number}-{pack.data_until:%Y-%m}"
-    return PackFileNames(f"{stem}.pdf", f"{stem}-png.zip")
+    return PackFileNames(f"{stem}.pdf", f"{stem}-png.zip", f"{stem}.pptx")
 
 
-def request_pack(session: LearningSession, user: User, language: str) -> SessionPack:
+def request_pack(
+    session: LearningSession, user: User, language: str, choice: PackChoice | None = None
+) -> SessionPack:
+    """A new pack of ``choice`` (default: everything), waiting to be made."""
+    language = language if language in ("nb", "en") else "nb"
+    choice = choice or default_choice(session.network)
     pack = SessionPack(
         session_id=session.id,
         status=JobState.QUEUED,
         progress=0,
         step="queued",
-        language=language if language in ("nb", "en") else "nb",
+        language=language,
         data_until=data_until(session),
+        choice=choice.as_json(),
+        request_key=request_key(session, choice, language),
         created_by_id=user.id,
         error="",
     )
@@ -303,20 +457,42 @@ def build(
     """Build the pack's files and store them on the row, reporting progress as it goes."""
     report(step="collecting", progress=5, started_at=clock.now())
     with force_locale(pack.language):
-        data = pack_data(pack.session)
+        data = pack_data(pack.session, choice_of(pack))
+        words = slide_text()
     digest = content_hash(data)
     files = _files_made_before(pack, digest) if reuse else None
     # The report commits: no transaction is held while drawing (on SQLite it would keep every
     # other request waiting).
-    report(step="drawing", progress=40, content_hash=digest)
+    report(step="drawing", progress=DRAWING_FROM, content_hash=digest)
     if files is None:
-        files = render_pack(data, workers=workers or current_app.config.get("PACK_WORKERS") or 1)
+
+        def drawn(done: int, total: int) -> None:
+            report(progress=DRAWING_FROM + (99 - DRAWING_FROM) * done // total)
+
+        files = render_pack(
+            data, workers=workers or current_app.config.get("PACK_WORKERS") or 1, progress=drawn
+        )
+    # the slides show the ZIP's pictures, drawn at the slide size
+    presentation = render_pack_pptx(data, words, pack_pictures(data, files.zip))
     pack.step, pack.progress = "done", 100
     pack.pdf, pack.png_zip = files.pdf, files.zip
     pack.pdf_size, pack.zip_size = len(files.pdf), len(files.zip)
+    pack.pptx, pack.pptx_size = presentation, len(presentation)
     pack.pdf_sha256 = hashlib.sha256(files.pdf).hexdigest()
     pack.finished_at = clock.now()
     return JobState.DONE
+
+
+def ask_for_pack(
+    session: LearningSession, user: User, language: str, choice: PackChoice
+) -> tuple[SessionPack, bool]:
+    """The pack of this content: the one already made or being made, else a new one waiting to
+    be made (True). The request commits, then starts a new one."""
+    language = language if language in ("nb", "en") else "nb"
+    found = existing_pack(session, request_key(session, choice, language))
+    if found is not None:
+        return found, False
+    return request_pack(session, user, language, choice), True
 
 
 def _files_made_before(pack: SessionPack, digest: str) -> PackFiles | None:

@@ -433,6 +433,7 @@ def network_snapshot(network: Network) -> dict[str, Any]:
         "end_date": network.end_date.isoformat(),
         "rule_set": network.rule_set,
         "language": network.language,
+        "reminder_day": network.reminder_day,
         "measures": [m.code for m in network.measures],
     }
 
@@ -501,16 +502,31 @@ def add_team(user: User, network: Network, unit: Unit, name: str) -> Team:
 
 
 def add_session(user: User, network: Network, date: dt.date, title: str) -> LearningSession:
-    number = max((s.number for s in network.sessions), default=0) + 1
+    """Add a learning session; the network's sessions are numbered again in date order (a session
+    on the same day as another comes after it). The audit event names the sessions renumbered."""
+    existing = sorted(network.sessions, key=lambda s: (s.date, s.number))
+    position = sum(1 for s in existing if s.date <= date)
+    ordered = existing[:position] + [None] + existing[position:]
+    moved = {s.number: k + 1 for k, s in enumerate(ordered) if s is not None and s.number != k + 1}
+    if moved:
+        # Numbers are unique per network: the moved sessions step aside first, then take theirs.
+        top = max(s.number for s in existing) + len(ordered)
+        for s in existing:
+            if s.number in moved:
+                s.number += top
+        db.session.flush()
+        for k, s in enumerate(ordered):
+            if s is not None:
+                s.number = k + 1
+    number = position + 1
     session = LearningSession(network=network, number=number, date=date, title=title)
     db.session.add(session)
     db.session.flush()
-    audit.record(
-        user,
-        "learning_session.create",
-        session,
-        after={"network": network.id, "number": number, "date": date.isoformat(), "title": title},
-    )
+    db.session.refresh(network, ["sessions"])
+    after = {"network": network.id, "number": number, "date": date.isoformat(), "title": title}
+    if moved:
+        after["renumbered"] = {str(old): new for old, new in sorted(moved.items())}
+    audit.record(user, "learning_session.create", session, after=after)
     return session
 
 

@@ -35,6 +35,7 @@ from learnnet.networks.forms import (
     SessionForm,
 )
 from learnnet.networks.packs import packs_of
+from learnnet.reminders.services import reminders_of
 from learnnet.suppression import policy
 from learnnet.teams.services import complete_teams_per_network, completeness
 
@@ -119,6 +120,8 @@ def network(network_id: int):
         periods=periods,
         last_month=last,
         done=completeness(list(board.teams), periods),
+        reminded=reminders_of(list(board.teams), periods),
+        can_remind=permissions.can_send_reminder(current_user, network),
         municipalities=svc.municipalities_of(network),
         municipality_id=municipality_id,
         can_manage=permissions.can_manage_network(current_user, network),
@@ -254,11 +257,12 @@ def _template_groups(language: str) -> list[tuple[str, list[SelectChoice]]]:
     return list(groups.items())
 
 
-def _template_choices(language: str) -> list[SelectChoice]:
+def _template_choices(language: str, leave_out: frozenset[int] = frozenset()) -> list[SelectChoice]:
     return [
         SelectChoice(choice.value, f"{topic} · {choice.label}")
         for topic, choices in _template_groups(language)
         for choice in choices
+        if choice.value not in leave_out
     ]
 
 
@@ -313,7 +317,11 @@ class _SetupForms:
 
 def _setup_forms(network: Network) -> _SetupForms:
     measure_form = AddMeasureForm(prefix="measure")
-    measure_form.template.choices = _template_choices(network.language)
+    # Only the measures the network has not got yet.
+    added = {m.code for m in network.measures}
+    measure_form.template.choices = _template_choices(
+        network.language, frozenset(t.id for t in _templates() if t.code in added)
+    )
     team_form = AddTeamForm(prefix="team")
     team_form.unit.choices = [
         SelectChoice(u.id, f"{u.municipality.name} · {u.name}") for u in svc.units_outside(network)
@@ -323,11 +331,13 @@ def _setup_forms(network: Network) -> _SetupForms:
         SelectChoice(person.id, f"{person.name} ({person.email})")
         for person in svc.facilitator_candidates(network)
     ]
+    session_form = SessionForm(prefix="session")
+    session_form.period = (network.start_date, network.end_date)
     return _SetupForms(
         NetworkForm(obj=network, prefix="network"),
         measure_form,
         team_form,
-        SessionForm(prefix="session"),
+        session_form,
         facilitator_form,
     )
 
@@ -344,7 +354,10 @@ def _save_network(network: Network, forms: _SetupForms):
     form = forms.network
     if not form.validate_on_submit():
         return None
-    fields = ("name", "topic", "description", "start_date", "end_date", "status", "rule_set", "language")
+    fields = (
+        "name", "topic", "description", "start_date", "end_date", "status", "rule_set", "language",
+        "reminder_day",
+    )
     svc.update_network(current_user, network, **{name: getattr(form, name).data for name in fields})
     return _saved(network, _("The network is saved."))
 
@@ -354,9 +367,6 @@ def _add_measure(network: Network, forms: _SetupForms):
     if not form.validate_on_submit():
         return None
     template = db.session.get(MeasureTemplate, form.template.data)
-    if any(m.code == template.code for m in network.measures):
-        form.template.errors.append(_("The network has this measure already."))
-        return None
     svc.add_measure(current_user, network, template, form.target.data)
     return _saved(network, _("The measure is added."))
 

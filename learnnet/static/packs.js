@@ -30,6 +30,11 @@
     if (status.pdf) {
       item.querySelector(".ln-pack-pdf").href = status.pdf;
       item.querySelector(".ln-pack-zip").href = status.zip;
+      if (status.pptx) {
+        var pptx = item.querySelector(".ln-pack-pptx");
+        pptx.href = status.pptx;
+        pptx.hidden = false;
+      }
       item.querySelector(".ln-pack-links").hidden = false;
     }
   }

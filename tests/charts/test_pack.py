@@ -57,10 +57,24 @@ def test_zip_contents_and_determinism(small_pack):
     assert len(names) == 6 and names[-1].startswith("02-indre-havn/03-")
 
 
-def test_parallel_equals_serial(small_pack):
-    files = render_pack(small_pack, workers=2, png_size="web")
+def test_parallel_equals_serial_and_tells_every_page_and_png_drawn(small_pack):
+    told = []
+    files = render_pack(
+        small_pack, workers=2, png_size="web", progress=lambda done, total: told.append((done, total))
+    )
     assert files.pdf == render_pack_pdf(small_pack)
     assert files.zip == render_pack_zip(small_pack, "web")
+    # from the worker processes too: a report per page of the PDF and per PNG
+    steps = page_count(files.pdf) + len(zipfile.ZipFile(io.BytesIO(files.zip)).namelist())
+    assert told == [(k, steps) for k in range(1, steps + 1)]
+
+
+def test_a_teams_text_is_a_page_of_its_own_after_its_charts(small_pack):
+    teams = (replace(small_pack.teams[0], note="Vekt hver mandag.\n\nKveldsmat."), *small_pack.teams[1:])
+    pdf = render_pack_pdf(
+        replace(small_pack, teams=teams, text=replace(small_pack.text, note="Hva vi lærte"))
+    )
+    assert page_count(pdf) == page_count(render_pack_pdf(small_pack)) + 1
 
 
 def test_team_without_charts_or_matrix():
@@ -127,4 +141,6 @@ def test_zip_names_without_short_names_are_told_apart_by_their_titles(small_pack
     team = TeamSection("Hof", charts=(_named(chart, NEWS2_ADMISSION), _named(chart, NEWS2_CHANGE)))
     first, second = (_readable(name) for name in png_names(PackData(title="", teams=(team,)))[0])
     assert first == "hof/pasienter-med-fullstendig-sett-vitale-tegn-news2-ved-innkomst.png"
-    assert second == "hof/pasienter-med-fullstendig-sett-vitale-tegn-news2-ved-mistanke-om-endret-tilstand.png"
+    assert (
+        second == "hof/pasienter-med-fullstendig-sett-vitale-tegn-news2-ved-mistanke-om-endret-tilstand.png"
+    )

@@ -137,15 +137,3 @@ def test_the_summary_shows_full_team_names_values_and_every_kind_of_icon_with_it
 
 def test_the_summary_texts_do_not_overlap():
     assert_no_overlaps(build_matrix_figure(_matrix(), "a4"))
-
-
-def test_a_png_shown_on_its_own_names_its_team_and_period(monkeypatch):
-    import charts.pack as pack_module
-
-    drawn = []
-    monkeypatch.setattr(pack_module, "render_spc", lambda data, fmt, size: drawn.append(data) or b"png")
-    pack = samples.pack(1, 2, 12)
-    team = replace(pack.teams[0], subtitle="Horten · Jan 2024 – Dec 2024")
-    team = replace(team, charts=tuple(pack_module.with_text(c, subtitle="") for c in team.charts))
-    pack_module.render_pack_zip(replace(pack, teams=(team,)))
-    assert [d.text.subtitle for d in drawn] == [f"{team.name} · Horten · Jan 2024 – Dec 2024"] * 2

@@ -460,6 +460,7 @@ def test_a_name_of_only_spaces_is_refused(client, auth, world, db_session):
         "network-status": "active",
         "network-rule_set": "anhoej",
         "network-language": "nb",
+        "network-reminder_day": "5",
     }
     page = client.post(setup, data=form).get_data(as_text=True)
     assert page.count("Dette feltet er påkrevd.") == 2

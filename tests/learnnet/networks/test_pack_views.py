@@ -7,10 +7,12 @@ import io
 import re
 
 import pytest
+from pptx import Presentation
 from pypdf import PdfReader
 
 from learnnet import clock, jobs
-from learnnet.models import SessionPack
+from learnnet.measurements import recording
+from learnnet.models import Measurement, SessionPack
 from learnnet.networks import packs as pack_jobs
 from tests.clock import month
 from tests.learnnet import networkdata
@@ -54,6 +56,53 @@ def test_facilitator_makes_a_pack_and_downloads_it(client, auth, county, world, 
     assert 'data-testid="pack-pdf"' in page and "packs.js" in page
 
 
+def test_the_pack_is_also_a_presentation_in_the_users_language(client, auth, county, world, db_session):
+    auth.login(world.users["facilitator"])  # who reads bokmål
+    client.post(_url(county))
+    pack = db_session.query(SessionPack).one()
+    status = client.get(f"/networks/packs/{pack.id}/status").get_json()
+    response = client.get(status["pptx"])
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    disposition = response.headers["Content-Disposition"]
+    assert "attachment" in disposition and disposition.endswith('.pptx"')
+    slides = list(Presentation(io.BytesIO(response.data)).slides)
+    measures, teams = len(county.network.measures), len(county.teams)
+    # cover, contents, the network's pooled chart and teams with a signal per measure, summary,
+    # then each team's chart per measure (every team here has numbers for both)
+    assert len(slides) == 2 + 2 * measures + 1 + teams * measures
+    titles = [slide.shapes.title.text for slide in slides]
+    assert titles[1] == "Innhold" and titles[2 + 2 * measures] == "Sammendrag"
+    first_team = sorted(t.name for t in county.teams)[0]
+    assert titles[3 + 2 * measures].startswith(first_team)
+    assert "Tallene" in slides[-1].notes_slide.notes_text_frame.text
+    page = client.get(_url(county)).get_data(as_text=True)
+    assert f'href="{status["pptx"]}"' in page
+
+
+def test_a_pack_made_before_presentations_has_none_to_offer(client, auth, county, world, db_session):
+    pack = SessionPack(
+        session_id=county.sessions[1].id,
+        status="done",
+        step="done",
+        progress=100,
+        language="nb",
+        data_until=month(8),
+        error="",
+        pdf=b"%PDF-1.4",
+        png_zip=b"PK",
+        pdf_size=8,
+        zip_size=2,
+    )
+    db_session.add(pack)
+    db_session.commit()
+    auth.login(world.users["facilitator"])
+    status = client.get(f"/networks/packs/{pack.id}/status").get_json()
+    assert status["pdf"] and status["pptx"] is None
+    assert client.get(f"/networks/packs/{pack.id}/pptx").status_code == 404
+    assert client.get(f"/networks/packs/{pack.id}/pdf").status_code == 200
+
+
 def test_one_click_from_the_dashboard_prepares_the_next_session(client, auth, county, world, db_session):
     auth.login(world.users["facilitator"])
     page = client.get(f"/networks/{county.network.id}").get_data(as_text=True)
@@ -73,6 +122,7 @@ def test_the_status_and_files_of_a_pack_are_private(client, auth, county, world,
         auth.login(world.users[role])
         assert client.get(f"/networks/packs/{pack.id}/status").status_code == 403
         assert client.get(f"/networks/packs/{pack.id}/pdf").status_code == 403
+        assert client.get(f"/networks/packs/{pack.id}/pptx").status_code == 403
     assert client.get("/networks/packs/999999/status").status_code == 404
 
 
@@ -89,8 +139,11 @@ def test_a_running_pack_is_not_started_twice(client, auth, county, world, db_ses
 
 
 def _running(county, db_session, heartbeat_seconds_ago: float) -> SessionPack:
-    """A pack being drawn by a process that last showed it was alive so many seconds ago."""
+    """A pack of everything, in Norwegian, being drawn by a process that last showed it was alive
+    so many seconds ago."""
     started = clock.now() - dt.timedelta(minutes=5)
+    session = county.sessions[1]
+    everything = pack_jobs.default_choice(county.network)
     pack = SessionPack(
         session_id=county.sessions[1].id,
         status="running",
@@ -98,6 +151,8 @@ def _running(county, db_session, heartbeat_seconds_ago: float) -> SessionPack:
         progress=40,
         language="nb",
         data_until=month(8),
+        choice=everything.as_json(),
+        request_key=pack_jobs.request_key(session, everything, "nb"),
         error="",
         created_at=started,
         started_at=started,
@@ -211,3 +266,140 @@ def test_a_pack_being_made_says_so_and_carries_what_to_say_when_ready(
     again = client.post(_url(county))
     pack = db_session.query(SessionPack).one()
     assert again.headers["Location"].endswith(f"?pack={pack.id}")
+
+
+# --- choosing what goes in, and one build per content ----------------------------------------
+
+
+def _choose(county, teams, measures, notes=None, positions=None) -> dict:
+    """The pack page's form: the teams and measures ticked, a position per measure, a text per team."""
+    form = {"choose": "1"}
+    for team in teams:
+        form[f"team_{team.id}"] = "y"
+    for team, text in (notes or {}).items():
+        form[f"note_{team.id}"] = text
+    for measure in measures:
+        form[f"measure_{measure.id}"] = "y"
+    for measure, position in (positions or {}).items():
+        form[f"position_{measure.id}"] = str(position)
+    return form
+
+
+def _pages_text(client, pack) -> list[str]:
+    pdf = client.get(f"/networks/packs/{pack.id}/pdf")
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages]
+
+
+def test_the_facilitator_chooses_teams_measures_their_order_and_a_text(
+    client, auth, county, world, db_session
+):
+    auth.login(world.users["facilitator"])
+    page = client.get(_url(county)).get_data(as_text=True)
+    # everything is ticked at first, and the text field says no patient information goes there
+    for team in county.teams:
+        assert re.search(
+            rf'<input[^>]*checked[^>]*name="team_{team.id}"|name="team_{team.id}"[^>]*checked', page
+        )
+    assert "aggregerte" in page and "pasient" in page
+    borre, tjome = county.teams[1], county.teams[2]
+    learned = "Vekt hver mandag virket.\n\nNeste: kveldsmåltid."
+    form = _choose(
+        county,
+        [tjome, borre],
+        [county.screening, county.falls],
+        notes={borre: learned},
+        positions={county.falls: 1, county.screening: 2},
+    )
+    response = client.post(_url(county), data=form)
+    assert response.status_code == 302
+    pack = db_session.query(SessionPack).one()
+    assert pack.status == "done", pack.error
+    text = _pages_text(client, pack)
+    # cover, contents, the network as one (falls first; a pooled chart and a teams-with-a-signal page
+    # per measure), the summary, Borre's charts (one a page) and its text, then Tjøme's charts: two
+    # teams of four, by name
+    assert len(text) == 2 + 2 * 2 + 1 + (2 + 1) + 2
+    assert "Fall" in text[2] and county.falls.name in text[2]
+    assert county.screening.name in text[4]
+    assert borre.name in text[7] and tjome.name not in text[7]
+    assert borre.name in text[9] and "Hva vi lærte" in text[9]
+    assert "Vekt hver mandag virket." in text[9] and "Neste: kveldsmåltid." in text[9]
+    assert tjome.name in text[10]
+    assert all(county.teams[0].name not in t for t in text[7:])
+    # the falls chart comes first among a team's pages too
+    assert county.falls.name in text[7] and county.screening.name in text[8]
+    # the page shows what the pack holds
+    page = client.get(_url(county)).get_data(as_text=True)
+    content = re.search(r'data-testid="pack-content">(.*?)</div>', page, re.S).group(1)
+    assert borre.name in content and tjome.name in content and county.teams[0].name not in content
+
+
+def test_a_choice_without_a_team_or_a_measure_is_refused_with_a_reason(
+    client, auth, county, world, db_session
+):
+    auth.login(world.users["facilitator"])
+    response = client.post(_url(county), data=_choose(county, [], [county.falls]))
+    assert response.status_code == 400
+    assert "Velg minst ett team." in response.get_data(as_text=True)
+    response = client.post(_url(county), data=_choose(county, county.teams, []))
+    assert response.status_code == 400
+    assert "Velg minst én måling." in response.get_data(as_text=True)
+    assert db_session.query(SessionPack).count() == 0
+
+
+def test_asking_again_for_the_same_content_gives_the_pack_already_made(
+    client, auth, county, world, db_session
+):
+    auth.login(world.users["facilitator"])
+    locations = {client.post(_url(county)).headers["Location"] for _ in range(4)}
+    pack = db_session.query(SessionPack).one()  # four clicks, one pack
+    assert pack.status == "done"
+    assert locations == {f"{_url(county)}?pack={pack.id}"}
+    # the same choice from the pack's page is the same content as the dashboard's one click
+    form = _choose(county, county.teams, [county.screening, county.falls])
+    assert client.post(_url(county), data=form).headers["Location"].endswith(f"?pack={pack.id}")
+    assert db_session.query(SessionPack).count() == 1
+
+
+def test_a_changed_choice_or_changed_data_builds_anew(client, auth, county, world, db_session):
+    auth.login(world.users["facilitator"])
+    client.post(_url(county))
+    fewer = _choose(county, county.teams[:2], [county.screening, county.falls])
+    client.post(_url(county), data=fewer)
+    reordered = _choose(county, county.teams, [county.screening, county.falls], positions={county.falls: 1})
+    client.post(_url(county), data=reordered)
+    with_text = _choose(
+        county, county.teams, [county.screening, county.falls], notes={county.teams[0]: "Tavlemøter"}
+    )
+    client.post(_url(county), data=with_text)
+    assert db_session.query(SessionPack).count() == 4
+    # a month of the pack's data corrected: the same click now builds a new pack
+    saved = (
+        db_session.query(Measurement)
+        .filter_by(team_id=county.teams[0].id, measure_id=county.screening.id, period=month(5))
+        .one()
+    )
+    change = recording.Change(
+        saved.team_id,
+        saved.measure_id,
+        saved.period,
+        recording.Values(saved.denominator - 1, saved.denominator),
+        recording.Base(saved.id, saved.version),
+    )
+    recording.save_many([change], world.users["facilitator"])
+    db_session.commit()
+    client.post(_url(county))
+    assert db_session.query(SessionPack).count() == 5
+    client.post(_url(county))
+    assert db_session.query(SessionPack).count() == 5
+
+
+def test_a_pack_of_another_choice_is_built_while_one_is_being_made(
+    client, auth, county, world, db_session, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "JOB_RUNNER", "worker")
+    auth.login(world.users["facilitator"])
+    client.post(_url(county))
+    client.post(_url(county), data=_choose(county, county.teams[:1], [county.falls]))
+    client.post(_url(county))  # the first again, still waiting: followed
+    assert db_session.query(SessionPack).filter_by(status="queued").count() == 2

@@ -115,6 +115,7 @@ def test_the_same_data_gives_the_same_files(app, county, world):
     assert first.content_hash == second.content_hash
     assert first.pdf == second.pdf
     assert first.png_zip == second.png_zip
+    assert first.pptx is not None and first.pptx == second.pptx
 
 
 def test_a_failed_build_says_so(app, county, world, monkeypatch):
@@ -160,6 +161,30 @@ def test_flask_jobs_work_takes_over_a_pack_whose_process_died(
     assert f"pack {pack_id}: done" in result.output
     pack = db_session.get(SessionPack, pack_id)
     assert (pack.status, pack.attempts) == ("done", 2) and pack.pdf.startswith(b"%PDF")
+
+
+def test_the_progress_moves_with_every_page_and_png_drawn(app, county, world, monkeypatch):
+    recorded = []
+    report = jobs.Report.__call__
+
+    def recording(self, **values):
+        if "progress" in values:
+            recorded.append(values["progress"])
+        report(self, **values)
+
+    monkeypatch.setattr(jobs.Report, "__call__", recording)
+    pack = _build(app, county, world.users["facilitator"], reuse=False)
+    assert pack.status == "done", pack.error
+    pages = len(PdfReader(io.BytesIO(pack.pdf)).pages)
+    with zipfile.ZipFile(io.BytesIO(pack.png_zip)) as archive:
+        pngs = len(archive.namelist())
+    # collecting, drawing starts, then one report per page and per PNG; done is written at the end
+    assert recorded[:2] == [5, packs.DRAWING_FROM]
+    drawing = recorded[2:]
+    assert len(drawing) == pages + pngs
+    assert drawing == sorted(drawing) and drawing[0] > packs.DRAWING_FROM and drawing[-1] == 99
+    assert len(set(drawing)) > 10  # moving on, not a jump
+    assert pack.progress == 100
 
 
 # --- what a facilitator projects ----------------------------------------------------------------
