@@ -72,8 +72,9 @@ def test_facilitator_makes_the_pack_and_downloads_it(new_page, network, live_app
     with page.expect_download() as pdf_download:
         pdf_link.click()
     pdf = PdfReader(io.BytesIO(pathlib.Path(pdf_download.value.path()).read_bytes()))
-    # cover, contents, the network's one measure seen as one, summary, a page per team
-    assert len(pdf.pages) == 3 + 1 + len(network.teams)
+    # cover, contents, the network's one measure seen as one (pooled, teams with a signal), the
+    # summary, a page per team
+    assert len(pdf.pages) == 3 + 2 + len(network.teams)
     assert "Samling 1: Oppstart" in pdf.pages[0].extract_text()
     with page.expect_download() as zip_download:
         page.get_by_test_id("pack-zip").first.click()
