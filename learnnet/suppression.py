@@ -149,9 +149,10 @@ def protect(
     A cell is hidden when its counts are small and the rule applies to its team (:func:`is_hidden`).
     The figures are taken in the order given, most important first. A figure whose own total is
     small is held back. Otherwise it is shown if no hidden cell can then be worked out from it and
-    the figures already shown; if one could, the smallest cells it adds up are hidden too (up to
-    :data:`MAX_COMPLEMENTS` of them, of teams the rule applies to), and if that is not enough the
-    figure is held back.
+    the figures already shown, and the hidden cells it adds up are not together a small count
+    (its total less the cells shown would give that sum); otherwise the smallest cells it adds up
+    are hidden too (up to :data:`MAX_COMPLEMENTS` of them, of teams the rule applies to), and if
+    that is not enough the figure is held back.
     """
     hidden = [key for key, cell in cells.items() if is_hidden(suppression, cell.team, *cell.counts)]
     hidden_set = set(hidden)
@@ -175,7 +176,9 @@ def protect(
             key=lambda key: (_size(cells[key]), str(key)),
         )
         added: list[Hashable] = []
-        while _disclosed(hidden + added, shown + [figure.cells]):
+        while _disclosed(hidden + added, shown + [figure.cells]) or _small_remainder(
+            suppression, cells, figure, hidden_set.union(added)
+        ):
             if len(added) == MAX_COMPLEMENTS or not candidates:
                 break
             added.append(candidates.pop(0))
@@ -187,6 +190,18 @@ def protect(
             continue
         withheld.add(figure.key)
     return Protection(frozenset(hidden_set), frozenset(withheld), frozenset(complementary))
+
+
+def _small_remainder(
+    suppression: Suppression, cells: Mapping[Hashable, Cell], figure: Figure, hidden: set[Hashable]
+) -> bool:
+    """True when what the figure adds up of the hidden cells (its total less every cell shown,
+    which a reader can work out) is itself a small count."""
+    inside = [cells[key] for key in figure.cells if key in hidden and key in cells]
+    if not inside or len(inside[0].counts) == 0:
+        return False
+    sums = [sum(c.counts[i] or 0.0 for c in inside) for i in range(len(inside[0].counts))]
+    return is_hidden(suppression, [c.team for c in inside], *sums)
 
 
 def _size(cell: Cell) -> float:

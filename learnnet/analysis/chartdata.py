@@ -184,10 +184,25 @@ def draw_figure(render_bytes):
 
 
 def blank(data: SpcFigureData, positions: tuple[int, ...]) -> SpcFigureData:
-    """The chart with the values at ``positions`` left out (drawn as gaps), and no signals there."""
+    """The chart with the values at ``positions`` left out (drawn as gaps), and no signals there.
+
+    The limits go too: on a p or u chart their width at a month is set by that month's
+    denominator, so a limit drawn beside a gap would give the hidden count back.
+    """
     if not positions:
         return data
     hidden = set(positions)
-    y = tuple(None if k in hidden else v for k, v in enumerate(data.y))
+
+    def gaps(values):
+        return None if values is None else tuple(None if k in hidden else v for k, v in enumerate(values))
+
     signals = tuple(s for s in data.signals if not any(k in hidden for k in range(s.first, s.last + 1)))
-    return replace(data, y=y, signals=signals)
+    return replace(
+        data,
+        y=gaps(data.y),
+        lcl=gaps(data.lcl),
+        ucl=gaps(data.ucl),
+        lcl95=gaps(data.lcl95),
+        ucl95=gaps(data.ucl95),
+        signals=signals,
+    )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from learnnet.analysis import Analysis, analyse_all, scale_of
+from learnnet.analysis.series import load_network_series
 from learnnet.extensions import db
 from learnnet.measurements.periods import add_months, month_start, months_between
 from learnnet.models import MeasureDefinition, Measurement, Team
@@ -57,7 +58,9 @@ def window_from(
     first, last = first or default.first, last or default.last
     if first > last:
         first, last = last, first
-    return Window(first, last)
+    # no later than the last month there can be numbers for: the page must not name months it has not
+    last = min(last, default.last)
+    return Window(min(first, last), last)
 
 
 # The periods a reader can choose in one click: the last twelve months, this year so far, and
@@ -441,8 +444,9 @@ def _comparison(measure, window, level, adjust, scale, teams, cells, protection,
                 labels=list(range(len(with_data))),
                 adjust=None if adjust == "none" else adjust,
             )
-            # the limits drawn are those the units were judged against, as chosen for "auto"
-            dens = [g[4] for g in with_data]
+            # the limits drawn are those the units were judged against, as chosen for "auto"; the
+            # curves span the units drawn only, so that where they start gives no hidden unit away
+            dens = [g[4] for g in with_data if not g[6]] or [g[4] for g in with_data]
             curves = funnel_limits(
                 kind,
                 result.target,
@@ -549,23 +553,17 @@ def _network_effect(
         )
     team_effects.sort(key=lambda te: _better_first(te, direction))
 
-    periods = tuple(sorted({p for (_team_id, p) in cells}))
-    sums = []
-    for period in periods:
-        counts = [cells[(t.id, period)].counts for t in teams if (t.id, period) in cells]
-        if kind == "continuous":
-            values = [
-                series_of[t.id].values[series_of[t.id].index(period)]
-                for t in teams
-                if (t.id, period) in cells
-            ]
-            sums.append((sum(values) / len(values), None))
-        else:
-            sums.append((sum(c[0] for c in counts), sum(c[1] for c in counts)))
-    agg_y = [s[0] for s in sums]
-    agg_n = None if kind == "continuous" else [s[1] for s in sums]
+    # The network's months as the pooled chart has them (one way to pool): every team's numbers
+    # added up, on the calendar; a month that not every team has entered is left out of the
+    # model, as out of the chart, so that a change in who reports is not read as an effect.
+    pooled = load_network_series(measure.network, measure, until=last)
+    periods = pooled.periods
+    partial = set(pooled.partial)
+    agg_y = [None if k in partial else v for k, v in enumerate(pooled.y)]
+    agg_n = None if kind == "continuous" else [None if k in partial else v for k, v in enumerate(pooled.n)]
     observed_all = [
-        y if n is None else y / n for y, n in zip(agg_y, agg_n or [None] * len(agg_y), strict=True)
+        None if y is None or (agg_n is not None and not agg_n[k]) else (y if agg_n is None else y / agg_n[k])
+        for k, y in enumerate(agg_y)
     ]
     hidden_positions = tuple(k for k, p in enumerate(periods) if not protection.shows(("month", p)))
     observed = tuple(None if k in hidden_positions else v for k, v in enumerate(observed_all))

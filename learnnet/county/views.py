@@ -112,6 +112,8 @@ def _query() -> Query:
             abort(404)
         if not permissions.can_compare(current_user, measure.network):
             abort(403)
+        if measure.value_kind not in ("proportion", "rate"):
+            abort(404)  # only proportions and rates are compared across units
     else:
         network_raw = request.args.get("network", "")
         wanted = int(network_raw) if network_raw.isdigit() else None

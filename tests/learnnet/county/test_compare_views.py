@@ -177,3 +177,18 @@ def test_limits_are_chosen_automatically_and_named_with_their_scale(client, auth
     plain = client.get("/county/compare", query_string=_args(county, adjust="none")).get_data(as_text=True)
     method = plain.split('data-testid="funnel-method">', 1)[1].split("</p>", 1)[0]
     assert "Eksakte binomiske grenser" in method and "Valgt automatisk" not in method
+
+
+def test_only_proportions_and_rates_are_compared(client, auth, county, world):
+    from tests.learnnet import factories as f
+
+    counted = f.MeasureFactory(network=county.network, code="falls.count", value_kind="count", position=5)
+    auth.login(world.users["centre"])
+    assert client.get("/county/compare", query_string={"measure": counted.id}).status_code == 404
+
+
+def test_a_window_past_last_month_ends_at_last_month(client, auth, county, world):
+    auth.login(world.users["centre"])
+    page = client.get("/county/compare", query_string=_args(county, last="2199-12")).get_data(as_text=True)
+    assert f'id="last" name="last" value="{ym(21)}"' in page
+    assert "desember 2199" not in page

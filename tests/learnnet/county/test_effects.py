@@ -87,3 +87,23 @@ def test_a_short_baseline_is_said_beside_its_estimate(app, county, world):
 
         assert "endring bare i nivå" in model_sentence(team.impact)
         assert "Færre enn 8 måneder før endringen" in caution_text(team.result)
+
+
+def test_a_team_joining_at_the_start_is_not_read_as_the_networks_effect(world):
+    # Team A, at about 10 % all along, has a year of months before the start; team B (as large) reports
+    # from the start only, at 50 %. Pooling whoever reported would make a jump at the start.
+    from tests.clock import END
+    from tests.learnnet import factories as f
+
+    network = f.NetworkFactory(region=world.region, name="Sammensatt", start_date=month(0), end_date=END)
+    measure = f.MeasureFactory(network=network, code="mix.screened", name="Screenet", position=0)
+    a, b = (f.TeamFactory(network=network, name=name) for name in ("Lag A", "Lag B"))
+    for k in range(-12, 22):
+        f.MeasurementFactory(team=a, measure=measure, period=month(k), numerator=1 + k % 3, denominator=20)
+        if k >= 0:
+            f.MeasurementFactory(team=b, measure=measure, period=month(k), numerator=10, denominator=20)
+    rule = policy(world.users["centre"], [a, b], 5)
+    effect = services.comparison_page(measure, services.Window(month(10), month(21)), month(0), rule).effect
+    assert effect.verdict != "improved"
+    team_a = next(te for te in effect.teams if te.team is a)
+    assert team_a.verdict == "unclear"

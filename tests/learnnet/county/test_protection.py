@@ -107,3 +107,14 @@ def test_the_centre_sees_everything():
     figures = [total("A", table, lambda t, k: t is A), total("month 1", table, lambda t, k: k == 1)]
     protection = protect(everyone, cells(table), figures)
     assert protection.hidden_cells == frozenset() and protection.withheld == frozenset()
+
+
+def test_hidden_months_that_add_up_to_a_small_count_are_not_left_beside_their_total():
+    # January 1 and February 2 are hidden; the year's total less the ten months shown would give
+    # their sum, 3, itself a small count: a third month is hidden with them
+    table = {(A, 1): 1, (A, 2): 2} | {(A, k): 8 for k in range(3, 13)}
+    figures = [total("A", table, lambda t, k: True)]
+    protection = protect(OUTSIDER, cells(table), figures)
+    assert protection.shows("A")
+    hidden = sum(table[(A, k)] for (_team, k) in protection.hidden_cells)
+    assert hidden >= 5 and {(1, 1), (1, 2)} <= protection.hidden_cells

@@ -225,3 +225,36 @@ def test_a_municipality_and_its_units_never_give_a_small_unit_away(county, world
     assert not towns["Horten"].hidden
     members = _page(county, county.tiny_viewer, window, level="municipality").comparison.rows
     assert not [r for r in members if r.label == "Færder"][0].hidden
+
+
+def test_a_hidden_month_leaves_no_limit_behind(county, world):
+    # on a p chart a month's limits are set by its denominator: drawn beside a gap they would give
+    # the hidden count back
+    from learnnet.analysis.chartdata import figure_data
+    from learnnet.county.figures import multiples_figure
+
+    window = services.Window(month(10), month(21))
+    page = _page(county, world.users["viewer"], window)
+    tiny = next(c for c in page.charts if c.team is county.tiny)
+    from flask import current_app
+
+    with current_app.test_request_context():
+        drawn = multiples_figure(list(page.charts), page.comparison)
+        whole = figure_data(tiny.analysis)
+    panel = next(p for p in drawn.panels if p.text.title == county.tiny.name)
+    for k in tiny.hidden_positions:
+        assert panel.y[k] is None
+        assert panel.lcl is None or panel.lcl[k] is None
+        assert panel.ucl is None or panel.ucl[k] is None
+    assert whole.ucl is not None and any(whole.ucl[k] is not None for k in tiny.hidden_positions)
+
+
+def test_the_funnels_curves_start_at_the_units_shown(county, world):
+    window = services.Window(month(21), month(21))
+    comparison = _page(county, world.users["viewer"], window).comparison
+    shown = [r.denominator for r in comparison.shown]
+    # (the curves run from 0.8 times the smallest denominator, on whole numbers)
+    assert min(comparison.curves.denominator) >= int(0.8 * min(shown))
+    centre = _page(county, world.users["centre"], window).comparison
+    tiny = next(r for r in centre.rows if r.team is county.tiny)
+    assert min(comparison.curves.denominator) > tiny.denominator
