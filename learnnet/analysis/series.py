@@ -321,12 +321,12 @@ def series_versions(team_ids: Iterable[int], measure_ids: Iterable[int]) -> dict
     return {(t, m): (started, v) for t, m, started, v in rows}
 
 
-def _key(
+def analysis_key(
     team: Team,
     measure: MeasureDefinition,
     until: dt.date | None,
     settings: ChartSettings | None,
-    version: int,
+    version: tuple,
 ) -> tuple:
     """Everything an analysis is computed from: a change to any of it is a new key."""
     network = team.network
@@ -378,7 +378,7 @@ def analyse_team_measure(
         settings = chart_settings(team, measure)
     if version is None:
         version = series_versions([team.id], [measure.id]).get((team.id, measure.id), ())
-    key = _key(team, measure, until, settings, version)
+    key = analysis_key(team, measure, until, settings, version)
     kept = _computed.get(key)
     if kept is not None:
         return kept.analysis(team, measure, settings)

@@ -47,7 +47,7 @@ from learnnet import clock, jobs
 from learnnet.analysis import analyse_team_measure
 from learnnet.analysis.chartdata import figure_data
 from learnnet.analysis.readings import brief
-from learnnet.analysis.series import series_versions
+from learnnet.analysis.series import all_chart_settings, analysis_key, series_versions
 from learnnet.extensions import db
 from learnnet.i18n import month_label, month_name, number
 from learnnet.measurements.periods import month_start
@@ -158,16 +158,45 @@ def request_key(session: LearningSession, choice: PackChoice, language: str) -> 
     every team in the network, whose pooled charts the pack shows too). Any save to one of those
     series gives a new key."""
     network = session.network
-    versions = series_versions((t.id for t in network.teams), choice.measure_ids)
+    until = data_until(session)
+    teams = list(network.teams)
+    measures = [m for m in network.measures if m.id in set(choice.measure_ids)]
+    versions = series_versions((t.id for t in teams), choice.measure_ids)
+    settings = all_chart_settings((t.id for t in teams), choice.measure_ids)
+    # every chart as its analysis is keyed (data, definition, rule set, chart settings), and what
+    # the pages write beside the charts: names, changes tested, the session's own title
+    charts = sorted(
+        repr(analysis_key(t, m, until, settings.get((t.id, m.id)), versions.get((t.id, m.id), ())))
+        for t in teams
+        for m in measures
+    )
+    words = sorted(
+        [
+            t.id,
+            t.name,
+            t.unit.name if t.unit else "",
+            [
+                (i.id, i.title, i.short_label, str(i.start_date), str(i.end_date), repr(_cycles(i)))
+                for i in t.interventions
+            ],
+        ]
+        for t in teams
+    )
     content = {
-        "session": session.id,
-        "until": data_until(session).isoformat(),
+        "session": [session.id, session.title, str(session.date), network.name],
+        "until": until.isoformat(),
         "language": language,
         "choice": choice.as_json(),
         "drawing": drawing_version(),
-        "series": sorted([t, m, str(started), version] for (t, m), (started, version) in versions.items()),
+        "charts": charts,
+        "words": repr(words),
+        "measures": [[m.id, m.name, m.short_name, m.unit_label] for m in measures],
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _cycles(intervention) -> list:
+    return [(c.id, c.number, str(c.start_date)) for c in intervention.cycles]
 
 
 def existing_pack(session: LearningSession, key: str) -> SessionPack | None:

@@ -14,7 +14,7 @@ from learnnet import clock, jobs
 from learnnet.measurements import recording
 from learnnet.models import Measurement, SessionPack
 from learnnet.networks import packs as pack_jobs
-from tests.clock import month
+from tests.clock import day, month
 from tests.learnnet import networkdata
 
 
@@ -392,6 +392,31 @@ def test_a_changed_choice_or_changed_data_builds_anew(client, auth, county, worl
     assert db_session.query(SessionPack).count() == 5
     client.post(_url(county))
     assert db_session.query(SessionPack).count() == 5
+
+
+def test_a_changed_target_name_or_change_idea_builds_anew(client, auth, county, world, db_session):
+    # what the pages show beside the numbers is content too: the same click after such a change
+    # must not hand back the pack drawn before it
+    from tests.learnnet import factories as f
+
+    auth.login(world.users["facilitator"])
+    client.post(_url(county))
+    county.screening.target = 80.0
+    db_session.commit()
+    client.post(_url(county))
+    assert db_session.query(SessionPack).count() == 2
+    county.teams[1].name = "Borre, avd. B (ny)"
+    db_session.commit()
+    client.post(_url(county))
+    assert db_session.query(SessionPack).count() == 3
+    f.InterventionFactory(
+        team=county.teams[1], title="Måltidsvert", short_label="Vert", start_date=day(20, 3)
+    )
+    db_session.commit()
+    client.post(_url(county))
+    assert db_session.query(SessionPack).count() == 4
+    client.post(_url(county))
+    assert db_session.query(SessionPack).count() == 4
 
 
 def test_a_pack_of_another_choice_is_built_while_one_is_being_made(
