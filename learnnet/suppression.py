@@ -71,6 +71,22 @@ def is_hidden(suppression: Suppression, team: Team | list[Team], *counts: float 
     return any(c is not None and c < suppression.threshold for c in counts)
 
 
+def counts_of(series, k: int) -> tuple[float | None, ...]:
+    """The counts of a team's month (position ``k`` of its series) that suppression judges: the
+    numerator and denominator of a proportion or rate, a count; nothing for other values."""
+    measure = series.measure
+    if measure.is_ratio:
+        return series.numerators[k], series.denominators[k]
+    if measure.value_kind == "count":
+        return (series.values[k],)
+    return ()
+
+
+def entered(series, k: int) -> bool:
+    """Whether the month at ``k`` has numbers (a ratio's denominator above 0)."""
+    return series.y[k] is not None and (not series.measure.is_ratio or bool(series.denominators[k]))
+
+
 # --- complementary suppression ------------------------------------------------------------------
 
 

@@ -17,9 +17,9 @@ from learnnet.analysis import Analysis, analyse_all, scale_of
 from learnnet.analysis.series import load_network_series
 from learnnet.extensions import db
 from learnnet.measurements.periods import add_months, month_start, months_between
-from learnnet.models import MeasureDefinition, Measurement, Team
+from learnnet.models import MeasureDefinition, Team
 from learnnet.networks.services import PooledChart, SignalChart, pooled_chart, signal_counts
-from learnnet.suppression import Cell, Figure, Protection, Suppression, protect
+from learnnet.suppression import Cell, Figure, Protection, Suppression, counts_of, entered, protect
 from measures.effects import Impact, ItsResult, interrupted_time_series
 from measures.errors import MeasureInputError
 from measures.funnel import FunnelCurves, FunnelResult, funnel, funnel_limits
@@ -141,29 +141,6 @@ class Comparison:
         return tuple(r for r in self.rows if r.has_data and not r.hidden)
 
 
-def window_totals(
-    teams: list[Team], measure: MeasureDefinition, window: Window
-) -> dict[int, tuple[int, int]]:
-    """Each team's summed numerator and denominator over the window's entered months."""
-    totals: dict[int, tuple[int, int]] = {}
-    if not teams:
-        return totals
-    rows = db.session.scalars(
-        select(Measurement).where(
-            Measurement.team_id.in_([t.id for t in teams]),
-            Measurement.measure_id == measure.id,
-            Measurement.period.between(window.first, window.last),
-            Measurement.deleted_at.is_(None),
-            Measurement.numerator.is_not(None),
-            Measurement.denominator.is_not(None),
-        )
-    )
-    for m in rows:
-        num, den = totals.get(m.team_id, (0, 0))
-        totals[m.team_id] = (num + m.numerator, den + m.denominator)
-    return totals
-
-
 def _groups(teams: list[Team], level: str) -> list[tuple[str, str, list[Team]]]:
     if level == "unit":
         return [(t.name, t.unit.municipality.name, [t]) for t in sorted(teams, key=lambda t: (t.name, t.id))]
@@ -195,20 +172,6 @@ class TeamChart:
     @property
     def hidden(self) -> bool:
         return bool(self.hidden_positions)
-
-
-def _counts(series, k: int) -> tuple[float | None, ...]:
-    if series.measure.is_ratio:
-        return (series.numerators[k], series.denominators[k])
-    if series.measure.value_kind == "count":
-        return (series.values[k],)
-    return ()
-
-
-def _has_numbers(series, k: int) -> bool:
-    if series.measure.is_ratio:
-        return series.numerators[k] is not None and bool(series.denominators[k])
-    return series.values[k] is not None
 
 
 # --- the effect of the change -------------------------------------------------------------------
@@ -351,8 +314,8 @@ def comparison_page(
     for team in teams:
         series = series_of[team.id]
         for k, period in enumerate(series.periods):
-            if _has_numbers(series, k):
-                cells[(team.id, period)] = Cell(team, _counts(series, k))
+            if entered(series, k):
+                cells[(team.id, period)] = Cell(team, counts_of(series, k))
 
     def keys(chosen_teams, chosen) -> frozenset:
         return frozenset(

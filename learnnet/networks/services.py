@@ -29,7 +29,7 @@ from learnnet.models import (
     Unit,
     User,
 )
-from learnnet.suppression import Suppression, is_hidden
+from learnnet.suppression import Suppression, counts_of, entered, is_hidden
 from measures.network import SignalCounts, variation_at
 from measures.network import signal_counts as count_signals
 
@@ -88,17 +88,7 @@ def latest(analysis: Analysis) -> tuple[int | None, float | None]:
 def cell_of(team: Team, measure: MeasureDefinition, analysis: Analysis, suppression: Suppression) -> Cell:
     k, value = latest(analysis)
     series = analysis.series
-    counts = (
-        ()
-        if k is None
-        else (
-            (series.numerators[k], series.denominators[k])
-            if measure.is_ratio
-            else (series.values[k],)
-            if measure.value_kind == "count"
-            else ()
-        )
-    )
+    counts = () if k is None else counts_of(series, k)
     hidden = k is not None and is_hidden(suppression, team, *counts)
     reading = analysis.reading
     variation = VARIATION_ICONS.get(reading.variation) if reading is not None else None
@@ -224,20 +214,6 @@ class SignalChart:
     suppressed: bool
 
 
-def _counts_of(series, k: int) -> tuple[float | None, ...]:
-    """The counts of a team's month that suppression judges (as the dashboard's cells)."""
-    measure = series.measure
-    if measure.is_ratio:
-        return series.numerators[k], series.denominators[k]
-    if measure.value_kind == "count":
-        return (series.values[k],)
-    return ()
-
-
-def _entered(series, k: int) -> bool:
-    return series.y[k] is not None and (not series.measure.is_ratio or bool(series.denominators[k]))
-
-
 def _hidden_months(
     network: Network, measure: MeasureDefinition, suppression: Suppression, until: dt.date | None
 ) -> frozenset[dt.date]:
@@ -252,9 +228,9 @@ def _hidden_months(
     for team in closed:
         series = analyses[(team.id, measure.id)].series
         for k, period in enumerate(series.periods):
-            if not _entered(series, k):
+            if not entered(series, k):
                 continue
-            counts = _counts_of(series, k)
+            counts = counts_of(series, k)
             held = sums.setdefault(period, [[], [0.0] * len(counts)])
             held[0].append(team)
             held[1] = [a + (b or 0.0) for a, b in zip(held[1], counts, strict=True)]
@@ -332,9 +308,9 @@ def signal_counts(
         row: list[str | None] = []
         for period in periods:
             k = series.index(period)
-            if k is None or not _entered(series, k) or (chart is not None and not chart.include[k]):
+            if k is None or not entered(series, k) or (chart is not None and not chart.include[k]):
                 row.append(None)
-            elif is_hidden(suppression, team, *_counts_of(series, k)):
+            elif is_hidden(suppression, team, *counts_of(series, k)):
                 suppressed = True
                 row.append(None)
             else:
